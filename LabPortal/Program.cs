@@ -1,6 +1,25 @@
+using LabPortal.Features.Accounts;
+using LabPortal.Features.Classes;
+using LabPortal.Features.Preferences;
+using LabPortal.Infrastructure;
+using LabPortal.Infrastructure.Data;
+using LabPortal.Infrastructure.Health;
+using LabPortal.Infrastructure.Jobs;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddPortalWeb();
+builder.AddData();
+builder.AddJobs();
+builder.AddAccounts();
+builder.AddClasses();
+builder.AddPortalHealthChecks();
+
 var app = builder.Build();
-app.MapGet("/", () => "LabPortal");
+app.UsePortalWeb();
+app.MapPortalHealthChecks();
+app.MapPreferences();
+app.MapAccounts();
+app.MapPortalPages();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>

@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace LabPortal.Features.Accounts;
+
+/// <summary>Section <c>Accounts</c>.</summary>
+public sealed class AccountsOptions
+{
+    public const string Section = "Accounts";
+
+    /// <summary>User name of the first instructor, created at start-up when the portal has none.</summary>
+    [Required, RegularExpression(AccountRules.UserNamePattern)]
+    public string InitialInstructorUserName { get; set; } = "instructor";
+
+    /// <summary>
+    /// Password for the first instructor. When empty, start-up generates a one-time password, logs it
+    /// once, writes it to the data folder and forces a change at first sign-in.
+    /// </summary>
+    public string? InitialInstructorPassword { get; set; }
+
+    /// <summary>Failed sign-ins in a row before the account is locked.</summary>
+    [Range(1, 100)]
+    public int MaxFailedSignIns { get; set; } = 5;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+}

@@ -1,0 +1,13 @@
+using LabPortal.Infrastructure.Data;
+
+namespace LabPortal.Features.Accounts;
+
+/// <summary>The outcome of a sign-in attempt.</summary>
+public sealed record SignInResult(SignInOutcome Outcome, User? User = null, DateTime? LockedOutUntilUtc = null);
+
+public enum SignInOutcome
+{
+    Succeeded,
+    InvalidCredentials,
+    LockedOut,
+}

@@ -1,0 +1,10 @@
+namespace LabPortal.Features.Classes;
+
+public static class ClassesModule
+{
+    public static IHostApplicationBuilder AddClasses(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<ClassService>();
+        return builder;
+    }
+}

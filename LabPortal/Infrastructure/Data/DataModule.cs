@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace LabPortal.Infrastructure.Data;
+
+public static class DataModule
+{
+    /// <summary>
+    /// The portal database: SQLite in the data folder unless <c>ConnectionStrings:Portal</c> says
+    /// otherwise. Migrations run at start-up, before any other hosted service (the job store's
+    /// tables are created by a migration, so Quartz must start after it).
+    /// </summary>
+    public static IHostApplicationBuilder AddData(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var dataDirectory = DataDirectory.Resolve(builder);
+        builder.Services.AddSingleton(dataDirectory);
+
+        var connectionString = PortalConnectionString(builder.Configuration, dataDirectory);
+        builder.Services.AddDbContext<PortalDbContext>(options => options.UseSqlite(connectionString));
+        builder.Services.AddHostedService<DatabaseMigrator>();
+        return builder;
+    }
+
+    public static string PortalConnectionString(IConfiguration configuration, DataDirectory dataDirectory) =>
+        configuration.GetConnectionString("Portal") is { Length: > 0 } configured
+            ? configured
+            : $"Data Source={dataDirectory.File("labportal.db")};Foreign Keys=True";
+}

@@ -1,0 +1,7 @@
+namespace LabPortal.Infrastructure.Data;
+
+public enum UserRole
+{
+    Student = 0,
+    Instructor = 1,
+}

@@ -1,0 +1,55 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using LabPortal.Components;
+using LabPortal.Features.Accounts;
+using LabPortal.Infrastructure.Localization;
+
+namespace LabPortal.Infrastructure;
+
+/// <summary>The web shell: logging, static SSR components, localization, antiforgery, the middleware order.</summary>
+public static class WebModule
+{
+    public static WebApplicationBuilder AddPortalWeb(this WebApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        if (builder.Configuration.GetValue($"{PortalOptions.Section}:{nameof(PortalOptions.JsonLogs)}", true))
+        {
+            builder.Logging.AddJsonConsole(options => options.UseUtcTimestamp = true);
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(options => options.SingleLine = true);
+        }
+
+        // Static server rendering only: no interactive render modes (PACKAGES.md).
+        builder.Services.AddRazorComponents();
+        builder.Services.AddAntiforgery();
+        // Korean text goes out as UTF-8, not as numeric character references (smaller pages, readable source).
+        builder.Services.AddWebEncoders(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        builder.AddPortalLocalization();
+        return builder;
+    }
+
+    public static WebApplication UsePortalWeb(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/status/500");
+        }
+
+        app.UseRequestLocalization();
+        app.UsePortalStatusPages();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseForcedPasswordChange();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapPortalPages(this WebApplication app)
+    {
+        app.MapRazorComponents<App>();
+        return app;
+    }
+}
