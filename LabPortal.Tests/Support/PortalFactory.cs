@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace LabPortal.Tests.Support;
+
+/// <summary>
+/// The whole portal in the test process, on its own temp data folder (database, job store, keys).
+/// Two factories given the same folder behave like a restart.
+/// </summary>
+public sealed class PortalFactory : WebApplicationFactory<Program>
+{
+    public const string InstructorUserName = "teacher";
+    public const string InstructorPassword = "teacher-password-1";
+
+    private readonly Dictionary<string, string?> _settings;
+
+    public PortalFactory(string dataDirectory, IDictionary<string, string?>? settings = null)
+    {
+        DataDirectory = dataDirectory;
+        _settings = new Dictionary<string, string?>
+        {
+            ["Portal:DataDirectory"] = dataDirectory,
+            ["Portal:JsonLogs"] = "false",
+            ["Accounts:InitialInstructorUserName"] = InstructorUserName,
+            ["Accounts:InitialInstructorPassword"] = InstructorPassword,
+            ["Sandbox:Enabled"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public string DataDirectory { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>A browser-like client: keeps cookies, does not follow redirects (tests assert them).</summary>
+    public PortalClient CreatePortalClient(string? acceptLanguage = "en") =>
+        new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }), acceptLanguage);
+}
