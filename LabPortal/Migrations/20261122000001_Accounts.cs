@@ -1,6 +1,6 @@
+using LabPortal.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using LabPortal.Infrastructure.Data;
 
 namespace LabPortal.Migrations;
 

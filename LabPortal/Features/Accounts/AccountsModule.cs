@@ -1,11 +1,11 @@
 using System.Security.Claims;
+using LabPortal.Infrastructure;
 using LabPortal.Infrastructure.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using LabPortal.Infrastructure;
 
 namespace LabPortal.Features.Accounts;
 
