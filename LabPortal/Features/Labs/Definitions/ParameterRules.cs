@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace LabPortal.Features.Labs.Definitions;
+
+/// <summary>
+/// Validates a learner's value for a step parameter with AWS's own rules, before anything is
+/// called (aws-behaviour.md §2: names, ports, CIDRs).
+/// </summary>
+public static partial class ParameterRules
+{
+    public const int DefaultNameLength = 32;
+    public const int DefaultTextLength = 255;
+    public const int DefaultMultilineLength = 16384;
+
+    public static RuleViolation? Check(ParameterDefinition parameter, string? value)
+    {
+        var text = value ?? "";
+        if (parameter.Type != ParameterType.Multiline)
+        {
+            text = text.Trim();
+        }
+
+        if (text.Length == 0)
+        {
+            return new("Enter a value.", "값을 입력하세요.");
+        }
+
+        return parameter.Type switch
+        {
+            ParameterType.Name => CheckName(text, parameter.MaxLength ?? DefaultNameLength),
+            ParameterType.Text => CheckLength(text, parameter.MaxLength ?? DefaultTextLength),
+            ParameterType.Multiline => CheckLength(text, parameter.MaxLength ?? DefaultMultilineLength),
+            ParameterType.Port => CheckInteger(text, 1, 65535),
+            ParameterType.Count => CheckInteger(text, parameter.Min ?? 0, parameter.Max ?? int.MaxValue),
+            ParameterType.Cidr => CheckCidr(text),
+            ParameterType.Az or ParameterType.Choice or ParameterType.InstanceType => CheckChoice(parameter, text),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Target group and load balancer names: at most 32 characters, only alphanumerics and hyphens,
+    /// not starting or ending with a hyphen, and a load balancer name must not start with
+    /// <c>internal-</c> (CreateTargetGroup / CreateLoadBalancer "Name" in the ELBv2 API reference).
+    /// </summary>
+    private static RuleViolation? CheckName(string text, int maxLength)
+    {
+        if (text.Length > maxLength)
+        {
+            return new($"Use at most {maxLength} characters.", $"{maxLength}자 이하로 쓰세요.");
+        }
+
+        if (!NameRegex().IsMatch(text))
+        {
+            return new("Use only letters, digits and hyphens (-).", "영문자, 숫자, 하이픈(-)만 쓸 수 있습니다.");
+        }
+
+        if (text.StartsWith('-') || text.EndsWith('-'))
+        {
+            return new("A name cannot start or end with a hyphen.", "이름은 하이픈으로 시작하거나 끝날 수 없습니다.");
+        }
+
+        return text.StartsWith("internal-", StringComparison.OrdinalIgnoreCase)
+            ? new("A name cannot start with \"internal-\": AWS reserves it for internal load balancers.", "\"internal-\"로 시작하는 이름은 쓸 수 없습니다. AWS가 내부 로드 밸런서용으로 남겨 둔 접두사입니다.")
+            : null;
+    }
+
+    private static RuleViolation? CheckLength(string text, int maxLength) =>
+        text.Length > maxLength ? new($"Use at most {maxLength} characters.", $"{maxLength}자 이하로 쓰세요.") : null;
+
+    private static RuleViolation? CheckInteger(string text, int min, int max) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max
+            ? null
+            : new($"Enter a whole number from {min} to {max}.", $"{min}부터 {max}까지의 정수를 입력하세요.");
+
+    private static RuleViolation? CheckCidr(string text)
+    {
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        var valid = slash > 0
+            && Ipv4Regex().IsMatch(text[..slash])
+            && IPAddress.TryParse(text[..slash], out _)
+            && int.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var prefix)
+            && prefix is >= 0 and <= 32;
+        return valid
+            ? null
+            : new("Enter an IPv4 range such as 0.0.0.0/0 (anywhere) or 203.0.113.7/32 (one address).", "0.0.0.0/0(모든 곳)이나 203.0.113.7/32(주소 하나) 같은 IPv4 범위를 입력하세요.");
+    }
+
+    private static RuleViolation? CheckChoice(ParameterDefinition parameter, string text)
+    {
+        // Run-time choices (e.g. the group's instances) are checked against the cloud when the action runs.
+        if (parameter.ChoicesFrom is not null || parameter.Choices.Count == 0)
+        {
+            return parameter.Type == ParameterType.Az && !AzRegex().IsMatch(text)
+                ? new("Enter an availability zone such as ap-northeast-2a.", "ap-northeast-2a 같은 가용 영역을 입력하세요.")
+                : null;
+        }
+
+        return parameter.Choices.Exists(c => c.Value == text)
+            ? null
+            : new("Choose one of the listed values.", "목록에 있는 값 중 하나를 고르세요.");
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9-]+$")]
+    private static partial Regex NameRegex();
+
+    [GeneratedRegex(@"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$")]
+    private static partial Regex Ipv4Regex();
+
+    [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-\\d[a-z]$")]
+    private static partial Regex AzRegex();
+}
