@@ -37,6 +37,80 @@ public sealed class PortalDbContextModelSnapshot : ModelSnapshot
             b.ToTable("Classrooms");
         });
 
+        modelBuilder.Entity("LabPortal.Infrastructure.Data.CloudAccount", b =>
+        {
+            b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
+            b.Property<string>("AccessKeyId").HasMaxLength(128).HasColumnType("TEXT");
+            b.Property<string>("AccountId").IsRequired().HasMaxLength(12).HasColumnType("TEXT");
+            b.Property<DateTime>("CreatedAtUtc").HasColumnType("TEXT");
+            b.Property<DateTime?>("DeletedAtUtc").HasColumnType("TEXT");
+            b.Property<string>("ProtectedSecretAccessKey").HasMaxLength(1024).HasColumnType("TEXT");
+            b.Property<int>("Provider").HasColumnType("INTEGER");
+            b.Property<string>("RoleArn").HasMaxLength(256).HasColumnType("TEXT");
+            b.Property<int>("UserId").HasColumnType("INTEGER");
+            b.HasKey("Id");
+            b.HasIndex("UserId");
+            b.ToTable("CloudAccounts");
+        });
+
+        modelBuilder.Entity("LabPortal.Infrastructure.Data.LabRun", b =>
+        {
+            b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
+            b.Property<int?>("CloudAccountId").HasColumnType("INTEGER");
+            b.Property<string>("CurrentStepId").HasMaxLength(64).HasColumnType("TEXT");
+            b.Property<DateTime?>("FinishedAtUtc").HasColumnType("TEXT");
+            b.Property<string>("LabId").IsRequired().HasMaxLength(64).HasColumnType("TEXT");
+            b.Property<DateTime>("LastActivityAtUtc").HasColumnType("TEXT");
+            b.Property<string>("NamePrefix").IsRequired().HasMaxLength(16).HasColumnType("TEXT");
+            b.Property<string>("OutputsJson").IsRequired().HasColumnType("TEXT");
+            b.Property<DateTime>("StartedAtUtc").HasColumnType("TEXT");
+            b.Property<int>("Status").HasColumnType("INTEGER");
+            b.Property<int>("UserId").HasColumnType("INTEGER");
+            b.Property<string>("ValuesJson").IsRequired().HasColumnType("TEXT");
+            b.HasKey("Id");
+            b.HasIndex("CloudAccountId");
+            b.HasIndex("UserId", "LabId");
+            b.ToTable("LabRuns");
+        });
+
+        modelBuilder.Entity("LabPortal.Infrastructure.Data.LedgerEntry", b =>
+        {
+            b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
+            b.Property<string>("ClientToken").HasMaxLength(64).HasColumnType("TEXT");
+            b.Property<DateTime?>("CompletedAtUtc").HasColumnType("TEXT");
+            b.Property<DateTime>("CreatedAtUtc").HasColumnType("TEXT");
+            b.Property<DateTime?>("DeletedAtUtc").HasColumnType("TEXT");
+            b.Property<string>("Kind").IsRequired().HasMaxLength(40).HasColumnType("TEXT");
+            b.Property<int>("LabRunId").HasColumnType("INTEGER");
+            b.Property<string>("Name").IsRequired().HasMaxLength(255).HasColumnType("TEXT");
+            b.Property<string>("Region").IsRequired().HasMaxLength(32).HasColumnType("TEXT");
+            b.Property<string>("ResourceId").HasMaxLength(512).HasColumnType("TEXT");
+            b.Property<int>("State").HasColumnType("INTEGER");
+            b.Property<int?>("StepRunId").HasColumnType("INTEGER");
+            b.HasKey("Id");
+            b.HasIndex("LabRunId");
+            b.ToTable("Ledger");
+        });
+
+        modelBuilder.Entity("LabPortal.Infrastructure.Data.StepRun", b =>
+        {
+            b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
+            b.Property<int>("Attempts").HasColumnType("INTEGER");
+            b.Property<DateTime>("CreatedAtUtc").HasColumnType("TEXT");
+            b.Property<string>("ErrorCode").HasMaxLength(128).HasColumnType("TEXT");
+            b.Property<string>("ErrorMessage").HasMaxLength(2048).HasColumnType("TEXT");
+            b.Property<DateTime?>("FinishedAtUtc").HasColumnType("TEXT");
+            b.Property<string>("InputJson").IsRequired().HasColumnType("TEXT");
+            b.Property<int>("LabRunId").HasColumnType("INTEGER");
+            b.Property<string>("RequestIds").HasMaxLength(2048).HasColumnType("TEXT");
+            b.Property<DateTime?>("StartedAtUtc").HasColumnType("TEXT");
+            b.Property<string>("StepId").IsRequired().HasMaxLength(64).HasColumnType("TEXT");
+            b.Property<int>("Status").HasColumnType("INTEGER");
+            b.HasKey("Id");
+            b.HasIndex("LabRunId", "StepId");
+            b.ToTable("StepRuns");
+        });
+
         modelBuilder.Entity("LabPortal.Infrastructure.Data.User", b =>
         {
             b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
@@ -69,6 +143,57 @@ public sealed class PortalDbContextModelSnapshot : ModelSnapshot
                 .IsRequired();
             b.Navigation("Classroom");
             b.Navigation("User");
+        });
+
+        modelBuilder.Entity("LabPortal.Infrastructure.Data.CloudAccount", b =>
+        {
+            b.HasOne("LabPortal.Infrastructure.Data.User", "User")
+                .WithMany()
+                .HasForeignKey("UserId")
+                .OnDelete(DeleteBehavior.Cascade)
+                .IsRequired();
+            b.Navigation("User");
+        });
+
+        modelBuilder.Entity("LabPortal.Infrastructure.Data.LabRun", b =>
+        {
+            b.HasOne("LabPortal.Infrastructure.Data.CloudAccount", "CloudAccount")
+                .WithMany()
+                .HasForeignKey("CloudAccountId")
+                .OnDelete(DeleteBehavior.SetNull);
+            b.HasOne("LabPortal.Infrastructure.Data.User", "User")
+                .WithMany()
+                .HasForeignKey("UserId")
+                .OnDelete(DeleteBehavior.Cascade)
+                .IsRequired();
+            b.Navigation("CloudAccount");
+            b.Navigation("User");
+        });
+
+        modelBuilder.Entity("LabPortal.Infrastructure.Data.LedgerEntry", b =>
+        {
+            b.HasOne("LabPortal.Infrastructure.Data.LabRun", "LabRun")
+                .WithMany("Ledger")
+                .HasForeignKey("LabRunId")
+                .OnDelete(DeleteBehavior.Cascade)
+                .IsRequired();
+            b.Navigation("LabRun");
+        });
+
+        modelBuilder.Entity("LabPortal.Infrastructure.Data.StepRun", b =>
+        {
+            b.HasOne("LabPortal.Infrastructure.Data.LabRun", "LabRun")
+                .WithMany("Steps")
+                .HasForeignKey("LabRunId")
+                .OnDelete(DeleteBehavior.Cascade)
+                .IsRequired();
+            b.Navigation("LabRun");
+        });
+
+        modelBuilder.Entity("LabPortal.Infrastructure.Data.LabRun", b =>
+        {
+            b.Navigation("Ledger");
+            b.Navigation("Steps");
         });
 
         modelBuilder.Entity("LabPortal.Infrastructure.Data.Classroom", b => b.Navigation("Memberships"));

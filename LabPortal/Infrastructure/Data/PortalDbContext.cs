@@ -15,6 +15,14 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 
     public DbSet<ClassMembership> ClassMemberships => Set<ClassMembership>();
 
+    public DbSet<LabRun> LabRuns => Set<LabRun>();
+
+    public DbSet<StepRun> StepRuns => Set<StepRun>();
+
+    public DbSet<LedgerEntry> Ledger => Set<LedgerEntry>();
+
+    public DbSet<CloudAccount> CloudAccounts => Set<CloudAccount>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<User>(user =>
@@ -40,6 +48,48 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             membership.HasOne(m => m.Classroom).WithMany(c => c.Memberships).HasForeignKey(m => m.ClassroomId);
             membership.HasOne(m => m.User).WithMany(u => u.Memberships).HasForeignKey(m => m.UserId);
             membership.HasIndex(m => m.UserId);
+        });
+
+        modelBuilder.Entity<CloudAccount>(account =>
+        {
+            account.Property(a => a.AccountId).HasMaxLength(12);
+            account.Property(a => a.AccessKeyId).HasMaxLength(128);
+            account.Property(a => a.ProtectedSecretAccessKey).HasMaxLength(1024);
+            account.Property(a => a.RoleArn).HasMaxLength(256);
+            account.HasOne(a => a.User).WithMany().HasForeignKey(a => a.UserId);
+            account.HasIndex(a => a.UserId);
+        });
+
+        modelBuilder.Entity<LabRun>(run =>
+        {
+            run.Property(r => r.LabId).HasMaxLength(64);
+            run.Property(r => r.CurrentStepId).HasMaxLength(64);
+            run.Property(r => r.NamePrefix).HasMaxLength(16);
+            run.HasOne(r => r.User).WithMany().HasForeignKey(r => r.UserId);
+            run.HasOne(r => r.CloudAccount).WithMany().HasForeignKey(r => r.CloudAccountId).OnDelete(DeleteBehavior.SetNull);
+            run.HasIndex(r => new { r.UserId, r.LabId });
+            run.HasIndex(r => r.CloudAccountId);
+        });
+
+        modelBuilder.Entity<StepRun>(step =>
+        {
+            step.Property(s => s.StepId).HasMaxLength(64);
+            step.Property(s => s.ErrorCode).HasMaxLength(128);
+            step.Property(s => s.ErrorMessage).HasMaxLength(2048);
+            step.Property(s => s.RequestIds).HasMaxLength(2048);
+            step.HasOne(s => s.LabRun).WithMany(r => r.Steps).HasForeignKey(s => s.LabRunId);
+            step.HasIndex(s => new { s.LabRunId, s.StepId });
+        });
+
+        modelBuilder.Entity<LedgerEntry>(entry =>
+        {
+            entry.Property(e => e.Kind).HasMaxLength(40);
+            entry.Property(e => e.Name).HasMaxLength(255);
+            entry.Property(e => e.ClientToken).HasMaxLength(64);
+            entry.Property(e => e.ResourceId).HasMaxLength(512);
+            entry.Property(e => e.Region).HasMaxLength(32);
+            entry.HasOne(e => e.LabRun).WithMany(r => r.Ledger).HasForeignKey(e => e.LabRunId);
+            entry.HasIndex(e => e.LabRunId);
         });
     }
 }
