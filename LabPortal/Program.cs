@@ -1,5 +1,6 @@
 using LabPortal.Features.Accounts;
 using LabPortal.Features.Classes;
+using LabPortal.Features.LabRuns;
 using LabPortal.Features.Preferences;
 using LabPortal.Infrastructure;
 using LabPortal.Infrastructure.Data;
@@ -12,6 +13,7 @@ builder.AddData();
 builder.AddJobs();
 builder.AddAccounts();
 builder.AddClasses();
+builder.AddLabRuns();
 builder.AddPortalHealthChecks();
 
 var app = builder.Build();

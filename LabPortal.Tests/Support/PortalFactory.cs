@@ -24,6 +24,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
             ["Accounts:InitialInstructorUserName"] = InstructorUserName,
             ["Accounts:InitialInstructorPassword"] = InstructorPassword,
             ["Sandbox:Enabled"] = "false",
+            ["Labs:Directory"] = FixtureLabs,
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -33,6 +34,9 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>The test lab folder (<c>Fixtures/Labs</c>), copied beside the test assembly.</summary>
+    public static string FixtureLabs => Path.Combine(AppContext.BaseDirectory, "Fixtures", "Labs");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

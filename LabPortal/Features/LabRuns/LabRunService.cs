@@ -1,0 +1,188 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using LabPortal.Features.Labs.Definitions;
+using LabPortal.Infrastructure.Data;
+using LabPortal.Infrastructure.Forms;
+using LabPortal.Infrastructure.Localization;
+using Microsoft.EntityFrameworkCore;
+
+namespace LabPortal.Features.LabRuns;
+
+/// <summary>
+/// A learner's lab runs: starting one, reading its state, and recording steps that need no cloud
+/// (reading, quizzes). A learner only ever reaches their own runs: every query filters by user.
+/// </summary>
+public sealed class LabRunService(PortalDbContext db, LabCatalog catalog, TimeProvider time)
+{
+    public async Task<IReadOnlyList<LabListItem>> ListForUserAsync(int userId, CancellationToken cancellationToken = default)
+    {
+        var runs = await db.LabRuns.Where(r => r.UserId == userId).Include(r => r.Steps).ToListAsync(cancellationToken);
+        return catalog.Labs.Select(lab =>
+        {
+            var run = runs.Where(r => r.LabId == lab.Id).MaxBy(r => r.StartedAtUtc);
+            var done = run is null ? 0 : lab.Steps.Count(s => run.Steps.Any(sr => sr.StepId == s.Id && sr.Status == StepRunStatus.Succeeded));
+            return new LabListItem(lab, run, done);
+        }).ToList();
+    }
+
+    /// <summary>Starts the lab, or returns the learner's run of it that is still active (one at a time).</summary>
+    public async Task<int?> StartAsync(int userId, string labId, CancellationToken cancellationToken = default)
+    {
+        var lab = catalog.Find(labId);
+        if (lab is null)
+        {
+            return null;
+        }
+
+        var active = await db.LabRuns.Where(r => r.UserId == userId && r.LabId == labId && r.Status == LabRunStatus.Active)
+            .Select(r => (int?)r.Id).FirstOrDefaultAsync(cancellationToken);
+        if (active is not null)
+        {
+            return active;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var run = new LabRun
+        {
+            UserId = userId,
+            LabId = lab.Id,
+            Status = LabRunStatus.Active,
+            CurrentStepId = lab.Steps[0].Id,
+            // Short and unique enough to keep names within AWS's 32 characters in a shared account.
+            NamePrefix = "lp" + RandomNumberGenerator.GetHexString(6, lowercase: true),
+            StartedAtUtc = now,
+            LastActivityAtUtc = now,
+        };
+        db.LabRuns.Add(run);
+        await db.SaveChangesAsync(cancellationToken);
+        return run.Id;
+    }
+
+    /// <summary>The run if it belongs to <paramref name="userId"/>; otherwise null (the pages answer 404).</summary>
+    public async Task<RunView?> GetAsync(int runId, int userId, CancellationToken cancellationToken = default)
+    {
+        var run = await db.LabRuns.Include(r => r.Steps).SingleOrDefaultAsync(r => r.Id == runId && r.UserId == userId, cancellationToken);
+        var lab = catalog.Find(run?.LabId);
+        return run is null || lab is null ? null : View(run, lab);
+    }
+
+    public async Task MarkCurrentAsync(int runId, string stepId, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await db.LabRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(u => u.SetProperty(r => r.CurrentStepId, stepId).SetProperty(r => r.LastActivityAtUtc, now), cancellationToken);
+    }
+
+    /// <summary>Completes a read step.</summary>
+    public async Task<bool> CompleteReadAsync(RunView view, string stepId, CancellationToken cancellationToken = default)
+    {
+        if (view.Step(stepId) is not { Unlocked: true, Definition.Kind: StepKind.Read })
+        {
+            return false;
+        }
+
+        await RecordAsync(view.Run, stepId, StepRunStatus.Succeeded, "{}", cancellationToken);
+        return true;
+    }
+
+    /// <summary>Grades a quiz; the attempt is recorded either way, and the step succeeds only when every answer is right.</summary>
+    public async Task<QuizOutcome?> SubmitQuizAsync(RunView view, string stepId, IReadOnlyDictionary<string, string> answers, CancellationToken cancellationToken = default)
+    {
+        if (view.Step(stepId) is not { Unlocked: true, Definition.Kind: StepKind.Quiz } step)
+        {
+            return null;
+        }
+
+        var correct = step.Definition.Quiz.ToDictionary(
+            q => q.Id,
+            q => answers.TryGetValue(q.Id, out var answer) && answer == q.Answer,
+            StringComparer.Ordinal);
+        var outcome = new QuizOutcome(correct);
+        var filtered = step.Definition.Quiz.Where(q => answers.ContainsKey(q.Id)).ToDictionary(q => q.Id, q => answers[q.Id], StringComparer.Ordinal);
+        await RecordAsync(view.Run, stepId, outcome.Passed ? StepRunStatus.Succeeded : StepRunStatus.Failed, JsonSerializer.Serialize(filtered), cancellationToken);
+        return outcome;
+    }
+
+    /// <summary>
+    /// Checks an action step's values with AWS's rules (nothing is called or stored when one is
+    /// wrong) and, when all are valid, saves them as the learner's values for the run.
+    /// </summary>
+    public async Task<FormResult<IReadOnlyDictionary<string, string>>> SaveActionValuesAsync(
+        RunView view, string stepId, IReadOnlyDictionary<string, string?> submitted, CancellationToken cancellationToken = default)
+    {
+        if (view.Step(stepId) is not { } step || step.Definition.Kind is not (StepKind.Action or StepKind.Finish))
+        {
+            return FormResult.Invalid<IReadOnlyDictionary<string, string>>(new() { [""] = L.T("This step takes no input.", "이 단계는 입력을 받지 않습니다.") });
+        }
+
+        if (!step.Unlocked)
+        {
+            return FormResult.Invalid<IReadOnlyDictionary<string, string>>(new() { [""] = L.T("Finish the earlier steps first.", "앞 단계를 먼저 마치세요.") });
+        }
+
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var parameter in step.Definition.Parameters)
+        {
+            submitted.TryGetValue(parameter.Name, out var raw);
+            if (ParameterRules.Check(parameter, raw) is { } violation)
+            {
+                errors[parameter.Name] = violation.Text;
+            }
+            else
+            {
+                values[parameter.Name] = parameter.Type == ParameterType.Multiline ? raw!.Replace("\r\n", "\n", StringComparison.Ordinal) : raw!.Trim();
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return FormResult.Invalid<IReadOnlyDictionary<string, string>>(errors);
+        }
+
+        var all = RunView.ReadJson(view.Run.ValuesJson);
+        foreach (var (key, value) in values)
+        {
+            all[key] = value;
+        }
+
+        view.Run.ValuesJson = JsonSerializer.Serialize(all);
+        view.Run.LastActivityAtUtc = time.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+        return FormResult.Ok<IReadOnlyDictionary<string, string>>(values);
+    }
+
+    private async Task RecordAsync(LabRun run, string stepId, StepRunStatus status, string inputJson, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        db.StepRuns.Add(new StepRun
+        {
+            LabRunId = run.Id,
+            StepId = stepId,
+            Status = status,
+            Attempts = 1,
+            InputJson = inputJson,
+            CreatedAtUtc = now,
+            StartedAtUtc = now,
+            FinishedAtUtc = now,
+        });
+        run.LastActivityAtUtc = now;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static RunView View(LabRun run, LabDefinition lab)
+    {
+        var states = new List<StepState>();
+        var previousDone = true;
+        for (var i = 0; i < lab.Steps.Count; i++)
+        {
+            var step = lab.Steps[i];
+            var latest = run.Steps.Where(s => s.StepId == step.Id).MaxBy(s => s.Id);
+            // A step once passed stays done (and keeps later steps open) even if a later attempt fails.
+            var done = run.Steps.Any(s => s.StepId == step.Id && s.Status == StepRunStatus.Succeeded);
+            states.Add(new StepState(step, i + 1, latest, previousDone, done));
+            previousDone = previousDone && done;
+        }
+
+        return new RunView(run, lab, states);
+    }
+}
