@@ -27,7 +27,7 @@ public sealed class AwsTransport
     private readonly AwsRateLimiter? _rateLimiter;
     private readonly AwsMetrics _metrics;
     private readonly AwsRetryQuota _quota;
-    private readonly AWSCredentials _credentials;
+    private readonly Lazy<AWSCredentials> _credentials;
 
     /// <summary>Creates a transport.</summary>
     /// <param name="options">Region, endpoint, credentials, retry settings.</param>
@@ -55,7 +55,8 @@ public sealed class AwsTransport
         _rateLimiter = options.EnableRateLimiting ? rateLimiter ?? new AwsRateLimiter(_time) : null;
         _metrics = metrics ?? new AwsMetrics();
         _quota = retryQuota ?? new AwsRetryQuota();
-        _credentials = options.Credentials ?? AwsCredentials.Default();
+        // The default chain is resolved on first use, so building clients never needs AWS credentials.
+        _credentials = new Lazy<AWSCredentials>(() => options.Credentials ?? AwsCredentials.Default());
     }
 
     /// <summary>The options this transport was created with.</summary>
@@ -136,7 +137,7 @@ public sealed class AwsTransport
         _metrics.Calls.Add(1, tags);
         for (var attempt = 1; ; attempt++)
         {
-            var credentials = await _credentials.GetCredentialsAsync().ConfigureAwait(false);
+            var credentials = await _credentials.Value.GetCredentialsAsync().ConfigureAwait(false);
             if (_rateLimiter is not null)
             {
                 await _rateLimiter.AcquireAsync(credentials.AccessKey, _options.Region, service.ServiceId, action, cancellationToken).ConfigureAwait(false);
