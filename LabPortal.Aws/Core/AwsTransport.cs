@@ -87,21 +87,28 @@ public sealed class AwsTransport
         write(writer);
         var body = Encoding.UTF8.GetBytes(writer.ToFormBody());
         var reply = await SendAsync(service, action, body, "application/x-www-form-urlencoded; charset=utf-8", null, cancellationToken).ConfigureAwait(false);
-        var root = XDocument.Parse(reply.Body).Root ?? throw new XmlException("Empty XML response");
-        string? requestId;
-        XElement result;
-        if (service.Protocol == AwsProtocol.Ec2Query)
+        try
         {
-            requestId = XmlRead.ReadString(root, "requestId");
-            result = root;
-        }
-        else
-        {
-            requestId = XmlRead.ReadString(XmlRead.Child(root, "ResponseMetadata") ?? root, "RequestId");
-            result = XmlRead.Child(root, action + "Result") ?? new XElement(action + "Result");
-        }
+            var root = XDocument.Parse(reply.Body).Root ?? throw new XmlException("Empty XML response");
+            string? requestId;
+            XElement result;
+            if (service.Protocol == AwsProtocol.Ec2Query)
+            {
+                requestId = XmlRead.ReadString(root, "requestId");
+                result = root;
+            }
+            else
+            {
+                requestId = XmlRead.ReadString(XmlRead.Child(root, "ResponseMetadata") ?? root, "RequestId");
+                result = XmlRead.Child(root, action + "Result") ?? new XElement(action + "Result");
+            }
 
-        return read(result, requestId ?? reply.RequestId);
+            return read(result, requestId ?? reply.RequestId);
+        }
+        catch (Exception ex) when (ex is XmlException or FormatException or OverflowException)
+        {
+            throw InvalidResponse(service, action, reply, ex);
+        }
     }
 
     /// <summary>Calls a JSON 1.1 action (<c>X-Amz-Target: Prefix.Action</c>).</summary>
@@ -123,9 +130,16 @@ public sealed class AwsTransport
         var body = JsonSerializer.SerializeToUtf8Bytes(request, AwsJson.Options);
         var target = service.JsonTargetPrefix + "." + action;
         var reply = await SendAsync(service, action, body, "application/x-amz-json-1.1", target, cancellationToken).ConfigureAwait(false);
-        var response = JsonSerializer.Deserialize<TResponse>(string.IsNullOrWhiteSpace(reply.Body) ? "{}" : reply.Body, AwsJson.Options)
-            ?? throw new JsonException("Empty JSON response");
-        return response with { RequestId = reply.RequestId };
+        try
+        {
+            var response = JsonSerializer.Deserialize<TResponse>(string.IsNullOrWhiteSpace(reply.Body) ? "{}" : reply.Body, AwsJson.Options)
+                ?? throw new JsonException("Empty JSON response");
+            return response with { RequestId = reply.RequestId };
+        }
+        catch (JsonException ex)
+        {
+            throw InvalidResponse(service, action, reply, ex);
+        }
     }
 
     private async Task<Reply> SendAsync(AwsServiceDescriptor service, string action, byte[] body, string contentType, string? target, CancellationToken cancellationToken)
@@ -137,7 +151,18 @@ public sealed class AwsTransport
         _metrics.Calls.Add(1, tags);
         for (var attempt = 1; ; attempt++)
         {
-            var credentials = await _credentials.Value.GetCredentialsAsync().ConfigureAwait(false);
+            ImmutableCredentials credentials;
+            try
+            {
+                credentials = await _credentials.Value.GetCredentialsAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is AmazonClientException or AmazonServiceException)
+            {
+                // No credentials in the default chain, or STS refused AssumeRole: never retried here.
+                Finish(service, action, started, attempt, null, "CredentialsUnavailable", tags);
+                throw new AwsServiceException("CredentialsUnavailable", ex.Message, null, 0, ex);
+            }
+
             if (_rateLimiter is not null)
             {
                 await _rateLimiter.AcquireAsync(credentials.AccessKey, _options.Region, service.ServiceId, action, cancellationToken).ConfigureAwait(false);
@@ -189,6 +214,12 @@ public sealed class AwsTransport
             _logger.LogDebug("AWS {Service} {Action} attempt {Attempt} failed with {ErrorCode}; retrying in {DelayMs} ms", service.ServiceId, action, attempt, error.Code, (int)delay.TotalMilliseconds);
             await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private AwsServiceException InvalidResponse(AwsServiceDescriptor service, string action, Reply reply, Exception ex)
+    {
+        _logger.LogWarning("AWS {Service} {Action} returned a response that could not be read, request id {RequestId}", service.ServiceId, action, reply.RequestId);
+        return new AwsServiceException("InvalidResponse", $"The {service.ServiceId} {action} response could not be read: {ex.Message}", reply.RequestId, HttpStatusCode.OK, ex);
     }
 
     private TimeSpan Backoff(int attempt)
