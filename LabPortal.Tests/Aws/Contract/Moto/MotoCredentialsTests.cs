@@ -1,0 +1,32 @@
+using Amazon.Runtime;
+using LabPortal.Aws.Core;
+using Ec2Api = LabPortal.Aws.Ec2;
+
+namespace LabPortal.Tests.Aws.Contract.Moto;
+
+/// <summary>STS AssumeRole through AWSSDK.SecurityToken against moto, then a signed call with the session token.</summary>
+[Trait("Category", "Moto")]
+public sealed class MotoCredentialsTests(MotoServerFixture moto) : IClassFixture<MotoServerFixture>
+{
+    [Fact]
+    public async Task AssumeRole_returns_session_credentials_that_sign_calls_when_account_pool_is_used()
+    {
+        using var assumed = (StsAssumeRoleCredentials)AwsCredentials.AssumeRole(
+            AwsCredentials.Static(moto.AccessKey, moto.SecretKey),
+            "arn:aws:iam::123456789012:role/lab-portal-learner",
+            "learner-kim",
+            moto.Region,
+            moto.Endpoint,
+            TimeSpan.FromMinutes(15));
+
+        ImmutableCredentials credentials = await assumed.GetCredentialsAsync();
+
+        Assert.True(credentials.UseToken);
+        Assert.NotEqual(moto.AccessKey, credentials.AccessKey);
+
+        var options = new AwsClientOptions { Region = moto.Region, ServiceUrl = moto.Endpoint, Credentials = assumed };
+        var ec2 = new AwsClientFactory(new HttpClient()).CreateEc2Client(options);
+        var regions = await ec2.DescribeRegionsAsync(new Ec2Api.DescribeRegionsRequest());
+        Assert.Contains(regions.Regions!, r => r.RegionName == moto.Region);
+    }
+}

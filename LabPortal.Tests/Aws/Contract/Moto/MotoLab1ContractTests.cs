@@ -1,0 +1,5 @@
+namespace LabPortal.Tests.Aws.Contract.Moto;
+
+// The moto lane; each suite gets its own moto server (class fixture), so suites run in parallel.
+[Trait("Category", "Moto")]
+public sealed class MotoLab1ContractTests(MotoServerFixture moto) : Lab1ContractTests(moto), IClassFixture<MotoServerFixture>;

@@ -1,0 +1,48 @@
+using LabPortal.Aws.Core;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LabPortal.Tests.Aws.Transport;
+
+public sealed class EndpointsAndFactoryTests
+{
+    [Theory]
+    [InlineData("ec2", "ap-northeast-2", "https://ec2.ap-northeast-2.amazonaws.com/")]
+    [InlineData("elbv2", "us-east-1", "https://elasticloadbalancing.us-east-1.amazonaws.com/")]
+    [InlineData("autoscaling", "eu-west-1", "https://autoscaling.eu-west-1.amazonaws.com/")]
+    [InlineData("ssm", "cn-north-1", "https://ssm.cn-north-1.amazonaws.com.cn/")]
+    public void Resolve_returns_regional_endpoint_when_no_override(string service, string region, string expected)
+    {
+        var descriptor = service switch
+        {
+            "ec2" => AwsServiceDescriptor.Ec2,
+            "elbv2" => AwsServiceDescriptor.Elbv2,
+            "autoscaling" => AwsServiceDescriptor.AutoScaling,
+            _ => AwsServiceDescriptor.Ssm,
+        };
+
+        Assert.Equal(new Uri(expected), AwsEndpoints.Resolve(descriptor, region, null));
+    }
+
+    [Fact]
+    public void Resolve_returns_the_override_for_every_service_when_service_url_is_set()
+    {
+        var sandbox = new Uri("http://localhost:4566/");
+
+        Assert.All(
+            new[] { AwsServiceDescriptor.Ec2, AwsServiceDescriptor.Elbv2, AwsServiceDescriptor.AutoScaling, AwsServiceDescriptor.Ssm },
+            d => Assert.Equal(sandbox, AwsEndpoints.Resolve(d, "ap-northeast-2", sandbox)));
+    }
+
+    [Fact]
+    public void AddLabPortalAws_registers_a_factory_when_added_to_a_container()
+    {
+        using var provider = new ServiceCollection().AddLogging().AddLabPortalAws().BuildServiceProvider();
+
+        var factory = provider.GetRequiredService<AwsClientFactory>();
+        var clients = factory.CreateAll(AwsClientOptions.ForStaticKeys("ap-northeast-2", "AKID", "secret", new Uri("http://localhost:4566/")));
+
+        Assert.Same(factory, provider.GetRequiredService<AwsClientFactory>());
+        Assert.NotNull(clients.Ec2);
+        Assert.NotNull(clients.Ssm);
+    }
+}

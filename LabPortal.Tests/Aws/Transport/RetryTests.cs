@@ -1,0 +1,194 @@
+using System.Net;
+using LabPortal.Aws.Core;
+using LabPortal.Aws.Ec2;
+using LabPortal.Aws.Elbv2;
+using LabPortal.Tests.Aws.Responses;
+using LabPortal.Tests.Aws.Support;
+
+namespace LabPortal.Tests.Aws.Transport;
+
+/// <summary>Standard-mode retries: throttling and 5xx retried, other 4xx never, three attempts, a budget.</summary>
+public sealed class RetryTests
+{
+    private const string Throttling = """
+        <ErrorResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/">
+          <Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error>
+          <RequestId>throttled-elb</RequestId>
+        </ErrorResponse>
+        """;
+
+    private const string RequestLimitExceeded = """
+        <Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>throttled-ec2</RequestID></Response>
+        """;
+
+    private const string ValidationError = """
+        <ErrorResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/">
+          <Error><Type>Sender</Type><Code>ValidationError</Code><Message>Target group name 'bad_name' can only contain characters that are alphanumeric characters or hyphens(-)</Message></Error>
+          <RequestId>validation</RequestId>
+        </ErrorResponse>
+        """;
+
+    [Fact]
+    public async Task Throttling_server_sees_every_call_succeed_when_half_the_responses_are_throttles()
+    {
+        // Every other response is a throttle (ELB's "Throttling" 400 or EC2's "RequestLimitExceeded" 503).
+        var counter = 0;
+        var handler = new FakeAwsHandler(seen =>
+        {
+            var n = Interlocked.Increment(ref counter);
+            var ec2 = seen.Form["Version"] == "2016-11-15";
+            if (n % 2 == 1)
+            {
+                return ec2
+                    ? new(HttpStatusCode.ServiceUnavailable, RequestLimitExceeded)
+                    : new(HttpStatusCode.BadRequest, Throttling);
+            }
+
+            return new(HttpStatusCode.OK, ec2 ? AwsExamples.Ec2CreateSecurityGroup : AwsExamples.ElbDescribeTargetHealth);
+        });
+        var clients = TestClients.Create(handler);
+
+        for (var i = 0; i < 50; i++)
+        {
+            await clients.Ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { GroupName = $"sg-{i}", Description = "d" });
+            await clients.Elbv2.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = $"arn:tg/{i}" });
+        }
+
+        // 100 calls, each throttled once and answered on its second attempt: 200 requests, half of them throttled.
+        Assert.Equal(200, handler.Requests.Count);
+        Assert.Equal(100, handler.Requests.Select(r => r.Body).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Throttling_server_sees_calls_succeed_when_random_throttles_stay_within_attempts()
+    {
+        // 50% throttles, drawn at random (seeded) but at most two in a row per call, with calls in parallel.
+        var random = new Random(20261122);
+        var consecutive = new Dictionary<string, int>();
+        var handler = new FakeAwsHandler(seen =>
+        {
+            lock (consecutive)
+            {
+                var key = seen.Body;
+                consecutive.TryGetValue(key, out var c);
+                if (c < 2 && random.NextDouble() < 0.5)
+                {
+                    consecutive[key] = c + 1;
+                    return new(HttpStatusCode.BadRequest, Throttling);
+                }
+
+                consecutive[key] = 0;
+                return new(HttpStatusCode.OK, AwsExamples.ElbDescribeTargetHealth);
+            }
+        });
+        var elb = TestClients.Create(handler).Elbv2;
+
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+            elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = $"arn:tg/{i}" })));
+
+        Assert.InRange(handler.Requests.Count, 41, 120);
+    }
+
+    [Fact]
+    public async Task ValidationError_is_attempted_exactly_once_when_service_rejects_input()
+    {
+        var handler = new FakeAwsHandler(_ => new(HttpStatusCode.BadRequest, ValidationError));
+        var elb = TestClients.Create(handler).Elbv2;
+
+        var ex = await Assert.ThrowsAsync<AwsServiceException>(() => elb.CreateTargetGroupAsync(new CreateTargetGroupRequest { Name = "bad_name" }));
+
+        Assert.Equal("ValidationError", ex.Code);
+        Assert.Single(handler.Requests);
+    }
+
+    [Fact]
+    public async Task Throttling_gives_up_after_three_attempts_when_every_response_throttles()
+    {
+        var handler = new FakeAwsHandler(_ => new(HttpStatusCode.BadRequest, Throttling));
+        var elb = TestClients.Create(handler).Elbv2;
+
+        var ex = await Assert.ThrowsAsync<AwsServiceException>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "arn" }));
+
+        Assert.Equal("Throttling", ex.Code);
+        Assert.True(ex.IsThrottling);
+        Assert.Equal(3, handler.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Server_error_is_retried_when_status_is_500()
+    {
+        var counter = 0;
+        var handler = new FakeAwsHandler(_ => Interlocked.Increment(ref counter) == 1
+            ? new(HttpStatusCode.InternalServerError, "<Response><Errors><Error><Code>InternalError</Code><Message>x</Message></Error></Errors><RequestID>r</RequestID></Response>")
+            : new(HttpStatusCode.OK, AwsExamples.Ec2CreateSecurityGroup));
+        var ec2 = TestClients.Create(handler).Ec2;
+
+        var response = await ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { GroupName = "a", Description = "b" });
+
+        Assert.Equal("sg-1a2b3c4d", response.GroupId);
+        Assert.Equal(2, handler.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Each_attempt_is_signed_again_when_retrying()
+    {
+        var counter = 0;
+        var handler = new FakeAwsHandler(_ => Interlocked.Increment(ref counter) == 1
+            ? new(HttpStatusCode.BadRequest, Throttling)
+            : new(HttpStatusCode.OK, AwsExamples.ElbDescribeTargetHealth));
+        var factory = new AwsClientFactory(new HttpClient(handler), timeProvider: new SteppingTimeProvider());
+        var elb = factory.CreateElbv2Client(TestClients.Options());
+
+        await elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "arn" });
+
+        Assert.Equal(2, handler.Requests.Count);
+        Assert.NotEqual(handler.Requests[0].Headers["X-Amz-Date"], handler.Requests[1].Headers["X-Amz-Date"]);
+        Assert.NotEqual(handler.Requests[0].Headers["Authorization"], handler.Requests[1].Headers["Authorization"]);
+    }
+
+    [Fact]
+    public async Task Retry_budget_stops_retries_when_exhausted()
+    {
+        var handler = new FakeAwsHandler(_ => new(HttpStatusCode.BadRequest, Throttling));
+        var quota = new AwsRetryQuota(capacity: 10);
+        var transport = new AwsTransport(TestClients.Options(), new HttpClient(handler), retryQuota: quota);
+        var elb = new Elbv2Client(transport);
+
+        // First call: 1 attempt + 2 retries (cost 5 each) empties the 10-token budget.
+        await Assert.ThrowsAsync<AwsServiceException>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "a" }));
+        Assert.Equal(3, handler.Requests.Count);
+        Assert.Equal(0, quota.Available);
+
+        // Second call: no budget left, so exactly one attempt.
+        await Assert.ThrowsAsync<AwsServiceException>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "b" }));
+        Assert.Equal(4, handler.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_the_call_when_token_is_cancelled()
+    {
+        var handler = new FakeAwsHandler(_ => new(HttpStatusCode.BadRequest, Throttling));
+        var options = TestClients.Options();
+        options.RetryBaseDelay = TimeSpan.FromSeconds(30);
+        options.MaxBackoff = TimeSpan.FromSeconds(30);
+        var elb = TestClients.Create(handler, options).Elbv2;
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "a" }, cts.Token));
+    }
+
+    [Theory]
+    [InlineData("Throttling", 400, true)]
+    [InlineData("RequestLimitExceeded", 503, true)]
+    [InlineData("ThrottlingException", 400, true)]
+    [InlineData("InternalError", 500, true)]
+    [InlineData("ResourceContention", 500, true)]
+    [InlineData("ValidationError", 400, false)]
+    [InlineData("InvalidGroup.NotFound", 400, false)]
+    [InlineData("UnauthorizedOperation", 403, false)]
+    [InlineData("DryRunOperation", 412, false)]
+    public void Classifier_retries_only_throttling_and_server_errors_when_given_code(string code, int status, bool retry)
+    {
+        Assert.Equal(retry, AwsRetryClassifier.IsRetryable(code, (HttpStatusCode)status));
+    }
+}
