@@ -34,7 +34,7 @@ public interface IMachine : IAsyncDisposable
     MachineState Snapshot();
 }
 
-/// <summary>Creates machines; <paramref name="restored"/> is a snapshot taken before a restart.</summary>
+/// <summary>Creates machines; <c>restored</c> is a snapshot taken before a restart, or null for a new instance.</summary>
 public interface IMachineFactory
 {
     IMachine Create(InstanceMetadata metadata, MachineState? restored);
