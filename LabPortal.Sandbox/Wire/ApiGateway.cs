@@ -212,6 +212,16 @@ internal sealed partial class ApiGateway
             parameters.Remove(key);
         }
 
+        // Characters XML 1.0 cannot carry could never be answered back (tags, names, errors), so they
+        // are refused at the door, as AWS refuses them.
+        foreach (var (key, value) in parameters)
+        {
+            if (!QueryParameters.IsXmlSafe(key) || !QueryParameters.IsXmlSafe(value))
+            {
+                throw new ApiException("InvalidParameterValue", $"Parameter {QueryParameters.Shorten(key)} contains characters that are not allowed.");
+            }
+        }
+
         return parameters;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Xml;
 
 namespace LabPortal.Sandbox.Wire;
 
@@ -203,7 +204,33 @@ public sealed class QueryParameters
     };
 
     /// <summary>Shortens a value quoted back in an error message, so huge inputs do not make huge answers.</summary>
-    public static string Shorten(string value) => value.Length <= 100 ? value : string.Concat(value.AsSpan(0, 100), "...");
+    public static string Shorten(string value)
+    {
+        var shortened = value.Length <= 100 ? value : string.Concat(value.AsSpan(0, 100), "...");
+        return IsXmlSafe(shortened) ? shortened : new string(shortened.Select(c => XmlConvert.IsXmlChar(c) ? c : '?').ToArray());
+    }
+
+    /// <summary>True when every character can appear in an XML 1.0 document (so it can be echoed in a response).</summary>
+    public static bool IsXmlSafe(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (XmlConvert.IsXmlChar(value[i]))
+            {
+                continue;
+            }
+
+            if (i + 1 < value.Length && XmlConvert.IsXmlSurrogatePair(value[i + 1], value[i]))
+            {
+                i++;
+                continue;
+            }
+
+            return false;
+        }
+
+        return true;
+    }
 
     private string ItemName(string name, long index) =>
         Protocol == WireProtocol.Ec2 ? $"{name}.{index}" : $"{name}.member.{index}";

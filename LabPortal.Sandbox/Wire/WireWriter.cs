@@ -46,8 +46,8 @@ internal static class WireWriter
                     w.WriteStartElement("Response");
                     w.WriteStartElement("Errors");
                     w.WriteStartElement("Error");
-                    w.WriteElementString("Code", error.Code);
-                    w.WriteElementString("Message", error.Message);
+                    w.WriteElementString("Code", Safe(error.Code));
+                    w.WriteElementString("Message", Safe(error.Message));
                     w.WriteEndElement();
                     w.WriteEndElement();
                     w.WriteElementString("RequestID", requestId);
@@ -59,14 +59,18 @@ internal static class WireWriter
                     w.WriteStartElement("ErrorResponse", xmlNamespace);
                     w.WriteStartElement("Error");
                     w.WriteElementString("Type", error.IsSenderFault ? "Sender" : "Receiver");
-                    w.WriteElementString("Code", error.Code);
-                    w.WriteElementString("Message", error.Message);
+                    w.WriteElementString("Code", Safe(error.Code));
+                    w.WriteElementString("Message", Safe(error.Message));
                     w.WriteEndElement();
                     w.WriteElementString("RequestId", requestId);
                     w.WriteEndElement();
                 }));
         }
     }
+
+    /// <summary>Drops characters XML cannot carry, so an error about bad input can always be written.</summary>
+    private static string Safe(string text) =>
+        QueryParameters.IsXmlSafe(text) ? text : new string(text.Where(XmlConvert.IsXmlChar).ToArray());
 
     private static byte[] Envelope(ApiService service, string action, string requestId, string? members) => Render(w =>
     {

@@ -26,10 +26,15 @@ internal sealed class SandboxApiClient(Uri endpoint, string accessKey, string se
         return await SendRawAsync(service, Encoding.UTF8.GetBytes(form), "application/x-www-form-urlencoded; charset=utf-8");
     }
 
-    public async Task<ApiCall> SendRawAsync(string service, byte[] body, string contentType, Action<HttpRequestMessage>? tamper = null, bool sign = true)
+    public async Task<ApiCall> SendRawAsync(string service, byte[] body, string contentType, Action<HttpRequestMessage>? tamper = null, bool sign = true, string? target = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
         request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        if (target is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
+        }
+
         if (sign)
         {
             TestSigV4Signer.Sign(request, body, accessKey, secret, region, service, DateTimeOffset.UtcNow);
