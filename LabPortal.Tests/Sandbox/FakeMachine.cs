@@ -72,7 +72,8 @@ internal sealed class FakeMachine(InstanceMetadata metadata, MachineState? resto
         var port = ((IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
         _listener = new HttpListener();
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        // The data plane forwards the browser's Host header, as a load balancer does: accept any host.
+        _listener.Prefixes.Add($"http://*:{port}/");
         _listener.Start();
         _endpoint = new Uri($"http://127.0.0.1:{port}/");
         var listener = _listener;
