@@ -80,6 +80,17 @@ public sealed class Boto3CompatibilityTests : IAsyncLifetime
         ec2.delete_security_group(GroupId=sg)
         assert [r["RegionName"] for r in ec2.describe_regions()["Regions"]].count("ap-northeast-2") == 1
         assert len(ec2.describe_availability_zones()["AvailabilityZones"]) == 4
+
+        # Presigned (query-string) SigV4: botocore signs a GET URL; the sandbox verifies it like a header signature.
+        import urllib.request
+        url = ec2.generate_presigned_url("describe_vpcs", Params={}, ExpiresIn=300, HttpMethod="GET")
+        assert "X-Amz-Signature=" in url, url
+        try:
+            with urllib.request.urlopen(url) as response:
+                body = response.read().decode()
+                assert response.status == 200 and "<DescribeVpcsResponse" in body and vpc_id in body, body
+        except urllib.error.HTTPError as e:
+            sys.exit(f"presigned {url} -> {e.code} {e.read().decode()}")
         print("OK")
         """;
 
