@@ -1,0 +1,12 @@
+namespace LabPortal.Sandbox.Accounts;
+
+/// <summary>A learner's sandbox account: a 12-digit id and its own SigV4 key pair.</summary>
+public sealed record SandboxAccount(string AccountId, string AccessKeyId, string SecretAccessKey)
+{
+    public string Label { get; init; } = string.Empty;
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>True for the built-in <c>test</c>/<c>test</c> account.</summary>
+    public bool IsPlayground { get; init; }
+}

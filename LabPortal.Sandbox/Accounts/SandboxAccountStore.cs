@@ -1,0 +1,188 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using LabPortal.Sandbox.State;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LabPortal.Sandbox.Accounts;
+
+/// <summary>Accounts, persisted in the sandbox database and cached for signature checks on every call.</summary>
+public sealed class SandboxAccountStore : ISandboxAccounts, IDisposable
+{
+    /// <summary>The playground account's id (the all-zero id other local emulators use too).</summary>
+    public const string PlaygroundAccountId = "000000000000";
+
+    private const string UpperAlphanumerics = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    private const string SecretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    private readonly ConcurrentDictionary<string, SandboxAccount> _byAccessKey = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SandboxAccount> _byId = new(StringComparer.Ordinal);
+    private readonly SandboxDatabase _database;
+    private readonly SandboxState _state;
+    private readonly IEnumerable<IAccountCleanup> _cleanups;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SandboxAccountStore> _logger;
+    private readonly SemaphoreSlim _createGate = new(1, 1);
+
+    public SandboxAccountStore(
+        SandboxDatabase database,
+        SandboxState state,
+        IEnumerable<IAccountCleanup> cleanups,
+        TimeProvider time,
+        IOptions<SandboxOptions> options,
+        ILogger<SandboxAccountStore> logger)
+    {
+        _database = database;
+        _state = state;
+        _cleanups = cleanups;
+        _time = time;
+        _logger = logger;
+        if (options.Value.AllowPlaygroundCredentials)
+        {
+            // ARCHITECTURE.md: a built-in playground account with access key "test" / secret "test".
+            Add(new SandboxAccount(PlaygroundAccountId, "test", "test") { Label = "playground", IsPlayground = true });
+        }
+    }
+
+    /// <summary>The account a request's access key belongs to, or null (checked on every call, so synchronous).</summary>
+    public SandboxAccount? FindByAccessKey(string accessKeyId) => _byAccessKey.GetValueOrDefault(accessKeyId);
+
+    public int Count => _byId.Count;
+
+    internal async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT account_id, label, access_key_id, secret_access_key, created_at FROM accounts";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            Add(new SandboxAccount(reader.GetString(0), reader.GetString(2), reader.GetString(3))
+            {
+                Label = reader.GetString(1),
+                CreatedAt = DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture),
+            });
+        }
+    }
+
+    public async Task<SandboxAccount> CreateAccountAsync(string label, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        await _createGate.WaitAsync(cancellationToken);
+        try
+        {
+            string accountId;
+            do
+            {
+                // 12 digits, never starting with 0 so it cannot collide with the playground id.
+                accountId = RandomNumberGenerator.GetInt32(1, 10).ToString(CultureInfo.InvariantCulture)
+                    + RandomNumberGenerator.GetString("0123456789", 11);
+            }
+            while (_byId.ContainsKey(accountId));
+
+            string accessKeyId;
+            do
+            {
+                // IAM access keys: "AKIA" + 16 upper-case base-32 characters (20 in all).
+                accessKeyId = "AKIA" + RandomNumberGenerator.GetString(UpperAlphanumerics, 16);
+            }
+            while (_byAccessKey.ContainsKey(accessKeyId));
+
+            var account = new SandboxAccount(accountId, accessKeyId, RandomNumberGenerator.GetString(SecretAlphabet, 40))
+            {
+                Label = label,
+                CreatedAt = _time.GetUtcNow(),
+            };
+            await _database.WriteAsync(
+                async connection =>
+                {
+                    await using var command = connection.CreateCommand();
+                    command.CommandText = """
+                        INSERT INTO accounts (account_id, label, access_key_id, secret_access_key, created_at)
+                        VALUES ($id, $label, $key, $secret, $created)
+                        """;
+                    command.Parameters.AddWithValue("$id", account.AccountId);
+                    command.Parameters.AddWithValue("$label", account.Label);
+                    command.Parameters.AddWithValue("$key", account.AccessKeyId);
+                    command.Parameters.AddWithValue("$secret", account.SecretAccessKey);
+                    command.Parameters.AddWithValue("$created", account.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                },
+                cancellationToken);
+            Add(account);
+            _logger.LogInformation("Sandbox account {AccountId} created for {Label}", account.AccountId, label);
+            return account;
+        }
+        finally
+        {
+            _createGate.Release();
+        }
+    }
+
+    public async Task<bool> DeleteAccountAsync(string accountId, CancellationToken cancellationToken = default)
+    {
+        if (!_byId.TryGetValue(accountId, out var account))
+        {
+            return false;
+        }
+
+        await using (var scope = await _state.EnterAsync(accountId, cancellationToken))
+        {
+            foreach (var cleanup in _cleanups)
+            {
+                await cleanup.CleanUpAsync(scope, cancellationToken);
+            }
+
+            await scope.DropAllAsync(cancellationToken);
+        }
+
+        if (account.IsPlayground)
+        {
+            // The playground account is built in: deleting it resets it, the keys keep working.
+            return true;
+        }
+
+        await _database.WriteAsync(
+            async connection =>
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = "DELETE FROM accounts WHERE account_id = $id";
+                command.Parameters.AddWithValue("$id", accountId);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            },
+            cancellationToken);
+        _byId.TryRemove(accountId, out _);
+        _byAccessKey.TryRemove(account.AccessKeyId, out _);
+        _logger.LogInformation("Sandbox account {AccountId} deleted", accountId);
+        return true;
+    }
+
+    public Task<IReadOnlyList<SandboxAccount>> ListAccountsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<SandboxAccount>>(_byId.Values.OrderBy(a => a.CreatedAt).ThenBy(a => a.AccountId, StringComparer.Ordinal).ToList());
+
+    public Task<SandboxAccount?> FindAccountAsync(string accountId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_byId.GetValueOrDefault(accountId));
+
+    public async Task<IReadOnlyList<SandboxResource>> ListResourcesAsync(string accountId, CancellationToken cancellationToken = default)
+    {
+        if (!_byId.ContainsKey(accountId))
+        {
+            return [];
+        }
+
+        await using var scope = await _state.EnterAsync(accountId, cancellationToken);
+        return scope.AllSections().SelectMany(s => s.ListResources()).ToList();
+    }
+
+    public async Task<int> CountResourcesAsync(string accountId, CancellationToken cancellationToken = default) =>
+        (await ListResourcesAsync(accountId, cancellationToken)).Count;
+
+    public void Dispose() => _createGate.Dispose();
+
+    private void Add(SandboxAccount account)
+    {
+        _byId[account.AccountId] = account;
+        _byAccessKey[account.AccessKeyId] = account;
+    }
+}

@@ -1,0 +1,64 @@
+namespace LabPortal.Sandbox.Runtime;
+
+/// <summary>
+/// The operating system of one sandbox instance: runs user data and SSM shell scripts (a small
+/// shell subset), and owns the instance's real HTTP web server when a script starts one.
+/// The control plane (EC2) owns lifecycle; this owns what happens "inside" the instance.
+/// </summary>
+public interface IMachine : IAsyncDisposable
+{
+    InstanceMetadata Metadata { get; }
+
+    /// <summary>Console output as <c>GetConsoleOutput</c> shows it: what ran and what was ignored.</summary>
+    string ConsoleOutput { get; }
+
+    /// <summary>
+    /// Boots the machine. On the first boot the user data runs once (as cloud-init does); on every
+    /// boot the services enabled with <c>systemctl enable</c> start again.
+    /// </summary>
+    Task BootAsync(string? userData, bool firstBoot, CancellationToken cancellationToken = default);
+
+    /// <summary>Stops every running service and releases listeners (instance stop or terminate).</summary>
+    Task ShutdownAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Runs a script as SSM <c>AWS-RunShellScript</c> does, on a booted machine.</summary>
+    Task<ScriptResult> RunScriptAsync(string script, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The loopback address of the HTTP server that listens on <paramref name="port"/> of this
+    /// instance (the web server serves port 80), or null when nothing listens there.
+    /// </summary>
+    Uri? GetHttpEndpoint(int port);
+
+    /// <summary>The state to persist so that a restart brings the instance back as it was.</summary>
+    MachineState Snapshot();
+}
+
+/// <summary>Creates machines; <c>restored</c> is a snapshot taken before a restart, or null for a new instance.</summary>
+public interface IMachineFactory
+{
+    IMachine Create(InstanceMetadata metadata, MachineState? restored);
+}
+
+/// <summary>What an instance's scripts read from the instance metadata service.</summary>
+public sealed record InstanceMetadata(
+    string InstanceId,
+    string Region,
+    string AvailabilityZone,
+    string InstanceType,
+    string ImageId,
+    string LocalIpv4,
+    string LocalHostname,
+    string? PublicIpv4,
+    string? PublicHostname);
+
+/// <summary>Persistable OS state: files written, packages installed, services enabled and running, console text.</summary>
+public sealed record MachineState(
+    IReadOnlyDictionary<string, string> Files,
+    IReadOnlyList<string> InstalledPackages,
+    IReadOnlyList<string> EnabledServices,
+    IReadOnlyList<string> RunningServices,
+    string ConsoleOutput);
+
+/// <summary>The result of one script run.</summary>
+public sealed record ScriptResult(int ExitCode, string StandardOutput, string StandardError);

@@ -1,0 +1,79 @@
+using LabPortal.Sandbox.Accounts;
+using LabPortal.Sandbox.DataPlane;
+using LabPortal.Sandbox.Services.Ec2;
+using LabPortal.Sandbox.State;
+using LabPortal.Sandbox.Wire;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace LabPortal.Sandbox;
+
+/// <summary>Registers the sandbox: <c>builder.AddSandbox()</c> in the portal's Program.cs (STYLE.md "AddXxx per area").</summary>
+public static class SandboxModule
+{
+    /// <summary>
+    /// Binds <see cref="SandboxOptions"/> from the <c>Sandbox</c> section (validated on start) and, when
+    /// enabled, starts the sandbox's own Kestrel servers (API and data plane) as a hosted service.
+    /// </summary>
+    public static IHostApplicationBuilder AddSandbox(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<SandboxOptions>()
+            .BindConfiguration(SandboxOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSandboxServices();
+        builder.Services.AddHostedService<SandboxHost>();
+        builder.Services.AddHealthChecks().AddCheck<SandboxHealthCheck>("sandbox");
+        return builder;
+    }
+
+    /// <summary>The sandbox's services without hosting (used by <see cref="AddSandbox"/>).</summary>
+    public static IServiceCollection AddSandboxServices(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SandboxEndpoints>();
+        services.TryAddSingleton<SandboxClock>();
+        services.TryAddSingleton<SandboxBackgroundWork>();
+        services.TryAddSingleton<SandboxDatabase>();
+        services.TryAddSingleton<SandboxState>();
+        services.TryAddSingleton<SandboxAccountStore>();
+        services.TryAddSingleton<ISandboxAccounts>(sp => sp.GetRequiredService<SandboxAccountStore>());
+        services.TryAddSingleton<DataPlaneRoutes>();
+        services.TryAddSingleton<IDataPlaneRoutes>(sp => sp.GetRequiredService<DataPlaneRoutes>());
+        services.TryAddSingleton<HttpForwarder>();
+        services.TryAddSingleton<ApiGateway>();
+        services.TryAddSingleton<DataPlaneFront>();
+
+        // The instance operating system (IMachineFactory) is registered by the instance runtime:
+        // services.TryAddSingleton<IMachineFactory, MachineFactory>() belongs right here once
+        // LabPortal.Sandbox.Runtime.MachineFactory exists on this branch. Ec2InstanceManager resolves it
+        // optionally, so tests (and the portal before that merge) can supply their own.
+
+        // EC2
+        services.AddSandboxStateSection(StateSection.For(Ec2RegionState.SectionName, Ec2RegionState.Create));
+        services.TryAddSingleton<Ec2InstanceManager>();
+        services.TryAddSingleton<IEc2Instances>(sp => sp.GetRequiredService<Ec2InstanceManager>());
+        services.AddSingleton<IAccountCleanup>(sp => sp.GetRequiredService<Ec2InstanceManager>());
+        services.AddSingleton<ISandboxLifecycle>(sp => sp.GetRequiredService<Ec2InstanceManager>());
+        services.AddSandboxApiService<Ec2Service>();
+        return services;
+    }
+
+    /// <summary>Adds a service to the API port's dispatch (chosen by its SigV4 signing name).</summary>
+    public static IServiceCollection AddSandboxApiService<TService>(this IServiceCollection services)
+        where TService : ApiService
+    {
+        services.TryAddSingleton<TService>();
+        services.AddSingleton<ApiService>(sp => sp.GetRequiredService<TService>());
+        return services;
+    }
+
+    /// <summary>Declares a kind of per-account, per-region persisted state (see <see cref="StateSection"/>).</summary>
+    public static IServiceCollection AddSandboxStateSection(this IServiceCollection services, StateSection section)
+    {
+        services.AddSingleton(section);
+        return services;
+    }
+}

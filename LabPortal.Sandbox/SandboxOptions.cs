@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace LabPortal.Sandbox;
+
+/// <summary>Settings of the local AWS-compatible cloud, bound from the <c>Sandbox</c> configuration section.</summary>
+public sealed class SandboxOptions
+{
+    public const string SectionName = "Sandbox";
+
+    /// <summary>When false nothing is started (the portal then talks to real AWS).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The one API port for every service (ARCHITECTURE.md: <c>http://localhost:4566</c>); 0 picks a free port.</summary>
+    [Range(0, 65535)]
+    public int ApiPort { get; set; } = 4566;
+
+    /// <summary>The data plane front: port 80 of every load balancer and instance, routed by Host header; 0 picks a free port.</summary>
+    [Range(0, 65535)]
+    public int DataPlanePort { get; set; } = 8080;
+
+    /// <summary>Divides every AWS duration (boot, provisioning, health-check interval ...); the API still reports AWS's numbers.</summary>
+    [Range(0.001, 1_000_000)]
+    public double TimeScale { get; set; } = 10;
+
+    /// <summary>Enables the built-in playground account with access key <c>test</c> and secret <c>test</c>.</summary>
+    public bool AllowPlaygroundCredentials { get; set; }
+
+    /// <summary>Folder of the sandbox's own SQLite file (control-plane state and accounts).</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "App_Data/sandbox";
+
+    /// <summary>Address the API and data-plane servers listen on: an IP address, <c>localhost</c> or <c>*</c>.</summary>
+    [Required]
+    [RegularExpression(@"^(localhost|\*|[0-9a-fA-F:.]+)$")]
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>A copy, so a caller's later edits cannot change a running sandbox.</summary>
+    public SandboxOptions Clone() => (SandboxOptions)MemberwiseClone();
+}

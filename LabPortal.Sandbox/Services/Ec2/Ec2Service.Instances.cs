@@ -1,0 +1,233 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+using LabPortal.Sandbox.Wire;
+
+namespace LabPortal.Sandbox.Services.Ec2;
+
+public sealed partial class Ec2Service
+{
+    private async Task<ApiResult> RunInstancesAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var p = request.Parameters;
+        var minCount = p.GetRequiredInt("MinCount");
+        var maxCount = p.GetRequiredInt("MaxCount");
+        var tagSpecs = Ec2Tags.ReadSpecifications(p, "TagSpecification", "instance", "volume", "network-interface", "spot-instances-request", "elastic-gpu");
+        var template = p.Struct("LaunchTemplate");
+        var interfaces = p.GetStructs("NetworkInterface");
+        var networkInterface = interfaces.Count > 0 ? interfaces[0] : null;
+        var groupIds = p.GetList("SecurityGroupId").ToList();
+        if (networkInterface is not null)
+        {
+            groupIds.AddRange(networkInterface.GetList("SecurityGroupId"));
+        }
+
+        var spec = new InstanceLaunchSpec
+        {
+            ImageId = p.Get("ImageId"),
+            InstanceType = p.Get("InstanceType"),
+            MinCount = minCount,
+            MaxCount = maxCount,
+            SubnetId = p.Get("SubnetId") ?? networkInterface?.Get("SubnetId"),
+            AvailabilityZone = p.Struct("Placement").Get("AvailabilityZone"),
+            SecurityGroupIds = groupIds,
+            SecurityGroupNames = p.GetList("SecurityGroup"),
+            UserData = p.Get("UserData"),
+            KeyName = p.Get("KeyName"),
+            Tags = tagSpecs.GetValueOrDefault("instance") ?? new Dictionary<string, string>(),
+            ClientToken = p.Get("ClientToken"),
+            LaunchTemplateId = template.Get("LaunchTemplateId"),
+            LaunchTemplateName = template.Get("LaunchTemplateName"),
+            LaunchTemplateVersion = template.Get("Version"),
+            AssociatePublicIpAddress = networkInterface?.GetBool("AssociatePublicIpAddress"),
+        };
+
+        await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
+        var reservation = _instances.RunInstances(scope, request.Region, spec);
+        var ec2 = scope.Read<Ec2RegionState>(request.Region);
+        return ApiResult.Xml(w =>
+        {
+            w.Element("reservationId", reservation.ReservationId)
+                .Element("ownerId", request.AccountId)
+                .ItemSet("groupSet", Array.Empty<string>(), (_, _) => { });
+            w.ItemSet("instancesSet", reservation.Instances, (x, i) => WriteInstance(x, i, ec2, request.Region));
+        });
+    }
+
+    private async Task<ApiResult> DescribeInstancesAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var p = request.Parameters;
+        var ids = p.GetList("InstanceId");
+        var filters = p.GetFilters();
+        if (ids.Count > 0 && p.Has("MaxResults"))
+        {
+            throw new ApiException("InvalidParameterCombination", "The parameter instancesSet cannot be used with the parameter maxResults");
+        }
+
+        foreach (var id in ids)
+        {
+            if (!Ec2Ids.IsWellFormed(id, "i"))
+            {
+                throw new ApiException("InvalidInstanceID.Malformed", $"Invalid id: \"{QueryParameters.Shorten(id)}\"");
+            }
+        }
+
+        await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
+        _instances.PurgeExpired(scope, request.Region);
+        var ec2 = scope.Read<Ec2RegionState>(request.Region);
+        var missing = ids.Where(id => !ec2.Instances.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
+        if (missing.Count > 0)
+        {
+            throw Ec2InstanceManager.NotFound(missing);
+        }
+
+        var instances = ec2.Instances.Values
+            .Where(i => ids.Count == 0 || ids.Contains(i.InstanceId))
+            .Where(i => MatchesAll(filters, f => InstanceFilterValues(f, i, ec2, request)))
+            .OrderBy(i => i.LaunchTime)
+            .ThenBy(i => i.ReservationId, StringComparer.Ordinal)
+            .ThenBy(i => i.AmiLaunchIndex)
+            .ToList();
+        var (page, next) = Paginate(instances, p);
+        var reservations = page.GroupBy(i => i.ReservationId).ToList();
+        return ApiResult.Xml(w =>
+        {
+            w.ItemSet("reservationSet", reservations, (x, r) => x
+                .Element("reservationId", r.Key)
+                .Element("ownerId", request.AccountId)
+                .ItemSet("groupSet", Array.Empty<string>(), (_, _) => { })
+                .ItemSet("instancesSet", r, (y, i) => WriteInstance(y, i, ec2, request.Region)));
+            w.Element("nextToken", next);
+        });
+    }
+
+    private static IEnumerable<string?>? InstanceFilterValues(string filter, Ec2Instance i, Ec2RegionState ec2, ApiRequest request) =>
+        TagFilterValues(filter, i.Tags) ?? filter switch
+        {
+            "instance-id" => [i.InstanceId],
+            "instance-state-name" => [i.State.WireName()],
+            "instance-state-code" => [i.State.Code().ToString(CultureInfo.InvariantCulture)],
+            "subnet-id" or "network-interface.subnet-id" => [i.SubnetId],
+            "vpc-id" or "network-interface.vpc-id" => [i.VpcId],
+            "availability-zone" => [i.AvailabilityZone],
+            "instance-type" => [i.InstanceType],
+            "image-id" => [i.ImageId],
+            "architecture" => [i.Architecture],
+            "key-name" => [i.KeyName],
+            "owner-id" => [request.AccountId],
+            "reservation-id" => [i.ReservationId],
+            "client-token" => [i.ClientToken],
+            "private-ip-address" or "network-interface.addresses.private-ip-address" => [i.PrivateIpAddress],
+            "ip-address" => [i.PublicIpAddress],
+            "private-dns-name" => [Ec2InstanceManager.PrivateDnsName(i.PrivateIpAddress, request.Region)],
+            "dns-name" => [i.PublicIpAddress is null ? null : Ec2InstanceManager.PublicDnsName(i.PublicIpAddress, request.Region)],
+            "instance.group-id" or "group-id" => i.SecurityGroupIds,
+            "instance.group-name" or "group-name" => i.SecurityGroupIds.Select(g => ec2.SecurityGroups.GetValueOrDefault(g)?.GroupName),
+            "launch-time" => [XmlWriterExtensions.FormatTimestamp(i.LaunchTime)],
+            _ => null,
+        };
+
+    /// <summary>The EC2 <c>Instance</c> shape (service-2.json member names map to the locationNames written here).</summary>
+    private static void WriteInstance(XmlWriter w, Ec2Instance i, Ec2RegionState ec2, string region)
+    {
+        w.Element("instanceId", i.InstanceId)
+            .Element("imageId", i.ImageId)
+            .Struct("instanceState", s => s.Element("code", i.State.Code()).Element("name", i.State.WireName()))
+            .Element("privateDnsName", Ec2InstanceManager.PrivateDnsName(i.PrivateIpAddress, region))
+
+            // EC2 answers an empty dnsName while the instance has no public address.
+            .Element("dnsName", i.PublicIpAddress is null ? string.Empty : Ec2InstanceManager.PublicDnsName(i.PublicIpAddress, region))
+            .Element("reason", i.StateTransitionReason)
+            .Element("keyName", i.KeyName)
+            .Element("amiLaunchIndex", i.AmiLaunchIndex)
+            .ItemSet("productCodes", Array.Empty<string>(), (_, _) => { })
+            .Element("instanceType", i.InstanceType)
+            .Element("launchTime", i.LaunchTime)
+            .Struct("placement", s => s.Element("availabilityZone", i.AvailabilityZone).Element("availabilityZoneId", Ec2Regions.ZoneId(i.AvailabilityZone)).Element("groupName", string.Empty).Element("tenancy", "default"))
+            .Struct("monitoring", s => s.Element("state", "disabled"))
+            .Element("subnetId", i.SubnetId)
+            .Element("vpcId", i.VpcId)
+            .Element("privateIpAddress", i.PrivateIpAddress)
+            .Element("ipAddress", i.PublicIpAddress)
+            .Element("sourceDestCheck", true)
+            .ItemSet("groupSet", i.SecurityGroupIds, (x, g) => x.Element("groupId", g).Element("groupName", ec2.SecurityGroups.GetValueOrDefault(g)?.GroupName));
+        if (i.StateReasonCode is not null)
+        {
+            w.Struct("stateReason", s => s.Element("code", i.StateReasonCode).Element("message", i.StateReasonMessage ?? i.StateReasonCode));
+        }
+
+        w.Element("architecture", i.Architecture)
+            .Element("rootDeviceType", "ebs")
+            .Element("rootDeviceName", "/dev/xvda")
+            .ItemSet("blockDeviceMapping", Array.Empty<string>(), (_, _) => { })
+            .Element("virtualizationType", "hvm")
+            .Element("clientToken", i.ClientToken ?? string.Empty);
+        if (i.Tags.Count > 0)
+        {
+            w.TagSet(i.Tags);
+        }
+
+        w.Element("hypervisor", "xen")
+            .ItemSet("networkInterfaceSet", Array.Empty<string>(), (_, _) => { })
+            .Element("ebsOptimized", false)
+            .Element("enaSupport", true)
+            .Struct("cpuOptions", s => s.Element("coreCount", 1).Element("threadsPerCore", 2))
+            .Struct("metadataOptions", s => s
+                .Element("state", "applied")
+                .Element("httpTokens", "required")
+                .Element("httpPutResponseHopLimit", 2)
+                .Element("httpEndpoint", "enabled")
+                .Element("instanceMetadataTags", "disabled"))
+            .Element("platformDetails", "Linux/UNIX")
+            .Element("usageOperation", "RunInstances")
+            .Struct("privateDnsNameOptions", s => s
+                .Element("hostnameType", "ip-name")
+                .Element("enableResourceNameDnsARecord", false)
+                .Element("enableResourceNameDnsAAAARecord", false));
+    }
+
+    private async Task<ApiResult> StopInstancesAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var ids = request.Parameters.GetList("InstanceId");
+        request.Parameters.GetBool("Force");
+        request.Parameters.GetBool("Hibernate");
+        await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
+        return StateChanges(_instances.StopInstances(scope, request.Region, ids));
+    }
+
+    private async Task<ApiResult> StartInstancesAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var ids = request.Parameters.GetList("InstanceId");
+        await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
+        return StateChanges(_instances.StartInstances(scope, request.Region, ids));
+    }
+
+    private async Task<ApiResult> TerminateInstancesAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var ids = request.Parameters.GetList("InstanceId");
+        await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
+        return StateChanges(_instances.TerminateInstances(scope, request.Region, ids));
+    }
+
+    private static ApiResult StateChanges(IReadOnlyList<Ec2StateChange> changes) => ApiResult.Xml(w => w.ItemSet("instancesSet", changes, (x, c) => x
+        .Element("instanceId", c.InstanceId)
+        .Struct("currentState", s => s.Element("code", c.CurrentState.Code()).Element("name", c.CurrentState.WireName()))
+        .Struct("previousState", s => s.Element("code", c.PreviousState.Code()).Element("name", c.PreviousState.WireName()))));
+
+    private async Task<ApiResult> GetConsoleOutputAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var id = request.Parameters.GetRequired("InstanceId");
+        request.Parameters.GetBool("Latest");
+        await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
+        var instance = Ec2InstanceManager.Lookup(scope, request.Region, [id])[0];
+        var text = _instances.GetMachine(request.AccountId, id)?.ConsoleOutput ?? instance.Machine?.ConsoleOutput ?? string.Empty;
+
+        // EC2 returns the console as base64; botocore's GetConsoleOutput leaves it encoded (the CLI decodes it).
+        var encoded = text.Length == 0 ? null : Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+        var now = _clock.UtcNow;
+        return ApiResult.Xml(w => w
+            .Element("instanceId", id)
+            .Element("timestamp", now)
+            .Element("output", encoded));
+    }
+}

@@ -1,0 +1,275 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using System.Xml;
+using LabPortal.Sandbox.State;
+using LabPortal.Sandbox.Wire;
+
+namespace LabPortal.Sandbox.Services.Ec2;
+
+public sealed partial class Ec2Service
+{
+    private async Task<ApiResult> CreateLaunchTemplateAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var p = request.Parameters;
+        var name = p.GetRequired("LaunchTemplateName");
+
+        // EC2 API reference, CreateLaunchTemplate: 3-128 characters of [a-zA-Z0-9\(\)\.\-/_].
+        if (name.Length is < 3 or > 128 || !TemplateName().IsMatch(name))
+        {
+            throw new ApiException("InvalidLaunchTemplateName.MalformedException", "A launch template name must be between 3 and 128 characters, and may contain letters, numbers, and the following characters: - ( ) . / _.'");
+        }
+
+        var description = p.GetString("VersionDescription", 255);
+        if (!p.HasAny("LaunchTemplateData"))
+        {
+            throw p.Missing("LaunchTemplateData");
+        }
+
+        var data = ReadTemplateData(p.Struct("LaunchTemplateData"));
+        var tags = Ec2Tags.ReadSpecifications(p, "TagSpecification", "launch-template").GetValueOrDefault("launch-template")
+            ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        p.Get("ClientToken");
+
+        await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
+        var ec2 = scope.Read<Ec2RegionState>(request.Region);
+        if (ec2.LaunchTemplates.Values.Any(t => t.LaunchTemplateName == name))
+        {
+            throw new ApiException("InvalidLaunchTemplateName.AlreadyExistsException", $"Launch template name already in use.");
+        }
+
+        var now = _clock.UtcNow;
+        var template = new Ec2LaunchTemplate
+        {
+            LaunchTemplateId = Ec2Ids.New("lt"),
+            LaunchTemplateName = name,
+            CreateTime = now,
+            CreatedBy = $"arn:aws:iam::{request.AccountId}:root",
+            Tags = tags,
+            Versions = [new Ec2LaunchTemplateVersion { VersionNumber = 1, Description = description, CreateTime = now, Data = data }],
+        };
+        scope.Write<Ec2RegionState>(request.Region).LaunchTemplates[template.LaunchTemplateId] = template;
+        return ApiResult.Xml(w => w.Struct("launchTemplate", x => WriteTemplate(x, template)));
+    }
+
+    private static Ec2LaunchTemplateData ReadTemplateData(QueryParameters d)
+    {
+        var imageId = d.Get("ImageId");
+        if (imageId is not null && !Ec2Ids.IsWellFormed(imageId, "ami"))
+        {
+            throw new ApiException("InvalidAMIID.Malformed", $"Invalid id: \"{QueryParameters.Shorten(imageId)}\" (expecting \"ami-...\")");
+        }
+
+        var instanceType = d.Get("InstanceType");
+        if (instanceType is not null && !Ec2InstanceTypes.IsKnown(instanceType))
+        {
+            throw new ApiException("InvalidParameterValue", $"Invalid value '{QueryParameters.Shorten(instanceType)}' for InstanceType.");
+        }
+
+        var userData = d.Get("UserData");
+        if (userData is not null && !Convert.TryFromBase64String(userData, new byte[(userData.Length * 3 / 4) + 3], out _))
+        {
+            throw new ApiException("InvalidUserData.Malformed", "User data must be base64 encoded.");
+        }
+
+        var interfaces = d.GetStructs("NetworkInterface");
+        var network = interfaces.Count > 0 ? interfaces[0] : null;
+        var groups = d.GetList("SecurityGroupId").ToList();
+        if (network is not null)
+        {
+            groups.AddRange(network.GetList("SecurityGroupId"));
+        }
+
+        foreach (var group in groups)
+        {
+            ValidateGroupId(group);
+        }
+
+        return new Ec2LaunchTemplateData
+        {
+            ImageId = imageId,
+            InstanceType = instanceType,
+            KeyName = d.Get("KeyName"),
+            UserData = userData,
+            SecurityGroupIds = groups,
+            SecurityGroupNames = d.GetList("SecurityGroup").ToList(),
+            TagSpecifications = Ec2Tags.ReadSpecifications(d, "TagSpecification", "instance", "volume", "network-interface", "spot-instances-request", "elastic-gpu"),
+            SubnetId = network?.Get("SubnetId"),
+            AssociatePublicIpAddress = network?.GetBool("AssociatePublicIpAddress"),
+            AvailabilityZone = d.Struct("Placement").Get("AvailabilityZone"),
+        };
+    }
+
+    private static void WriteTemplate(XmlWriter w, Ec2LaunchTemplate t)
+    {
+        w.Element("launchTemplateId", t.LaunchTemplateId)
+            .Element("launchTemplateName", t.LaunchTemplateName)
+            .Element("createTime", t.CreateTime)
+            .Element("createdBy", t.CreatedBy)
+            .Element("defaultVersionNumber", t.DefaultVersionNumber)
+            .Element("latestVersionNumber", t.LatestVersionNumber);
+        if (t.Tags.Count > 0)
+        {
+            w.TagSet(t.Tags);
+        }
+    }
+
+    private async Task<ApiResult> DescribeLaunchTemplatesAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var p = request.Parameters;
+        var ids = p.GetList("LaunchTemplateId");
+        var names = p.GetList("LaunchTemplateName");
+        var filters = p.GetFilters();
+        await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
+        var ec2 = scope.Read<Ec2RegionState>(request.Region);
+        if (ids.Any(id => !ec2.LaunchTemplates.ContainsKey(id)))
+        {
+            throw new ApiException("InvalidLaunchTemplateId.NotFound", "At least one of the launch templates specified in the request does not exist.");
+        }
+
+        if (names.Any(n => !ec2.LaunchTemplates.Values.Any(t => t.LaunchTemplateName == n)))
+        {
+            throw new ApiException("InvalidLaunchTemplateName.NotFoundException", "At least one of the launch templates specified in the request does not exist.");
+        }
+
+        var templates = ec2.LaunchTemplates.Values
+            .Where(t => ids.Count == 0 || ids.Contains(t.LaunchTemplateId))
+            .Where(t => names.Count == 0 || names.Contains(t.LaunchTemplateName))
+            .Where(t => MatchesAll(filters, f => TagFilterValues(f, t.Tags) ?? f switch
+            {
+                "launch-template-name" => [t.LaunchTemplateName],
+                "create-time" => [XmlWriterExtensions.FormatTimestamp(t.CreateTime)],
+                _ => null,
+            }))
+            .OrderBy(t => t.CreateTime)
+            .ToList();
+        var (page, next) = Paginate(templates, p, 1, 200);
+        return ApiResult.Xml(w =>
+        {
+            w.ItemSet("launchTemplates", page, WriteTemplate);
+            w.Element("nextToken", next);
+        });
+    }
+
+    private async Task<ApiResult> DescribeLaunchTemplateVersionsAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var p = request.Parameters;
+        var versions = p.GetList("LaunchTemplateVersion");
+        var min = p.Get("MinVersion");
+        var max = p.Get("MaxVersion");
+        await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
+        var template = FindTemplate(scope, request);
+        var selected = new List<Ec2LaunchTemplateVersion>();
+        if (versions.Count > 0)
+        {
+            foreach (var version in versions)
+            {
+                selected.Add(template.FindVersion(version)
+                    ?? throw new ApiException("InvalidLaunchTemplateId.VersionNotFound", $"Could not find launch template version {QueryParameters.Shorten(version)} for launch template {template.LaunchTemplateId}."));
+            }
+        }
+        else
+        {
+            var low = ParseVersion(min, "MinVersion") ?? long.MinValue;
+            var high = ParseVersion(max, "MaxVersion") ?? long.MaxValue;
+            selected.AddRange(template.Versions.Where(v => v.VersionNumber >= low && v.VersionNumber <= high));
+        }
+
+        var (page, next) = Paginate(selected, p, 1, 200);
+        return ApiResult.Xml(w =>
+        {
+            w.ItemSet("launchTemplateVersionSet", page, (x, v) => WriteVersion(x, template, v));
+            w.Element("nextToken", next);
+        });
+    }
+
+    private static long? ParseVersion(string? value, string name)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new ApiException("InvalidParameterValue", $"Value ({QueryParameters.Shorten(value)}) for parameter {name} is invalid.");
+    }
+
+    private static void WriteVersion(XmlWriter w, Ec2LaunchTemplate template, Ec2LaunchTemplateVersion version)
+    {
+        var d = version.Data;
+        w.Element("launchTemplateId", template.LaunchTemplateId)
+            .Element("launchTemplateName", template.LaunchTemplateName)
+            .Element("versionNumber", version.VersionNumber)
+            .Element("versionDescription", version.Description)
+            .Element("createTime", version.CreateTime)
+            .Element("createdBy", template.CreatedBy)
+            .Element("defaultVersion", version.VersionNumber == template.DefaultVersionNumber)
+            .Struct("launchTemplateData", x =>
+            {
+                x.Element("imageId", d.ImageId)
+                    .Element("instanceType", d.InstanceType)
+                    .Element("keyName", d.KeyName)
+                    .Element("userData", d.UserData);
+                if (d.SubnetId is not null || d.AssociatePublicIpAddress is not null)
+                {
+                    x.ItemSet("networkInterfaceSet", new[] { d }, (n, _) => n
+                        .Element("associatePublicIpAddress", d.AssociatePublicIpAddress)
+                        .Element("deviceIndex", 0)
+                        .Element("subnetId", d.SubnetId));
+                }
+                else if (d.SecurityGroupIds.Count > 0)
+                {
+                    x.ItemSet("securityGroupIdSet", d.SecurityGroupIds, (g, id) => g.WriteString(id));
+                }
+
+                if (d.SecurityGroupNames.Count > 0)
+                {
+                    x.ItemSet("securityGroupSet", d.SecurityGroupNames, (g, n) => g.WriteString(n));
+                }
+
+                if (d.TagSpecifications.Count > 0)
+                {
+                    x.ItemSet("tagSpecificationSet", d.TagSpecifications, (s, spec) => s
+                        .Element("resourceType", spec.Key)
+                        .TagSet(spec.Value));
+                }
+
+                if (d.AvailabilityZone is not null)
+                {
+                    x.Struct("placement", s => s.Element("availabilityZone", d.AvailabilityZone));
+                }
+            });
+    }
+
+    private async Task<ApiResult> DeleteLaunchTemplateAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
+        var template = FindTemplate(scope, request);
+        scope.Write<Ec2RegionState>(request.Region).LaunchTemplates.Remove(template.LaunchTemplateId);
+        return ApiResult.Xml(w => w.Struct("launchTemplate", x => WriteTemplate(x, template)));
+    }
+
+    private static Ec2LaunchTemplate FindTemplate(AccountScope scope, ApiRequest request)
+    {
+        var p = request.Parameters;
+        var ec2 = scope.Read<Ec2RegionState>(request.Region);
+        var id = p.Get("LaunchTemplateId");
+        var name = p.Get("LaunchTemplateName");
+        if (!string.IsNullOrEmpty(id))
+        {
+            return ec2.LaunchTemplates.GetValueOrDefault(id)
+                ?? throw new ApiException("InvalidLaunchTemplateId.NotFound", $"The specified launch template, with template ID {QueryParameters.Shorten(id)}, does not exist.");
+        }
+
+        if (!string.IsNullOrEmpty(name))
+        {
+            return ec2.LaunchTemplates.Values.FirstOrDefault(t => t.LaunchTemplateName == name)
+                ?? throw new ApiException("InvalidLaunchTemplateName.NotFoundException", $"The specified launch template, with template name {QueryParameters.Shorten(name)}, does not exist.");
+        }
+
+        throw new ApiException("MissingParameter", "The request must contain the parameter LaunchTemplateName or LaunchTemplateId");
+    }
+
+    [GeneratedRegex(@"^[a-zA-Z0-9().\-/_]+$")]
+    private static partial Regex TemplateName();
+}

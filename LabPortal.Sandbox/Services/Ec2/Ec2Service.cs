@@ -1,0 +1,127 @@
+using LabPortal.Sandbox.State;
+using LabPortal.Sandbox.Wire;
+
+namespace LabPortal.Sandbox.Services.Ec2;
+
+/// <summary>
+/// EC2 (<c>Version=2016-11-15</c>, <c>ec2</c> protocol): the operations a lab's VPC, security group,
+/// instance and launch template steps use. Operations live in partial files by area.
+/// </summary>
+public sealed partial class Ec2Service : ApiService
+{
+    public const string Namespace = "http://ec2.amazonaws.com/doc/2016-11-15/";
+
+    private readonly SandboxState _state;
+    private readonly Ec2InstanceManager _instances;
+    private readonly IEnumerable<ISecurityGroupReferences> _groupReferences;
+    private readonly SandboxClock _clock;
+
+    public Ec2Service(SandboxState state, Ec2InstanceManager instances, IEnumerable<ISecurityGroupReferences> groupReferences, SandboxClock clock)
+        : base("ec2", WireProtocol.Ec2, Namespace, "2016-11-15")
+    {
+        _state = state;
+        _instances = instances;
+        _groupReferences = groupReferences;
+        _clock = clock;
+
+        Add("DescribeRegions", DescribeRegionsAsync);
+        Add("DescribeAvailabilityZones", DescribeAvailabilityZonesAsync);
+        Add("DescribeVpcs", DescribeVpcsAsync);
+        Add("DescribeSubnets", DescribeSubnetsAsync);
+        Add("CreateSecurityGroup", CreateSecurityGroupAsync);
+        Add("DescribeSecurityGroups", DescribeSecurityGroupsAsync);
+        Add("AuthorizeSecurityGroupIngress", AuthorizeSecurityGroupIngressAsync);
+        Add("RevokeSecurityGroupIngress", RevokeSecurityGroupIngressAsync);
+        Add("DeleteSecurityGroup", DeleteSecurityGroupAsync);
+        Add("RunInstances", RunInstancesAsync);
+        Add("DescribeInstances", DescribeInstancesAsync);
+        Add("StopInstances", StopInstancesAsync);
+        Add("StartInstances", StartInstancesAsync);
+        Add("TerminateInstances", TerminateInstancesAsync);
+        Add("GetConsoleOutput", GetConsoleOutputAsync);
+        Add("CreateTags", CreateTagsAsync);
+        Add("DeleteTags", DeleteTagsAsync);
+        Add("DescribeTags", DescribeTagsAsync);
+        Add("DescribeImages", DescribeImagesAsync);
+        Add("CreateLaunchTemplate", CreateLaunchTemplateAsync);
+        Add("DescribeLaunchTemplates", DescribeLaunchTemplatesAsync);
+        Add("DescribeLaunchTemplateVersions", DescribeLaunchTemplateVersionsAsync);
+        Add("DeleteLaunchTemplate", DeleteLaunchTemplateAsync);
+    }
+
+    /// <summary>
+    /// Registers an operation behind EC2's <c>DryRun</c> check: "Request would have succeeded, but
+    /// DryRun flag is set." (HTTP 412, aws-behaviour.md 2.4). The sandbox grants every permission, so
+    /// a dry run only needs the parameters to parse.
+    /// </summary>
+    private void Add(string action, ApiHandler handler) => Register(action, async (request, cancellationToken) =>
+    {
+        if (request.Parameters.GetBool("DryRun") == true)
+        {
+            throw new ApiException("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412);
+        }
+
+        return await handler(request, cancellationToken);
+    });
+
+    /// <summary>Applies MaxResults/NextToken to an ordered list (EC2 paginated Describe calls).</summary>
+    private static (List<T> Page, string? NextToken) Paginate<T>(IReadOnlyList<T> items, QueryParameters parameters, int min = 5, int max = 1000)
+    {
+        var maxResults = parameters.GetInt("MaxResults", min, max);
+        var token = parameters.Get("NextToken");
+        var start = 0;
+        if (!string.IsNullOrEmpty(token))
+        {
+            if (!int.TryParse(token, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out start) || start > items.Count)
+            {
+                throw new ApiException("InvalidPaginationToken", $"Invalid pagination token: {QueryParameters.Shorten(token)}");
+            }
+        }
+
+        if (maxResults is null)
+        {
+            return (items.Skip(start).ToList(), null);
+        }
+
+        var page = items.Skip(start).Take(maxResults.Value).ToList();
+        var next = start + page.Count < items.Count ? (start + page.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        return (page, next);
+    }
+
+    /// <summary>Answers EC2's error for an unknown filter name.</summary>
+    private static ApiException UnknownFilter(string name) =>
+        new("InvalidParameterValue", $"The filter '{QueryParameters.Shorten(name)}' is invalid");
+
+    /// <summary>Values a resource offers to <c>tag:Key</c>, <c>tag-key</c> and <c>tag-value</c> filters, or null for another filter.</summary>
+    private static IEnumerable<string?>? TagFilterValues(string filterName, IReadOnlyDictionary<string, string> tags)
+    {
+        if (filterName.StartsWith("tag:", StringComparison.Ordinal))
+        {
+            return tags.TryGetValue(filterName[4..], out var value) ? [value] : [];
+        }
+
+        return filterName switch
+        {
+            "tag-key" => tags.Keys,
+            "tag-value" => tags.Values,
+            _ => null,
+        };
+    }
+
+    /// <summary>True when every filter matches (filters are AND-ed, their values OR-ed).</summary>
+    private static bool MatchesAll(IReadOnlyList<QueryFilter> filters, Func<string, IEnumerable<string?>?> valuesOf)
+    {
+        foreach (var filter in filters)
+        {
+            var values = valuesOf(filter.Name) ?? throw UnknownFilter(filter.Name);
+            if (!filter.Matches(values))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Bool(bool value) => value ? "true" : "false";
+}

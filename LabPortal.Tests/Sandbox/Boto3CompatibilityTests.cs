@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using LabPortal.Sandbox;
+using LabPortal.Sandbox.Accounts;
+
+namespace LabPortal.Tests.Sandbox;
+
+/// <summary>
+/// The official AWS clients against a started sandbox: botocore's serializer, signer and parsers
+/// are the ground truth of the wire format (aws-behaviour.md section 0).
+/// </summary>
+[Trait("Category", "Boto3")]
+public sealed class Boto3CompatibilityTests : IAsyncLifetime
+{
+    private const string Script = """
+        import os, sys, boto3
+        from botocore.exceptions import ClientError
+
+        ec2 = boto3.client("ec2", endpoint_url=os.environ["SANDBOX_ENDPOINT"], region_name="ap-northeast-2",
+                           aws_access_key_id=os.environ["SANDBOX_KEY"], aws_secret_access_key=os.environ["SANDBOX_SECRET"])
+
+        vpcs = ec2.describe_vpcs()["Vpcs"]
+        assert len(vpcs) == 1 and vpcs[0]["IsDefault"] and vpcs[0]["CidrBlock"] == "172.31.0.0/16", vpcs
+        vpc_id = vpcs[0]["VpcId"]
+        subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
+        assert sorted(s["AvailabilityZone"] for s in subnets) == ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c", "ap-northeast-2d"], subnets
+
+        sg = ec2.create_security_group(GroupName="lab-web", Description="web servers", VpcId=vpc_id,
+                                       TagSpecifications=[{"ResourceType": "security-group", "Tags": [{"Key": "lab", "Value": "1"}]}])["GroupId"]
+        ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "http"}]}])
+        perms = ec2.describe_security_groups(GroupIds=[sg])["SecurityGroups"][0]["IpPermissions"]
+        assert perms[0]["FromPort"] == 80 and perms[0]["IpRanges"][0]["CidrIp"] == "0.0.0.0/0", perms
+        try:
+            ec2.create_security_group(GroupName="lab-web", Description="again")
+            sys.exit("duplicate accepted")
+        except ClientError as e:
+            assert e.response["Error"]["Code"] == "InvalidGroup.Duplicate", e.response
+
+        image = ec2.describe_images(Owners=["amazon"], Filters=[{"Name": "name", "Values": ["al2023-ami-2023*-x86_64"]}])["Images"][0]["ImageId"]
+        run = ec2.run_instances(ImageId=image, InstanceType="t3.micro", MinCount=2, MaxCount=2, SecurityGroupIds=[sg],
+                                UserData="#!/bin/bash\ndnf install -y nginx\nsystemctl start nginx\n",
+                                TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "web"}]}])
+        ids = [i["InstanceId"] for i in run["Instances"]]
+        assert run["Instances"][0]["State"]["Name"] == "pending"
+        ec2.get_waiter("instance_running").wait(InstanceIds=ids, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+
+        found = ec2.describe_instances(Filters=[{"Name": "tag:Name", "Values": ["web"]}, {"Name": "instance-state-name", "Values": ["running"]}])
+        instances = [i for r in found["Reservations"] for i in r["Instances"]]
+        assert sorted(i["InstanceId"] for i in instances) == sorted(ids), found
+        first = instances[0]
+        assert first["PublicDnsName"].endswith(".ap-northeast-2.compute.localhost"), first
+        assert first["PrivateIpAddress"].startswith("172.31."), first
+        assert first["SecurityGroups"][0]["GroupId"] == sg and first["LaunchTime"].year >= 2024, first
+
+        ec2.create_tags(Resources=ids, Tags=[{"Key": "env", "Value": "lab"}])
+        tags = ec2.describe_tags(Filters=[{"Name": "key", "Values": ["env"]}])["Tags"]
+        assert sorted(t["ResourceId"] for t in tags) == sorted(ids), tags
+        ec2.delete_tags(Resources=[ids[0]], Tags=[{"Key": "env"}])
+        assert len(ec2.describe_tags(Filters=[{"Name": "key", "Values": ["env"]}])["Tags"]) == 1
+
+        output = ec2.get_console_output(InstanceId=ids[0])
+        assert output["InstanceId"] == ids[0], output
+
+        try:
+            ec2.describe_instances(InstanceIds=["i-0123456789abcdef0"])
+            sys.exit("unknown instance found")
+        except ClientError as e:
+            assert e.response["Error"]["Code"] == "InvalidInstanceID.NotFound", e.response
+            assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+        lt = ec2.create_launch_template(LaunchTemplateName="lab-lt", LaunchTemplateData={
+            "ImageId": image, "InstanceType": "t3.micro", "SecurityGroupIds": [sg],
+            "TagSpecifications": [{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "asg"}]}]})["LaunchTemplate"]
+        versions = ec2.describe_launch_template_versions(LaunchTemplateId=lt["LaunchTemplateId"], Versions=["$Latest"])["LaunchTemplateVersions"]
+        assert versions[0]["LaunchTemplateData"]["InstanceType"] == "t3.micro", versions
+        ec2.delete_launch_template(LaunchTemplateId=lt["LaunchTemplateId"])
+
+        ec2.terminate_instances(InstanceIds=ids)
+        ec2.get_waiter("instance_terminated").wait(InstanceIds=ids, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+        ec2.delete_security_group(GroupId=sg)
+        assert [r["RegionName"] for r in ec2.describe_regions()["Regions"]].count("ap-northeast-2") == 1
+        assert len(ec2.describe_availability_zones()["AvailabilityZones"]) == 4
+
+        # Presigned (query-string) SigV4: botocore signs a GET URL; the sandbox verifies it like a header signature.
+        import urllib.request
+        url = ec2.generate_presigned_url("describe_vpcs", Params={}, ExpiresIn=300, HttpMethod="GET")
+        assert "X-Amz-Signature=" in url, url
+        try:
+            with urllib.request.urlopen(url) as response:
+                body = response.read().decode()
+                assert response.status == 200 and "<DescribeVpcsResponse" in body and vpc_id in body, body
+        except urllib.error.HTTPError as e:
+            sys.exit(f"presigned {url} -> {e.code} {e.read().decode()}")
+        print("OK")
+        """;
+
+    private readonly FakeMachineFactory _machines = new();
+    private SandboxServer _server = null!;
+    private SandboxAccount _account = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await TestSandbox.StartAsync(_machines);
+        _account = await _server.CreateAccountAsync("boto3");
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task Boto3_runs_security_group_instance_and_tag_workflow_when_pointed_at_sandbox()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"sandbox-boto3-{Guid.NewGuid():N}.py");
+        await File.WriteAllTextAsync(path, Script);
+        try
+        {
+            var (exitCode, output) = await RunAsync("python3", [path]);
+
+            Assert.True(exitCode == 0, output);
+            Assert.Contains("OK", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task AwsCli_describe_vpcs_prints_default_vpc_when_endpoint_url_is_sandbox()
+    {
+        var (exitCode, output) = await RunAsync("aws", ["ec2", "describe-vpcs", "--endpoint-url", _server.Endpoints.Api.ToString(), "--region", "ap-northeast-2", "--output", "json"]);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("\"CidrBlock\": \"172.31.0.0/16\"", output, StringComparison.Ordinal);
+        Assert.Contains("\"IsDefault\": true", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AwsCli_reports_AuthFailure_when_secret_is_wrong()
+    {
+        var (exitCode, output) = await RunAsync("aws", ["ec2", "describe-vpcs", "--endpoint-url", _server.Endpoints.Api.ToString(), "--region", "ap-northeast-2"], secret: "wrong-secret-wrong-secret-wrong-secret-00");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("AuthFailure", output, StringComparison.Ordinal);
+    }
+
+    private async Task<(int ExitCode, string Output)> RunAsync(string program, string[] arguments, string? secret = null)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["SANDBOX_ENDPOINT"] = _server.Endpoints.Api.ToString();
+        start.Environment["SANDBOX_KEY"] = _account.AccessKeyId;
+        start.Environment["SANDBOX_SECRET"] = secret ?? _account.SecretAccessKey;
+        start.Environment["AWS_ACCESS_KEY_ID"] = _account.AccessKeyId;
+        start.Environment["AWS_SECRET_ACCESS_KEY"] = secret ?? _account.SecretAccessKey;
+        start.Environment["AWS_CONFIG_FILE"] = "/nonexistent";
+        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent";
+        start.Environment["AWS_MAX_ATTEMPTS"] = "1";
+        start.Environment.Remove("AWS_PROFILE");
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
