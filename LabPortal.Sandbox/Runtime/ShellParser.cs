@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace LabPortal.Sandbox.Runtime;
 
@@ -6,7 +7,7 @@ namespace LabPortal.Sandbox.Runtime;
 /// Parses the bash subset students paste into user data and SSM. It never throws: anything it
 /// cannot read becomes a word of an (ignored) command, as a lenient shell would run it and fail.
 /// </summary>
-internal sealed class ShellParser
+internal sealed partial class ShellParser
 {
     private static readonly HashSet<string> CompoundOpeners = new(StringComparer.Ordinal)
     {
@@ -836,5 +837,8 @@ internal sealed class ShellParser
     }
 
     private static string CleanSource(string source) =>
-        source.Replace("\\\n", " ", StringComparison.Ordinal).Trim().TrimEnd(';', '&').TrimEnd();
+        Continuation().Replace(source, " ").Trim().TrimEnd(';', '&').TrimEnd();
+
+    [GeneratedRegex(@"[ \t]*\\\n[ \t]*")]
+    private static partial Regex Continuation();
 }
