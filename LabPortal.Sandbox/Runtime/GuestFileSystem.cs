@@ -16,9 +16,15 @@ internal sealed class GuestFileSystem
         "/usr/share", "/var", "/var/cache", "/var/lib", "/var/lib/cloud", "/var/log", "/var/tmp",
     ];
 
+    // Caps that keep a runaway script from exhausting the host (the state is also persisted):
+    // bash would report EFBIG "File too large" and ENOSPC "No space left on device".
+    internal const int MaxFileLength = 1024 * 1024;
+    internal const long MaxTotalLength = 16L * 1024 * 1024;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, string> _files = new(StringComparer.Ordinal);
     private readonly HashSet<string> _directories = new(ImageDirectories, StringComparer.Ordinal);
+    private long _totalLength;
 
     public static string Combine(string workingDirectory, string path)
     {
@@ -94,7 +100,20 @@ internal sealed class GuestFileSystem
                 return _files.ContainsKey(ParentOf(path)) ? "Not a directory" : "No such file or directory";
             }
 
-            _files[path] = append && _files.TryGetValue(path, out var existing) ? existing + content : content;
+            var existing = _files.GetValueOrDefault(path);
+            var length = (append ? existing?.Length ?? 0 : 0) + content.Length;
+            if (length > MaxFileLength)
+            {
+                return "File too large";
+            }
+
+            if (_totalLength - (existing?.Length ?? 0) + length > MaxTotalLength)
+            {
+                return "No space left on device";
+            }
+
+            _totalLength += length - (existing?.Length ?? 0);
+            _files[path] = append && existing is not null ? existing + content : content;
             return null;
         }
     }
@@ -139,8 +158,9 @@ internal sealed class GuestFileSystem
     {
         lock (_lock)
         {
-            if (_files.Remove(path))
+            if (_files.Remove(path, out var removed))
             {
+                _totalLength -= removed.Length;
                 return null;
             }
 
@@ -157,7 +177,8 @@ internal sealed class GuestFileSystem
             var prefix = path == "/" ? "/" : path + "/";
             foreach (var file in _files.Keys.Where(f => f.StartsWith(prefix, StringComparison.Ordinal)).ToList())
             {
-                _files.Remove(file);
+                _files.Remove(file, out var content);
+                _totalLength -= content!.Length;
             }
 
             _directories.RemoveWhere(d => d == path || d.StartsWith(prefix, StringComparison.Ordinal));
@@ -217,6 +238,7 @@ internal sealed class GuestFileSystem
                     _directories.Add(parent);
                 }
 
+                _totalLength += content.Length - (_files.GetValueOrDefault(normalized)?.Length ?? 0);
                 _files[normalized] = content;
             }
         }

@@ -12,6 +12,10 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
 {
     private const int MaxDepth = 16;
 
+    // One expanded word (a variable, a substitution's output) is capped, so "A=$A$A" repeated
+    // cannot grow without bound; 1 MiB is far above anything a lab writes.
+    internal const int MaxWordLength = 1024 * 1024;
+
     private readonly InstanceMetadata _metadata = metadataService.Metadata;
 
     private enum TargetKind
@@ -37,6 +41,14 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
         {
             if (session.Exited)
             {
+                break;
+            }
+
+            if (session.Budget.Exhausted)
+            {
+                session.Output.Note($"script stopped: it ran more than {CommandBudget.Limit} commands.");
+                session.LastStatus = 1;
+                session.Exited = true;
                 break;
             }
 
@@ -103,6 +115,11 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
     private (int Status, string PipeOutput) RunSimpleCommand(SimpleCommand command, string input, bool toPipe, ShellSession session)
     {
         session.SubstitutionStatus = null;
+        if (!session.Budget.TryTake())
+        {
+            return (1, "");
+        }
+
         if (session.Depth == 0)
         {
             session.Output.Trace(command.Source);
@@ -176,16 +193,22 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
         }
 
         var pipe = new StringBuilder();
-        Route(io.Out.ToString(), targets[1], pipe, session);
-        Route(io.Error.ToString(), targets[2], pipe, session);
+        var writeError = Route(io.Out.ToString(), targets[1], pipe, session) ?? Route(io.Error.ToString(), targets[2], pipe, session);
+        if (writeError is not null)
+        {
+            session.Output.WriteError($"bash: {fields[0]}: write error: {writeError}\n");
+            status = 1;
+        }
+
         return (status, pipe.ToString());
     }
 
-    private void Route(string text, OutputTarget target, StringBuilder pipe, ShellSession session)
+    /// <summary>Delivers output to its target; the file system's error when a file write fails.</summary>
+    private string? Route(string text, OutputTarget target, StringBuilder pipe, ShellSession session)
     {
         if (text.Length == 0)
         {
-            return;
+            return null;
         }
 
         switch (target.Kind)
@@ -200,11 +223,12 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
                 pipe.Append(text);
                 break;
             case TargetKind.File:
-                os.Files.WriteFile(target.Path!, text, append: true);
-                break;
+                return os.Files.WriteFile(target.Path!, text, append: true);
             case TargetKind.Null:
                 break;
         }
+
+        return null;
     }
 
     private string? ApplyRedirection(Redirection redirection, Dictionary<int, OutputTarget> targets, ref string standardInput, ShellSession session)
@@ -304,6 +328,11 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
                 CommandSubstitutionPart substitution => Substitute(substitution.Script, session),
                 _ => "",
             });
+            if (builder.Length > MaxWordLength)
+            {
+                builder.Length = MaxWordLength;
+                break;
+            }
         }
 
         return builder.ToString();
@@ -352,9 +381,14 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
                 : Substitute(((CommandSubstitutionPart)part).Script, session);
             if (part.Quoted)
             {
-                current.Append(value);
+                current.Append(value.AsSpan(0, Math.Min(value.Length, Math.Max(0, MaxWordLength - current.Length))));
                 started = true;
                 continue;
+            }
+
+            if (current.Length + value.Length > MaxWordLength)
+            {
+                value = value[..Math.Max(0, MaxWordLength - current.Length)];
             }
 
             foreach (var c in value)
@@ -406,6 +440,11 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
             "RANDOM" => Random.Shared.Next(32768).ToString(System.Globalization.CultureInfo.InvariantCulture),
             _ => session.Variables.GetValueOrDefault(parameter.Name),
         };
+
+        if (parameter.Length)
+        {
+            return (value?.Length ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
 
         if (string.IsNullOrEmpty(value) && parameter.DefaultValue is not null)
         {

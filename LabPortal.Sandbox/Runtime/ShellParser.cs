@@ -580,6 +580,12 @@ internal sealed partial class ShellParser
 
             var inner = _text[(_position + 2)..close];
             _position = close + 1;
+            if (inner.Length > 1 && inner[0] == '#' && IsName(inner[1..]))
+            {
+                part = new ParameterPart(inner[1..], null, quoted, Length: true);
+                return true;
+            }
+
             var operatorIndex = inner.IndexOfAny([':', '-', '=', '+', '?', '#', '%', '/']);
             if (operatorIndex < 0)
             {

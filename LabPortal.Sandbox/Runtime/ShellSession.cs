@@ -26,6 +26,7 @@ internal sealed class ShellSession
         Variables = new Dictionary<string, string>(parent.Variables, StringComparer.Ordinal);
         Depth = parent.Depth + 1;
         LastStatus = parent.LastStatus;
+        Budget = parent.Budget;
     }
 
     public Dictionary<string, string> Variables { get; }
@@ -36,6 +37,9 @@ internal sealed class ShellSession
 
     /// <summary>Nesting of subshells and command substitutions; 0 is the script itself.</summary>
     public int Depth { get; }
+
+    /// <summary>Commands left for the whole script, shared with its subshells.</summary>
+    public CommandBudget Budget { get; } = new();
 
     public bool ErrExit { get; set; }
 

@@ -7,8 +7,8 @@ internal abstract record WordPart(bool Quoted);
 
 internal sealed record LiteralPart(string Text, bool Quoted) : WordPart(Quoted);
 
-/// <summary><c>$NAME</c>, <c>${NAME}</c> or <c>${NAME:-default}</c>.</summary>
-internal sealed record ParameterPart(string Name, ShellWord? DefaultValue, bool Quoted) : WordPart(Quoted);
+/// <summary><c>$NAME</c>, <c>${NAME}</c>, <c>${NAME:-default}</c>, or <c>${#NAME}</c> when <paramref name="Length"/>.</summary>
+internal sealed record ParameterPart(string Name, ShellWord? DefaultValue, bool Quoted, bool Length = false) : WordPart(Quoted);
 
 /// <summary><c>$(...)</c> or backticks; the inner text is parsed when it runs.</summary>
 internal sealed record CommandSubstitutionPart(string Script, bool Quoted) : WordPart(Quoted);

@@ -511,4 +511,28 @@ public sealed class ShellInterpreterTests
 
         Assert.Contains("maximum nesting level exceeded", run.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Expansion_is_capped_when_a_variable_doubles_itself()
+    {
+        var script = "A=xxxxxxxxxxxxxxxx\n" + string.Concat(Enumerable.Repeat("A=$A$A\n", 40)) + "echo \"$A\" > /tmp/big\necho ${#A}";
+
+        var run = _shell.Run(script);
+
+        Assert.Contains("bash: echo: write error: File too large", run.Error, StringComparison.Ordinal);
+        Assert.Equal("1048576\n", run.Out);
+        Assert.InRange(_shell.File("/tmp/big")!.Length, 0, GuestFileSystem.MaxFileLength);
+    }
+
+    [Fact]
+    public void Run_stops_when_sourced_files_fan_out_beyond_the_command_budget()
+    {
+        _shell.Run("echo 'source /tmp/fan.sh; source /tmp/fan.sh; source /tmp/fan.sh' > /tmp/fan.sh");
+
+        var run = _shell.Run("source /tmp/fan.sh\necho after");
+
+        Assert.Equal(1, run.Status);
+        Assert.Contains($"more than {CommandBudget.Limit} commands", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("after", run.Out, StringComparison.Ordinal);
+    }
 }
