@@ -245,7 +245,7 @@ internal sealed class SandboxMachine : IMachine
                 (method, target) => StaticSite.Respond(_os, service, method, target), _loggerFactory, cancellationToken);
             _listenerService = desired;
         }
-        catch (IOException exception)
+        catch (Exception exception) when (exception is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
             // The port could not be opened on the host: the unit fails as a real one would.
             _os.Stop(desired);

@@ -124,6 +124,7 @@ internal sealed partial class ShellInterpreter
                 "bash" or "sh" => Bash(arguments, io, session),
                 "source" or "." => Source(arguments, io, session),
                 "su" => Su(arguments, io, session),
+                "sed" => Sed(arguments, io, session),
                 _ when AcceptedSilently.Contains(command) => 0,
                 _ when command.Contains('/', StringComparison.Ordinal) => RunScriptFile(command, io, session, asProgram: true),
                 _ => Ignored(io, string.Join(' ', fields)),

@@ -535,4 +535,33 @@ public sealed class ShellInterpreterTests
         Assert.Contains($"more than {CommandBudget.Limit} commands", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("after", run.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Sed_substitutes_in_place_with_groups_and_instance_values()
+    {
+        _shell.Run("yum install -y nginx");
+
+        var run = _shell.Run("sed -i \"s/Welcome to \\(nginx\\)!/Hello from $(hostname -s) via \\1/g\" /usr/share/nginx/html/index.html");
+
+        Assert.Equal(0, run.Status);
+        Assert.Contains("<h1>Hello from ip-172-31-37-14 via nginx</h1>", _shell.File("/usr/share/nginx/html/index.html"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sed_changes_the_document_root_that_nginx_serves()
+    {
+        _shell.Run("yum install -y nginx; mkdir -p /srv/site; echo moved > /srv/site/index.html");
+
+        _shell.Run("sed -i 's|root         /usr/share/nginx/html;|root /srv/site;|' /etc/nginx/nginx.conf");
+
+        Assert.Equal("moved\n", StaticSite.Respond(_shell.Os, "nginx", "GET", "/").Body);
+    }
+
+    [Fact]
+    public void Sed_filters_standard_input_when_no_file_is_given()
+    {
+        var run = _shell.Run("echo 'a-b-c' | sed -e 's/-/+/' | sed -E 's/(a)\\+/\\1=/'");
+
+        Assert.Equal("a=b-c\n", run.Out);
+    }
 }
