@@ -564,4 +564,21 @@ public sealed class ShellInterpreterTests
 
         Assert.Equal("a=b-c\n", run.Out);
     }
+
+    [Fact]
+    public void Text_filters_pick_metadata_fields_out_of_pipelines()
+    {
+        var run = _shell.Run("""
+            ID=$(ec2-metadata -i | cut -d " " -f 2)
+            AZ=$(ec2-metadata -z | awk '{print $2}')
+            echo "$ID $AZ"
+            ec2-metadata | grep -c placement
+            ec2-metadata | grep -q nothing-like-this || echo absent
+            echo "$(hostname)" | tr -d '\n' | tr 'a-z' 'A-Z'; echo
+            printf 'a\nb\nc\n' | head -n 2 | tail -1
+            printf 'a\nb\n' | wc -l
+            """);
+
+        Assert.Equal($"{_shell.Metadata.InstanceId} {_shell.Metadata.AvailabilityZone}\n1\nabsent\nIP-172-31-37-14.AP-NORTHEAST-2.COMPUTE.INTERNAL\nb\n2\n", run.Out);
+    }
 }
