@@ -10,6 +10,7 @@ internal sealed class GuestOperatingSystem
     private readonly SortedSet<string> _packages = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _enabled = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _running = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<int, BackgroundServer> _backgroundServers = [];
 
     public GuestFileSystem Files { get; } = new();
 
@@ -35,14 +36,52 @@ internal sealed class GuestOperatingSystem
         }
     }
 
+    /// <summary>Running units, then running background servers as their command lines.</summary>
     public IReadOnlyList<string> RunningServices
     {
         get
         {
             lock (_lock)
             {
-                return [.. _running];
+                return [.. _running, .. _backgroundServers.Values.Select(s => s.CommandLine)];
             }
+        }
+    }
+
+    public IReadOnlyList<BackgroundServer> BackgroundServers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _backgroundServers.Values];
+            }
+        }
+    }
+
+    /// <summary>Starts a background server; false when its port is taken ("Address already in use").</summary>
+    public bool StartBackgroundServer(BackgroundServer server)
+    {
+        lock (_lock)
+        {
+            if (_backgroundServers.ContainsKey(server.Port) || (server.Port == 80 && _running.Any(PackageCatalog.WebServices.Contains)))
+            {
+                return false;
+            }
+
+            _backgroundServers[server.Port] = server;
+            return true;
+        }
+    }
+
+    /// <summary>Ends every background server (pkill/killall); how many there were.</summary>
+    public int KillBackgroundServers()
+    {
+        lock (_lock)
+        {
+            var count = _backgroundServers.Count;
+            _backgroundServers.Clear();
+            return count;
         }
     }
 
@@ -148,7 +187,8 @@ internal sealed class GuestOperatingSystem
         {
             if (PackageCatalog.WebServices.Contains(unit))
             {
-                var holder = _running.FirstOrDefault(r => r != unit && PackageCatalog.WebServices.Contains(r));
+                var holder = _running.FirstOrDefault(r => r != unit && PackageCatalog.WebServices.Contains(r))
+                    ?? (_backgroundServers.ContainsKey(80) ? "python3" : null);
                 if (holder is not null)
                 {
                     return holder;
@@ -177,6 +217,7 @@ internal sealed class GuestOperatingSystem
         lock (_lock)
         {
             _running.Clear();
+            _backgroundServers.Clear();
         }
     }
 
@@ -208,7 +249,17 @@ internal sealed class GuestOperatingSystem
             }
 
             _enabled.UnionWith(state.EnabledServices);
-            _running.UnionWith(state.RunningServices);
+            foreach (var entry in state.RunningServices)
+            {
+                if (BackgroundServer.FromCommandLine(entry) is { } server)
+                {
+                    _backgroundServers[server.Port] = server;
+                }
+                else
+                {
+                    _running.Add(entry);
+                }
+            }
         }
     }
 

@@ -22,8 +22,10 @@ internal sealed class SandboxMachine : IMachine
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
-    private volatile WebServerListener? _listener;
-    private string? _listenerService;
+    // Listeners by instance port, each with the key of what it serves ("unit:nginx",
+    // "python:/srv"). Changed only under the gate; _endpoints is the lock-free published view.
+    private readonly Dictionary<int, (string Key, WebServerListener Listener)> _listeners = [];
+    private volatile IReadOnlyDictionary<int, Uri> _endpoints = new Dictionary<int, Uri>();
     private string? _userData;
     private bool _booted;
     private bool _disposed;
@@ -59,7 +61,7 @@ internal sealed class SandboxMachine : IMachine
                 return;
             }
 
-            _userData = userData;
+            _userData = userData ?? _userData;
             _bootTimestamp = _timeProvider.GetTimestamp();
             var log = new StringBuilder();
             log.Append(CultureInfo.InvariantCulture, $"[    0.000000] Linux version {Kernel} (sandbox) #1 SMP\n");
@@ -95,9 +97,9 @@ internal sealed class SandboxMachine : IMachine
                 $"Cloud-init v. {CloudInitVersion} finished at {Now()}. Datasource DataSourceEc2.  Up {Uptime(9.2)} seconds\n\n" +
                 $"Amazon Linux 2023\nKernel {Kernel} on an x86_64\n\n{Metadata.LocalHostname.Split('.')[0]} login: ");
             _booted = true;
-            await ReconcileListenerAsync(cancellationToken);
-            _logger.LogInformation("Instance {InstanceId} booted (first boot: {FirstBoot}); web server: {WebServer}",
-                Metadata.InstanceId, firstBoot, _listenerService ?? "none");
+            await ReconcileListenersAsync(cancellationToken);
+            _logger.LogInformation("Instance {InstanceId} booted (first boot: {FirstBoot}); listening ports: {Ports}",
+                Metadata.InstanceId, firstBoot, string.Join(',', _endpoints.Keys));
         }
         finally
         {
@@ -125,7 +127,7 @@ internal sealed class SandboxMachine : IMachine
             _console.Append(log.ToString());
             _os.StopAll();
             _booted = false;
-            await ReconcileListenerAsync(cancellationToken);
+            await ReconcileListenersAsync(cancellationToken);
         }
         finally
         {
@@ -148,7 +150,7 @@ internal sealed class SandboxMachine : IMachine
             var output = new ScriptOutput();
             var session = new ShellSession(Metadata, output);
             var status = _interpreter.Run(script ?? "", session);
-            await ReconcileListenerAsync(cancellationToken);
+            await ReconcileListenersAsync(cancellationToken);
             _logger.LogDebug("Instance {InstanceId} ran an SSM script: exit {ExitCode}", Metadata.InstanceId, status);
             return new ScriptResult(status, output.StandardOutput, output.StandardError);
         }
@@ -158,7 +160,7 @@ internal sealed class SandboxMachine : IMachine
         }
     }
 
-    public Uri? GetHttpEndpoint(int port) => port == 80 ? _listener?.Endpoint : null;
+    public Uri? GetHttpEndpoint(int port) => _endpoints.GetValueOrDefault(port);
 
     public MachineState Snapshot() => new(
         _os.Files.SnapshotFiles(),
@@ -179,7 +181,7 @@ internal sealed class SandboxMachine : IMachine
 
             _disposed = true;
             _booted = false;
-            await StopListenerAsync();
+            await ReconcileListenersAsync(CancellationToken.None);
         }
         finally
         {
@@ -223,47 +225,56 @@ internal sealed class SandboxMachine : IMachine
         _logger.LogInformation("Instance {InstanceId} ran its user data: exit {ExitCode}", Metadata.InstanceId, status);
     }
 
-    /// <summary>Makes the listener match the running web server: one listener while nginx/httpd runs, none otherwise.</summary>
-    private async Task ReconcileListenerAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes the listeners match what runs: one for the web server unit on port 80, one per
+    /// background server; a listener whose server stopped (or changed) is closed first.
+    /// </summary>
+    private async Task ReconcileListenersAsync(CancellationToken cancellationToken)
     {
-        var desired = _booted ? _os.RunningWebServer : null;
-        if (desired == _listenerService && (_listener is not null) == (desired is not null))
+        var desired = new Dictionary<int, (string Key, Func<string, string, WebResponse> Respond, Action Fail)>();
+        if (_booted && !_disposed)
         {
-            return;
+            if (_os.RunningWebServer is { } unit)
+            {
+                desired[80] = ("unit:" + unit, (method, target) => StaticSite.Respond(_os, unit, method, target), () => _os.Stop(unit));
+            }
+
+            foreach (var server in _os.BackgroundServers)
+            {
+                desired[server.Port] = ("python:" + server.Directory,
+                    (method, target) => StaticSite.RespondDirectory(_os, server.Directory, method, target),
+                    () => _os.KillBackgroundServers());
+            }
         }
 
-        await StopListenerAsync();
-        if (desired is null)
+        var stale = _listeners.Where(l => !desired.TryGetValue(l.Key, out var want) || want.Key != l.Value.Key).Select(l => l.Key).ToList();
+        foreach (var port in stale)
         {
-            return;
-        }
-
-        try
-        {
-            var service = desired;
-            _listener = await WebServerListener.StartAsync(
-                (method, target) => StaticSite.Respond(_os, service, method, target), _loggerFactory, cancellationToken);
-            _listenerService = desired;
-        }
-        catch (Exception exception) when (exception is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
-        {
-            // The port could not be opened on the host: the unit fails as a real one would.
-            _os.Stop(desired);
-            _console.Append($"[FAILED] Failed to start {desired}.service: {exception.Message}\n");
-            _logger.LogWarning(exception, "Instance {InstanceId}: {Service} could not listen", Metadata.InstanceId, desired);
-        }
-    }
-
-    private async Task StopListenerAsync()
-    {
-        var listener = _listener;
-        _listener = null;
-        _listenerService = null;
-        if (listener is not null)
-        {
+            var listener = _listeners[port].Listener;
+            _listeners.Remove(port);
+            Publish();
             await listener.DisposeAsync();
         }
+
+        foreach (var (port, (key, respond, fail)) in desired.Where(d => !_listeners.ContainsKey(d.Key)))
+        {
+            try
+            {
+                _listeners[port] = (key, await WebServerListener.StartAsync(respond, _loggerFactory, cancellationToken));
+            }
+            catch (Exception exception) when (exception is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
+            {
+                // The host could not open a port: the server fails as a real one would.
+                fail();
+                _console.Append($"[FAILED] {key} could not listen: {exception.Message}\n");
+                _logger.LogWarning(exception, "Instance {InstanceId}: {Server} could not listen", Metadata.InstanceId, key);
+            }
+        }
+
+        Publish();
     }
+
+    private void Publish() => _endpoints = _listeners.ToDictionary(l => l.Key, l => l.Value.Listener.Endpoint);
 
     private string Now() => _timeProvider.GetUtcNow().ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture);
 

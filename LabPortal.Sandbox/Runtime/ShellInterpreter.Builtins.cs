@@ -125,6 +125,8 @@ internal sealed partial class ShellInterpreter
                 "source" or "." => Source(arguments, io, session),
                 "su" => Su(arguments, io, session),
                 "sed" => Sed(arguments, io, session),
+                "python3" or "python" or "python2" => Python(command, arguments, io, session),
+                "pkill" or "killall" or "kill" => Kill(command, arguments, io),
                 "cut" => Cut(arguments, io, session),
                 "awk" or "gawk" => Awk(arguments, io, session),
                 "grep" or "egrep" => Grep(arguments, io, session),

@@ -344,12 +344,20 @@ internal sealed partial class ShellInterpreter
             return null;
         }
 
-        if (port != 80 || os.RunningWebServer is not { } service)
+        WebResponse page;
+        if (os.BackgroundServers.FirstOrDefault(b => b.Port == port) is { } background)
+        {
+            page = StaticSite.RespondDirectory(os, background.Directory, method, path);
+        }
+        else if (port == 80 && os.RunningWebServer is { } service)
+        {
+            page = StaticSite.Respond(os, service, method, path);
+        }
+        else
         {
             return new FetchResult(false, 0, [], "");
         }
 
-        var page = StaticSite.Respond(os, service, method, path);
         var responseHeaders = new List<(string, string)>
         {
             ("Server", page.Server),

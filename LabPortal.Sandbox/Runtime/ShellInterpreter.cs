@@ -70,6 +70,7 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
         }
 
         var list = (AndOrList)statement;
+        session.InBackground = list.Background;
         var pipelines = new List<(ListOperator? Operator, Pipeline Pipeline)> { (null, list.First) };
         pipelines.AddRange(list.Rest.Select(r => ((ListOperator?)r.Operator, r.Pipeline)));
         var status = 0;

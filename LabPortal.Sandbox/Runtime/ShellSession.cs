@@ -54,6 +54,9 @@ internal sealed class ShellSession
 
     public bool Exited { get; set; }
 
+    /// <summary>True while the statement being run ended with "&amp;".</summary>
+    public bool InBackground { get; set; }
+
     /// <summary>A child shell (<c>$(...)</c>, <c>bash -c</c>): a copy of the variables, its own output.</summary>
     public ShellSession CreateChild(ScriptOutput output) => new(this, output);
 }

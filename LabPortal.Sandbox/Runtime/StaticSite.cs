@@ -92,6 +92,68 @@ internal static partial class StaticSite
         return Error(server, 404, "Not Found", nginx);
     }
 
+    /// <summary>Python's http.server: index.html, else a directory listing; its own error page and Server header.</summary>
+    public static WebResponse RespondDirectory(GuestOperatingSystem os, string root, string method, string target)
+    {
+        const string Server = "SimpleHTTP/0.6 Python/3.9.16";
+        static WebResponse PythonError(int status, string message, string explanation) => new(
+            status,
+            Server,
+            "text/html;charset=utf-8",
+            $"<!DOCTYPE HTML>\n<html lang=\"en\">\n    <head>\n        <meta charset=\"utf-8\">\n        <title>Error response</title>\n    </head>\n" +
+            $"    <body>\n        <h1>Error response</h1>\n        <p>Error code: {status}</p>\n        <p>Message: {message}.</p>\n" +
+            $"        <p>Error code explanation: {status} - {explanation}.</p>\n    </body>\n</html>\n");
+
+        if (method is not ("GET" or "HEAD"))
+        {
+            return PythonError(501, $"Unsupported method ('{method}')", "Server does not support this operation");
+        }
+
+        var path = target.Split('?', '#')[0];
+        try
+        {
+            path = Uri.UnescapeDataString(path);
+        }
+        catch (UriFormatException)
+        {
+            return PythonError(400, "Bad request", "Bad request syntax or unsupported method");
+        }
+
+        // http.server drops ".." segments instead of refusing them, so it never leaves its directory.
+        var relative = GuestFileSystem.Combine("/", path);
+        var full = GuestFileSystem.Combine("/", root + relative);
+        var files = os.Files;
+        if (files.DirectoryExists(full))
+        {
+            if (!path.EndsWith('/'))
+            {
+                return new WebResponse(301, Server, "text/html;charset=utf-8", "", path + "/");
+            }
+
+            foreach (var index in new[] { "index.html", "index.htm" })
+            {
+                if (files.ReadFile(full.TrimEnd('/') + "/" + index) is { } page)
+                {
+                    return new WebResponse(200, Server, "text/html", page);
+                }
+            }
+
+            var title = System.Net.WebUtility.HtmlEncode(path);
+            var items = string.Concat((files.List(full) ?? []).Select(name =>
+            {
+                var display = files.DirectoryExists(full.TrimEnd('/') + "/" + name) ? name + "/" : name;
+                return $"<li><a href=\"{Uri.EscapeDataString(display).Replace("%2F", "/", StringComparison.Ordinal)}\">{System.Net.WebUtility.HtmlEncode(display)}</a></li>\n";
+            }));
+            return new WebResponse(200, Server, "text/html; charset=utf-8",
+                $"<!DOCTYPE HTML>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Directory listing for {title}</title>\n</head>\n" +
+                $"<body>\n<h1>Directory listing for {title}</h1>\n<hr>\n<ul>\n{items}</ul>\n<hr>\n</body>\n</html>\n");
+        }
+
+        return files.ReadFile(full) is { } content
+            ? new WebResponse(200, Server, ContentTypeOf(full, nginx: true), content)
+            : PythonError(404, "File not found", "Nothing matches the given URI");
+    }
+
     public static string DocumentRoot(GuestOperatingSystem os, string service)
     {
         var files = os.Files;
