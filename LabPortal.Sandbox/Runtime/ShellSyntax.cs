@@ -1,0 +1,79 @@
+namespace LabPortal.Sandbox.Runtime;
+
+// The syntax tree of the shell subset. Words keep their parts unexpanded: variables and
+// command substitutions expand when the command runs, as in bash, so `X=1; echo $X` works.
+
+internal abstract record WordPart(bool Quoted);
+
+internal sealed record LiteralPart(string Text, bool Quoted) : WordPart(Quoted);
+
+/// <summary><c>$NAME</c>, <c>${NAME}</c>, <c>${NAME:-default}</c>, or <c>${#NAME}</c> when <paramref name="Length"/>.</summary>
+internal sealed record ParameterPart(string Name, ShellWord? DefaultValue, bool Quoted, bool Length = false) : WordPart(Quoted);
+
+/// <summary><c>$(...)</c> or backticks; the inner text is parsed when it runs.</summary>
+internal sealed record CommandSubstitutionPart(string Script, bool Quoted) : WordPart(Quoted);
+
+internal sealed record ShellWord(IReadOnlyList<WordPart> Parts)
+{
+    public static readonly ShellWord Empty = new([]);
+
+    /// <summary>The word's text when it contains no expansion (used for keywords and delimiters).</summary>
+    public string? LiteralText =>
+        Parts.All(p => p is LiteralPart) ? string.Concat(Parts.Cast<LiteralPart>().Select(p => p.Text)) : null;
+}
+
+internal enum RedirectionKind
+{
+    Output,
+    Append,
+    Input,
+    HereDocument,
+    HereString,
+    Duplicate,
+}
+
+/// <summary>A here-document body; filled in when the parser reaches the lines after the command.</summary>
+internal sealed class HereDocument(string delimiter, bool expand, bool stripTabs)
+{
+    public string Delimiter { get; } = delimiter;
+
+    public bool Expand { get; } = expand;
+
+    public bool StripTabs { get; } = stripTabs;
+
+    public string Body { get; set; } = "";
+}
+
+// Fd is the descriptor redirected (1 for ">", 0 for "<", -1 for "&>", meaning both streams);
+// Target is the file name, or the descriptor number for RedirectionKind.Duplicate.
+internal sealed record Redirection(int Fd, RedirectionKind Kind, ShellWord? Target, HereDocument? HereDocument);
+
+internal sealed record Assignment(string Name, ShellWord Value);
+
+internal sealed record SimpleCommand(
+    IReadOnlyList<Assignment> Assignments,
+    IReadOnlyList<ShellWord> Words,
+    IReadOnlyList<Redirection> Redirections,
+    string Source);
+
+internal sealed record Pipeline(IReadOnlyList<SimpleCommand> Commands);
+
+internal enum ListOperator
+{
+    And,
+    Or,
+}
+
+internal abstract record ShellStatement(string Source);
+
+/// <summary><c>a &amp;&amp; b || c</c>; <paramref name="Background"/> when it ended with <c>&amp;</c>.</summary>
+internal sealed record AndOrList(Pipeline First, IReadOnlyList<(ListOperator Operator, Pipeline Pipeline)> Rest, bool Background, string Source)
+    : ShellStatement(Source);
+
+/// <summary>A compound command (<c>if</c>, <c>for</c>, <c>while</c>, <c>case</c>, a function): not run, reported as ignored.</summary>
+internal sealed record UnsupportedBlock(string Source) : ShellStatement(Source);
+
+internal sealed record ShellScript(IReadOnlyList<ShellStatement> Statements)
+{
+    public static ShellScript Parse(string text) => ShellParser.Parse(text);
+}

@@ -1,0 +1,4 @@
+namespace LabPortal.Sandbox.Runtime;
+
+/// <summary>What the instance's web server answers to one request.</summary>
+internal sealed record WebResponse(int StatusCode, string Server, string ContentType, string Body, string? Location = null);

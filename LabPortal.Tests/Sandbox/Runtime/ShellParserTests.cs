@@ -1,0 +1,148 @@
+using LabPortal.Sandbox.Runtime;
+
+namespace LabPortal.Tests.Sandbox.Runtime;
+
+public sealed class ShellParserTests
+{
+    private static List<AndOrList> Lists(string script) =>
+        ShellScript.Parse(script).Statements.OfType<AndOrList>().ToList();
+
+    private static List<string?> LiteralWords(SimpleCommand command) => command.Words.Select(w => w.LiteralText).ToList();
+
+    [Fact]
+    public void Parse_skips_shebang_comments_and_blank_lines_when_script_has_them()
+    {
+        var lists = Lists("#!/bin/bash\n\n# install\n   \nyum install -y nginx # trailing comment\n");
+
+        var command = Assert.Single(Assert.Single(lists).First.Commands);
+        Assert.Equal(["yum", "install", "-y", "nginx"], LiteralWords(command));
+    }
+
+    [Fact]
+    public void Parse_joins_lines_when_they_end_with_a_backslash()
+    {
+        var command = Lists("yum install -y \\\n  nginx \\\n  git\n")[0].First.Commands[0];
+
+        Assert.Equal(["yum", "install", "-y", "nginx", "git"], LiteralWords(command));
+        Assert.Equal("yum install -y nginx git", command.Source);
+    }
+
+    [Fact]
+    public void Parse_builds_and_or_lists_when_commands_are_chained()
+    {
+        var lists = Lists("yum install -y nginx && systemctl start nginx || echo failed; echo done");
+
+        Assert.Equal(2, lists.Count);
+        Assert.Equal([ListOperator.And, ListOperator.Or], lists[0].Rest.Select(r => r.Operator));
+        Assert.Equal(["echo", "done"], LiteralWords(lists[1].First.Commands[0]));
+    }
+
+    [Fact]
+    public void Parse_marks_background_when_list_ends_with_ampersand()
+    {
+        var lists = Lists("nohup python3 -m http.server 80 &\necho next");
+
+        Assert.True(lists[0].Background);
+        Assert.False(lists[1].Background);
+    }
+
+    [Fact]
+    public void Parse_reads_quoted_heredoc_body_without_expansion_when_delimiter_is_quoted()
+    {
+        var command = Lists("cat > /tmp/x <<'EOF'\nhello $USER\nEOF\necho after\n")[0].First.Commands[0];
+
+        var heredoc = Assert.Single(command.Redirections, r => r.Kind == RedirectionKind.HereDocument).HereDocument!;
+        Assert.False(heredoc.Expand);
+        Assert.Equal("hello $USER\n", heredoc.Body);
+    }
+
+    [Fact]
+    public void Parse_reads_heredoc_for_expansion_when_delimiter_is_unquoted()
+    {
+        var lists = Lists("cat <<EOF > /tmp/x\nid=$ID\nEOF\necho after\n");
+
+        var heredoc = lists[0].First.Commands[0].Redirections.Single(r => r.Kind == RedirectionKind.HereDocument).HereDocument!;
+        Assert.True(heredoc.Expand);
+        Assert.Equal("id=$ID\n", heredoc.Body);
+        Assert.Equal(["echo", "after"], LiteralWords(lists[1].First.Commands[0]));
+    }
+
+    [Fact]
+    public void Parse_strips_leading_tabs_when_heredoc_uses_dash()
+    {
+        var heredoc = Lists("cat <<-END\n\tindented\n\tEND\n")[0].First.Commands[0].Redirections[0].HereDocument!;
+
+        Assert.Equal("indented\n", heredoc.Body);
+    }
+
+    [Fact]
+    public void Parse_separates_assignments_from_command_words()
+    {
+        var command = Lists("DEBIAN_FRONTEND=noninteractive apt-get install -y nginx")[0].First.Commands[0];
+
+        Assert.Equal("DEBIAN_FRONTEND", Assert.Single(command.Assignments).Name);
+        Assert.Equal("apt-get", command.Words[0].LiteralText);
+    }
+
+    [Fact]
+    public void Parse_keeps_command_substitution_unexpanded_when_nested_in_double_quotes()
+    {
+        var command = Lists("echo \"<h1>$(curl -s http://169.254.169.254/latest/meta-data/instance-id)</h1>\" > /tmp/i")[0].First.Commands[0];
+
+        var parts = command.Words[1].Parts;
+        var substitution = Assert.IsType<CommandSubstitutionPart>(parts[1]);
+        Assert.True(substitution.Quoted);
+        Assert.Equal("curl -s http://169.254.169.254/latest/meta-data/instance-id", substitution.Script);
+        Assert.Equal(RedirectionKind.Output, Assert.Single(command.Redirections).Kind);
+    }
+
+    [Theory]
+    [InlineData("echo hi 2>&1 >> /tmp/log", 2)]
+    [InlineData("curl -s localhost &>/dev/null", 1)]
+    [InlineData("cat < /etc/hosts > /tmp/h", 2)]
+    public void Parse_reads_every_redirection_when_a_command_has_several(string script, int expected)
+    {
+        Assert.Equal(expected, Lists(script)[0].First.Commands[0].Redirections.Count);
+    }
+
+    [Fact]
+    public void Parse_reports_compound_commands_as_one_unsupported_block()
+    {
+        var statements = ShellScript.Parse("if [ -f /x ]; then\n  echo yes\nfi\necho after\n").Statements;
+
+        Assert.IsType<UnsupportedBlock>(statements[0]);
+        Assert.Equal(["echo", "after"], LiteralWords(((AndOrList)statements[1]).First.Commands[0]));
+    }
+
+    [Fact]
+    public void Parse_builds_pipelines_when_commands_are_piped()
+    {
+        var pipeline = Lists("echo hello | sudo tee /var/www/html/index.html")[0].First;
+
+        Assert.Equal(2, pipeline.Commands.Count);
+    }
+
+    [Theory]
+    [InlineData("echo \"unterminated")]
+    [InlineData("echo $(unterminated")]
+    [InlineData("cat <<EOF")]
+    [InlineData(";;; && || | & >")]
+    [InlineData("'")]
+    [InlineData("${")]
+    [InlineData("\0\u0001\u00ff\r\n\t")]
+    [InlineData("fi done esac }")]
+    public void Parse_never_throws_when_input_is_garbage(string script)
+    {
+        var parsed = ShellScript.Parse(script);
+
+        Assert.NotNull(parsed.Statements);
+    }
+
+    [Fact]
+    public void Parse_reads_windows_line_endings_as_unix_text()
+    {
+        var lists = Lists("#!/bin/bash\r\nyum install -y nginx\r\nsystemctl start nginx\r\n");
+
+        Assert.Equal(["systemctl", "start", "nginx"], LiteralWords(lists[1].First.Commands[0]));
+    }
+}
