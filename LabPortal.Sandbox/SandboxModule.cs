@@ -1,5 +1,6 @@
 using LabPortal.Sandbox.Accounts;
 using LabPortal.Sandbox.DataPlane;
+using LabPortal.Sandbox.Runtime;
 using LabPortal.Sandbox.Services.Ec2;
 using LabPortal.Sandbox.State;
 using LabPortal.Sandbox.Wire;
@@ -46,10 +47,9 @@ public static class SandboxModule
         services.TryAddSingleton<ApiGateway>();
         services.TryAddSingleton<DataPlaneFront>();
 
-        // The instance operating system (IMachineFactory) is registered by the instance runtime:
-        // services.TryAddSingleton<IMachineFactory, MachineFactory>() belongs right here once
-        // LabPortal.Sandbox.Runtime.MachineFactory exists on this branch. Ec2InstanceManager resolves it
-        // optionally, so tests (and the portal before that merge) can supply their own.
+        // The instance operating system: user data, SSM scripts and each instance's real web server.
+        // TryAdd, so a test can supply its own factory before calling this.
+        services.TryAddSingleton<IMachineFactory, MachineFactory>();
 
         // EC2
         services.AddSandboxStateSection(StateSection.For(Ec2RegionState.SectionName, Ec2RegionState.Create));
