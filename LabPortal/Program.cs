@@ -25,6 +25,7 @@ app.MapPortalHealthChecks();
 app.MapSandbox();
 app.MapPreferences();
 app.MapAccounts();
+app.MapLabRuns();
 app.MapPortalPages();
 app.Run();
 

@@ -58,6 +58,35 @@ public sealed class PortalClient(HttpClient http, string? acceptLanguage) : IDis
         return (response, await ParseAsync(response));
     }
 
+    /// <summary>Posts the form with the values it shows (the defaults a learner would accept), plus any overrides.</summary>
+    public async Task<(HttpResponseMessage Response, IDocument Document)> SubmitAsShownAsync(string path, string formSelector, IDictionary<string, string>? overrides = null)
+    {
+        var (_, page) = await GetAsync(path);
+        var form = page.QuerySelector<IHtmlFormElement>(formSelector) ?? throw new InvalidOperationException($"No form '{formSelector}' on {path}.");
+        var fields = new Dictionary<string, string>();
+        foreach (var input in form.QuerySelectorAll<IHtmlInputElement>("input:not([type=hidden]):not([type=radio]):not([type=checkbox])"))
+        {
+            fields[input.Name!] = input.Value;
+        }
+
+        foreach (var area in form.QuerySelectorAll<IHtmlTextAreaElement>("textarea"))
+        {
+            fields[area.Name!] = area.Value;
+        }
+
+        foreach (var select in form.QuerySelectorAll<IHtmlSelectElement>("select"))
+        {
+            fields[select.Name!] = select.Value ?? "";
+        }
+
+        foreach (var (name, value) in overrides ?? new Dictionary<string, string>())
+        {
+            fields[name] = value;
+        }
+
+        return await SubmitAsync(path, formSelector, fields);
+    }
+
     public async Task<HttpResponseMessage> SignInAsync(string userName, string password)
     {
         var (response, _) = await SubmitAsync("/account/login", "#login-form", new Dictionary<string, string>

@@ -12,7 +12,7 @@ namespace LabPortal.Features.LabRuns;
 /// A learner's lab runs: starting one, reading its state, and recording steps that need no cloud
 /// (reading, quizzes). A learner only ever reaches their own runs: every query filters by user.
 /// </summary>
-public sealed class LabRunService(PortalDbContext db, LabCatalog catalog, TimeProvider time)
+public sealed class LabRunService(PortalDbContext db, LabCatalog catalog, LabAvailability availability, TimeProvider time)
 {
     public async Task<IReadOnlyList<LabListItem>> ListForUserAsync(int userId, CancellationToken cancellationToken = default)
     {
@@ -21,7 +21,7 @@ public sealed class LabRunService(PortalDbContext db, LabCatalog catalog, TimePr
         {
             var run = runs.Where(r => r.LabId == lab.Id).MaxBy(r => r.StartedAtUtc);
             var done = run is null ? 0 : lab.Steps.Count(s => run.Steps.Any(sr => sr.StepId == s.Id && sr.Status == StepRunStatus.Succeeded));
-            return new LabListItem(lab, run, done);
+            return new LabListItem(lab, run, done, availability.MissingActions(lab));
         }).ToList();
     }
 
@@ -29,7 +29,7 @@ public sealed class LabRunService(PortalDbContext db, LabCatalog catalog, TimePr
     public async Task<int?> StartAsync(int userId, string labId, CancellationToken cancellationToken = default)
     {
         var lab = catalog.Find(labId);
-        if (lab is null)
+        if (lab is null || !availability.CanRun(lab))
         {
             return null;
         }

@@ -1,3 +1,5 @@
+using LabPortal.Features.LabRuns.Actions;
+using LabPortal.Features.LabRuns.Engine;
 using LabPortal.Features.Labs.Definitions;
 
 namespace LabPortal.Features.LabRuns;
@@ -14,18 +16,41 @@ public static class LabRunsModule
         builder.Services.AddSingleton(_ => LabCatalog.Load(directory));
         builder.Services.AddHostedService<LabCatalogLoader>();
         builder.Services.AddScoped<LabRunService>();
+        builder.Services.AddScoped<StepScheduler>();
+        builder.Services.AddSingleton<LabAvailability>();
+
+        // The actions lab.yaml files name. A lab naming one that is missing is refused at start-up.
+        builder.Services.AddSingleton<ILabAction, CreateWebSecurityGroup>();
+        builder.Services.AddSingleton<ILabAction, LaunchWebInstances>();
+        builder.Services.AddSingleton<ILabAction, CreateTargetGroupWithTargets>();
+        builder.Services.AddSingleton<ILabAction, CreateLoadBalancerWithListener>();
+        builder.Services.AddSingleton<ILabAction, TearDownLab>();
         return builder;
     }
 }
 
-/// <summary>Loads the catalog while the host starts, so a broken lab fails start-up rather than a student's first click.</summary>
-public sealed class LabCatalogLoader(IServiceProvider services) : IHostedService
+/// <summary>
+/// Loads the catalog while the host starts, so a broken lab fails start-up rather than a student's
+/// first click, and reports labs naming actions this build does not have (they are listed as not
+/// available, with the missing names, and cannot be started).
+/// </summary>
+public sealed partial class LabCatalogLoader(LabCatalog catalog, LabAvailability availability, ILogger<LabCatalogLoader> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _ = services.GetRequiredService<LabCatalog>();
+        foreach (var lab in catalog.Labs)
+        {
+            if (availability.MissingActions(lab) is { Count: > 0 } missing)
+            {
+                LogUnavailable(lab.Id, string.Join(", ", missing));
+            }
+        }
+
         return Task.CompletedTask;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lab {LabId} cannot be started: this build has no action {Actions}")]
+    private partial void LogUnavailable(string labId, string actions);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -21,8 +21,10 @@ public static class CloudModule
             });
         }
 
+        builder.Services.AddOptions<CloudOptions>().BindConfiguration(CloudOptions.Section).ValidateOnStart();
         builder.AddSandbox();
         builder.Services.AddLabPortalAws();
+        builder.Services.AddScoped<LearnerCloud>();
         return builder;
     }
 }

@@ -1,0 +1,108 @@
+using LabPortal.Aws.Core;
+using LabPortal.Aws.Ec2;
+using LabPortal.Infrastructure.Data;
+using LabPortal.Sandbox;
+using LabPortal.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LabPortal.Tests.E2E;
+
+/// <summary>Lab 1 through the pages on the in-process sandbox, with real instance web servers.</summary>
+[Trait("Category", "E2E")]
+public sealed class Lab1OnSandboxTests : IAsyncLifetime
+{
+    private readonly TempDirectory _data = new();
+    private PortalFactory _factory = null!;
+
+    public Task InitializeAsync()
+    {
+        _factory = new PortalFactory(_data.Path, new Dictionary<string, string?>
+        {
+            ["Labs:Directory"] = Lab1Flow.ShippedLabs,
+            ["Sandbox:Enabled"] = "true",
+            ["Sandbox:ApiPort"] = "0",
+            ["Sandbox:DataPlanePort"] = "0",
+            ["Sandbox:TimeScale"] = "200",
+        });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        _data.Dispose();
+    }
+
+    [Fact]
+    public async Task Student_builds_the_security_group_and_two_web_servers_that_serve_the_blog_pages()
+    {
+        var flow = await Lab1Flow.StartAsync(_factory, "Sandbox Student");
+        await flow.PassQuizAsync("concepts");
+
+        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("security-group"));
+        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("instances"));
+
+        var outputs = await flow.OutputsAsync();
+        var endpoints = _factory.Services.GetRequiredService<SandboxEndpoints>();
+        using var http = new HttpClient();
+        foreach (var (index, page) in new[] { (1, "gosim web page 01"), (2, "gosim web page 02") })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, endpoints.DataPlane);
+            request.Headers.Host = outputs[$"instance{index}PublicDns"];
+            var body = await (await http.SendAsync(request)).Content.ReadAsStringAsync();
+            Assert.Contains(page, body, StringComparison.Ordinal);
+        }
+
+        // The ledger and the cloud agree: exactly the two instances and the one group, all created.
+        var ledger = await flow.LedgerAsync();
+        Assert.All(ledger, e => Assert.Equal(LedgerState.Created, e.State));
+        var instanceIds = ledger.Where(e => e.Kind == "Instance").Select(e => e.ResourceId).Order().ToList();
+        Assert.Equal(2, instanceIds.Count);
+        var clients = await LearnerClientsAsync();
+        var described = await clients.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest());
+        var cloudIds = (described.Reservations ?? []).SelectMany(r => r.Instances ?? []).Select(i => i.InstanceId).Order().ToList();
+        Assert.Equal(instanceIds, cloudIds);
+    }
+
+    [Fact]
+    public async Task Rerunning_the_instances_step_launches_no_third_instance()
+    {
+        var flow = await Lab1Flow.StartAsync(_factory, "Retry Student");
+        await flow.PassQuizAsync("concepts");
+        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("security-group"));
+        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("instances"));
+
+        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("instances"));
+
+        var clients = await LearnerClientsAsync();
+        var described = await clients.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest());
+        Assert.Equal(2, (described.Reservations ?? []).SelectMany(r => r.Instances ?? []).Count());
+    }
+
+    [Fact]
+    public async Task Two_servers_in_one_zone_fail_the_step_with_a_clear_message_and_launch_nothing()
+    {
+        var flow = await Lab1Flow.StartAsync(_factory, "Same Zone");
+        await flow.PassQuizAsync("concepts");
+        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("security-group"));
+
+        var step = await flow.RunActionAsync("instances", new Dictionary<string, string> { ["Values[instance2Az]"] = "ap-northeast-2a" });
+
+        Assert.Equal(StepRunStatus.Failed, step.Status);
+        Assert.Equal("SameAvailabilityZone", step.ErrorCode);
+        var (_, page) = await flow.GetStepAsync("instances");
+        Assert.Contains("two different availability zones", page.QuerySelector("#step-status-text")!.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain(await flow.LedgerAsync(), e => e.Kind == "Instance");
+    }
+
+    private async Task<AwsClients> LearnerClientsAsync()
+    {
+        using var scope = _factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var account = db.CloudAccounts.Single();
+        var cloud = scope.ServiceProvider.GetRequiredService<LabPortal.Infrastructure.Cloud.LearnerCloud>();
+        var (key, secret) = cloud.RevealKeys(account);
+        var endpoints = _factory.Services.GetRequiredService<SandboxEndpoints>();
+        return scope.ServiceProvider.GetRequiredService<AwsClientFactory>().CreateAll(AwsClientOptions.ForStaticKeys("ap-northeast-2", key, secret, endpoints.Api));
+    }
+}

@@ -1,0 +1,111 @@
+using LabPortal.Aws.Core;
+using LabPortal.Aws.Ec2;
+using LabPortal.Features.LabRuns.Engine;
+
+namespace LabPortal.Features.LabRuns.Actions;
+
+/// <summary>Building blocks the lab actions share: the default network, security groups, waiting.</summary>
+public static class CloudSteps
+{
+    /// <summary>How long a step waits for AWS to finish something (instances boot in about a minute, an ALB in a few).</summary>
+    public static readonly TimeSpan WaitLimit = TimeSpan.FromMinutes(10);
+
+    public static async Task<string> DefaultVpcAsync(LabActionContext context, CancellationToken cancellationToken)
+    {
+        var response = await context.Cloud.Ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [Filter("is-default", "true")] }, cancellationToken);
+        context.Trace(response.RequestId);
+        var vpcId = FirstOf(response.Vpcs)?.VpcId ?? throw new LabStepException("NoDefaultVpc",
+            $"The region {context.Region} has no default VPC. Create one (aws ec2 create-default-vpc) and retry.",
+            $"{context.Region} 리전에 기본 VPC가 없습니다. 기본 VPC를 만든 뒤(aws ec2 create-default-vpc) 다시 시도하세요.");
+        await context.SetOutputAsync("vpcId", vpcId, cancellationToken);
+        return vpcId;
+    }
+
+    public static async Task<string> DefaultSubnetAsync(LabActionContext context, string vpcId, string availabilityZone, CancellationToken cancellationToken)
+    {
+        var response = await context.Cloud.Ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest
+        {
+            Filters = [Filter("vpc-id", vpcId), Filter("availability-zone", availabilityZone), Filter("default-for-az", "true")],
+        }, cancellationToken);
+        context.Trace(response.RequestId);
+        return FirstOf(response.Subnets)?.SubnetId ?? throw new LabStepException("NoDefaultSubnet",
+            $"The default VPC has no public subnet in {availabilityZone}. Choose another availability zone.",
+            $"기본 VPC에 {availabilityZone}의 퍼블릭 서브넷이 없습니다. 다른 가용 영역을 고르세요.");
+    }
+
+    /// <summary>Finds the run's security group by name (after a crash) or creates it, tagged; records it in the ledger.</summary>
+    public static async Task<string> EnsureSecurityGroupAsync(LabActionContext context, string name, string description, string vpcId, CancellationToken cancellationToken)
+    {
+        var entry = await context.IntendAsync("SecurityGroup", name, cancellationToken);
+        if (entry.ResourceId is { } known)
+        {
+            return known;
+        }
+
+        var found = await context.Cloud.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest
+        {
+            Filters = [Filter("group-name", name), Filter("vpc-id", vpcId)],
+        }, cancellationToken);
+        context.Trace(found.RequestId);
+        var groupId = FirstOf(found.SecurityGroups)?.GroupId;
+        if (groupId is null)
+        {
+            var created = await context.Cloud.Ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest
+            {
+                GroupName = name,
+                Description = description,
+                VpcId = vpcId,
+                TagSpecifications = [TagSpecification("security-group", context.Tags(name))],
+            }, cancellationToken);
+            context.Trace(created.RequestId);
+            groupId = created.GroupId!;
+        }
+
+        await context.CompleteAsync(entry, groupId, cancellationToken);
+        return groupId;
+    }
+
+    /// <summary>Opens a TCP port to a CIDR; a rule that already exists (a retry) is fine.</summary>
+    public static async Task AllowIngressAsync(LabActionContext context, string groupId, int port, string cidr, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await context.Cloud.Ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
+            {
+                GroupId = groupId,
+                IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = port, ToPort = port, IpRanges = [new IpRange { CidrIp = cidr }] }],
+            }, cancellationToken);
+            context.Trace(response.RequestId);
+        }
+        catch (AwsServiceException e) when (e.Code == "InvalidPermission.Duplicate")
+        {
+            // Already allowed by an earlier attempt of this step.
+        }
+    }
+
+    /// <summary>Polls <paramref name="done"/> until it is true, or fails the step with the given words after <see cref="WaitLimit"/>.</summary>
+    public static async Task WaitUntilAsync(LabActionContext context, Func<Task<bool>> done, string english, string korean, CancellationToken cancellationToken)
+    {
+        var deadline = context.Time.GetUtcNow() + WaitLimit;
+        while (!await done())
+        {
+            if (context.Time.GetUtcNow() > deadline)
+            {
+                throw new LabStepException("WaitTimedOut", english, korean);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), context.Time, cancellationToken);
+        }
+    }
+
+    public static Filter Filter(string name, params string[] values) => new() { Name = name, Values = values };
+
+    public static TagSpecification TagSpecification(string resourceType, IReadOnlyList<(string Key, string Value)> tags) =>
+        new() { ResourceType = resourceType, Tags = [.. tags.Select(t => new Tag { Key = t.Key, Value = t.Value })] };
+
+    public static IReadOnlyList<Aws.Elbv2.Tag> ElbTags(IReadOnlyList<(string Key, string Value)> tags) =>
+        [.. tags.Select(t => new Aws.Elbv2.Tag { Key = t.Key, Value = t.Value })];
+
+    public static T? FirstOf<T>(IReadOnlyList<T>? items)
+        where T : class => items is { Count: > 0 } ? items[0] : null;
+}

@@ -1,0 +1,92 @@
+using LabPortal.Aws.Elbv2;
+using LabPortal.Features.LabRuns.Engine;
+using ElbAction = LabPortal.Aws.Elbv2.Action;
+
+namespace LabPortal.Features.LabRuns.Actions;
+
+/// <summary>
+/// Labs 1 and 2, step "load-balancer": an internet-facing ALB in both subnets with its own security
+/// group (HTTP from anywhere) and an HTTP:80 listener forwarding to the target group, waited on
+/// until it is active.
+/// </summary>
+public sealed class CreateLoadBalancerWithListener : ILabAction
+{
+    public string Name => nameof(CreateLoadBalancerWithListener);
+
+    public async Task RunAsync(LabActionContext context, CancellationToken cancellationToken)
+    {
+        var vpcId = context.RequireOutput("vpcId", "Security group", "보안 그룹");
+        var targetGroupArn = context.RequireOutput("targetGroupArn", "Target group", "대상 그룹");
+        string[] subnets =
+        [
+            context.RequireOutput("subnet1Id", "Launch the servers", "서버 띄우기"),
+            context.RequireOutput("subnet2Id", "Launch the servers", "서버 띄우기"),
+        ];
+
+        var albGroupId = await CloudSteps.EnsureSecurityGroupAsync(context, context.Value("albSecurityGroupName"), "Load balancer: HTTP from anywhere (LabPortal)", vpcId, cancellationToken);
+        await CloudSteps.AllowIngressAsync(context, albGroupId, 80, "0.0.0.0/0", cancellationToken);
+        await context.SetOutputAsync("albSecurityGroupId", albGroupId, cancellationToken);
+
+        var name = context.Value("loadBalancerName");
+        var entry = await context.IntendAsync("LoadBalancer", name, cancellationToken);
+        var loadBalancerArn = entry.ResourceId;
+        if (loadBalancerArn is null)
+        {
+            // Same name and settings: ELBv2 returns the existing load balancer, so a retry is safe.
+            var created = await context.Cloud.Elbv2.CreateLoadBalancerAsync(new CreateLoadBalancerRequest
+            {
+                Name = name,
+                Type = "application",
+                Scheme = "internet-facing",
+                Subnets = subnets,
+                SecurityGroups = [albGroupId],
+                Tags = CloudSteps.ElbTags(context.Tags(name)),
+            }, cancellationToken);
+            context.Trace(created.RequestId);
+            loadBalancerArn = CloudSteps.FirstOf(created.LoadBalancers)?.LoadBalancerArn
+                ?? throw new LabStepException("NoLoadBalancer", "CreateLoadBalancer returned no load balancer.", "CreateLoadBalancer가 로드 밸런서를 돌려주지 않았습니다.");
+            await context.CompleteAsync(entry, loadBalancerArn, cancellationToken);
+        }
+
+        await context.SetOutputAsync("loadBalancerArn", loadBalancerArn, cancellationToken);
+        await context.SetOutputAsync("listenerArn", await EnsureListenerAsync(context, loadBalancerArn, targetGroupArn, cancellationToken), cancellationToken);
+
+        LoadBalancer? balancer = null;
+        await CloudSteps.WaitUntilAsync(context, async () =>
+        {
+            var described = await context.Cloud.Elbv2.DescribeLoadBalancersAsync(new DescribeLoadBalancersRequest { LoadBalancerArns = [loadBalancerArn] }, cancellationToken);
+            balancer = CloudSteps.FirstOf(described.LoadBalancers);
+            return balancer?.State?.Code == "active";
+        }, "The load balancer did not become active in time. Retry in a minute.",
+           "로드 밸런서가 제시간에 활성 상태가 되지 않았습니다. 1분 뒤 다시 시도하세요.", cancellationToken);
+        await context.SetOutputAsync("loadBalancerDns", balancer!.DNSName ?? "", cancellationToken);
+    }
+
+    private static async Task<string> EnsureListenerAsync(LabActionContext context, string loadBalancerArn, string targetGroupArn, CancellationToken cancellationToken)
+    {
+        var entry = await context.IntendAsync("Listener", "http-80", cancellationToken);
+        if (entry.ResourceId is { } known)
+        {
+            return known;
+        }
+
+        var existing = await context.Cloud.Elbv2.DescribeListenersAsync(new DescribeListenersRequest { LoadBalancerArn = loadBalancerArn }, cancellationToken);
+        var listenerArn = existing.Listeners?.FirstOrDefault(l => l.Port == 80)?.ListenerArn;
+        if (listenerArn is null)
+        {
+            var created = await context.Cloud.Elbv2.CreateListenerAsync(new CreateListenerRequest
+            {
+                LoadBalancerArn = loadBalancerArn,
+                Protocol = "HTTP",
+                Port = 80,
+                DefaultActions = [new ElbAction { Type = "forward", TargetGroupArn = targetGroupArn }],
+            }, cancellationToken);
+            context.Trace(created.RequestId);
+            listenerArn = CloudSteps.FirstOf(created.Listeners)?.ListenerArn
+                ?? throw new LabStepException("NoListener", "CreateListener returned no listener.", "CreateListener가 리스너를 돌려주지 않았습니다.");
+        }
+
+        await context.CompleteAsync(entry, listenerArn, cancellationToken);
+        return listenerArn;
+    }
+}

@@ -1,0 +1,129 @@
+using System.Text.Json;
+using LabPortal.Aws.Core;
+using LabPortal.Features.Labs.Definitions;
+using LabPortal.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace LabPortal.Features.LabRuns.Engine;
+
+/// <summary>
+/// What an action works with: the learner's values, the outputs of earlier steps, the cloud
+/// clients, and the ledger (written before each create call, completed after it).
+/// </summary>
+public sealed class LabActionContext(
+    PortalDbContext db,
+    LabRun run,
+    StepRun stepRun,
+    LabDefinition lab,
+    AwsClients cloud,
+    bool hasDataPlane,
+    TimeProvider time)
+{
+    private readonly Dictionary<string, string> _values = RunView.ReadJson(run.ValuesJson);
+    private readonly Dictionary<string, string> _outputs = RunView.ReadJson(run.OutputsJson);
+
+    public LabRun Run => run;
+
+    public StepRun StepRun => stepRun;
+
+    public LabDefinition Lab => lab;
+
+    public AwsClients Cloud => cloud;
+
+    public string Region => lab.Region;
+
+    /// <summary>False on an API-only emulator (moto): nothing answers HTTP there.</summary>
+    public bool HasDataPlane => hasDataPlane;
+
+    public TimeProvider Time => time;
+
+    /// <summary>The learner's value for a parameter, else its default in lab.yaml.</summary>
+    public string Value(string name) =>
+        _values.TryGetValue(name, out var value) ? value
+        : lab.Steps.SelectMany(s => s.Parameters).FirstOrDefault(p => p.Name == name)?.Default
+        ?? throw new InvalidOperationException($"Lab {lab.Id} has no parameter '{name}'.");
+
+    public int IntValue(string name) => int.Parse(Value(name), System.Globalization.CultureInfo.InvariantCulture);
+
+    public string? Output(string name) => _outputs.TryGetValue(name, out var value) ? value : null;
+
+    public string RequireOutput(string name, string stepTitleEnglish, string stepTitleKorean) =>
+        Output(name) ?? throw new LabStepException("MissingEarlierStep",
+            $"This step needs \"{stepTitleEnglish}\" to be done first.",
+            $"이 단계는 \"{stepTitleKorean}\" 단계를 먼저 마쳐야 합니다.");
+
+    /// <summary>Records a value for later steps and for placeholders (<c>{outputs.name}</c>); saved at once.</summary>
+    public async Task SetOutputAsync(string name, string value, CancellationToken cancellationToken)
+    {
+        _outputs[name] = value;
+        run.OutputsJson = JsonSerializer.Serialize(_outputs);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>The tags every resource of the run carries (ARCHITECTURE.md, "Real AWS").</summary>
+    public IReadOnlyList<(string Key, string Value)> Tags(string name) =>
+    [
+        ("Name", name),
+        ("lab-portal:run", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ("lab-portal:learner", run.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ("lab-portal:lab", lab.Id),
+    ];
+
+    /// <summary>
+    /// Writes the intent to create a resource before the create call. If the run already intended it
+    /// (a retry after a crash), returns that entry so the action can look for the resource instead of
+    /// creating a second one.
+    /// </summary>
+    public async Task<LedgerEntry> IntendAsync(string kind, string name, CancellationToken cancellationToken)
+    {
+        var existing = await db.Ledger.SingleOrDefaultAsync(e => e.LabRunId == run.Id && e.Kind == kind && e.Name == name && e.State != LedgerState.Deleted, cancellationToken);
+        if (existing is not null)
+        {
+            return existing;
+        }
+
+        // Stable per run and resource: the same token on a retry makes RunInstances idempotent.
+        var token = $"lp-{run.Id}-{kind}-{name}".ToLowerInvariant();
+        var entry = new LedgerEntry
+        {
+            LabRunId = run.Id,
+            StepRunId = stepRun.Id,
+            Kind = kind,
+            Name = name,
+            ClientToken = token.Length <= 64 ? token : token[..64],
+            Region = Region,
+            State = LedgerState.Intended,
+            CreatedAtUtc = time.GetUtcNow().UtcDateTime,
+        };
+        db.Ledger.Add(entry);
+        await db.SaveChangesAsync(cancellationToken);
+        return entry;
+    }
+
+    public async Task CompleteAsync(LedgerEntry entry, string resourceId, CancellationToken cancellationToken)
+    {
+        entry.ResourceId = resourceId;
+        entry.State = LedgerState.Created;
+        entry.CompletedAtUtc = time.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task MarkDeletedAsync(LedgerEntry entry, CancellationToken cancellationToken)
+    {
+        entry.State = LedgerState.Deleted;
+        entry.DeletedAtUtc = time.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public Task<List<LedgerEntry>> LiveLedgerAsync(CancellationToken cancellationToken) =>
+        db.Ledger.Where(e => e.LabRunId == run.Id && e.State != LedgerState.Deleted).OrderBy(e => e.Id).ToListAsync(cancellationToken);
+
+    /// <summary>Keeps an AWS request id for the step's history (shown to instructors).</summary>
+    public void Trace(string? requestId)
+    {
+        if (requestId is { Length: > 0 } && (stepRun.RequestIds?.Length ?? 0) < 1900)
+        {
+            stepRun.RequestIds = string.IsNullOrEmpty(stepRun.RequestIds) ? requestId : stepRun.RequestIds + " " + requestId;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using LabPortal.Aws.Core;
+using LabPortal.Infrastructure.Data;
+using LabPortal.Sandbox;
+using LabPortal.Sandbox.Accounts;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LabPortal.Infrastructure.Cloud;
+
+/// <summary>
+/// The AWS clients a lab run calls with. On the sandbox every learner gets an account of their own
+/// (created on first use, its secret kept encrypted); on AWS every run shares the configured account
+/// and keeps apart by name prefix and tags.
+/// </summary>
+public sealed class LearnerCloud(
+    PortalDbContext db,
+    AwsClientFactory factory,
+    IDataProtectionProvider protection,
+    IOptions<CloudOptions> options,
+    IServiceProvider services,
+    TimeProvider time)
+{
+    private IDataProtector Protector => protection.CreateProtector("LabPortal.CloudAccounts.v1");
+
+    public CloudMode Mode => options.Value.Mode;
+
+    /// <summary>True when the cloud has a data plane (real traffic and health checks): the sandbox or real AWS, not an emulator URL.</summary>
+    public bool HasDataPlane => options.Value.Mode == CloudMode.Sandbox || options.Value.AwsServiceUrl is null;
+
+    public async Task<AwsClients> ClientsForAsync(LabRun run, string region, CancellationToken cancellationToken = default)
+    {
+        if (options.Value.Mode == CloudMode.Aws)
+        {
+            var aws = options.Value;
+            return factory.CreateAll(aws.AwsAccessKeyId is { Length: > 0 } key
+                ? AwsClientOptions.ForStaticKeys(region, key, aws.AwsSecretAccessKey ?? "", aws.AwsServiceUrl)
+                : new AwsClientOptions { Region = region, ServiceUrl = aws.AwsServiceUrl });
+        }
+
+        var account = await SandboxAccountForAsync(run, cancellationToken);
+        var endpoints = services.GetRequiredService<SandboxEndpoints>();
+        return factory.CreateAll(AwsClientOptions.ForStaticKeys(region, account.AccessKeyId!, Protector.Unprotect(account.ProtectedSecretAccessKey!), endpoints.Api));
+    }
+
+    /// <summary>The learner's sandbox account (one per learner, shared by their runs), created on first use.</summary>
+    public async Task<CloudAccount> SandboxAccountForAsync(LabRun run, CancellationToken cancellationToken = default)
+    {
+        if (run.CloudAccountId is { } id && await db.CloudAccounts.SingleOrDefaultAsync(a => a.Id == id && a.DeletedAtUtc == null, cancellationToken) is { } linked)
+        {
+            return linked;
+        }
+
+        var account = await db.CloudAccounts
+            .Where(a => a.UserId == run.UserId && a.Provider == CloudProvider.Sandbox && a.DeletedAtUtc == null)
+            .OrderBy(a => a.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (account is null)
+        {
+            var created = await services.GetRequiredService<ISandboxAccounts>().CreateAccountAsync($"user-{run.UserId}", cancellationToken);
+            account = new CloudAccount
+            {
+                UserId = run.UserId,
+                Provider = CloudProvider.Sandbox,
+                AccountId = created.AccountId,
+                AccessKeyId = created.AccessKeyId,
+                ProtectedSecretAccessKey = Protector.Protect(created.SecretAccessKey),
+                CreatedAtUtc = time.GetUtcNow().UtcDateTime,
+            };
+            db.CloudAccounts.Add(account);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        run.CloudAccountId = account.Id;
+        await db.SaveChangesAsync(cancellationToken);
+        return account;
+    }
+
+    /// <summary>The keys a learner uses with the AWS CLI against the sandbox (the "CLI access" page).</summary>
+    public (string AccessKeyId, string SecretAccessKey) RevealKeys(CloudAccount account) =>
+        (account.AccessKeyId ?? "", account.ProtectedSecretAccessKey is { } secret ? Protector.Unprotect(secret) : "");
+}
