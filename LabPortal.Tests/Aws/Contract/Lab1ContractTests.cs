@@ -1,4 +1,3 @@
-using System.Text;
 using Ec2Api = LabPortal.Aws.Ec2;
 using ElbApi = LabPortal.Aws.Elbv2;
 
@@ -64,7 +63,7 @@ public abstract class Lab1ContractTests(IAwsTestServer server)
                 MaxCount = 1,
                 SubnetId = subnet,
                 SecurityGroupIds = [sg.GroupId!],
-                UserData = Convert.ToBase64String(Encoding.UTF8.GetBytes(UserData)),
+                UserData = Ec2Api.Ec2UserData.Encode(UserData),
                 ClientToken = $"{run}-web-{index}",
                 TagSpecifications =
                 [

@@ -1,4 +1,3 @@
-using System.Text;
 using AsgApi = LabPortal.Aws.AutoScaling;
 using Ec2Api = LabPortal.Aws.Ec2;
 using ElbApi = LabPortal.Aws.Elbv2;
@@ -38,7 +37,7 @@ public abstract class Lab2ContractTests(IAwsTestServer server)
                 ImageId = net.ImageId,
                 InstanceType = "t3.micro",
                 SecurityGroupIds = [sg.GroupId!],
-                UserData = Convert.ToBase64String(Encoding.UTF8.GetBytes("#!/bin/bash\ndnf install -y nginx\nsystemctl enable --now nginx\n")),
+                UserData = Ec2Api.Ec2UserData.Encode("#!/bin/bash\ndnf install -y nginx\nsystemctl enable --now nginx\n"),
             },
         });
         Assert.Equal(ltName, lt.LaunchTemplate!.LaunchTemplateName);

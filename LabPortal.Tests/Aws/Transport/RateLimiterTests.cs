@@ -48,4 +48,21 @@ public sealed class RateLimiterTests
         Assert.Equal(TimeSpan.Zero, await limiter.AcquireAsync("AKID2", "ap-northeast-2", "ec2", "RunInstances"));
         Assert.Equal(TimeSpan.Zero, await limiter.AcquireAsync("AKID1", "ap-northeast-2", "ec2", "DescribeInstances"));
     }
+
+    [Fact]
+    public async Task AcquireAsync_admits_no_more_than_the_bucket_when_a_whole_class_polls_one_account()
+    {
+        // 50 browser tabs of one shared account poll DescribeTargetHealth at once: ELB's Describe
+        // bucket is 40 with 10 tokens a second, so 40 go at once and the rest are spread out.
+        var limiter = new AwsRateLimiter();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var finished = await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
+        {
+            await limiter.AcquireAsync("AKIDCLASS", "ap-northeast-2", "elbv2", "DescribeTargetHealth");
+            return started.Elapsed;
+        }));
+
+        Assert.InRange(finished.Count(t => t < TimeSpan.FromMilliseconds(80)), 40, 41);
+        Assert.True(finished.Max() >= TimeSpan.FromMilliseconds(800), $"last call admitted after {finished.Max()}");
+    }
 }
