@@ -45,7 +45,7 @@ public sealed record RequestLaunchTemplateData
     /// <summary>The <c>InstanceInitiatedShutdownBehavior</c> member. Values: <c>stop</c>, <c>terminate</c>.</summary>
     public string? InstanceInitiatedShutdownBehavior { get; init; }
 
-    /// <summary>The <c>UserData</c> member.</summary>
+    /// <summary>The <c>UserData</c> member. Base64-encoded; see <see cref="Ec2UserData.Encode"/>. Sensitive: never log it.</summary>
     public string? UserData { get; init; }
 
     /// <summary>The <c>TagSpecifications</c> member (on the wire <c>TagSpecification</c>).</summary>

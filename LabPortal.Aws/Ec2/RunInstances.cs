@@ -52,7 +52,7 @@ public sealed record RunInstancesRequest
     /// <summary>The <c>SubnetId</c> member.</summary>
     public string? SubnetId { get; init; }
 
-    /// <summary>The <c>UserData</c> member.</summary>
+    /// <summary>The <c>UserData</c> member. Base64-encoded; see <see cref="Ec2UserData.Encode"/>. Sensitive: never log it.</summary>
     public string? UserData { get; init; }
 
     /// <summary>The <c>ElasticGpuSpecification</c> member.</summary>

@@ -20,7 +20,7 @@ public sealed record Command
     /// <summary>The <c>ExpiresAfter</c> member. UTC.</summary>
     public DateTimeOffset? ExpiresAfter { get; init; }
 
-    /// <summary>The <c>Parameters</c> member.</summary>
+    /// <summary>The <c>Parameters</c> member. Sensitive: never log it.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>>? Parameters { get; init; }
 
     /// <summary>The <c>InstanceIds</c> member.</summary>

@@ -11,7 +11,7 @@ public sealed record Parameter
     /// <summary>The <c>Type</c> member. Values: <c>String</c>, <c>StringList</c>, <c>SecureString</c>.</summary>
     public string? Type { get; init; }
 
-    /// <summary>The <c>Value</c> member.</summary>
+    /// <summary>The <c>Value</c> member. Sensitive: never log it.</summary>
     public string? Value { get; init; }
 
     /// <summary>The <c>Version</c> member.</summary>

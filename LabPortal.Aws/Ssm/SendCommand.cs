@@ -30,7 +30,7 @@ public sealed record SendCommandRequest
     /// <summary>The <c>Comment</c> member.</summary>
     public string? Comment { get; init; }
 
-    /// <summary>The <c>Parameters</c> member.</summary>
+    /// <summary>The <c>Parameters</c> member. Sensitive: never log it.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>>? Parameters { get; init; }
 
     /// <summary>The <c>OutputS3Region</c> member.</summary>

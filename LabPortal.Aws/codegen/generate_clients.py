@@ -141,6 +141,10 @@ class Gen:
             bits.append(' Values: {}{}.'.format(shown, ', ...' if len(enum) > 12 else ''))
         if target['type'] == 'timestamp':
             bits.append(' UTC.')
+        if member_name == 'UserData' and self.protocol == 'ec2':
+            bits.append(' Base64-encoded; see <see cref="Ec2UserData.Encode"/>.')
+        if target.get('sensitive') or member.get('sensitive'):
+            bits.append(' Sensitive: never log it.')
         return ''.join(bits)
 
     def wire_name(self, member_name, member):

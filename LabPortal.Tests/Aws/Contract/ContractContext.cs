@@ -18,6 +18,51 @@ public sealed class ContractContext
 
     public AwsClients Clients { get; }
 
+    /// <summary>
+    /// Polls until <paramref name="done"/> holds: AWS (and a faithful emulator) is eventually
+    /// consistent and instances take time to change state; moto answers at once.
+    /// </summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        ArgumentNullException.ThrowIfNull(done);
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+        while (true)
+        {
+            var value = await probe();
+            if (done(value))
+            {
+                return value;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out waiting for {what}.");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>Repeats <paramref name="action"/> while it fails with one of <paramref name="codes"/> (for example DependencyViolation during teardown).</summary>
+    public static async Task RetryWhileAsync(Func<Task> action, params string[] codes)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (true)
+        {
+            try
+            {
+                await action();
+                return;
+            }
+            catch (AwsServiceException ex) when (codes.Contains(ex.Code) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+
     /// <summary>A name of at most 32 alphanumerics and hyphens, unique per call (ELB's naming rules).</summary>
     public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(32, prefix.Length + 13)];
 }

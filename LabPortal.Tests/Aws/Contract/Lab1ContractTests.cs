@@ -1,4 +1,3 @@
-using System.Text;
 using Ec2Api = LabPortal.Aws.Ec2;
 using ElbApi = LabPortal.Aws.Elbv2;
 
@@ -64,7 +63,7 @@ public abstract class Lab1ContractTests(IAwsTestServer server)
                 MaxCount = 1,
                 SubnetId = subnet,
                 SecurityGroupIds = [sg.GroupId!],
-                UserData = Convert.ToBase64String(Encoding.UTF8.GetBytes(UserData)),
+                UserData = Ec2Api.Ec2UserData.Encode(UserData),
                 ClientToken = $"{run}-web-{index}",
                 TagSpecifications =
                 [
@@ -89,6 +88,7 @@ public abstract class Lab1ContractTests(IAwsTestServer server)
         }
 
         Assert.Equal(instanceIds.Order(), found.Select(i => i.InstanceId!).Order());
+        await WaitForStateAsync(instanceIds, "running");
         Assert.All(found, i => Assert.Contains(i.Tags!, t => t.Key == "lab-portal:run" && t.Value == run));
 
         await ec2.CreateTagsAsync(new Ec2Api.CreateTagsRequest { Resources = instanceIds, Tags = [new Ec2Api.Tag { Key = "lab-portal:learner", Value = "kim" }] });
@@ -198,19 +198,28 @@ public abstract class Lab1ContractTests(IAwsTestServer server)
             TargetGroupArn = tg.TargetGroupArn,
             Targets = [.. instanceIds.Select(id => new ElbApi.TargetDescription { Id = id, Port = 80 })],
         });
-        await elb.DeleteTargetGroupAsync(new ElbApi.DeleteTargetGroupRequest { TargetGroupArn = tg.TargetGroupArn });
+        await ContractContext.RetryWhileAsync(() => elb.DeleteTargetGroupAsync(new ElbApi.DeleteTargetGroupRequest { TargetGroupArn = tg.TargetGroupArn }), "ResourceInUse");
         await ec2.StopInstancesAsync(new Ec2Api.StopInstancesRequest { InstanceIds = [instanceIds[0]] });
+        await WaitForStateAsync([instanceIds[0]], "stopped");
         await ec2.StartInstancesAsync(new Ec2Api.StartInstancesRequest { InstanceIds = [instanceIds[0]] });
+        await WaitForStateAsync([instanceIds[0]], "running");
         var terminated = await ec2.TerminateInstancesAsync(new Ec2Api.TerminateInstancesRequest { InstanceIds = instanceIds });
         Assert.Equal(2, terminated.TerminatingInstances!.Count);
+        await WaitForStateAsync(instanceIds, "terminated");
         await ec2.RevokeSecurityGroupIngressAsync(new Ec2Api.RevokeSecurityGroupIngressRequest
         {
             GroupId = sg.GroupId,
             IpPermissions = [new Ec2Api.IpPermission { IpProtocol = "tcp", FromPort = 80, ToPort = 80, IpRanges = [new Ec2Api.IpRange { CidrIp = "0.0.0.0/0" }] }],
         });
-        await ec2.DeleteSecurityGroupAsync(new Ec2Api.DeleteSecurityGroupRequest { GroupId = sg.GroupId });
+        await ContractContext.RetryWhileAsync(() => ec2.DeleteSecurityGroupAsync(new Ec2Api.DeleteSecurityGroupRequest { GroupId = sg.GroupId }), "DependencyViolation", "InvalidGroup.InUse");
 
         var gone = await ec2.DescribeSecurityGroupsAsync(new Ec2Api.DescribeSecurityGroupsRequest { Filters = [new Ec2Api.Filter { Name = "group-name", Values = [sgName] }] });
         Assert.Empty(gone.SecurityGroups ?? []);
     }
+
+    private Task<Ec2Api.DescribeInstancesResponse> WaitForStateAsync(IReadOnlyList<string> instanceIds, string state) =>
+        ContractContext.EventuallyAsync(
+            () => _context.Clients.Ec2.DescribeInstancesAsync(new Ec2Api.DescribeInstancesRequest { InstanceIds = instanceIds }),
+            r => r.Reservations!.SelectMany(x => x.Instances!).All(i => i.State!.Name == state),
+            $"instances {string.Join(", ", instanceIds)} to be {state}");
 }

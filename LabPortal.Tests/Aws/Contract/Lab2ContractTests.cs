@@ -1,4 +1,3 @@
-using System.Text;
 using AsgApi = LabPortal.Aws.AutoScaling;
 using Ec2Api = LabPortal.Aws.Ec2;
 using ElbApi = LabPortal.Aws.Elbv2;
@@ -38,7 +37,7 @@ public abstract class Lab2ContractTests(IAwsTestServer server)
                 ImageId = net.ImageId,
                 InstanceType = "t3.micro",
                 SecurityGroupIds = [sg.GroupId!],
-                UserData = Convert.ToBase64String(Encoding.UTF8.GetBytes("#!/bin/bash\ndnf install -y nginx\nsystemctl enable --now nginx\n")),
+                UserData = Ec2Api.Ec2UserData.Encode("#!/bin/bash\ndnf install -y nginx\nsystemctl enable --now nginx\n"),
             },
         });
         Assert.Equal(ltName, lt.LaunchTemplate!.LaunchTemplateName);
@@ -72,9 +71,11 @@ public abstract class Lab2ContractTests(IAwsTestServer server)
         Assert.Equal(tg.TargetGroupArn, Assert.Single(attached.LoadBalancerTargetGroups!).LoadBalancerTargetGroupARN);
 
         await asg.SetDesiredCapacityAsync(new AsgApi.SetDesiredCapacityRequest { AutoScalingGroupName = groupName, DesiredCapacity = 3 });
-        var group = Assert.Single((await asg.DescribeAutoScalingGroupsAsync(new AsgApi.DescribeAutoScalingGroupsRequest { AutoScalingGroupNames = [groupName] })).AutoScalingGroups!);
+        var group = await ContractContext.EventuallyAsync(
+            async () => Assert.Single((await asg.DescribeAutoScalingGroupsAsync(new AsgApi.DescribeAutoScalingGroupsRequest { AutoScalingGroupNames = [groupName] })).AutoScalingGroups!),
+            g => g.Instances!.Count(i => i.LifecycleState == "InService") == 3,
+            "three InService instances");
         Assert.Equal(3, group.DesiredCapacity);
-        Assert.Equal(3, group.Instances!.Count);
         var activities = new List<AsgApi.Activity>();
         await foreach (var page in asg.DescribeScalingActivitiesPagesAsync(new AsgApi.DescribeScalingActivitiesRequest { AutoScalingGroupName = groupName }))
         {
@@ -100,8 +101,11 @@ public abstract class Lab2ContractTests(IAwsTestServer server)
             Parameters = new Dictionary<string, IReadOnlyList<string>> { ["commands"] = ["sudo systemctl stop nginx"] },
         });
         var commandId = command.Command!.CommandId!;
-        var invocation = await ssm.GetCommandInvocationAsync(new SsmApi.GetCommandInvocationRequest { CommandId = commandId, InstanceId = instanceIds[0] });
-        Assert.Equal(commandId, invocation.CommandId);
+        SsmApi.GetCommandInvocationResponse? invocation = null;
+        await ContractContext.RetryWhileAsync(
+            async () => invocation = await ssm.GetCommandInvocationAsync(new SsmApi.GetCommandInvocationRequest { CommandId = commandId, InstanceId = instanceIds[0] }),
+            "InvocationDoesNotExist");
+        Assert.Equal(commandId, invocation!.CommandId);
 
         await asg.SetInstanceHealthAsync(new AsgApi.SetInstanceHealthRequest { InstanceId = instanceIds[0], HealthStatus = "Unhealthy", ShouldRespectGracePeriod = false });
         var termination = await asg.TerminateInstanceInAutoScalingGroupAsync(new AsgApi.TerminateInstanceInAutoScalingGroupRequest { InstanceId = instanceIds[1], ShouldDecrementDesiredCapacity = true });
@@ -117,9 +121,11 @@ public abstract class Lab2ContractTests(IAwsTestServer server)
         // Teardown: detach, force-delete the group, then the target group and the launch template.
         await asg.DetachLoadBalancerTargetGroupsAsync(new AsgApi.DetachLoadBalancerTargetGroupsRequest { AutoScalingGroupName = groupName, TargetGroupARNs = [tg.TargetGroupArn!] });
         await asg.DeleteAutoScalingGroupAsync(new AsgApi.DeleteAutoScalingGroupRequest { AutoScalingGroupName = groupName, ForceDelete = true });
-        var after = await asg.DescribeAutoScalingGroupsAsync(new AsgApi.DescribeAutoScalingGroupsRequest { AutoScalingGroupNames = [groupName] });
-        Assert.Empty(after.AutoScalingGroups!);
-        await elb.DeleteTargetGroupAsync(new ElbApi.DeleteTargetGroupRequest { TargetGroupArn = tg.TargetGroupArn });
+        await ContractContext.EventuallyAsync(
+            () => asg.DescribeAutoScalingGroupsAsync(new AsgApi.DescribeAutoScalingGroupsRequest { AutoScalingGroupNames = [groupName] }),
+            r => r.AutoScalingGroups!.Count == 0,
+            "the Auto Scaling group to be deleted");
+        await ContractContext.RetryWhileAsync(() => elb.DeleteTargetGroupAsync(new ElbApi.DeleteTargetGroupRequest { TargetGroupArn = tg.TargetGroupArn }), "ResourceInUse");
         var deleted = await ec2.DeleteLaunchTemplateAsync(new Ec2Api.DeleteLaunchTemplateRequest { LaunchTemplateName = ltName });
         Assert.Equal(lt.LaunchTemplate.LaunchTemplateId, deleted.LaunchTemplate!.LaunchTemplateId);
     }

@@ -3,7 +3,8 @@
 
     python3 LabPortal.Tests/Aws/Golden/generate.py
 
-Reads inputs.json (one case per operation, grouped by service), serializes every case with
+Reads inputs.json (at least one case per operation, grouped by service; extra cases are named
+"Operation#variant"), serializes every case with
 botocore's own serializer for the service's protocol (query, ec2, json) and writes expected.json:
 the ordered form parameters and url-encoded body, or the JSON body and X-Amz-Target.
 Inputs are first put in model member order, so the expected order is the one LabPortal.Aws writes.
@@ -40,11 +41,12 @@ def main():
         model = botocore.model.ServiceModel(loader.load_service_model(service, 'service-2'), service)
         protocol = model.metadata['protocol']
         serializer = botocore.serialize.create_serializer(protocol, include_validation=True)
-        for operation, params in cases.items():
+        for case_name, params in cases.items():
+            operation = case_name.split('#')[0]
             op_model = model.operation_model(operation)
             params = in_model_order(params, op_model.input_shape)
             request = serializer.serialize_to_request(params, op_model)
-            key = f'{service}/{operation}'
+            key = f'{service}/{case_name}'
             if protocol == 'json':
                 expected['cases'][key] = {
                     'target': request['headers']['X-Amz-Target'],

@@ -25,15 +25,17 @@ public sealed class RateLimiterTests
     public async Task AcquireAsync_waits_for_refill_when_burst_is_spent()
     {
         var limiter = new AwsRateLimiter();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < 5; i++)
         {
-            Assert.Equal(TimeSpan.Zero, await limiter.AcquireAsync("AKID1", "ap-northeast-2", "ec2", "RunInstances"));
+            await limiter.AcquireAsync("AKID1", "ap-northeast-2", "ec2", "RunInstances");
         }
 
-        // RunInstances refills 2 tokens per second: the sixth call waits about half a second.
-        var waited = await limiter.AcquireAsync("AKID1", "ap-northeast-2", "ec2", "RunInstances");
+        // RunInstances holds 5 tokens and refills 2 per second: a sixth call cannot be admitted
+        // before half a second after the bucket was created, however fast or slow the machine is.
+        await limiter.AcquireAsync("AKID1", "ap-northeast-2", "ec2", "RunInstances");
 
-        Assert.InRange(waited.TotalMilliseconds, 300, 2000);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(450), $"sixth call admitted after {clock.Elapsed}");
     }
 
     [Fact]
@@ -47,5 +49,27 @@ public sealed class RateLimiterTests
 
         Assert.Equal(TimeSpan.Zero, await limiter.AcquireAsync("AKID2", "ap-northeast-2", "ec2", "RunInstances"));
         Assert.Equal(TimeSpan.Zero, await limiter.AcquireAsync("AKID1", "ap-northeast-2", "ec2", "DescribeInstances"));
+    }
+
+    [Fact]
+    public async Task AcquireAsync_admits_no_more_than_the_bucket_when_a_whole_class_polls_one_account()
+    {
+        // 50 browser tabs of one shared account poll DescribeTargetHealth at once: ELB's Describe
+        // bucket holds 40 and refills 10 a second, so by time t at most 40 + 10t calls are admitted.
+        var limiter = new AwsRateLimiter();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var admitted = await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
+        {
+            await limiter.AcquireAsync("AKIDCLASS", "ap-northeast-2", "elbv2", "DescribeTargetHealth");
+            return clock.Elapsed;
+        }));
+
+        var ordered = admitted.Order().ToList();
+        for (var k = 1; k <= ordered.Count; k++)
+        {
+            Assert.True(k <= 40 + (10 * ordered[k - 1].TotalSeconds) + 1, $"call {k} admitted at {ordered[k - 1]}");
+        }
+
+        Assert.True(ordered[^1] >= TimeSpan.FromMilliseconds(900), $"last call admitted after {ordered[^1]}");
     }
 }

@@ -58,7 +58,7 @@ public sealed class MotoServerFixture : IAwsTestServer, IAsyncLifetime
         _process.BeginErrorReadLine();
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
@@ -92,7 +92,7 @@ public sealed class MotoServerFixture : IAwsTestServer, IAsyncLifetime
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"moto lane: moto.server did not answer on {Endpoint} within 30 s.");
+        throw new TimeoutException($"moto lane: moto.server did not answer on {Endpoint} within 60 s.");
     }
 
     public Task DisposeAsync()
