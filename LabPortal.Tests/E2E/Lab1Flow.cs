@@ -47,6 +47,20 @@ public sealed class Lab1Flow(PortalFactory factory, PortalClient student, string
         return await WaitForStepAsync(stepId);
     }
 
+    /// <summary>Presses "Check my progress" and returns each check's verdict as the page shows it.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> CheckAsync(string stepId)
+    {
+        var (response, page) = await student.SubmitAsync($"{runUrl}/steps/{stepId}", "#check-form", new Dictionary<string, string>());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return page.QuerySelectorAll("#check-results li").ToDictionary(li => li.GetAttribute("data-check")!, li => li.GetAttribute("data-verdict") + ": " + li.TextContent.Trim());
+    }
+
+    public static void AssertNoneFailed(IReadOnlyDictionary<string, string> verdicts)
+    {
+        Assert.NotEmpty(verdicts);
+        Assert.All(verdicts, v => Assert.False(v.Value.StartsWith("Failed", StringComparison.Ordinal), $"{v.Key} {v.Value}"));
+    }
+
     public async Task<StepRun> WaitForStepAsync(string stepId, TimeSpan? limit = null)
     {
         var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(90));

@@ -1,4 +1,5 @@
 using LabPortal.Features.LabRuns.Actions;
+using LabPortal.Features.LabRuns.Checks;
 using LabPortal.Features.LabRuns.Engine;
 using LabPortal.Features.Labs.Definitions;
 
@@ -25,6 +26,11 @@ public static class LabRunsModule
         builder.Services.AddSingleton<ILabAction, CreateTargetGroupWithTargets>();
         builder.Services.AddSingleton<ILabAction, CreateLoadBalancerWithListener>();
         builder.Services.AddSingleton<ILabAction, TearDownLab>();
+        builder.Services.AddScoped<ProgressChecker>();
+        foreach (var check in new[] { typeof(SecurityGroupExists), typeof(SecurityGroupAllowsHttp), typeof(InstancesRunning), typeof(InstancePagesAnswer), typeof(LoadBalancerActive), typeof(ListenerForwardsToTargetGroup), typeof(TargetsHealthy), typeof(BothPagesAnswer) })
+        {
+            builder.Services.AddSingleton(typeof(ILabCheck), check);
+        }
         return builder;
     }
 }

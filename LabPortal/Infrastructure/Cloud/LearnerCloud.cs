@@ -28,6 +28,17 @@ public sealed class LearnerCloud(
     /// <summary>True when the cloud has a data plane (real traffic and health checks): the sandbox or real AWS, not an emulator URL.</summary>
     public bool HasDataPlane => options.Value.Mode == CloudMode.Sandbox || options.Value.AwsServiceUrl is null;
 
+    /// <summary>
+    /// The address a browser would use for a load balancer's or instance's DNS name: the sandbox's
+    /// data-plane port on the sandbox, port 80 on AWS; null on an API-only emulator.
+    /// </summary>
+    public Uri? DataPlaneUrlFor(string hostName) => options.Value.Mode switch
+    {
+        CloudMode.Sandbox => services.GetRequiredService<SandboxEndpoints>().DataPlaneUrlFor(hostName),
+        _ when options.Value.AwsServiceUrl is null => new Uri($"http://{hostName}/"),
+        _ => null,
+    };
+
     public async Task<AwsClients> ClientsForAsync(LabRun run, string region, CancellationToken cancellationToken = default)
     {
         if (options.Value.Mode == CloudMode.Aws)

@@ -37,6 +37,9 @@ public sealed class LabActionContext(
 
     public TimeProvider Time => time;
 
+    /// <summary>The browser address for a DNS name, or null when this cloud has no data plane.</summary>
+    public Func<string, Uri?> DataPlaneUrl { get; init; } = _ => null;
+
     /// <summary>The learner's value for a parameter, else its default in lab.yaml.</summary>
     public string Value(string name) =>
         _values.TryGetValue(name, out var value) ? value

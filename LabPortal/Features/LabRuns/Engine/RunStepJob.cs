@@ -49,7 +49,7 @@ public sealed partial class RunStepJob(
                     $"This version of LabPortal cannot run the action '{step?.Action}'. Tell your instructor.",
                     $"이 버전의 LabPortal은 '{step?.Action}' 작업을 실행할 수 없습니다. 강사에게 알려 주세요.");
             var clients = await cloud.ClientsForAsync(run, lab!.Region, cancellationToken);
-            var actionContext = new LabActionContext(db, run, stepRun, lab, clients, cloud.HasDataPlane, time);
+            var actionContext = new LabActionContext(db, run, stepRun, lab, clients, cloud.HasDataPlane, time) { DataPlaneUrl = cloud.DataPlaneUrlFor };
             await action.RunAsync(actionContext, cancellationToken);
             Finish(stepRun, StepRunStatus.Succeeded, null, null);
         }

@@ -1,0 +1,48 @@
+using LabPortal.Aws.Ec2;
+using LabPortal.Aws.Elbv2;
+using LabPortal.Features.LabRuns.Actions;
+using LabPortal.Features.LabRuns.Engine;
+
+namespace LabPortal.Features.LabRuns.Checks;
+
+/// <summary>Reads the checks share. Each goes to the cloud: checks trust its state, not the ledger.</summary>
+public static class CloudReads
+{
+    private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) }) { Timeout = TimeSpan.FromSeconds(5) };
+
+    public static async Task<IReadOnlyList<Instance>> InstancesAsync(LabActionContext context, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var response = await context.Cloud.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = [CloudSteps.Filter("instance-id", [.. ids])] }, cancellationToken);
+        return [.. (response.Reservations ?? []).SelectMany(r => r.Instances ?? [])];
+    }
+
+    public static async Task<LoadBalancer?> LoadBalancerAsync(LabActionContext context, string arn, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await context.Cloud.Elbv2.DescribeLoadBalancersAsync(new DescribeLoadBalancersRequest { LoadBalancerArns = [arn] }, cancellationToken);
+            return CloudSteps.FirstOf(response.LoadBalancers);
+        }
+        catch (Aws.Core.AwsServiceException e) when (e.Code == "LoadBalancerNotFound")
+        {
+            return null;
+        }
+    }
+
+    /// <summary>GETs a page through the data plane; null when nothing answered.</summary>
+    public static async Task<(int Status, string Body)?> GetPageAsync(Uri url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await Http.GetAsync(url, cancellationToken);
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    public static string[] InstanceIds(LabActionContext context) =>
+        [.. new[] { context.Output("instance1Id"), context.Output("instance2Id") }.OfType<string>()];
+}
