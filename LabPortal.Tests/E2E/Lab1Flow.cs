@@ -20,6 +20,8 @@ public sealed class Lab1Flow(PortalFactory factory, PortalClient student, string
 
     public PortalFactory Factory => factory;
 
+    public PortalClient Student => student;
+
     public string RunUrl => runUrl;
 
     public static async Task<Lab1Flow> StartAsync(PortalFactory factory, string studentName)

@@ -95,6 +95,35 @@ public sealed class Lab1OnSandboxTests : IAsyncLifetime
         Assert.DoesNotContain(await flow.LedgerAsync(), e => e.Kind == "Instance");
     }
 
+    [Fact]
+    public async Task Instance_terminated_with_the_AWS_CLI_makes_Check_my_progress_say_what_is_missing()
+    {
+        var flow = await Lab1Flow.StartAsync(_factory, "Cli Student");
+        await flow.PassQuizAsync("concepts");
+        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("security-group"));
+        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("instances"));
+        Lab1Flow.AssertNoneFailed(await flow.CheckAsync("open-instances"));
+
+        // The keys and endpoint exactly as the CLI access page shows them to the student.
+        var (_, cliPage) = await flow.Student.GetAsync("/cli-access");
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_ACCESS_KEY_ID"] = cliPage.QuerySelector("#cli-access-key")!.TextContent.Trim(),
+            ["AWS_SECRET_ACCESS_KEY"] = cliPage.QuerySelector("#cli-secret-key")!.TextContent.Trim(),
+            ["AWS_DEFAULT_REGION"] = "ap-northeast-2",
+        };
+        var endpoint = cliPage.QuerySelector("#cli-endpoint")!.TextContent.Trim();
+        var victim = (await flow.OutputsAsync())["instance2Id"];
+        var (exit, output) = await Cli.RunAsync(environment, "aws", "--endpoint-url", endpoint, "ec2", "terminate-instances", "--instance-ids", victim);
+        Assert.True(exit == 0, output);
+
+        var verdicts = await flow.CheckAsync("open-instances");
+
+        Assert.StartsWith("Failed", verdicts["InstancesRunning"], StringComparison.Ordinal);
+        Assert.Contains(victim, verdicts["InstancesRunning"], StringComparison.Ordinal);
+        Assert.Matches("shutting-down|terminated", verdicts["InstancesRunning"]);
+    }
+
     private async Task<AwsClients> LearnerClientsAsync()
     {
         using var scope = _factory.Services.CreateScope();

@@ -25,6 +25,9 @@ public sealed class LearnerCloud(
 
     public CloudMode Mode => options.Value.Mode;
 
+    /// <summary>The sandbox's API endpoint (sandbox mode only).</summary>
+    public Uri SandboxApi => services.GetRequiredService<SandboxEndpoints>().Api;
+
     /// <summary>True when the cloud has a data plane (real traffic and health checks): the sandbox or real AWS, not an emulator URL.</summary>
     public bool HasDataPlane => options.Value.Mode == CloudMode.Sandbox || options.Value.AwsServiceUrl is null;
 
@@ -62,27 +65,34 @@ public sealed class LearnerCloud(
             return linked;
         }
 
+        var account = await SandboxAccountForUserAsync(run.UserId, cancellationToken);
+        run.CloudAccountId = account.Id;
+        await db.SaveChangesAsync(cancellationToken);
+        return account;
+    }
+
+    public async Task<CloudAccount> SandboxAccountForUserAsync(int userId, CancellationToken cancellationToken = default)
+    {
         var account = await db.CloudAccounts
-            .Where(a => a.UserId == run.UserId && a.Provider == CloudProvider.Sandbox && a.DeletedAtUtc == null)
+            .Where(a => a.UserId == userId && a.Provider == CloudProvider.Sandbox && a.DeletedAtUtc == null)
             .OrderBy(a => a.Id)
             .FirstOrDefaultAsync(cancellationToken);
-        if (account is null)
+        if (account is not null)
         {
-            var created = await services.GetRequiredService<ISandboxAccounts>().CreateAccountAsync($"user-{run.UserId}", cancellationToken);
-            account = new CloudAccount
-            {
-                UserId = run.UserId,
-                Provider = CloudProvider.Sandbox,
-                AccountId = created.AccountId,
-                AccessKeyId = created.AccessKeyId,
-                ProtectedSecretAccessKey = Protector.Protect(created.SecretAccessKey),
-                CreatedAtUtc = time.GetUtcNow().UtcDateTime,
-            };
-            db.CloudAccounts.Add(account);
-            await db.SaveChangesAsync(cancellationToken);
+            return account;
         }
 
-        run.CloudAccountId = account.Id;
+        var created = await services.GetRequiredService<ISandboxAccounts>().CreateAccountAsync($"user-{userId}", cancellationToken);
+        account = new CloudAccount
+        {
+            UserId = userId,
+            Provider = CloudProvider.Sandbox,
+            AccountId = created.AccountId,
+            AccessKeyId = created.AccessKeyId,
+            ProtectedSecretAccessKey = Protector.Protect(created.SecretAccessKey),
+            CreatedAtUtc = time.GetUtcNow().UtcDateTime,
+        };
+        db.CloudAccounts.Add(account);
         await db.SaveChangesAsync(cancellationToken);
         return account;
     }

@@ -34,7 +34,16 @@ public static class CloudReads
     {
         try
         {
-            using var response = await Http.GetAsync(url, cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            if (url.Host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+            {
+                // Browsers and curl send *.localhost to loopback (RFC 6761 §6.3); glibc's resolver does
+                // not, so do what the browser does: connect to 127.0.0.1 and name the host in the header.
+                request.RequestUri = new UriBuilder(url) { Host = "127.0.0.1" }.Uri;
+                request.Headers.Host = url.IsDefaultPort ? url.Host : $"{url.Host}:{url.Port}";
+            }
+
+            using var response = await Http.SendAsync(request, cancellationToken);
             return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
