@@ -1,6 +1,7 @@
 using LabPortal.Features.Accounts;
 using LabPortal.Features.Classes;
 using LabPortal.Features.LabRuns;
+using LabPortal.Features.LivePanel;
 using LabPortal.Features.Preferences;
 using LabPortal.Infrastructure;
 using LabPortal.Infrastructure.Cloud;
@@ -17,6 +18,7 @@ builder.AddCloud();
 builder.AddAccounts();
 builder.AddClasses();
 builder.AddLabRuns();
+builder.AddLivePanel();
 builder.AddPortalHealthChecks();
 
 var app = builder.Build();
@@ -26,6 +28,7 @@ app.MapSandbox();
 app.MapPreferences();
 app.MapAccounts();
 app.MapLabRuns();
+app.MapLivePanel();
 app.MapPortalPages();
 app.Run();
 

@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using System.Threading.Channels;
+using LabPortal.Aws.Elbv2;
+using LabPortal.Features.LabRuns;
+using LabPortal.Features.LabRuns.Checks;
+using LabPortal.Features.Labs.Definitions;
+using LabPortal.Infrastructure.Cloud;
+using LabPortal.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace LabPortal.Features.LivePanel;
+
+/// <summary>
+/// Polls one lab run's cloud for every open tab of that run: target health and a few requests to the
+/// load balancer per tick. Watchers share its snapshots; it stops when the last one leaves.
+/// </summary>
+public sealed partial class RunPoller : IAsyncDisposable
+{
+    public const int RequestsPerTick = 2;
+    public const int RequestsKept = 40;
+
+    private readonly int _runId;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly PanelRateLimits _limits;
+    private readonly PanelRenderer _renderer;
+    private readonly TimeSpan _interval;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _gate = new();
+    private readonly List<Channel<RenderedPanel>> _watchers = [];
+    private readonly LinkedList<RequestRow> _requests = new();
+    private readonly Dictionary<string, int> _answers = new(StringComparer.Ordinal);
+    private IReadOnlyList<TargetRow> _targets = [];
+    private Task? _loop;
+
+    public RunPoller(int runId, IServiceScopeFactory scopes, PanelRateLimits limits, PanelRenderer renderer, TimeSpan interval, ILogger logger)
+    {
+        _runId = runId;
+        _scopes = scopes;
+        _limits = limits;
+        _renderer = renderer;
+        _interval = interval;
+        _logger = logger;
+    }
+
+    /// <summary>DescribeTargetHealth calls made so far (for the benchmark and tests: must not grow with watchers).</summary>
+    public long HealthCalls { get; private set; }
+
+    public int WatcherCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _watchers.Count;
+            }
+        }
+    }
+
+    public PanelSnapshot? Latest { get; private set; }
+
+    /// <summary>A channel of rendered panels for one tab; the newest wins when a slow tab falls behind.</summary>
+    public ChannelReader<RenderedPanel> Watch()
+    {
+        var channel = Channel.CreateBounded<RenderedPanel>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        lock (_gate)
+        {
+            _watchers.Add(channel);
+            _loop ??= Task.Run(() => LoopAsync(_stop.Token));
+        }
+
+        return channel.Reader;
+    }
+
+    /// <summary>Removes a tab; returns the number still watching.</summary>
+    public int Unwatch(ChannelReader<RenderedPanel> reader)
+    {
+        lock (_gate)
+        {
+            _watchers.RemoveAll(c => c.Reader == reader);
+            return _watchers.Count;
+        }
+    }
+
+    /// <summary>One poll, used by the page itself so it shows the latest state even without JavaScript.</summary>
+    public async Task<PanelSnapshot> PollOnceAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var run = await db.LabRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == _runId, cancellationToken);
+        var lab = scope.ServiceProvider.GetRequiredService<LabCatalog>().Find(run?.LabId);
+        if (run is null || lab is null)
+        {
+            return Latest = PanelSnapshot.Empty("run not found");
+        }
+
+        var outputs = RunView.ReadJson(run.OutputsJson);
+        var cloud = scope.ServiceProvider.GetRequiredService<LearnerCloud>();
+        string? problem = null;
+        var groups = new[] { outputs.GetValueOrDefault("targetGroupArn"), outputs.GetValueOrDefault("imageTargetGroupArn") }.OfType<string>().ToList();
+        if (groups.Count > 0)
+        {
+            try
+            {
+                var clients = await cloud.ClientsForAsync(run, lab.Region, cancellationToken);
+                var rows = new List<TargetRow>();
+                foreach (var arn in groups)
+                {
+                    await _limits.WaitAsync(run.CloudAccountId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "shared", cancellationToken);
+                    HealthCalls++;
+                    var health = await clients.Elbv2.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = arn }, cancellationToken);
+                    var groupName = arn.Split('/') is { Length: >= 2 } parts ? parts[^2] : arn;
+                    rows.AddRange((health.TargetHealthDescriptions ?? []).Select(t => new TargetRow(
+                        groupName, t.Target?.Id ?? "", t.Target?.AvailabilityZone, t.Target?.Port, t.TargetHealth?.State ?? "unknown", t.TargetHealth?.Reason, t.TargetHealth?.Description)));
+                }
+
+                _targets = rows;
+            }
+            catch (Exception e) when (e is Aws.Core.AwsServiceException or HttpRequestException)
+            {
+                problem = e.Message;
+            }
+        }
+
+        var dns = outputs.GetValueOrDefault("loadBalancerDns");
+        if (!string.IsNullOrEmpty(dns) && cloud.DataPlaneUrlFor(dns) is { } url)
+        {
+            for (var i = 0; i < RequestsPerTick; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                var page = await CloudReads.GetPageAsync(url, cancellationToken);
+                Record(new RequestRow(DateTime.UtcNow, page?.Status ?? 0, watch.Elapsed.TotalMilliseconds, page is null ? "-" : PageLabel(page.Value.Body)));
+            }
+        }
+
+        lock (_gate)
+        {
+            return Latest = new PanelSnapshot(DateTime.UtcNow, _targets, [.. _requests], new Dictionary<string, int>(_answers), dns, problem);
+        }
+    }
+
+    /// <summary>A short name for the page that answered: its first heading or title, else its first words.</summary>
+    public static string PageLabel(string body)
+    {
+        var heading = HeadingRegex().Match(body);
+        var text = heading.Success ? heading.Groups[1].Value : body;
+        text = TagRegex().Replace(text, " ");
+        text = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return text.Length > 60 ? text[..60] : text;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_loop is not null)
+        {
+            try
+            {
+                await _loop;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping is what was asked.
+            }
+        }
+
+        _stop.Dispose();
+    }
+
+    private void Record(RequestRow row)
+    {
+        lock (_gate)
+        {
+            _requests.AddFirst(row);
+            while (_requests.Count > RequestsKept)
+            {
+                _requests.RemoveLast();
+            }
+
+            if (row.Status is >= 200 and < 300)
+            {
+                _answers[row.Page] = _answers.GetValueOrDefault(row.Page) + 1;
+            }
+        }
+    }
+
+    private async Task LoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_interval);
+        do
+        {
+            try
+            {
+                var snapshot = await PollOnceAsync(cancellationToken);
+                // Rendered once per tick and language, whatever the number of tabs.
+                var rendered = await _renderer.RenderAsync(_runId, snapshot);
+                lock (_gate)
+                {
+                    foreach (var watcher in _watchers)
+                    {
+                        watcher.Writer.TryWrite(rendered);
+                    }
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogPollFailed(e, _runId);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(cancellationToken));
+    }
+
+    [GeneratedRegex("<(?:h1|title)[^>]*>(.*?)</(?:h1|title)>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex HeadingRegex();
+
+    [GeneratedRegex("<[^>]*>")]
+    private static partial Regex TagRegex();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Live panel poll for run {RunId} failed")]
+    private partial void LogPollFailed(Exception exception, int runId);
+}
