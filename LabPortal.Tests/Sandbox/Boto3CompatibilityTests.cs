@@ -73,7 +73,26 @@ public sealed class Boto3CompatibilityTests : IAsyncLifetime
             "TagSpecifications": [{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "asg"}]}]})["LaunchTemplate"]
         versions = ec2.describe_launch_template_versions(LaunchTemplateId=lt["LaunchTemplateId"], Versions=["$Latest"])["LaunchTemplateVersions"]
         assert versions[0]["LaunchTemplateData"]["InstanceType"] == "t3.micro", versions
+        v2 = ec2.create_launch_template_version(LaunchTemplateId=lt["LaunchTemplateId"], SourceVersion="1", LaunchTemplateData={"InstanceType": "t3.small"})["LaunchTemplateVersion"]
+        assert v2["VersionNumber"] == 2 and v2["LaunchTemplateData"]["ImageId"] == image, v2
+        modified = ec2.modify_launch_template(LaunchTemplateId=lt["LaunchTemplateId"], DefaultVersion="2")["LaunchTemplate"]
+        assert modified["DefaultVersionNumber"] == 2, modified
         ec2.delete_launch_template(LaunchTemplateId=lt["LaunchTemplateId"])
+
+        key = ec2.create_key_pair(KeyName="lab-key")
+        assert key["KeyMaterial"].startswith("-----BEGIN RSA PRIVATE KEY-----") and key["KeyFingerprint"].count(":") == 19, key
+        described = ec2.describe_key_pairs(KeyNames=["lab-key"], IncludePublicKey=True)["KeyPairs"][0]
+        assert described["PublicKey"].startswith("ssh-rsa ") and described["KeyPairId"] == key["KeyPairId"], described
+        ec2.delete_key_pair(KeyName="lab-key")
+
+        ec2.authorize_security_group_egress(GroupId=sg, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
+        egress = ec2.describe_security_groups(GroupIds=[sg])["SecurityGroups"][0]["IpPermissionsEgress"]
+        assert any(p.get("FromPort") == 443 for p in egress), egress
+        ec2.revoke_security_group_egress(GroupId=sg, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
+
+        ec2.get_waiter("instance_status_ok").wait(InstanceIds=ids, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+        statuses = ec2.describe_instance_status(InstanceIds=ids)["InstanceStatuses"]
+        assert all(s["InstanceStatus"]["Status"] == "ok" for s in statuses) and len(statuses) == 2, statuses
 
         ec2.terminate_instances(InstanceIds=ids)
         ec2.get_waiter("instance_terminated").wait(InstanceIds=ids, WaiterConfig={"Delay": 1, "MaxAttempts": 30})

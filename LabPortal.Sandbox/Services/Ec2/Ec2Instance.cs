@@ -54,6 +54,9 @@ public sealed class Ec2Instance
 
     public DateTimeOffset? TerminatedAt { get; set; }
 
+    /// <summary>When the instance last reached running (status checks pass a little later).</summary>
+    public DateTimeOffset? RunningSince { get; set; }
+
     /// <summary>User data runs once, on the first boot (cloud-init); later boots only restart enabled services.</summary>
     public bool FirstBootDone { get; set; }
 

@@ -173,6 +173,12 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
         var groups = ChooseGroups(ec2, subnet, spec.SecurityGroupIds.Count > 0 || spec.SecurityGroupNames.Count > 0 ? spec.SecurityGroupIds : template?.SecurityGroupIds ?? [], spec.SecurityGroupIds.Count > 0 || spec.SecurityGroupNames.Count > 0 ? spec.SecurityGroupNames : template?.SecurityGroupNames ?? []);
         var userData = spec.UserData ?? template?.UserData;
         ValidateUserData(userData);
+        var keyName = spec.KeyName ?? template?.KeyName;
+        if (keyName is not null && !ec2.KeyPairs.Values.Any(k => k.KeyName == keyName))
+        {
+            throw new ApiException("InvalidKeyPair.NotFound", $"The key pair '{QueryParameters.Shorten(keyName)}' does not exist");
+        }
+
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);
         if (template is not null && template.TagSpecifications.TryGetValue("instance", out var templateTags))
         {
@@ -203,7 +209,7 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
                 ImageId = image.ImageId,
                 Architecture = image.Architecture,
                 InstanceType = instanceType,
-                KeyName = spec.KeyName ?? template?.KeyName,
+                KeyName = keyName,
                 SubnetId = subnet.SubnetId,
                 VpcId = subnet.VpcId,
                 AvailabilityZone = subnet.AvailabilityZone,
@@ -677,6 +683,7 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
             if (expected == Ec2InstanceState.Pending)
             {
                 instance.State = Ec2InstanceState.Running;
+                instance.RunningSince = _clock.UtcNow;
                 Raise(scope, region, instance, Ec2InstanceState.Pending);
             }
 

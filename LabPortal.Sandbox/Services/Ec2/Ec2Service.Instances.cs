@@ -230,4 +230,65 @@ public sealed partial class Ec2Service
             .Element("timestamp", now)
             .Element("output", encoded));
     }
+
+    private static readonly string[] StatusSummaries = ["systemStatus", "instanceStatus"];
+
+    private async Task<ApiResult> DescribeInstanceStatusAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var p = request.Parameters;
+        var ids = p.GetList("InstanceId");
+        var filters = p.GetFilters();
+        var includeAll = p.GetBool("IncludeAllInstances") == true;
+        await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
+        var instances = ids.Count > 0
+            ? Ec2InstanceManager.Lookup(scope, request.Region, ids)
+            : [.. scope.Read<Ec2RegionState>(request.Region).Instances.Values.OrderBy(i => i.LaunchTime)];
+        var now = _clock.UtcNow;
+
+        // Without IncludeAllInstances only running instances are described (EC2 API reference, DescribeInstanceStatus).
+        var selected = instances
+            .Where(i => includeAll || i.State == Ec2InstanceState.Running)
+            .Select(i => (Instance: i, Status: StatusOf(i, now)))
+            .Where(x => MatchesAll(filters, f => f switch
+            {
+                "availability-zone" => [x.Instance.AvailabilityZone],
+                "instance-state-name" => [x.Instance.State.WireName()],
+                "instance-state-code" => [x.Instance.State.Code().ToString(CultureInfo.InvariantCulture)],
+                "instance-status.status" or "system-status.status" => [x.Status],
+                "instance-status.reachability" or "system-status.reachability" => [x.Status == "ok" ? "passed" : x.Status],
+                _ => null,
+            }))
+            .ToList();
+        var (page, next) = Paginate(selected, p);
+        return ApiResult.Xml(w =>
+        {
+            w.ItemSet("instanceStatusSet", page, (x, s) =>
+            {
+                x.Element("instanceId", s.Instance.InstanceId)
+                    .Element("availabilityZone", s.Instance.AvailabilityZone)
+                    .Struct("instanceState", st => st.Element("code", s.Instance.State.Code()).Element("name", s.Instance.State.WireName()));
+                foreach (var name in StatusSummaries)
+                {
+                    x.Struct(name, st =>
+                    {
+                        st.Element("status", s.Status);
+                        if (s.Status != "not-applicable")
+                        {
+                            st.ItemSet("details", new[] { s.Status }, (d, status) => d
+                                .Element("name", "reachability")
+                                .Element("status", status == "ok" ? "passed" : "initializing"));
+                        }
+                    });
+                }
+
+                x.ItemSet("eventsSet", Array.Empty<string>(), (_, _) => { });
+            });
+            w.Element("nextToken", next);
+        });
+    }
+
+    private string StatusOf(Ec2Instance instance, DateTimeOffset now) =>
+        instance.State != Ec2InstanceState.Running ? "not-applicable"
+        : instance.RunningSince is { } since && now - since < _clock.Scaled(Ec2Timings.StatusChecks) ? "initializing"
+        : "ok";
 }

@@ -32,6 +32,8 @@ public sealed partial class Ec2Service : ApiService
         Add("DescribeSecurityGroups", DescribeSecurityGroupsAsync);
         Add("AuthorizeSecurityGroupIngress", AuthorizeSecurityGroupIngressAsync);
         Add("RevokeSecurityGroupIngress", RevokeSecurityGroupIngressAsync);
+        Add("AuthorizeSecurityGroupEgress", AuthorizeSecurityGroupEgressAsync);
+        Add("RevokeSecurityGroupEgress", RevokeSecurityGroupEgressAsync);
         Add("DeleteSecurityGroup", DeleteSecurityGroupAsync);
         Add("RunInstances", RunInstancesAsync);
         Add("DescribeInstances", DescribeInstancesAsync);
@@ -43,10 +45,16 @@ public sealed partial class Ec2Service : ApiService
         Add("DeleteTags", DeleteTagsAsync);
         Add("DescribeTags", DescribeTagsAsync);
         Add("DescribeImages", DescribeImagesAsync);
+        Add("CreateKeyPair", CreateKeyPairAsync);
+        Add("DescribeKeyPairs", DescribeKeyPairsAsync);
+        Add("DeleteKeyPair", DeleteKeyPairAsync);
         Add("CreateLaunchTemplate", CreateLaunchTemplateAsync);
         Add("DescribeLaunchTemplates", DescribeLaunchTemplatesAsync);
         Add("DescribeLaunchTemplateVersions", DescribeLaunchTemplateVersionsAsync);
         Add("DeleteLaunchTemplate", DeleteLaunchTemplateAsync);
+        Add("CreateLaunchTemplateVersion", CreateLaunchTemplateVersionAsync);
+        Add("ModifyLaunchTemplate", ModifyLaunchTemplateAsync);
+        Add("DescribeInstanceStatus", DescribeInstanceStatusAsync);
     }
 
     /// <summary>
