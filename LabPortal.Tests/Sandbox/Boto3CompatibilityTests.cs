@@ -71,6 +71,7 @@ public sealed class Boto3CompatibilityTests : IAsyncLifetime
         lt = ec2.create_launch_template(LaunchTemplateName="lab-lt", LaunchTemplateData={
             "ImageId": image, "InstanceType": "t3.micro", "SecurityGroupIds": [sg],
             "TagSpecifications": [{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "asg"}]}]})["LaunchTemplate"]
+        assert ec2.describe_launch_templates(LaunchTemplateNames=["lab-lt"])["LaunchTemplates"][0]["LatestVersionNumber"] == 1
         versions = ec2.describe_launch_template_versions(LaunchTemplateId=lt["LaunchTemplateId"], Versions=["$Latest"])["LaunchTemplateVersions"]
         assert versions[0]["LaunchTemplateData"]["InstanceType"] == "t3.micro", versions
         v2 = ec2.create_launch_template_version(LaunchTemplateId=lt["LaunchTemplateId"], SourceVersion="1", LaunchTemplateData={"InstanceType": "t3.small"})["LaunchTemplateVersion"]
@@ -93,6 +94,20 @@ public sealed class Boto3CompatibilityTests : IAsyncLifetime
         ec2.get_waiter("instance_status_ok").wait(InstanceIds=ids, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
         statuses = ec2.describe_instance_status(InstanceIds=ids)["InstanceStatuses"]
         assert all(s["InstanceStatus"]["Status"] == "ok" for s in statuses) and len(statuses) == 2, statuses
+
+        stopping = ec2.stop_instances(InstanceIds=[ids[1]])["StoppingInstances"][0]
+        assert stopping["PreviousState"]["Name"] == "running" and stopping["CurrentState"]["Code"] == 64, stopping
+        ec2.get_waiter("instance_stopped").wait(InstanceIds=[ids[1]], WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+        starting = ec2.start_instances(InstanceIds=[ids[1]])["StartingInstances"][0]
+        assert starting["CurrentState"]["Name"] == "pending", starting
+        ec2.get_waiter("instance_running").wait(InstanceIds=[ids[1]], WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+
+        ec2.revoke_security_group_ingress(GroupId=sg, IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+        assert ec2.describe_security_groups(GroupIds=[sg])["SecurityGroups"][0]["IpPermissions"] == []
+        paginator = ec2.get_paginator("describe_instances")
+        pages = list(paginator.paginate(PaginationConfig={"PageSize": 5}))
+        assert sum(len(r["Instances"]) for p in pages for r in p["Reservations"]) == 2, pages
 
         ec2.terminate_instances(InstanceIds=ids)
         ec2.get_waiter("instance_terminated").wait(InstanceIds=ids, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
