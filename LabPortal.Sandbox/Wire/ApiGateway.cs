@@ -65,7 +65,7 @@ internal sealed partial class ApiGateway
             (protocol, xmlNamespace) = ProtocolOf(service);
             if (service is null)
             {
-                protocol = WireProtocol.Query;
+                (protocol, xmlNamespace) = (WireProtocol.Query, string.Empty);
                 throw new ApiException(
                     "InvalidAction",
                     $"The service '{QueryParameters.Shorten(auth.Service)}' is not available in this sandbox; it serves {string.Join(", ", _services.Keys.Order(StringComparer.Ordinal))}.");
