@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
 
 namespace LabPortal.Sandbox;
 
 /// <summary>Settings of the local AWS-compatible cloud, bound from the <c>Sandbox</c> configuration section.</summary>
-public sealed class SandboxOptions
+public sealed class SandboxOptions : IValidatableObject
 {
     public const string SectionName = "Sandbox";
 
@@ -31,8 +32,20 @@ public sealed class SandboxOptions
 
     /// <summary>Address the API and data-plane servers listen on: an IP address, <c>localhost</c> or <c>*</c>.</summary>
     [Required]
-    [RegularExpression(@"^(localhost|\*|[0-9a-fA-F:.]+)$")]
     public string BindAddress { get; set; } = "127.0.0.1";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (BindAddress is not ("localhost" or "*") && !IPAddress.TryParse(BindAddress, out _))
+        {
+            yield return new ValidationResult($"Sandbox:BindAddress '{BindAddress}' is not an IP address, 'localhost' or '*'.", [nameof(BindAddress)]);
+        }
+
+        if (Enabled && ApiPort != 0 && ApiPort == DataPlanePort)
+        {
+            yield return new ValidationResult("Sandbox:ApiPort and Sandbox:DataPlanePort must differ.", [nameof(ApiPort), nameof(DataPlanePort)]);
+        }
+    }
 
     /// <summary>A copy, so a caller's later edits cannot change a running sandbox.</summary>
     public SandboxOptions Clone() => (SandboxOptions)MemberwiseClone();
