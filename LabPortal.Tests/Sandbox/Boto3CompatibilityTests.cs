@@ -51,6 +51,10 @@ public sealed class Boto3CompatibilityTests : IAsyncLifetime
         assert first["PublicDnsName"].endswith(".ap-northeast-2.compute.localhost"), first
         assert first["PrivateIpAddress"].startswith("172.31."), first
         assert first["SecurityGroups"][0]["GroupId"] == sg and first["LaunchTime"].year >= 2024, first
+        nic = first["NetworkInterfaces"][0]
+        assert nic["Association"]["PublicIp"] == first["PublicIpAddress"] and nic["PrivateIpAddress"] == first["PrivateIpAddress"], nic
+        assert nic["Attachment"]["DeviceIndex"] == 0 and nic["Groups"][0]["GroupId"] == sg, nic
+        assert first["BlockDeviceMappings"][0]["Ebs"]["VolumeId"].startswith("vol-"), first
 
         ec2.create_tags(Resources=ids, Tags=[{"Key": "env", "Value": "lab"}])
         tags = ec2.describe_tags(Filters=[{"Name": "key", "Values": ["env"]}])["Tags"]

@@ -31,6 +31,14 @@ public sealed class Ec2Instance
     /// <summary>Whether the instance gets a public IPv4 whenever it runs (subnet default or the launch's choice).</summary>
     public bool AssociatePublicIp { get; set; }
 
+    /// <summary>The primary network interface (EC2 reports one per instance in <c>networkInterfaceSet</c>).</summary>
+    public string NetworkInterfaceId { get; set; } = string.Empty;
+
+    public string MacAddress { get; set; } = string.Empty;
+
+    /// <summary>The root EBS volume shown in <c>blockDeviceMapping</c>.</summary>
+    public string RootVolumeId { get; set; } = string.Empty;
+
     public List<string> SecurityGroupIds { get; set; } = [];
 
     public Dictionary<string, string> Tags { get; set; } = [];

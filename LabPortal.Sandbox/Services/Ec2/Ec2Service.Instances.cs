@@ -50,7 +50,7 @@ public sealed partial class Ec2Service
             w.Element("reservationId", reservation.ReservationId)
                 .Element("ownerId", request.AccountId)
                 .ItemSet("groupSet", Array.Empty<string>(), (_, _) => { });
-            w.ItemSet("instancesSet", reservation.Instances, (x, i) => WriteInstance(x, i, ec2, request.Region));
+            w.ItemSet("instancesSet", reservation.Instances, (x, i) => WriteInstance(x, i, ec2, request));
         });
     }
 
@@ -96,7 +96,7 @@ public sealed partial class Ec2Service
                 .Element("reservationId", r.Key)
                 .Element("ownerId", request.AccountId)
                 .ItemSet("groupSet", Array.Empty<string>(), (_, _) => { })
-                .ItemSet("instancesSet", r, (y, i) => WriteInstance(y, i, ec2, request.Region)));
+                .ItemSet("instancesSet", r, (y, i) => WriteInstance(y, i, ec2, request)));
             w.Element("nextToken", next);
         });
     }
@@ -128,15 +128,18 @@ public sealed partial class Ec2Service
         };
 
     /// <summary>The EC2 <c>Instance</c> shape (service-2.json member names map to the locationNames written here).</summary>
-    private static void WriteInstance(XmlWriter w, Ec2Instance i, Ec2RegionState ec2, string region)
+    private static void WriteInstance(XmlWriter w, Ec2Instance i, Ec2RegionState ec2, ApiRequest request)
     {
+        var region = request.Region;
+        var privateDns = Ec2InstanceManager.PrivateDnsName(i.PrivateIpAddress, region);
+        var publicDns = i.PublicIpAddress is null ? string.Empty : Ec2InstanceManager.PublicDnsName(i.PublicIpAddress, region);
         w.Element("instanceId", i.InstanceId)
             .Element("imageId", i.ImageId)
             .Struct("instanceState", s => s.Element("code", i.State.Code()).Element("name", i.State.WireName()))
-            .Element("privateDnsName", Ec2InstanceManager.PrivateDnsName(i.PrivateIpAddress, region))
+            .Element("privateDnsName", privateDns)
 
             // EC2 answers an empty dnsName while the instance has no public address.
-            .Element("dnsName", i.PublicIpAddress is null ? string.Empty : Ec2InstanceManager.PublicDnsName(i.PublicIpAddress, region))
+            .Element("dnsName", publicDns)
             .Element("reason", i.StateTransitionReason)
             .Element("keyName", i.KeyName)
             .Element("amiLaunchIndex", i.AmiLaunchIndex)
@@ -159,7 +162,13 @@ public sealed partial class Ec2Service
         w.Element("architecture", i.Architecture)
             .Element("rootDeviceType", "ebs")
             .Element("rootDeviceName", "/dev/xvda")
-            .ItemSet("blockDeviceMapping", Array.Empty<string>(), (_, _) => { })
+            .ItemSet("blockDeviceMapping", i.State == Ec2InstanceState.Terminated || i.RootVolumeId.Length == 0 ? [] : new[] { i }, (x, _) => x
+                .Element("deviceName", "/dev/xvda")
+                .Struct("ebs", e => e
+                    .Element("volumeId", i.RootVolumeId)
+                    .Element("status", "attached")
+                    .Element("attachTime", i.LaunchTime)
+                    .Element("deleteOnTermination", true)))
             .Element("virtualizationType", "hvm")
             .Element("clientToken", i.ClientToken ?? string.Empty);
         if (i.Tags.Count > 0)
@@ -168,7 +177,35 @@ public sealed partial class Ec2Service
         }
 
         w.Element("hypervisor", "xen")
-            .ItemSet("networkInterfaceSet", Array.Empty<string>(), (_, _) => { })
+            .ItemSet("networkInterfaceSet", i.State == Ec2InstanceState.Terminated || i.NetworkInterfaceId.Length == 0 ? [] : new[] { i }, (x, _) =>
+            {
+                x.Element("networkInterfaceId", i.NetworkInterfaceId)
+                    .Element("subnetId", i.SubnetId)
+                    .Element("vpcId", i.VpcId)
+                    .Element("description", string.Empty)
+                    .Element("ownerId", request.AccountId)
+                    .Element("status", "in-use")
+                    .Element("macAddress", i.MacAddress)
+                    .Element("privateIpAddress", i.PrivateIpAddress)
+                    .Element("privateDnsName", privateDns)
+                    .Element("sourceDestCheck", true)
+                    .ItemSet("groupSet", i.SecurityGroupIds, (g, id) => g.Element("groupId", id).Element("groupName", ec2.SecurityGroups.GetValueOrDefault(id)?.GroupName))
+                    .Struct("attachment", a => a
+                        .Element("attachmentId", "eni-attach-" + i.NetworkInterfaceId[4..])
+                        .Element("deviceIndex", 0)
+                        .Element("networkCardIndex", 0)
+                        .Element("status", "attached")
+                        .Element("attachTime", i.LaunchTime)
+                        .Element("deleteOnTermination", true));
+                WriteAssociation(x, i, publicDns);
+                x.ItemSet("privateIpAddressesSet", new[] { i }, (a, _) =>
+                {
+                    a.Element("privateIpAddress", i.PrivateIpAddress).Element("privateDnsName", privateDns).Element("primary", true);
+                    WriteAssociation(a, i, publicDns);
+                });
+                x.ItemSet("ipv6AddressesSet", Array.Empty<string>(), (_, _) => { })
+                    .Element("interfaceType", "interface");
+            })
             .Element("ebsOptimized", false)
             .Element("enaSupport", true)
             .Struct("cpuOptions", s => s.Element("coreCount", 1).Element("threadsPerCore", 2))
@@ -184,6 +221,14 @@ public sealed partial class Ec2Service
                 .Element("hostnameType", "ip-name")
                 .Element("enableResourceNameDnsARecord", false)
                 .Element("enableResourceNameDnsAAAARecord", false));
+    }
+
+    private static void WriteAssociation(XmlWriter w, Ec2Instance i, string publicDns)
+    {
+        if (i.PublicIpAddress is not null)
+        {
+            w.Struct("association", a => a.Element("publicIp", i.PublicIpAddress).Element("publicDnsName", publicDns).Element("ipOwnerId", "amazon"));
+        }
     }
 
     private async Task<ApiResult> StopInstancesAsync(ApiRequest request, CancellationToken cancellationToken)
