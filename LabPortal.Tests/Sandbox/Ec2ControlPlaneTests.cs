@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Xml.Linq;
 using LabPortal.Sandbox.Services.Ec2;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LabPortal.Tests.Sandbox;
 
@@ -473,5 +474,29 @@ public sealed class Ec2ControlPlaneTests : IAsyncLifetime
 
         Assert.Contains("10.0.0.0/16", added.Xml.Descendants().First(e => e.Name.LocalName == "ipPermissionsEgress").Descendants().Select(e => e.Value));
         Assert.DoesNotContain("10.0.0.0/16", removed.Values("cidrIp"));
+    }
+
+    [Fact]
+    public async Task DeleteSecurityGroup_fails_with_DependencyViolation_while_another_service_declares_use()
+    {
+        var references = new FixedGroupReferences();
+        await using var server = await TestSandbox.StartAsync(_machines, configure: services => services.AddSingleton<ISecurityGroupReferences>(references));
+        var client = new SandboxApiClient(server.Endpoints.Api, await server.CreateAccountAsync("lb-owner"));
+        var groupId = (await client.Ec2Async("CreateSecurityGroup", ("GroupName", "alb"), ("GroupDescription", "load balancer"))).EnsureOk().Value("groupId");
+        references.InUse.Add(groupId);
+
+        var blocked = await client.Ec2Async("DeleteSecurityGroup", ("GroupId", groupId));
+        references.InUse.Clear();
+        var deleted = await client.Ec2Async("DeleteSecurityGroup", ("GroupId", groupId));
+
+        Assert.Equal("DependencyViolation", blocked.ErrorCode);
+        deleted.EnsureOk();
+    }
+
+    private sealed class FixedGroupReferences : ISecurityGroupReferences
+    {
+        public HashSet<string> InUse { get; } = [];
+
+        public bool IsInUse(LabPortal.Sandbox.State.AccountScope scope, string region, string groupId) => InUse.Contains(groupId);
     }
 }
