@@ -26,6 +26,13 @@ public sealed class SandboxOptions : IValidatableObject
     /// <summary>Enables the built-in playground account with access key <c>test</c> and secret <c>test</c>.</summary>
     public bool AllowPlaygroundCredentials { get; set; }
 
+    /// <summary>
+    /// Applies AWS's API token buckets per account and Region (EC2 <c>RequestLimitExceeded</c>,
+    /// ELB/Auto Scaling <c>Throttling</c>). Off by default so bursts in tests and scripts pass;
+    /// turn it on to exercise clients' retry and polling budgets.
+    /// </summary>
+    public bool EnforceRateLimits { get; set; }
+
     /// <summary>Folder of the sandbox's own SQLite file (control-plane state and accounts).</summary>
     [Required]
     public string DataDirectory { get; set; } = "App_Data/sandbox";

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using LabPortal.Sandbox.Accounts;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LabPortal.Sandbox.Wire;
 
@@ -22,13 +23,23 @@ internal sealed partial class ApiGateway
     private readonly Dictionary<string, ApiService> _services;
     private readonly SandboxAccountStore _accounts;
     private readonly TimeProvider _time;
+    private readonly ApiRateLimiter _rateLimiter;
+    private readonly bool _enforceRateLimits;
     private readonly ILogger<ApiGateway> _logger;
 
-    public ApiGateway(IEnumerable<ApiService> services, SandboxAccountStore accounts, TimeProvider time, ILogger<ApiGateway> logger)
+    public ApiGateway(
+        IEnumerable<ApiService> services,
+        SandboxAccountStore accounts,
+        TimeProvider time,
+        ApiRateLimiter rateLimiter,
+        IOptions<SandboxOptions> options,
+        ILogger<ApiGateway> logger)
     {
         _services = services.ToDictionary(s => s.SigningName, StringComparer.Ordinal);
         _accounts = accounts;
         _time = time;
+        _rateLimiter = rateLimiter;
+        _enforceRateLimits = options.Value.EnforceRateLimits;
         _logger = logger;
     }
 
@@ -81,6 +92,11 @@ internal sealed partial class ApiGateway
             if (!service.TryGetHandler(request.Action, out var handler))
             {
                 throw service.UnknownOperation(request.Action);
+            }
+
+            if (_enforceRateLimits && !_rateLimiter.TryAcquire(account.AccountId, auth.Region, service.SigningName, service.RateLimitsFor(request)))
+            {
+                throw service.Throttled();
             }
 
             var result = await handler(request, context.RequestAborted);
