@@ -82,6 +82,15 @@ public sealed partial class SandboxAccountsTests : IAsyncLifetime
         Assert.All(events, e => Assert.Equal(account.AccountId, e.AccountId));
     }
 
+    [Fact]
+    public async Task Playground_keys_are_refused_when_playground_is_not_allowed()
+    {
+        var call = await new SandboxApiClient(_server.Endpoints.Api, "test", "test").Ec2Async("DescribeVpcs");
+
+        Assert.Equal("AuthFailure", call.ErrorCode);
+        Assert.DoesNotContain(await _server.Accounts.ListAccountsAsync(), a => a.IsPlayground);
+    }
+
     private static int Count(List<InstanceStateChanged> events, string instanceId)
     {
         lock (events)
