@@ -113,6 +113,16 @@ public sealed class Boto3CompatibilityTests : IAsyncLifetime
         pages = list(paginator.paginate(PaginationConfig={"PageSize": 5}))
         assert sum(len(r["Instances"]) for p in pages for r in p["Reservations"]) == 2, pages
 
+        ec2.modify_instance_attribute(InstanceId=ids[0], DisableApiTermination={"Value": True})
+        assert ec2.describe_instance_attribute(InstanceId=ids[0], Attribute="disableApiTermination")["DisableApiTermination"]["Value"] is True
+        try:
+            ec2.terminate_instances(InstanceIds=ids)
+            sys.exit("protected instance terminated")
+        except ClientError as e:
+            assert e.response["Error"]["Code"] == "OperationNotPermitted", e.response
+        ec2.modify_instance_attribute(InstanceId=ids[0], Attribute="disableApiTermination", Value="false")
+        assert ec2.describe_instance_attribute(InstanceId=ids[0], Attribute="instanceType")["InstanceType"]["Value"] == "t3.micro"
+
         ec2.terminate_instances(InstanceIds=ids)
         ec2.get_waiter("instance_terminated").wait(InstanceIds=ids, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
         ec2.delete_security_group(GroupId=sg)

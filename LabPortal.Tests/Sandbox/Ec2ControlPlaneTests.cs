@@ -499,4 +499,35 @@ public sealed class Ec2ControlPlaneTests : IAsyncLifetime
 
         public bool IsInUse(LabPortal.Sandbox.State.AccountScope scope, string region, string groupId) => InUse.Contains(groupId);
     }
+
+    [Fact]
+    public async Task ModifyInstanceAttribute_changes_type_only_while_stopped()
+    {
+        var ami = await TestSandbox.LatestAmiAsync(_client);
+        var instanceId = (await _client.Ec2Async("RunInstances", ("ImageId", ami), ("InstanceType", "t3.micro"), ("MinCount", "1"), ("MaxCount", "1"))).EnsureOk().Value("instanceId");
+        await TestSandbox.WaitForStateAsync(_client, instanceId, "running");
+
+        var whileRunning = await _client.Ec2Async("ModifyInstanceAttribute", ("InstanceId", instanceId), ("InstanceType.Value", "t3.large"));
+        (await _client.Ec2Async("StopInstances", ("InstanceId.1", instanceId))).EnsureOk();
+        await TestSandbox.WaitForStateAsync(_client, instanceId, "stopped");
+        (await _client.Ec2Async("ModifyInstanceAttribute", ("InstanceId", instanceId), ("InstanceType.Value", "t3.large"))).EnsureOk();
+        var described = (await _client.Ec2Async("DescribeInstanceAttribute", ("InstanceId", instanceId), ("Attribute", "instanceType"))).EnsureOk();
+
+        Assert.Equal("IncorrectInstanceState", whileRunning.ErrorCode);
+        Assert.Equal("t3.large", described.Value("value"));
+    }
+
+    [Fact]
+    public async Task TerminateInstances_fails_with_OperationNotPermitted_while_termination_protection_is_on()
+    {
+        var ami = await TestSandbox.LatestAmiAsync(_client);
+        var instanceId = (await _client.Ec2Async("RunInstances", ("ImageId", ami), ("MinCount", "1"), ("MaxCount", "1"), ("DisableApiTermination", "true"))).EnsureOk().Value("instanceId");
+
+        var refused = await _client.Ec2Async("TerminateInstances", ("InstanceId.1", instanceId));
+        (await _client.Ec2Async("ModifyInstanceAttribute", ("InstanceId", instanceId), ("DisableApiTermination.Value", "false"))).EnsureOk();
+        var accepted = await _client.Ec2Async("TerminateInstances", ("InstanceId.1", instanceId));
+
+        Assert.Equal("OperationNotPermitted", refused.ErrorCode);
+        accepted.EnsureOk();
+    }
 }

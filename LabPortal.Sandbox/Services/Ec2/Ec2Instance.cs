@@ -71,6 +71,12 @@ public sealed class Ec2Instance
     /// <summary>The machine's last snapshot, so a restart brings the instance back as it was.</summary>
     public MachineState? Machine { get; set; }
 
+    /// <summary>Termination protection: the TerminateInstances API refuses the instance (Auto Scaling ignores it, as on AWS).</summary>
+    public bool DisableApiTermination { get; set; }
+
+    /// <summary>Stop protection: the StopInstances API refuses the instance.</summary>
+    public bool DisableApiStop { get; set; }
+
     public string? LaunchTemplateId { get; set; }
 
     public string? LaunchTemplateVersion { get; set; }

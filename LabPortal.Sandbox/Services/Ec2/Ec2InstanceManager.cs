@@ -227,6 +227,7 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
                 UserData = userData,
                 LaunchTemplateId = template is null ? null : ResolveTemplate(ec2, spec)?.LaunchTemplateId,
                 LaunchTemplateVersion = spec.LaunchTemplateVersion,
+                DisableApiTermination = spec.DisableApiTermination,
             };
             if (associatePublicIp)
             {

@@ -40,6 +40,7 @@ public sealed partial class Ec2Service
             LaunchTemplateName = template.Get("LaunchTemplateName"),
             LaunchTemplateVersion = template.Get("Version"),
             AssociatePublicIpAddress = networkInterface?.GetBool("AssociatePublicIpAddress"),
+            DisableApiTermination = p.GetBool("DisableApiTermination") == true,
         };
 
         await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
@@ -237,6 +238,12 @@ public sealed partial class Ec2Service
         request.Parameters.GetBool("Force");
         request.Parameters.GetBool("Hibernate");
         await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
+        var protectedInstance = Ec2InstanceManager.Lookup(scope, request.Region, ids).FirstOrDefault(i => i.DisableApiStop);
+        if (protectedInstance is not null)
+        {
+            throw new ApiException("OperationNotPermitted", $"The instance '{protectedInstance.InstanceId}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.");
+        }
+
         return StateChanges(_instances.StopInstances(scope, request.Region, ids));
     }
 
@@ -251,6 +258,14 @@ public sealed partial class Ec2Service
     {
         var ids = request.Parameters.GetList("InstanceId");
         await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
+
+        // Termination protection guards the API only (EC2 user guide, "Enable termination protection").
+        var protectedInstance = Ec2InstanceManager.Lookup(scope, request.Region, ids).FirstOrDefault(i => i.DisableApiTermination && i.State != Ec2InstanceState.Terminated);
+        if (protectedInstance is not null)
+        {
+            throw new ApiException("OperationNotPermitted", $"The instance '{protectedInstance.InstanceId}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.");
+        }
+
         return StateChanges(_instances.TerminateInstances(scope, request.Region, ids));
     }
 

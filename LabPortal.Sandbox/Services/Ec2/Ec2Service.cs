@@ -41,6 +41,8 @@ public sealed partial class Ec2Service : ApiService
         Add("StartInstances", StartInstancesAsync);
         Add("TerminateInstances", TerminateInstancesAsync);
         Add("GetConsoleOutput", GetConsoleOutputAsync);
+        Add("DescribeInstanceAttribute", DescribeInstanceAttributeAsync);
+        Add("ModifyInstanceAttribute", ModifyInstanceAttributeAsync);
         Add("CreateTags", CreateTagsAsync);
         Add("DeleteTags", DeleteTagsAsync);
         Add("DescribeTags", DescribeTagsAsync);

@@ -40,4 +40,6 @@ public sealed record InstanceLaunchSpec
     public string? LaunchTemplateVersion { get; init; }
 
     public bool? AssociatePublicIpAddress { get; init; }
+
+    public bool DisableApiTermination { get; init; }
 }
