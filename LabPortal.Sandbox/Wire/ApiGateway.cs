@@ -35,7 +35,13 @@ internal sealed partial class ApiGateway
         IOptions<SandboxOptions> options,
         ILogger<ApiGateway> logger)
     {
-        _services = services.ToDictionary(s => s.SigningName, StringComparer.Ordinal);
+        // A later registration for the same signing name wins, so a test can swap a service out.
+        _services = new Dictionary<string, ApiService>(StringComparer.Ordinal);
+        foreach (var service in services)
+        {
+            _services[service.SigningName] = service;
+        }
+
         _accounts = accounts;
         _time = time;
         _rateLimiter = rateLimiter;
