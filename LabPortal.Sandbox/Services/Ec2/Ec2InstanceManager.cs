@@ -194,6 +194,11 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
         }
 
         Ec2Tags.Validate(tags);
+        foreach (var (key, value) in spec.SystemTags)
+        {
+            tags[key] = value;
+        }
+
         var associatePublicIp = spec.AssociatePublicIpAddress ?? template?.AssociatePublicIpAddress ?? subnet.MapPublicIpOnLaunch;
 
         ec2 = scope.Write<Ec2RegionState>(region);
