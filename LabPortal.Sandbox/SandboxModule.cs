@@ -44,6 +44,7 @@ public static class SandboxModule
         services.TryAddSingleton<DataPlaneRoutes>();
         services.TryAddSingleton<IDataPlaneRoutes>(sp => sp.GetRequiredService<DataPlaneRoutes>());
         services.TryAddSingleton<HttpForwarder>();
+        services.TryAddSingleton<ApiRateLimiter>();
         services.TryAddSingleton<ApiGateway>();
         services.TryAddSingleton<DataPlaneFront>();
 

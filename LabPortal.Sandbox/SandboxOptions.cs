@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
 
 namespace LabPortal.Sandbox;
 
 /// <summary>Settings of the local AWS-compatible cloud, bound from the <c>Sandbox</c> configuration section.</summary>
-public sealed class SandboxOptions
+public sealed class SandboxOptions : IValidatableObject
 {
     public const string SectionName = "Sandbox";
 
@@ -25,14 +26,33 @@ public sealed class SandboxOptions
     /// <summary>Enables the built-in playground account with access key <c>test</c> and secret <c>test</c>.</summary>
     public bool AllowPlaygroundCredentials { get; set; }
 
+    /// <summary>
+    /// Applies AWS's API token buckets per account and Region (EC2 <c>RequestLimitExceeded</c>,
+    /// ELB/Auto Scaling <c>Throttling</c>). Off by default so bursts in tests and scripts pass;
+    /// turn it on to exercise clients' retry and polling budgets.
+    /// </summary>
+    public bool EnforceRateLimits { get; set; }
+
     /// <summary>Folder of the sandbox's own SQLite file (control-plane state and accounts).</summary>
     [Required]
     public string DataDirectory { get; set; } = "App_Data/sandbox";
 
     /// <summary>Address the API and data-plane servers listen on: an IP address, <c>localhost</c> or <c>*</c>.</summary>
     [Required]
-    [RegularExpression(@"^(localhost|\*|[0-9a-fA-F:.]+)$")]
     public string BindAddress { get; set; } = "127.0.0.1";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (BindAddress is not ("localhost" or "*") && !IPAddress.TryParse(BindAddress, out _))
+        {
+            yield return new ValidationResult($"Sandbox:BindAddress '{BindAddress}' is not an IP address, 'localhost' or '*'.", [nameof(BindAddress)]);
+        }
+
+        if (Enabled && ApiPort != 0 && ApiPort == DataPlanePort)
+        {
+            yield return new ValidationResult("Sandbox:ApiPort and Sandbox:DataPlanePort must differ.", [nameof(ApiPort), nameof(DataPlanePort)]);
+        }
+    }
 
     /// <summary>A copy, so a caller's later edits cannot change a running sandbox.</summary>
     public SandboxOptions Clone() => (SandboxOptions)MemberwiseClone();

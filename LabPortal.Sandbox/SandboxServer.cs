@@ -40,6 +40,7 @@ public sealed class SandboxServer : IAsyncDisposable
             o.AllowPlaygroundCredentials = copy.AllowPlaygroundCredentials;
             o.DataDirectory = copy.DataDirectory;
             o.BindAddress = copy.BindAddress;
+            o.EnforceRateLimits = copy.EnforceRateLimits;
         });
         configureServices?.Invoke(builder.Services);
         var host = builder.Build();

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using LabPortal.Sandbox.Accounts;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LabPortal.Sandbox.Wire;
 
@@ -22,13 +23,29 @@ internal sealed partial class ApiGateway
     private readonly Dictionary<string, ApiService> _services;
     private readonly SandboxAccountStore _accounts;
     private readonly TimeProvider _time;
+    private readonly ApiRateLimiter _rateLimiter;
+    private readonly bool _enforceRateLimits;
     private readonly ILogger<ApiGateway> _logger;
 
-    public ApiGateway(IEnumerable<ApiService> services, SandboxAccountStore accounts, TimeProvider time, ILogger<ApiGateway> logger)
+    public ApiGateway(
+        IEnumerable<ApiService> services,
+        SandboxAccountStore accounts,
+        TimeProvider time,
+        ApiRateLimiter rateLimiter,
+        IOptions<SandboxOptions> options,
+        ILogger<ApiGateway> logger)
     {
-        _services = services.ToDictionary(s => s.SigningName, StringComparer.Ordinal);
+        // A later registration for the same signing name wins, so a test can swap a service out.
+        _services = new Dictionary<string, ApiService>(StringComparer.Ordinal);
+        foreach (var service in services)
+        {
+            _services[service.SigningName] = service;
+        }
+
         _accounts = accounts;
         _time = time;
+        _rateLimiter = rateLimiter;
+        _enforceRateLimits = options.Value.EnforceRateLimits;
         _logger = logger;
     }
 
@@ -65,7 +82,7 @@ internal sealed partial class ApiGateway
             (protocol, xmlNamespace) = ProtocolOf(service);
             if (service is null)
             {
-                protocol = WireProtocol.Query;
+                (protocol, xmlNamespace) = (WireProtocol.Query, string.Empty);
                 throw new ApiException(
                     "InvalidAction",
                     $"The service '{QueryParameters.Shorten(auth.Service)}' is not available in this sandbox; it serves {string.Join(", ", _services.Keys.Order(StringComparer.Ordinal))}.");
@@ -81,6 +98,11 @@ internal sealed partial class ApiGateway
             if (!service.TryGetHandler(request.Action, out var handler))
             {
                 throw service.UnknownOperation(request.Action);
+            }
+
+            if (_enforceRateLimits && !_rateLimiter.TryAcquire(account.AccountId, auth.Region, service.SigningName, service.RateLimitsFor(request)))
+            {
+                throw service.Throttled();
             }
 
             var result = await handler(request, context.RequestAborted);

@@ -39,6 +39,20 @@ public abstract class ApiService
 
     protected void Register(string action, ApiHandler handler) => _handlers.Add(action, handler);
 
+    /// <summary>
+    /// The token buckets a call draws from when <c>Sandbox:EnforceRateLimits</c> is on (none by
+    /// default). Override with AWS's published buckets for the service (aws-behaviour.md section 5).
+    /// </summary>
+    public virtual IReadOnlyList<RateLimit> RateLimitsFor(ApiRequest request) => [];
+
+    /// <summary>The service's throttling answer: EC2 <c>RequestLimitExceeded</c> 503, Query <c>Throttling</c> 400, JSON <c>ThrottlingException</c> 400.</summary>
+    public ApiException Throttled() => Protocol switch
+    {
+        WireProtocol.Ec2 => new ApiException("RequestLimitExceeded", "Request limit exceeded.", 503),
+        WireProtocol.Query => new ApiException("Throttling", "Rate exceeded"),
+        _ => new ApiException("ThrottlingException", "Rate exceeded"),
+    };
+
     /// <summary>The service's answer to an operation it does not know (never a 500).</summary>
     public ApiException UnknownOperation(string action) => Protocol switch
     {

@@ -51,6 +51,10 @@ public sealed class Boto3CompatibilityTests : IAsyncLifetime
         assert first["PublicDnsName"].endswith(".ap-northeast-2.compute.localhost"), first
         assert first["PrivateIpAddress"].startswith("172.31."), first
         assert first["SecurityGroups"][0]["GroupId"] == sg and first["LaunchTime"].year >= 2024, first
+        nic = first["NetworkInterfaces"][0]
+        assert nic["Association"]["PublicIp"] == first["PublicIpAddress"] and nic["PrivateIpAddress"] == first["PrivateIpAddress"], nic
+        assert nic["Attachment"]["DeviceIndex"] == 0 and nic["Groups"][0]["GroupId"] == sg, nic
+        assert first["BlockDeviceMappings"][0]["Ebs"]["VolumeId"].startswith("vol-"), first
 
         ec2.create_tags(Resources=ids, Tags=[{"Key": "env", "Value": "lab"}])
         tags = ec2.describe_tags(Filters=[{"Name": "key", "Values": ["env"]}])["Tags"]
@@ -71,9 +75,53 @@ public sealed class Boto3CompatibilityTests : IAsyncLifetime
         lt = ec2.create_launch_template(LaunchTemplateName="lab-lt", LaunchTemplateData={
             "ImageId": image, "InstanceType": "t3.micro", "SecurityGroupIds": [sg],
             "TagSpecifications": [{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "asg"}]}]})["LaunchTemplate"]
+        assert ec2.describe_launch_templates(LaunchTemplateNames=["lab-lt"])["LaunchTemplates"][0]["LatestVersionNumber"] == 1
         versions = ec2.describe_launch_template_versions(LaunchTemplateId=lt["LaunchTemplateId"], Versions=["$Latest"])["LaunchTemplateVersions"]
         assert versions[0]["LaunchTemplateData"]["InstanceType"] == "t3.micro", versions
+        v2 = ec2.create_launch_template_version(LaunchTemplateId=lt["LaunchTemplateId"], SourceVersion="1", LaunchTemplateData={"InstanceType": "t3.small"})["LaunchTemplateVersion"]
+        assert v2["VersionNumber"] == 2 and v2["LaunchTemplateData"]["ImageId"] == image, v2
+        modified = ec2.modify_launch_template(LaunchTemplateId=lt["LaunchTemplateId"], DefaultVersion="2")["LaunchTemplate"]
+        assert modified["DefaultVersionNumber"] == 2, modified
         ec2.delete_launch_template(LaunchTemplateId=lt["LaunchTemplateId"])
+
+        key = ec2.create_key_pair(KeyName="lab-key")
+        assert key["KeyMaterial"].startswith("-----BEGIN RSA PRIVATE KEY-----") and key["KeyFingerprint"].count(":") == 19, key
+        described = ec2.describe_key_pairs(KeyNames=["lab-key"], IncludePublicKey=True)["KeyPairs"][0]
+        assert described["PublicKey"].startswith("ssh-rsa ") and described["KeyPairId"] == key["KeyPairId"], described
+        ec2.delete_key_pair(KeyName="lab-key")
+
+        ec2.authorize_security_group_egress(GroupId=sg, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
+        egress = ec2.describe_security_groups(GroupIds=[sg])["SecurityGroups"][0]["IpPermissionsEgress"]
+        assert any(p.get("FromPort") == 443 for p in egress), egress
+        ec2.revoke_security_group_egress(GroupId=sg, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
+
+        ec2.get_waiter("instance_status_ok").wait(InstanceIds=ids, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+        statuses = ec2.describe_instance_status(InstanceIds=ids)["InstanceStatuses"]
+        assert all(s["InstanceStatus"]["Status"] == "ok" for s in statuses) and len(statuses) == 2, statuses
+
+        stopping = ec2.stop_instances(InstanceIds=[ids[1]])["StoppingInstances"][0]
+        assert stopping["PreviousState"]["Name"] == "running" and stopping["CurrentState"]["Code"] == 64, stopping
+        ec2.get_waiter("instance_stopped").wait(InstanceIds=[ids[1]], WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+        starting = ec2.start_instances(InstanceIds=[ids[1]])["StartingInstances"][0]
+        assert starting["CurrentState"]["Name"] == "pending", starting
+        ec2.get_waiter("instance_running").wait(InstanceIds=[ids[1]], WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+
+        ec2.revoke_security_group_ingress(GroupId=sg, IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+        assert ec2.describe_security_groups(GroupIds=[sg])["SecurityGroups"][0]["IpPermissions"] == []
+        paginator = ec2.get_paginator("describe_instances")
+        pages = list(paginator.paginate(PaginationConfig={"PageSize": 5}))
+        assert sum(len(r["Instances"]) for p in pages for r in p["Reservations"]) == 2, pages
+
+        ec2.modify_instance_attribute(InstanceId=ids[0], DisableApiTermination={"Value": True})
+        assert ec2.describe_instance_attribute(InstanceId=ids[0], Attribute="disableApiTermination")["DisableApiTermination"]["Value"] is True
+        try:
+            ec2.terminate_instances(InstanceIds=ids)
+            sys.exit("protected instance terminated")
+        except ClientError as e:
+            assert e.response["Error"]["Code"] == "OperationNotPermitted", e.response
+        ec2.modify_instance_attribute(InstanceId=ids[0], Attribute="disableApiTermination", Value="false")
+        assert ec2.describe_instance_attribute(InstanceId=ids[0], Attribute="instanceType")["InstanceType"]["Value"] == "t3.micro"
 
         ec2.terminate_instances(InstanceIds=ids)
         ec2.get_waiter("instance_terminated").wait(InstanceIds=ids, WaiterConfig={"Delay": 1, "MaxAttempts": 30})

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using LabPortal.Sandbox;
 using LabPortal.Sandbox.DataPlane;
@@ -81,5 +82,35 @@ public sealed class DataPlaneTests : IAsyncLifetime
         await TestSandbox.WaitForStateAsync(_client, instanceId, "running");
         var dns = (await _client.Ec2Async("DescribeInstances", ("InstanceId.1", instanceId))).EnsureOk().Value("dnsName");
         return (instanceId, dns);
+    }
+
+    [Fact]
+    public async Task Forwarder_answers_504_when_upstream_accepts_but_never_answers()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var target = new Uri($"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/");
+        var forwarder = _server.Services.GetRequiredService<HttpForwarder>();
+        using var route = _server.Services.GetRequiredService<IDataPlaneRoutes>().Map("slow.test.localhost", context => forwarder.ForwardAsync(context, target, TimeSpan.FromMilliseconds(300)));
+
+        var page = await SandboxPersistenceTests.GetPageAsync(_server, "slow.test.localhost");
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, page.Status);
+    }
+
+    [Fact]
+    public async Task Forwarder_answers_502_when_upstream_refuses_connection()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var target = new Uri($"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}/");
+        probe.Stop();
+        var forwarder = _server.Services.GetRequiredService<HttpForwarder>();
+        using var route = _server.Services.GetRequiredService<IDataPlaneRoutes>().Map("closed.test.localhost", context => forwarder.ForwardAsync(context, target));
+
+        var page = await SandboxPersistenceTests.GetPageAsync(_server, "closed.test.localhost");
+
+        Assert.Equal(HttpStatusCode.BadGateway, page.Status);
+        Assert.Contains("connection refused", page.Body, StringComparison.Ordinal);
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Xml.Linq;
 using LabPortal.Sandbox.Services.Ec2;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LabPortal.Tests.Sandbox;
 
@@ -411,5 +412,122 @@ public sealed class Ec2ControlPlaneTests : IAsyncLifetime
 
         Assert.Contains("ap-northeast-2", call.Values("regionName"));
         Assert.Contains("ec2.ap-northeast-2.amazonaws.com", call.Values("regionEndpoint"));
+    }
+
+    [Fact]
+    public async Task RunInstances_fails_with_InvalidKeyPair_NotFound_until_key_pair_exists()
+    {
+        var ami = await TestSandbox.LatestAmiAsync(_client);
+
+        var before = await _client.Ec2Async("RunInstances", ("ImageId", ami), ("MinCount", "1"), ("MaxCount", "1"), ("KeyName", "lab-key"));
+        var created = (await _client.Ec2Async("CreateKeyPair", ("KeyName", "lab-key"))).EnsureOk();
+        var duplicate = await _client.Ec2Async("CreateKeyPair", ("KeyName", "lab-key"));
+        var after = (await _client.Ec2Async("RunInstances", ("ImageId", ami), ("MinCount", "1"), ("MaxCount", "1"), ("KeyName", "lab-key"))).EnsureOk();
+
+        Assert.Equal("InvalidKeyPair.NotFound", before.ErrorCode);
+        Assert.StartsWith("-----BEGIN RSA PRIVATE KEY-----", created.Value("keyMaterial"), StringComparison.Ordinal);
+        Assert.Equal("InvalidKeyPair.Duplicate", duplicate.ErrorCode);
+        Assert.Equal("lab-key", after.Value("keyName"));
+    }
+
+    [Fact]
+    public async Task DescribeInstanceStatus_lists_running_instances_only_unless_all_are_asked_for()
+    {
+        var ami = await TestSandbox.LatestAmiAsync(_client);
+        var running = (await _client.Ec2Async("RunInstances", ("ImageId", ami), ("MinCount", "1"), ("MaxCount", "1"))).EnsureOk().Value("instanceId");
+        await TestSandbox.WaitForStateAsync(_client, running, "running");
+        var pending = (await _client.Ec2Async("RunInstances", ("ImageId", ami), ("MinCount", "1"), ("MaxCount", "1"))).EnsureOk().Value("instanceId");
+
+        var onlyRunning = (await _client.Ec2Async("DescribeInstanceStatus")).EnsureOk();
+        var all = (await _client.Ec2Async("DescribeInstanceStatus", ("IncludeAllInstances", "true"))).EnsureOk();
+
+        Assert.Contains(running, onlyRunning.Values("instanceId"));
+        Assert.DoesNotContain(pending, onlyRunning.Values("instanceId"));
+        Assert.Contains(pending, all.Values("instanceId"));
+    }
+
+    [Fact]
+    public async Task CreateLaunchTemplateVersion_copies_source_and_ModifyLaunchTemplate_moves_default()
+    {
+        var ami = await TestSandbox.LatestAmiAsync(_client);
+        var templateId = (await _client.Ec2Async("CreateLaunchTemplate", ("LaunchTemplateName", "lab-lt"), ("LaunchTemplateData.ImageId", ami), ("LaunchTemplateData.InstanceType", "t3.micro"))).EnsureOk().Value("launchTemplateId");
+
+        var v2 = (await _client.Ec2Async("CreateLaunchTemplateVersion", ("LaunchTemplateId", templateId), ("SourceVersion", "1"), ("LaunchTemplateData.InstanceType", "t3.small"))).EnsureOk();
+        (await _client.Ec2Async("ModifyLaunchTemplate", ("LaunchTemplateId", templateId), ("SetDefaultVersion", "2"))).EnsureOk();
+        var launched = (await _client.Ec2Async("RunInstances", ("LaunchTemplate.LaunchTemplateId", templateId), ("MinCount", "1"), ("MaxCount", "1"))).EnsureOk();
+
+        Assert.Equal("2", v2.Value("versionNumber"));
+        Assert.Equal(ami, v2.Value("imageId"));
+        Assert.Equal("t3.small", launched.Value("instanceType"));
+    }
+
+    [Fact]
+    public async Task AuthorizeSecurityGroupEgress_adds_and_RevokeSecurityGroupEgress_removes_rule()
+    {
+        var groupId = (await _client.Ec2Async("CreateSecurityGroup", ("GroupName", "web"), ("GroupDescription", "web"))).EnsureOk().Value("groupId");
+        (string, string)[] rule = [("GroupId", groupId), ("IpPermissions.1.IpProtocol", "tcp"), ("IpPermissions.1.FromPort", "5432"), ("IpPermissions.1.ToPort", "5432"), ("IpPermissions.1.IpRanges.1.CidrIp", "10.0.0.0/16")];
+
+        (await _client.Ec2Async("AuthorizeSecurityGroupEgress", rule)).EnsureOk();
+        var added = (await _client.Ec2Async("DescribeSecurityGroups", ("GroupId.1", groupId))).EnsureOk();
+        (await _client.Ec2Async("RevokeSecurityGroupEgress", rule)).EnsureOk();
+        var removed = (await _client.Ec2Async("DescribeSecurityGroups", ("GroupId.1", groupId))).EnsureOk();
+
+        Assert.Contains("10.0.0.0/16", added.Xml.Descendants().First(e => e.Name.LocalName == "ipPermissionsEgress").Descendants().Select(e => e.Value));
+        Assert.DoesNotContain("10.0.0.0/16", removed.Values("cidrIp"));
+    }
+
+    [Fact]
+    public async Task DeleteSecurityGroup_fails_with_DependencyViolation_while_another_service_declares_use()
+    {
+        var references = new FixedGroupReferences();
+        await using var server = await TestSandbox.StartAsync(_machines, configure: services => services.AddSingleton<ISecurityGroupReferences>(references));
+        var client = new SandboxApiClient(server.Endpoints.Api, await server.CreateAccountAsync("lb-owner"));
+        var groupId = (await client.Ec2Async("CreateSecurityGroup", ("GroupName", "alb"), ("GroupDescription", "load balancer"))).EnsureOk().Value("groupId");
+        references.InUse.Add(groupId);
+
+        var blocked = await client.Ec2Async("DeleteSecurityGroup", ("GroupId", groupId));
+        references.InUse.Clear();
+        var deleted = await client.Ec2Async("DeleteSecurityGroup", ("GroupId", groupId));
+
+        Assert.Equal("DependencyViolation", blocked.ErrorCode);
+        deleted.EnsureOk();
+    }
+
+    private sealed class FixedGroupReferences : ISecurityGroupReferences
+    {
+        public HashSet<string> InUse { get; } = [];
+
+        public bool IsInUse(LabPortal.Sandbox.State.AccountScope scope, string region, string groupId) => InUse.Contains(groupId);
+    }
+
+    [Fact]
+    public async Task ModifyInstanceAttribute_changes_type_only_while_stopped()
+    {
+        var ami = await TestSandbox.LatestAmiAsync(_client);
+        var instanceId = (await _client.Ec2Async("RunInstances", ("ImageId", ami), ("InstanceType", "t3.micro"), ("MinCount", "1"), ("MaxCount", "1"))).EnsureOk().Value("instanceId");
+        await TestSandbox.WaitForStateAsync(_client, instanceId, "running");
+
+        var whileRunning = await _client.Ec2Async("ModifyInstanceAttribute", ("InstanceId", instanceId), ("InstanceType.Value", "t3.large"));
+        (await _client.Ec2Async("StopInstances", ("InstanceId.1", instanceId))).EnsureOk();
+        await TestSandbox.WaitForStateAsync(_client, instanceId, "stopped");
+        (await _client.Ec2Async("ModifyInstanceAttribute", ("InstanceId", instanceId), ("InstanceType.Value", "t3.large"))).EnsureOk();
+        var described = (await _client.Ec2Async("DescribeInstanceAttribute", ("InstanceId", instanceId), ("Attribute", "instanceType"))).EnsureOk();
+
+        Assert.Equal("IncorrectInstanceState", whileRunning.ErrorCode);
+        Assert.Equal("t3.large", described.Value("value"));
+    }
+
+    [Fact]
+    public async Task TerminateInstances_fails_with_OperationNotPermitted_while_termination_protection_is_on()
+    {
+        var ami = await TestSandbox.LatestAmiAsync(_client);
+        var instanceId = (await _client.Ec2Async("RunInstances", ("ImageId", ami), ("MinCount", "1"), ("MaxCount", "1"), ("DisableApiTermination", "true"))).EnsureOk().Value("instanceId");
+
+        var refused = await _client.Ec2Async("TerminateInstances", ("InstanceId.1", instanceId));
+        (await _client.Ec2Async("ModifyInstanceAttribute", ("InstanceId", instanceId), ("DisableApiTermination.Value", "false"))).EnsureOk();
+        var accepted = await _client.Ec2Async("TerminateInstances", ("InstanceId.1", instanceId));
+
+        Assert.Equal("OperationNotPermitted", refused.ErrorCode);
+        accepted.EnsureOk();
     }
 }

@@ -66,7 +66,12 @@ public sealed partial class SandboxAccountsTests : IAsyncLifetime
         });
         var ami = Ec2ImageCatalog.PublicParameters("ap-northeast-2")["/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"];
 
-        var reservation = await instances.RunInstancesAsync(account.AccountId, "ap-northeast-2", new InstanceLaunchSpec { ImageId = ami });
+        var reservation = await instances.RunInstancesAsync(account.AccountId, "ap-northeast-2", new InstanceLaunchSpec
+        {
+            ImageId = ami,
+            SystemTags = new Dictionary<string, string> { ["aws:autoscaling:groupName"] = "lab-asg" },
+        });
+        Assert.Equal("lab-asg", reservation.Instances[0].Tags["aws:autoscaling:groupName"]);
         var instanceId = reservation.Instances[0].InstanceId;
         await TestSandbox.EventuallyAsync(() => Task.FromResult(Count(events, instanceId) >= 2), "running event");
         await instances.TerminateInstancesAsync(account.AccountId, "ap-northeast-2", [instanceId]);
@@ -80,6 +85,15 @@ public sealed partial class SandboxAccountsTests : IAsyncLifetime
 
         Assert.Equal([Ec2InstanceState.Pending, Ec2InstanceState.Running, Ec2InstanceState.ShuttingDown, Ec2InstanceState.Terminated], states);
         Assert.All(events, e => Assert.Equal(account.AccountId, e.AccountId));
+    }
+
+    [Fact]
+    public async Task Playground_keys_are_refused_when_playground_is_not_allowed()
+    {
+        var call = await new SandboxApiClient(_server.Endpoints.Api, "test", "test").Ec2Async("DescribeVpcs");
+
+        Assert.Equal("AuthFailure", call.ErrorCode);
+        Assert.DoesNotContain(await _server.Accounts.ListAccountsAsync(), a => a.IsPlayground);
     }
 
     private static int Count(List<InstanceStateChanged> events, string instanceId)

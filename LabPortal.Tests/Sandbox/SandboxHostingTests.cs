@@ -64,9 +64,11 @@ public sealed class SandboxHostingTests
     [InlineData("Sandbox:TimeScale", "0")]
     [InlineData("Sandbox:ApiPort", "70000")]
     [InlineData("Sandbox:BindAddress", "not an address!")]
+    [InlineData("Sandbox:BindAddress", "999.1.1.1")]
+    [InlineData("Sandbox:DataPlanePort", "4566")]
     public async Task AddSandbox_refuses_to_start_when_options_are_invalid(string key, string value)
     {
-        await using var app = BuildPortal(new Dictionary<string, string?> { [key] = value, ["Sandbox:ApiPort"] = key == "Sandbox:ApiPort" ? value : "0", ["Sandbox:DataPlanePort"] = "0" });
+        await using var app = BuildPortal(new Dictionary<string, string?> { [key] = value, ["Sandbox:ApiPort"] = key == "Sandbox:ApiPort" ? value : key == "Sandbox:DataPlanePort" ? "4566" : "0", ["Sandbox:DataPlanePort"] = key == "Sandbox:DataPlanePort" ? value : "0" });
 
         await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
     }

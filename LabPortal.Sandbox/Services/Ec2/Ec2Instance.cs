@@ -31,6 +31,14 @@ public sealed class Ec2Instance
     /// <summary>Whether the instance gets a public IPv4 whenever it runs (subnet default or the launch's choice).</summary>
     public bool AssociatePublicIp { get; set; }
 
+    /// <summary>The primary network interface (EC2 reports one per instance in <c>networkInterfaceSet</c>).</summary>
+    public string NetworkInterfaceId { get; set; } = string.Empty;
+
+    public string MacAddress { get; set; } = string.Empty;
+
+    /// <summary>The root EBS volume shown in <c>blockDeviceMapping</c>.</summary>
+    public string RootVolumeId { get; set; } = string.Empty;
+
     public List<string> SecurityGroupIds { get; set; } = [];
 
     public Dictionary<string, string> Tags { get; set; } = [];
@@ -54,11 +62,20 @@ public sealed class Ec2Instance
 
     public DateTimeOffset? TerminatedAt { get; set; }
 
+    /// <summary>When the instance last reached running (status checks pass a little later).</summary>
+    public DateTimeOffset? RunningSince { get; set; }
+
     /// <summary>User data runs once, on the first boot (cloud-init); later boots only restart enabled services.</summary>
     public bool FirstBootDone { get; set; }
 
     /// <summary>The machine's last snapshot, so a restart brings the instance back as it was.</summary>
     public MachineState? Machine { get; set; }
+
+    /// <summary>Termination protection: the TerminateInstances API refuses the instance (Auto Scaling ignores it, as on AWS).</summary>
+    public bool DisableApiTermination { get; set; }
+
+    /// <summary>Stop protection: the StopInstances API refuses the instance.</summary>
+    public bool DisableApiStop { get; set; }
 
     public string? LaunchTemplateId { get; set; }
 

@@ -173,6 +173,12 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
         var groups = ChooseGroups(ec2, subnet, spec.SecurityGroupIds.Count > 0 || spec.SecurityGroupNames.Count > 0 ? spec.SecurityGroupIds : template?.SecurityGroupIds ?? [], spec.SecurityGroupIds.Count > 0 || spec.SecurityGroupNames.Count > 0 ? spec.SecurityGroupNames : template?.SecurityGroupNames ?? []);
         var userData = spec.UserData ?? template?.UserData;
         ValidateUserData(userData);
+        var keyName = spec.KeyName ?? template?.KeyName;
+        if (keyName is not null && !ec2.KeyPairs.Values.Any(k => k.KeyName == keyName))
+        {
+            throw new ApiException("InvalidKeyPair.NotFound", $"The key pair '{QueryParameters.Shorten(keyName)}' does not exist");
+        }
+
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);
         if (template is not null && template.TagSpecifications.TryGetValue("instance", out var templateTags))
         {
@@ -188,6 +194,11 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
         }
 
         Ec2Tags.Validate(tags);
+        foreach (var (key, value) in spec.SystemTags)
+        {
+            tags[key] = value;
+        }
+
         var associatePublicIp = spec.AssociatePublicIpAddress ?? template?.AssociatePublicIpAddress ?? subnet.MapPublicIpOnLaunch;
 
         ec2 = scope.Write<Ec2RegionState>(region);
@@ -203,12 +214,15 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
                 ImageId = image.ImageId,
                 Architecture = image.Architecture,
                 InstanceType = instanceType,
-                KeyName = spec.KeyName ?? template?.KeyName,
+                KeyName = keyName,
                 SubnetId = subnet.SubnetId,
                 VpcId = subnet.VpcId,
                 AvailabilityZone = subnet.AvailabilityZone,
                 PrivateIpAddress = AllocatePrivateIp(ec2, subnet),
                 AssociatePublicIp = associatePublicIp,
+                NetworkInterfaceId = Ec2Ids.New("eni"),
+                MacAddress = "02:" + string.Join(':', RandomNumberGenerator.GetBytes(5).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))),
+                RootVolumeId = Ec2Ids.New("vol"),
                 SecurityGroupIds = groups,
                 Tags = new Dictionary<string, string>(tags, StringComparer.Ordinal),
                 State = Ec2InstanceState.Pending,
@@ -218,6 +232,7 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
                 UserData = userData,
                 LaunchTemplateId = template is null ? null : ResolveTemplate(ec2, spec)?.LaunchTemplateId,
                 LaunchTemplateVersion = spec.LaunchTemplateVersion,
+                DisableApiTermination = spec.DisableApiTermination,
             };
             if (associatePublicIp)
             {
@@ -677,6 +692,7 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
             if (expected == Ec2InstanceState.Pending)
             {
                 instance.State = Ec2InstanceState.Running;
+                instance.RunningSince = _clock.UtcNow;
                 Raise(scope, region, instance, Ec2InstanceState.Pending);
             }
 

@@ -26,6 +26,8 @@ public sealed class Ec2RegionState : IRegionState
 
     public Dictionary<string, Ec2ClientToken> ClientTokens { get; set; } = [];
 
+    public Dictionary<string, Ec2KeyPair> KeyPairs { get; set; } = [];
+
     public static Ec2RegionState Create(string region)
     {
         var state = new Ec2RegionState { Region = region };
@@ -82,6 +84,11 @@ public sealed class Ec2RegionState : IRegionState
         foreach (var instance in Instances.Values.Where(i => i.State != Ec2InstanceState.Terminated))
         {
             yield return new SandboxResource(SectionName, Region, "instance", instance.InstanceId);
+        }
+
+        foreach (var key in KeyPairs.Values)
+        {
+            yield return new SandboxResource(SectionName, Region, "key-pair", key.KeyPairId);
         }
 
         foreach (var template in LaunchTemplates.Values)

@@ -40,6 +40,7 @@ public sealed partial class Ec2Service
             LaunchTemplateName = template.Get("LaunchTemplateName"),
             LaunchTemplateVersion = template.Get("Version"),
             AssociatePublicIpAddress = networkInterface?.GetBool("AssociatePublicIpAddress"),
+            DisableApiTermination = p.GetBool("DisableApiTermination") == true,
         };
 
         await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
@@ -50,7 +51,7 @@ public sealed partial class Ec2Service
             w.Element("reservationId", reservation.ReservationId)
                 .Element("ownerId", request.AccountId)
                 .ItemSet("groupSet", Array.Empty<string>(), (_, _) => { });
-            w.ItemSet("instancesSet", reservation.Instances, (x, i) => WriteInstance(x, i, ec2, request.Region));
+            w.ItemSet("instancesSet", reservation.Instances, (x, i) => WriteInstance(x, i, ec2, request));
         });
     }
 
@@ -96,7 +97,7 @@ public sealed partial class Ec2Service
                 .Element("reservationId", r.Key)
                 .Element("ownerId", request.AccountId)
                 .ItemSet("groupSet", Array.Empty<string>(), (_, _) => { })
-                .ItemSet("instancesSet", r, (y, i) => WriteInstance(y, i, ec2, request.Region)));
+                .ItemSet("instancesSet", r, (y, i) => WriteInstance(y, i, ec2, request)));
             w.Element("nextToken", next);
         });
     }
@@ -128,15 +129,18 @@ public sealed partial class Ec2Service
         };
 
     /// <summary>The EC2 <c>Instance</c> shape (service-2.json member names map to the locationNames written here).</summary>
-    private static void WriteInstance(XmlWriter w, Ec2Instance i, Ec2RegionState ec2, string region)
+    private static void WriteInstance(XmlWriter w, Ec2Instance i, Ec2RegionState ec2, ApiRequest request)
     {
+        var region = request.Region;
+        var privateDns = Ec2InstanceManager.PrivateDnsName(i.PrivateIpAddress, region);
+        var publicDns = i.PublicIpAddress is null ? string.Empty : Ec2InstanceManager.PublicDnsName(i.PublicIpAddress, region);
         w.Element("instanceId", i.InstanceId)
             .Element("imageId", i.ImageId)
             .Struct("instanceState", s => s.Element("code", i.State.Code()).Element("name", i.State.WireName()))
-            .Element("privateDnsName", Ec2InstanceManager.PrivateDnsName(i.PrivateIpAddress, region))
+            .Element("privateDnsName", privateDns)
 
             // EC2 answers an empty dnsName while the instance has no public address.
-            .Element("dnsName", i.PublicIpAddress is null ? string.Empty : Ec2InstanceManager.PublicDnsName(i.PublicIpAddress, region))
+            .Element("dnsName", publicDns)
             .Element("reason", i.StateTransitionReason)
             .Element("keyName", i.KeyName)
             .Element("amiLaunchIndex", i.AmiLaunchIndex)
@@ -159,7 +163,13 @@ public sealed partial class Ec2Service
         w.Element("architecture", i.Architecture)
             .Element("rootDeviceType", "ebs")
             .Element("rootDeviceName", "/dev/xvda")
-            .ItemSet("blockDeviceMapping", Array.Empty<string>(), (_, _) => { })
+            .ItemSet("blockDeviceMapping", i.State == Ec2InstanceState.Terminated || i.RootVolumeId.Length == 0 ? [] : new[] { i }, (x, _) => x
+                .Element("deviceName", "/dev/xvda")
+                .Struct("ebs", e => e
+                    .Element("volumeId", i.RootVolumeId)
+                    .Element("status", "attached")
+                    .Element("attachTime", i.LaunchTime)
+                    .Element("deleteOnTermination", true)))
             .Element("virtualizationType", "hvm")
             .Element("clientToken", i.ClientToken ?? string.Empty);
         if (i.Tags.Count > 0)
@@ -168,7 +178,35 @@ public sealed partial class Ec2Service
         }
 
         w.Element("hypervisor", "xen")
-            .ItemSet("networkInterfaceSet", Array.Empty<string>(), (_, _) => { })
+            .ItemSet("networkInterfaceSet", i.State == Ec2InstanceState.Terminated || i.NetworkInterfaceId.Length == 0 ? [] : new[] { i }, (x, _) =>
+            {
+                x.Element("networkInterfaceId", i.NetworkInterfaceId)
+                    .Element("subnetId", i.SubnetId)
+                    .Element("vpcId", i.VpcId)
+                    .Element("description", string.Empty)
+                    .Element("ownerId", request.AccountId)
+                    .Element("status", "in-use")
+                    .Element("macAddress", i.MacAddress)
+                    .Element("privateIpAddress", i.PrivateIpAddress)
+                    .Element("privateDnsName", privateDns)
+                    .Element("sourceDestCheck", true)
+                    .ItemSet("groupSet", i.SecurityGroupIds, (g, id) => g.Element("groupId", id).Element("groupName", ec2.SecurityGroups.GetValueOrDefault(id)?.GroupName))
+                    .Struct("attachment", a => a
+                        .Element("attachmentId", "eni-attach-" + i.NetworkInterfaceId[4..])
+                        .Element("deviceIndex", 0)
+                        .Element("networkCardIndex", 0)
+                        .Element("status", "attached")
+                        .Element("attachTime", i.LaunchTime)
+                        .Element("deleteOnTermination", true));
+                WriteAssociation(x, i, publicDns);
+                x.ItemSet("privateIpAddressesSet", new[] { i }, (a, _) =>
+                {
+                    a.Element("privateIpAddress", i.PrivateIpAddress).Element("privateDnsName", privateDns).Element("primary", true);
+                    WriteAssociation(a, i, publicDns);
+                });
+                x.ItemSet("ipv6AddressesSet", Array.Empty<string>(), (_, _) => { })
+                    .Element("interfaceType", "interface");
+            })
             .Element("ebsOptimized", false)
             .Element("enaSupport", true)
             .Struct("cpuOptions", s => s.Element("coreCount", 1).Element("threadsPerCore", 2))
@@ -186,12 +224,26 @@ public sealed partial class Ec2Service
                 .Element("enableResourceNameDnsAAAARecord", false));
     }
 
+    private static void WriteAssociation(XmlWriter w, Ec2Instance i, string publicDns)
+    {
+        if (i.PublicIpAddress is not null)
+        {
+            w.Struct("association", a => a.Element("publicIp", i.PublicIpAddress).Element("publicDnsName", publicDns).Element("ipOwnerId", "amazon"));
+        }
+    }
+
     private async Task<ApiResult> StopInstancesAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var ids = request.Parameters.GetList("InstanceId");
         request.Parameters.GetBool("Force");
         request.Parameters.GetBool("Hibernate");
         await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
+        var protectedInstance = Ec2InstanceManager.Lookup(scope, request.Region, ids).FirstOrDefault(i => i.DisableApiStop);
+        if (protectedInstance is not null)
+        {
+            throw new ApiException("OperationNotPermitted", $"The instance '{protectedInstance.InstanceId}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.");
+        }
+
         return StateChanges(_instances.StopInstances(scope, request.Region, ids));
     }
 
@@ -206,6 +258,14 @@ public sealed partial class Ec2Service
     {
         var ids = request.Parameters.GetList("InstanceId");
         await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
+
+        // Termination protection guards the API only (EC2 user guide, "Enable termination protection").
+        var protectedInstance = Ec2InstanceManager.Lookup(scope, request.Region, ids).FirstOrDefault(i => i.DisableApiTermination && i.State != Ec2InstanceState.Terminated);
+        if (protectedInstance is not null)
+        {
+            throw new ApiException("OperationNotPermitted", $"The instance '{protectedInstance.InstanceId}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.");
+        }
+
         return StateChanges(_instances.TerminateInstances(scope, request.Region, ids));
     }
 
@@ -230,4 +290,65 @@ public sealed partial class Ec2Service
             .Element("timestamp", now)
             .Element("output", encoded));
     }
+
+    private static readonly string[] StatusSummaries = ["systemStatus", "instanceStatus"];
+
+    private async Task<ApiResult> DescribeInstanceStatusAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var p = request.Parameters;
+        var ids = p.GetList("InstanceId");
+        var filters = p.GetFilters();
+        var includeAll = p.GetBool("IncludeAllInstances") == true;
+        await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
+        var instances = ids.Count > 0
+            ? Ec2InstanceManager.Lookup(scope, request.Region, ids)
+            : [.. scope.Read<Ec2RegionState>(request.Region).Instances.Values.OrderBy(i => i.LaunchTime)];
+        var now = _clock.UtcNow;
+
+        // Without IncludeAllInstances only running instances are described (EC2 API reference, DescribeInstanceStatus).
+        var selected = instances
+            .Where(i => includeAll || i.State == Ec2InstanceState.Running)
+            .Select(i => (Instance: i, Status: StatusOf(i, now)))
+            .Where(x => MatchesAll(filters, f => f switch
+            {
+                "availability-zone" => [x.Instance.AvailabilityZone],
+                "instance-state-name" => [x.Instance.State.WireName()],
+                "instance-state-code" => [x.Instance.State.Code().ToString(CultureInfo.InvariantCulture)],
+                "instance-status.status" or "system-status.status" => [x.Status],
+                "instance-status.reachability" or "system-status.reachability" => [x.Status == "ok" ? "passed" : x.Status],
+                _ => null,
+            }))
+            .ToList();
+        var (page, next) = Paginate(selected, p);
+        return ApiResult.Xml(w =>
+        {
+            w.ItemSet("instanceStatusSet", page, (x, s) =>
+            {
+                x.Element("instanceId", s.Instance.InstanceId)
+                    .Element("availabilityZone", s.Instance.AvailabilityZone)
+                    .Struct("instanceState", st => st.Element("code", s.Instance.State.Code()).Element("name", s.Instance.State.WireName()));
+                foreach (var name in StatusSummaries)
+                {
+                    x.Struct(name, st =>
+                    {
+                        st.Element("status", s.Status);
+                        if (s.Status != "not-applicable")
+                        {
+                            st.ItemSet("details", new[] { s.Status }, (d, status) => d
+                                .Element("name", "reachability")
+                                .Element("status", status == "ok" ? "passed" : "initializing"));
+                        }
+                    });
+                }
+
+                x.ItemSet("eventsSet", Array.Empty<string>(), (_, _) => { });
+            });
+            w.Element("nextToken", next);
+        });
+    }
+
+    private string StatusOf(Ec2Instance instance, DateTimeOffset now) =>
+        instance.State != Ec2InstanceState.Running ? "not-applicable"
+        : instance.RunningSince is { } since && now - since < _clock.Scaled(Ec2Timings.StatusChecks) ? "initializing"
+        : "ok";
 }

@@ -51,7 +51,8 @@ public sealed partial class Ec2Service
         return ApiResult.Xml(w => w.Struct("launchTemplate", x => WriteTemplate(x, template)));
     }
 
-    private static Ec2LaunchTemplateData ReadTemplateData(QueryParameters d)
+    /// <summary>Reads <c>LaunchTemplateData</c>; fields not sent keep <paramref name="source"/>'s values (CreateLaunchTemplateVersion's SourceVersion).</summary>
+    private static Ec2LaunchTemplateData ReadTemplateData(QueryParameters d, Ec2LaunchTemplateData? source = null)
     {
         var imageId = d.Get("ImageId");
         if (imageId is not null && !Ec2Ids.IsWellFormed(imageId, "ami"))
@@ -84,18 +85,20 @@ public sealed partial class Ec2Service
             ValidateGroupId(group);
         }
 
+        var names = d.GetList("SecurityGroup").ToList();
+        var tagSpecifications = Ec2Tags.ReadSpecifications(d, "TagSpecification", "instance", "volume", "network-interface", "spot-instances-request", "elastic-gpu");
         return new Ec2LaunchTemplateData
         {
-            ImageId = imageId,
-            InstanceType = instanceType,
-            KeyName = d.Get("KeyName"),
-            UserData = userData,
-            SecurityGroupIds = groups,
-            SecurityGroupNames = d.GetList("SecurityGroup").ToList(),
-            TagSpecifications = Ec2Tags.ReadSpecifications(d, "TagSpecification", "instance", "volume", "network-interface", "spot-instances-request", "elastic-gpu"),
-            SubnetId = network?.Get("SubnetId"),
-            AssociatePublicIpAddress = network?.GetBool("AssociatePublicIpAddress"),
-            AvailabilityZone = d.Struct("Placement").Get("AvailabilityZone"),
+            ImageId = imageId ?? source?.ImageId,
+            InstanceType = instanceType ?? source?.InstanceType,
+            KeyName = d.Get("KeyName") ?? source?.KeyName,
+            UserData = userData ?? source?.UserData,
+            SecurityGroupIds = groups.Count > 0 || names.Count > 0 ? groups : [.. source?.SecurityGroupIds ?? []],
+            SecurityGroupNames = groups.Count > 0 || names.Count > 0 ? names : [.. source?.SecurityGroupNames ?? []],
+            TagSpecifications = tagSpecifications.Count > 0 ? tagSpecifications : new(source?.TagSpecifications ?? [], StringComparer.Ordinal),
+            SubnetId = network is not null ? network.Get("SubnetId") : source?.SubnetId,
+            AssociatePublicIpAddress = network is not null ? network.GetBool("AssociatePublicIpAddress") : source?.AssociatePublicIpAddress,
+            AvailabilityZone = d.Struct("Placement").Get("AvailabilityZone") ?? source?.AvailabilityZone,
         };
     }
 
@@ -239,6 +242,53 @@ public sealed partial class Ec2Service
                     x.Struct("placement", s => s.Element("availabilityZone", d.AvailabilityZone));
                 }
             });
+    }
+
+    private async Task<ApiResult> CreateLaunchTemplateVersionAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var p = request.Parameters;
+        var description = p.GetString("VersionDescription", 255);
+        var sourceVersion = p.Get("SourceVersion");
+        if (!p.HasAny("LaunchTemplateData"))
+        {
+            throw p.Missing("LaunchTemplateData");
+        }
+
+        await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
+        var template = FindTemplate(scope, request);
+        var source = sourceVersion is null
+            ? null
+            : template.FindVersion(sourceVersion)
+                ?? throw new ApiException("InvalidLaunchTemplateId.VersionNotFound", $"Could not find launch template version {QueryParameters.Shorten(sourceVersion)} for launch template {template.LaunchTemplateId}.");
+        var data = ReadTemplateData(p.Struct("LaunchTemplateData"), source?.Data);
+        scope.MarkChanged<Ec2RegionState>(request.Region);
+        var version = new Ec2LaunchTemplateVersion
+        {
+            VersionNumber = template.LatestVersionNumber + 1,
+            Description = description,
+            CreateTime = _clock.UtcNow,
+            Data = data,
+        };
+        template.Versions.Add(version);
+        template.LatestVersionNumber = version.VersionNumber;
+        return ApiResult.Xml(w => w.Struct("launchTemplateVersion", x => WriteVersion(x, template, version)));
+    }
+
+    private async Task<ApiResult> ModifyLaunchTemplateAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var p = request.Parameters;
+        var defaultVersion = p.Get("SetDefaultVersion");
+        await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
+        var template = FindTemplate(scope, request);
+        if (defaultVersion is not null)
+        {
+            var version = template.FindVersion(defaultVersion)
+                ?? throw new ApiException("InvalidLaunchTemplateId.VersionNotFound", $"Could not find launch template version {QueryParameters.Shorten(defaultVersion)} for launch template {template.LaunchTemplateId}.");
+            scope.MarkChanged<Ec2RegionState>(request.Region);
+            template.DefaultVersionNumber = version.VersionNumber;
+        }
+
+        return ApiResult.Xml(w => w.Struct("launchTemplate", x => WriteTemplate(x, template)));
     }
 
     private async Task<ApiResult> DeleteLaunchTemplateAsync(ApiRequest request, CancellationToken cancellationToken)

@@ -169,41 +169,57 @@ public sealed partial class Ec2Service
         });
     }
 
-    private async Task<ApiResult> AuthorizeSecurityGroupIngressAsync(ApiRequest request, CancellationToken cancellationToken)
+    private Task<ApiResult> AuthorizeSecurityGroupIngressAsync(ApiRequest request, CancellationToken cancellationToken) =>
+        AuthorizeAsync(request, egress: false, cancellationToken);
+
+    private Task<ApiResult> AuthorizeSecurityGroupEgressAsync(ApiRequest request, CancellationToken cancellationToken) =>
+        AuthorizeAsync(request, egress: true, cancellationToken);
+
+    private Task<ApiResult> RevokeSecurityGroupIngressAsync(ApiRequest request, CancellationToken cancellationToken) =>
+        RevokeAsync(request, egress: false, cancellationToken);
+
+    private Task<ApiResult> RevokeSecurityGroupEgressAsync(ApiRequest request, CancellationToken cancellationToken) =>
+        RevokeAsync(request, egress: true, cancellationToken);
+
+    private async Task<ApiResult> AuthorizeAsync(ApiRequest request, bool egress, CancellationToken cancellationToken)
     {
         var p = request.Parameters;
         var tagSpecs = Ec2Tags.ReadSpecifications(p, "TagSpecification", "security-group-rule");
         await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
-        var group = FindGroup(scope, request);
+
+        // The egress calls take only GroupId (EC2 API reference, AuthorizeSecurityGroupEgress).
+        var group = egress ? FindGroupById(scope, request) : FindGroup(scope, request);
         var ec2 = scope.Read<Ec2RegionState>(request.Region);
         var rules = ReadRules(p, ec2, group);
+        var existing = egress ? group.Egress : group.Ingress;
         foreach (var rule in rules)
         {
-            if (group.Ingress.Any(existing => existing.SameAs(rule)) || rules.Count(r => r.SameAs(rule)) > 1)
+            if (existing.Any(r => r.SameAs(rule)) || rules.Count(r => r.SameAs(rule)) > 1)
             {
                 throw new ApiException("InvalidPermission.Duplicate", $"the specified rule \"{Describe(rule)}\" already exists");
             }
         }
 
         scope.MarkChanged<Ec2RegionState>(request.Region);
-        group.Ingress.AddRange(rules);
+        existing.AddRange(rules);
         var tags = tagSpecs.GetValueOrDefault("security-group-rule") ?? [];
         return ApiResult.Xml(w => w
             .Element("return", true)
-            .ItemSet("securityGroupRuleSet", rules, (x, r) => WriteRule(x, r, group.GroupId, request.AccountId, tags)));
+            .ItemSet("securityGroupRuleSet", rules, (x, r) => WriteRule(x, r, group.GroupId, request.AccountId, egress, tags)));
     }
 
-    private async Task<ApiResult> RevokeSecurityGroupIngressAsync(ApiRequest request, CancellationToken cancellationToken)
+    private async Task<ApiResult> RevokeAsync(ApiRequest request, bool egress, CancellationToken cancellationToken)
     {
         var p = request.Parameters;
         var ruleIds = p.GetList("SecurityGroupRuleId");
         await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
-        var group = FindGroup(scope, request);
+        var group = egress ? FindGroupById(scope, request) : FindGroup(scope, request);
         var ec2 = scope.Read<Ec2RegionState>(request.Region);
+        var existing = egress ? group.Egress : group.Ingress;
         var removed = new List<Ec2SecurityGroupRule>();
         foreach (var ruleId in ruleIds)
         {
-            removed.Add(group.Ingress.FirstOrDefault(r => r.RuleId == ruleId)
+            removed.Add(existing.FirstOrDefault(r => r.RuleId == ruleId)
                 ?? throw new ApiException("InvalidSecurityGroupRuleId.NotFound", $"The security group rule ID '{QueryParameters.Shorten(ruleId)}' does not exist"));
         }
 
@@ -212,19 +228,19 @@ public sealed partial class Ec2Service
             foreach (var rule in ReadRules(p, ec2, group))
             {
                 // VPC groups answer an error for a rule that is not there (EC2 API reference, RevokeSecurityGroupIngress).
-                removed.Add(group.Ingress.FirstOrDefault(r => r.SameAs(rule))
+                removed.Add(existing.FirstOrDefault(r => r.SameAs(rule))
                     ?? throw new ApiException("InvalidPermission.NotFound", "The specified rule does not exist in this security group."));
             }
         }
 
         scope.MarkChanged<Ec2RegionState>(request.Region);
-        group.Ingress.RemoveAll(removed.Contains);
+        existing.RemoveAll(removed.Contains);
         return ApiResult.Xml(w => w
             .Element("return", true)
             .ItemSet("revokedSecurityGroupRuleSet", removed, (x, r) => x
                 .Element("securityGroupRuleId", r.RuleId)
                 .Element("groupId", group.GroupId)
-                .Element("isEgress", false)
+                .Element("isEgress", egress)
                 .Element("ipProtocol", r.IpProtocol)
                 .Element("fromPort", r.FromPort)
                 .Element("toPort", r.ToPort)
@@ -263,6 +279,14 @@ public sealed partial class Ec2Service
         {
             throw new ApiException("InvalidGroupId.Malformed", $"Invalid id: \"{QueryParameters.Shorten(id)}\" (expecting \"sg-...\")");
         }
+    }
+
+    private static Ec2SecurityGroup FindGroupById(AccountScope scope, ApiRequest request)
+    {
+        var id = request.Parameters.GetRequired("GroupId");
+        ValidateGroupId(id);
+        return scope.Read<Ec2RegionState>(request.Region).SecurityGroups.GetValueOrDefault(id)
+            ?? throw new ApiException("InvalidGroup.NotFound", $"The security group '{id}' does not exist");
     }
 
     /// <summary>The group named by <c>GroupId</c>, or by <c>GroupName</c> in the default VPC.</summary>
@@ -427,12 +451,12 @@ public sealed partial class Ec2Service
     private static string Describe(Ec2SecurityGroupRule rule) =>
         $"peer: {rule.CidrIpv4 ?? rule.CidrIpv6 ?? rule.ReferencedGroupId}, {rule.IpProtocol.ToUpperInvariant()}, from port: {rule.FromPort}, to port: {rule.ToPort}, ALLOW";
 
-    private static void WriteRule(XmlWriter w, Ec2SecurityGroupRule rule, string groupId, string accountId, IReadOnlyDictionary<string, string> tags)
+    private static void WriteRule(XmlWriter w, Ec2SecurityGroupRule rule, string groupId, string accountId, bool egress, IReadOnlyDictionary<string, string> tags)
     {
         w.Element("securityGroupRuleId", rule.RuleId)
             .Element("groupId", groupId)
             .Element("groupOwnerId", accountId)
-            .Element("isEgress", false)
+            .Element("isEgress", egress)
             .Element("ipProtocol", rule.IpProtocol)
             .Element("fromPort", rule.FromPort ?? -1)
             .Element("toPort", rule.ToPort ?? -1)

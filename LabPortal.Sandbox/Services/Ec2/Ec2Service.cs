@@ -32,6 +32,8 @@ public sealed partial class Ec2Service : ApiService
         Add("DescribeSecurityGroups", DescribeSecurityGroupsAsync);
         Add("AuthorizeSecurityGroupIngress", AuthorizeSecurityGroupIngressAsync);
         Add("RevokeSecurityGroupIngress", RevokeSecurityGroupIngressAsync);
+        Add("AuthorizeSecurityGroupEgress", AuthorizeSecurityGroupEgressAsync);
+        Add("RevokeSecurityGroupEgress", RevokeSecurityGroupEgressAsync);
         Add("DeleteSecurityGroup", DeleteSecurityGroupAsync);
         Add("RunInstances", RunInstancesAsync);
         Add("DescribeInstances", DescribeInstancesAsync);
@@ -39,14 +41,67 @@ public sealed partial class Ec2Service : ApiService
         Add("StartInstances", StartInstancesAsync);
         Add("TerminateInstances", TerminateInstancesAsync);
         Add("GetConsoleOutput", GetConsoleOutputAsync);
+        Add("DescribeInstanceAttribute", DescribeInstanceAttributeAsync);
+        Add("ModifyInstanceAttribute", ModifyInstanceAttributeAsync);
         Add("CreateTags", CreateTagsAsync);
         Add("DeleteTags", DeleteTagsAsync);
         Add("DescribeTags", DescribeTagsAsync);
         Add("DescribeImages", DescribeImagesAsync);
+        Add("CreateKeyPair", CreateKeyPairAsync);
+        Add("DescribeKeyPairs", DescribeKeyPairsAsync);
+        Add("DeleteKeyPair", DeleteKeyPairAsync);
         Add("CreateLaunchTemplate", CreateLaunchTemplateAsync);
         Add("DescribeLaunchTemplates", DescribeLaunchTemplatesAsync);
         Add("DescribeLaunchTemplateVersions", DescribeLaunchTemplateVersionsAsync);
         Add("DeleteLaunchTemplate", DeleteLaunchTemplateAsync);
+        Add("CreateLaunchTemplateVersion", CreateLaunchTemplateVersionAsync);
+        Add("ModifyLaunchTemplate", ModifyLaunchTemplateAsync);
+        Add("DescribeInstanceStatus", DescribeInstanceStatusAsync);
+    }
+
+    private static readonly RateLimit NonMutating = new("non-mutating", 100, 20);
+    private static readonly RateLimit UnfilteredNonMutating = new("unfiltered-non-mutating", 50, 10);
+    private static readonly RateLimit Mutating = new("mutating", 50, 5);
+    private static readonly RateLimit ResourceIntensive = new("resource-intensive", 50, 5);
+
+    private static readonly Dictionary<string, RateLimit> Uncategorized = new(StringComparer.Ordinal)
+    {
+        ["RunInstances"] = new("RunInstances", 5, 2),
+        ["StartInstances"] = new("StartInstances", 5, 2),
+        ["TerminateInstances"] = new("TerminateInstances", 100, 5),
+        ["CreateTags"] = new("CreateTags", 100, 10),
+        ["CreateLaunchTemplateVersion"] = new("CreateLaunchTemplateVersion", 100, 5),
+    };
+
+    /// <summary>
+    /// EC2's request token buckets per account and Region (aws-behaviour.md 5.1, EC2 developer
+    /// guide "Request throttling"): uncategorized actions have their own bucket; Describe calls
+    /// without filters or pagination on the heavy resources draw from a smaller one. Resource
+    /// token buckets (instances affected) are not modelled.
+    /// </summary>
+    public override IReadOnlyList<RateLimit> RateLimitsFor(ApiRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var action = request.Action;
+        if (Uncategorized.TryGetValue(action, out var own))
+        {
+            return [own];
+        }
+
+        if (action is "AuthorizeSecurityGroupIngress" or "RevokeSecurityGroupIngress" or "AuthorizeSecurityGroupEgress" or "RevokeSecurityGroupEgress" or "CreateKeyPair")
+        {
+            return [ResourceIntensive];
+        }
+
+        if (action.StartsWith("Describe", StringComparison.Ordinal) || action.StartsWith("Get", StringComparison.Ordinal))
+        {
+            var heavy = action is "DescribeInstances" or "DescribeInstanceStatus" or "DescribeSecurityGroups";
+            var p = request.Parameters;
+            var unfiltered = !p.HasAny("Filter") && !p.Has("MaxResults") && !p.HasAny("InstanceId") && !p.HasAny("GroupId") && !p.HasAny("GroupName");
+            return [heavy && unfiltered ? UnfilteredNonMutating : NonMutating];
+        }
+
+        return [Mutating];
     }
 
     /// <summary>

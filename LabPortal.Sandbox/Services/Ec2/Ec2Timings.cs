@@ -12,6 +12,9 @@ public static class Ec2Timings
 
     public static readonly TimeSpan Terminate = TimeSpan.FromSeconds(20);
 
+    /// <summary>Status checks report "initializing" for a while after running (aws-behaviour.md 6: "a few more minutes").</summary>
+    public static readonly TimeSpan StatusChecks = TimeSpan.FromMinutes(2);
+
     /// <summary>Terminated instances stay visible "for about an hour" (EC2 user guide, "Terminate instances").</summary>
     public static readonly TimeSpan TerminatedVisibility = TimeSpan.FromHours(1);
 }

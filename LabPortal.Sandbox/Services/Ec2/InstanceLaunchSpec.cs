@@ -31,6 +31,12 @@ public sealed record InstanceLaunchSpec
     /// <summary>Tags for the instances (TagSpecification with ResourceType=instance).</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Tags an AWS service sets on the instances it launches, which may use the reserved
+    /// <c>aws:</c> prefix users cannot (Auto Scaling's <c>aws:autoscaling:groupName</c>).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> SystemTags { get; init; } = new Dictionary<string, string>();
+
     public string? ClientToken { get; init; }
 
     public string? LaunchTemplateId { get; init; }
@@ -40,4 +46,6 @@ public sealed record InstanceLaunchSpec
     public string? LaunchTemplateVersion { get; init; }
 
     public bool? AssociatePublicIpAddress { get; init; }
+
+    public bool DisableApiTermination { get; init; }
 }
