@@ -51,6 +51,27 @@ internal sealed class FakeMachine(InstanceMetadata metadata, MachineState? resto
 
     public Uri? GetHttpEndpoint(int port) => port == 80 ? _endpoint : null;
 
+    /// <summary>The status the web server answers with (404 makes ELB health checks fail with ResponseCodeMismatch).</summary>
+    public int StatusCode { get; set; } = 200;
+
+    /// <summary>When set, the web server accepts requests but never answers them (health-check and proxy timeouts).</summary>
+    public bool Hang { get; set; }
+
+    /// <summary>Headers of the requests the web server received, most recent last.</summary>
+    public ConcurrentQueue<IReadOnlyDictionary<string, string>> RequestHeaders { get; } = new();
+
+    /// <summary>Stops the web server as <c>systemctl stop nginx</c> would (SSM is not on this branch).</summary>
+    public void StopWebServer() => StopServer();
+
+    /// <summary>Starts the web server again on a new loopback port.</summary>
+    public void StartWebServer()
+    {
+        if (_listener is null)
+        {
+            StartServer();
+        }
+    }
+
     public MachineState Snapshot() => new(
         new Dictionary<string, string>(),
         _nginx ? ["nginx"] : [],
@@ -91,8 +112,19 @@ internal sealed class FakeMachine(InstanceMetadata metadata, MachineState? resto
                     return;
                 }
 
+                if (!context.Request.Headers.AllKeys.Contains("User-Agent") || context.Request.Headers["User-Agent"]?.StartsWith("ELB-HealthChecker", StringComparison.Ordinal) != true)
+                {
+                    RequestHeaders.Enqueue(context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k] ?? string.Empty, StringComparer.OrdinalIgnoreCase));
+                }
+
+                if (Hang)
+                {
+                    // Never answered; the listener's shutdown releases it.
+                    continue;
+                }
+
                 var body = Encoding.UTF8.GetBytes($"hello from {Metadata.InstanceId}");
-                context.Response.StatusCode = 200;
+                context.Response.StatusCode = StatusCode;
                 context.Response.ContentType = "text/html";
                 await context.Response.OutputStream.WriteAsync(body);
                 context.Response.Close();
