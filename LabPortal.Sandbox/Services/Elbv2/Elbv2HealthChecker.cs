@@ -244,6 +244,9 @@ public sealed class Elbv2HealthChecker : IDisposable
             }
 
             _concurrency.Release();
+
+            // The loop skips registrations whose check is in flight; wake it so the next one is planned.
+            Wake();
         }
     }
 
