@@ -12,7 +12,8 @@ internal sealed class FakeMachine(InstanceMetadata metadata, MachineState? resto
     private readonly List<string> _console = [];
     private HttpListener? _listener;
     private Uri? _endpoint;
-    private bool _nginx = restored?.RunningServices.Contains("nginx") == true;
+    // Every boot starts the services enabled with systemctl enable again (IMachine.BootAsync), also after a stop.
+    private bool _nginx = restored?.RunningServices.Contains("nginx") == true || restored?.EnabledServices.Contains("nginx") == true;
 
     public InstanceMetadata Metadata { get; } = metadata;
 
