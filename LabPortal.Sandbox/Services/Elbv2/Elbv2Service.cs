@@ -28,31 +28,47 @@ public sealed partial class Elbv2Service : ApiService
         _runtime = runtime;
         _clock = clock;
 
-        Register("CreateTargetGroup", CreateTargetGroupAsync);
-        Register("DescribeTargetGroups", DescribeTargetGroupsAsync);
-        Register("ModifyTargetGroup", ModifyTargetGroupAsync);
-        Register("DeleteTargetGroup", DeleteTargetGroupAsync);
-        Register("DescribeTargetGroupAttributes", DescribeTargetGroupAttributesAsync);
-        Register("ModifyTargetGroupAttributes", ModifyTargetGroupAttributesAsync);
-        Register("RegisterTargets", RegisterTargetsAsync);
-        Register("DeregisterTargets", DeregisterTargetsAsync);
-        Register("DescribeTargetHealth", DescribeTargetHealthAsync);
-        Register("CreateLoadBalancer", CreateLoadBalancerAsync);
-        Register("DescribeLoadBalancers", DescribeLoadBalancersAsync);
-        Register("DeleteLoadBalancer", DeleteLoadBalancerAsync);
-        Register("DescribeLoadBalancerAttributes", DescribeLoadBalancerAttributesAsync);
-        Register("CreateListener", CreateListenerAsync);
-        Register("DescribeListeners", DescribeListenersAsync);
-        Register("ModifyListener", ModifyListenerAsync);
-        Register("DeleteListener", DeleteListenerAsync);
-        Register("CreateRule", CreateRuleAsync);
-        Register("DescribeRules", DescribeRulesAsync);
-        Register("ModifyRule", ModifyRuleAsync);
-        Register("DeleteRule", DeleteRuleAsync);
-        Register("AddTags", AddTagsAsync);
-        Register("RemoveTags", RemoveTagsAsync);
-        Register("DescribeTags", DescribeTagsAsync);
+        Add("CreateTargetGroup", CreateTargetGroupAsync);
+        Add("DescribeTargetGroups", DescribeTargetGroupsAsync);
+        Add("ModifyTargetGroup", ModifyTargetGroupAsync);
+        Add("DeleteTargetGroup", DeleteTargetGroupAsync);
+        Add("DescribeTargetGroupAttributes", DescribeTargetGroupAttributesAsync);
+        Add("ModifyTargetGroupAttributes", ModifyTargetGroupAttributesAsync);
+        Add("RegisterTargets", RegisterTargetsAsync);
+        Add("DeregisterTargets", DeregisterTargetsAsync);
+        Add("DescribeTargetHealth", DescribeTargetHealthAsync);
+        Add("CreateLoadBalancer", CreateLoadBalancerAsync);
+        Add("DescribeLoadBalancers", DescribeLoadBalancersAsync);
+        Add("DeleteLoadBalancer", DeleteLoadBalancerAsync);
+        Add("DescribeLoadBalancerAttributes", DescribeLoadBalancerAttributesAsync);
+        Add("CreateListener", CreateListenerAsync);
+        Add("DescribeListeners", DescribeListenersAsync);
+        Add("ModifyListener", ModifyListenerAsync);
+        Add("DeleteListener", DeleteListenerAsync);
+        Add("CreateRule", CreateRuleAsync);
+        Add("DescribeRules", DescribeRulesAsync);
+        Add("ModifyRule", ModifyRuleAsync);
+        Add("DeleteRule", DeleteRuleAsync);
+        Add("AddTags", AddTagsAsync);
+        Add("RemoveTags", RemoveTagsAsync);
+        Add("DescribeTags", DescribeTagsAsync);
     }
+
+    /// <summary>
+    /// Registers an operation behind a version check: Classic Load Balancing (<c>2012-06-01</c>)
+    /// shares the signing name <c>elasticloadbalancing</c> (aws-behaviour.md 4.4) and is not
+    /// emulated, so its calls must not reach the v2 operations of the same name.
+    /// </summary>
+    private void Add(string action, ApiHandler handler) => Register(action, (request, cancellationToken) =>
+    {
+        var version = request.Parameters.Get("Version");
+        if (version is not null && version != ApiVersion)
+        {
+            throw new ApiException("InvalidAction", $"Could not find operation {action} for version {QueryParameters.Shorten(version)}; the sandbox serves Elastic Load Balancing v2 ({ApiVersion}) only");
+        }
+
+        return handler(request, cancellationToken);
+    });
 
     /// <summary>
     /// Runs a mutating operation under the account's lock, then publishes the region's state to

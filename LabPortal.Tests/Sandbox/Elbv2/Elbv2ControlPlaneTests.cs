@@ -113,6 +113,7 @@ public sealed class Elbv2ControlPlaneTests
         var unknownSubnet = await lab.ElbAsync("CreateLoadBalancer", ("Name", "x"), ("Subnets.member.1", a), ("Subnets.member.2", "subnet-0123456789abcdef0"));
         var duplicate = await lab.ElbAsync("CreateLoadBalancer", ("Name", "taken"), ("Subnets.member.1", a), ("Subnets.member.2", c), ("Scheme", "internal"));
         var unknownAction = await lab.ElbAsync("DescribeNothing");
+        var classic = await lab.Client.CallAsync("elasticloadbalancing", "DescribeLoadBalancers", "2012-06-01", []);
 
         Assert.Equal("ValidationError", oneSubnet.ErrorCode);
         Assert.Contains("At least two subnets in two different Availability Zones", oneSubnet.Body, StringComparison.Ordinal);
@@ -121,6 +122,7 @@ public sealed class Elbv2ControlPlaneTests
         Assert.Equal("DuplicateLoadBalancerName", duplicate.ErrorCode);
         Assert.Equal("InvalidAction", unknownAction.ErrorCode);
         Assert.Equal(HttpStatusCode.BadRequest, unknownAction.Status);
+        Assert.Equal("InvalidAction", classic.ErrorCode);
     }
 
     [Fact]
