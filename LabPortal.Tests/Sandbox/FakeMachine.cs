@@ -50,7 +50,10 @@ internal sealed class FakeMachine(InstanceMetadata metadata, MachineState? resto
     public Task<ScriptResult> RunScriptAsync(string script, CancellationToken cancellationToken = default) =>
         Task.FromResult(new ScriptResult(0, string.Empty, string.Empty));
 
-    public Uri? GetHttpEndpoint(int port) => port == 80 ? _endpoint : null;
+    public Uri? GetHttpEndpoint(int port) => port == 80 ? EndpointOverride ?? _endpoint : null;
+
+    /// <summary>When set, port 80 is served by this address instead (a test's own server, e.g. one that answers garbage).</summary>
+    public Uri? EndpointOverride { get; set; }
 
     /// <summary>The status the web server answers with (404 makes ELB health checks fail with ResponseCodeMismatch).</summary>
     public int StatusCode { get; set; } = 200;
