@@ -211,8 +211,18 @@ public sealed class Elbv2HealthChecker : IDisposable
 
             // Sleep until the next due check, or until a change wakes the loop; with nothing to
             // check it sleeps until woken (the long bound only guards against a lost wake-up).
+            // The timer runs on the sandbox's TimeProvider, so a test clock drives the checks too.
             var delay = nextWake is null ? TimeSpan.FromSeconds(5) : Max(nextWake.Value - _clock.UtcNow, TimeSpan.FromMilliseconds(1));
-            await _wake.WaitAsync(delay, cancellationToken);
+            using var due = new CancellationTokenSource(delay, _clock.Time);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(due.Token, cancellationToken);
+            try
+            {
+                await _wake.WaitAsync(either.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The next check is due.
+            }
         }
     }
 
