@@ -254,6 +254,36 @@ public sealed class Elbv2ControlPlaneTests
         Assert.Equal(0, await lab.Server.Accounts.CountResourcesAsync(lab.Account.AccountId));
     }
 
+    [Fact]
+    public async Task Listener_and_tag_calls_return_AWS_error_codes_when_requests_conflict()
+    {
+        await using var lab = await Elbv2TestLab.StartAsync();
+        var tg = await lab.CreateTargetGroupAsync("tg");
+        var (first, _) = await lab.CreateLoadBalancerAsync("first");
+        var (second, _) = await lab.CreateLoadBalancerAsync("second");
+        var listener = await lab.CreateListenerAsync(first, tg);
+
+        var sameAgain = await lab.CreateListenerAsync(first, tg);
+        var portTaken = await lab.ElbAsync("CreateListener", ("LoadBalancerArn", first), ("Protocol", "HTTP"), ("Port", "80"), ("DefaultActions.member.1.Type", "fixed-response"), ("DefaultActions.member.1.FixedResponseConfig.StatusCode", "200"));
+        var otherLoadBalancer = await lab.ElbAsync("CreateListener", ("LoadBalancerArn", second), ("Protocol", "HTTP"), ("Port", "80"), ("DefaultActions.member.1.Type", "forward"), ("DefaultActions.member.1.TargetGroupArn", tg));
+        var https = await lab.ElbAsync("CreateListener", ("LoadBalancerArn", second), ("Protocol", "HTTPS"), ("Port", "443"), ("DefaultActions.member.1.Type", "forward"), ("DefaultActions.member.1.TargetGroupArn", tg));
+        var badStatus = await lab.ElbAsync("CreateListener", ("LoadBalancerArn", second), ("Protocol", "HTTP"), ("Port", "81"), ("DefaultActions.member.1.Type", "fixed-response"), ("DefaultActions.member.1.FixedResponseConfig.StatusCode", "302"));
+        var missingListener = await lab.ElbAsync("DescribeListeners", ("ListenerArns.member.1", listener + "0"));
+        var duplicateKeys = await lab.ElbAsync("AddTags", ("ResourceArns.member.1", tg), ("Tags.member.1.Key", "a"), ("Tags.member.1.Value", "1"), ("Tags.member.2.Key", "a"), ("Tags.member.2.Value", "2"));
+        var tooMany = await lab.ElbAsync("AddTags", [("ResourceArns.member.1", tg), .. Enumerable.Range(1, 51).SelectMany(i => new[] { ($"Tags.member.{i}.Key", $"k{i}"), ($"Tags.member.{i}.Value", "v") })]);
+        var unknownGroup = await lab.ElbAsync("AddTags", ("ResourceArns.member.1", tg.Replace("/tg/", "/nope/", StringComparison.Ordinal)), ("Tags.member.1.Key", "a"), ("Tags.member.1.Value", "1"));
+
+        Assert.Equal(listener, sameAgain);
+        Assert.Equal("DuplicateListener", portTaken.ErrorCode);
+        Assert.Equal("TargetGroupAssociationLimit", otherLoadBalancer.ErrorCode);
+        Assert.Equal("ValidationError", https.ErrorCode);
+        Assert.Equal("ValidationError", badStatus.ErrorCode);
+        Assert.Equal("ListenerNotFound", missingListener.ErrorCode);
+        Assert.Equal("DuplicateTagKeys", duplicateKeys.ErrorCode);
+        Assert.Equal("TooManyTags", tooMany.ErrorCode);
+        Assert.Equal("TargetGroupNotFound", unknownGroup.ErrorCode);
+    }
+
     private static string? AttributeValue(ApiCall call, string key) =>
         call.Xml.Descendants().Where(e => e.Name.LocalName == "member")
             .Where(m => m.Elements().Any(c => c.Name.LocalName == "Key" && c.Value == key))
