@@ -1,6 +1,8 @@
 using LabPortal.Sandbox.Accounts;
 using LabPortal.Sandbox.DataPlane;
+using LabPortal.Sandbox.Services.AutoScaling;
 using LabPortal.Sandbox.Services.Ec2;
+using LabPortal.Sandbox.Services.Ssm;
 using LabPortal.Sandbox.State;
 using LabPortal.Sandbox.Wire;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,6 +60,18 @@ public static class SandboxModule
         services.AddSingleton<IAccountCleanup>(sp => sp.GetRequiredService<Ec2InstanceManager>());
         services.AddSingleton<ISandboxLifecycle>(sp => sp.GetRequiredService<Ec2InstanceManager>());
         services.AddSandboxApiService<Ec2Service>();
+
+        // Auto Scaling
+        services.AddSandboxStateSection(StateSection.For(AutoScalingRegionState.SectionName, AutoScalingRegionState.Create));
+        services.TryAddSingleton<AutoScalingController>();
+        services.AddSingleton<IAccountCleanup>(sp => sp.GetRequiredService<AutoScalingController>());
+        services.AddSingleton<ISandboxLifecycle>(sp => sp.GetRequiredService<AutoScalingController>());
+        services.AddSandboxApiService<AutoScalingService>();
+
+        // SSM
+        services.AddSandboxStateSection(StateSection.For(SsmRegionState.SectionName, SsmRegionState.Create));
+        services.AddSingleton<IAccountCleanup>(sp => sp.GetRequiredService<SsmService>());
+        services.AddSandboxApiService<SsmService>();
         return services;
     }
 

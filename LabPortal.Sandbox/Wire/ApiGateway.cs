@@ -26,7 +26,8 @@ internal sealed partial class ApiGateway
 
     public ApiGateway(IEnumerable<ApiService> services, SandboxAccountStore accounts, TimeProvider time, ILogger<ApiGateway> logger)
     {
-        _services = services.ToDictionary(s => s.SigningName, StringComparer.Ordinal);
+        // A later registration of a signing name replaces an earlier one, so a host (a test) can substitute a service.
+        _services = services.GroupBy(s => s.SigningName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
         _accounts = accounts;
         _time = time;
         _logger = logger;
