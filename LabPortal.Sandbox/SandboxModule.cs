@@ -71,6 +71,7 @@ public static class SandboxModule
         // SSM
         services.AddSandboxStateSection(StateSection.For(SsmRegionState.SectionName, SsmRegionState.Create));
         services.AddSingleton<IAccountCleanup>(sp => sp.GetRequiredService<SsmService>());
+        services.AddSingleton<ISandboxLifecycle>(sp => sp.GetRequiredService<SsmService>());
         services.AddSandboxApiService<SsmService>();
         return services;
     }

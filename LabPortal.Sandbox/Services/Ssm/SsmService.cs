@@ -13,7 +13,7 @@ namespace LabPortal.Sandbox.Services.Ssm;
 /// parameters and Run Command with <c>AWS-RunShellScript</c>, which runs on the instance's
 /// <see cref="Runtime.IMachine"/> in the background (ARCHITECTURE.md "faults").
 /// </summary>
-public sealed class SsmService : ApiService, IAccountCleanup
+public sealed class SsmService : ApiService, IAccountCleanup, ISandboxLifecycle
 {
     public const string RunShellScript = "AWS-RunShellScript";
 
@@ -61,6 +61,35 @@ public sealed class SsmService : ApiService, IAccountCleanup
 
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// Scripts do not survive a restart: an invocation that was pending or running when the sandbox
+    /// stopped ends as the agent reports a lost delivery (Failed, "Undeliverable"), never runs twice.
+    /// </summary>
+    public async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var accountId in _state.AccountIds)
+        {
+            await using var scope = await _state.EnterAsync(accountId, cancellationToken);
+            foreach (var (region, ssm) in scope.All<SsmRegionState>())
+            {
+                var interrupted = ssm.Commands.SelectMany(c => c.Invocations).Where(i => i.Status is "Pending" or "InProgress").ToList();
+                foreach (var invocation in interrupted)
+                {
+                    invocation.Status = "Failed";
+                    invocation.StatusDetails = "Undeliverable";
+                    invocation.EndedAt = _clock.UtcNow;
+                }
+
+                if (interrupted.Count > 0)
+                {
+                    scope.MarkChanged<SsmRegionState>(region);
+                }
+            }
+        }
+    }
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     // ---------------------------------------------------------------- parameters
 
