@@ -212,7 +212,7 @@ public sealed class AutoScalingController : ISandboxLifecycle, IAccountCleanup, 
                 case "Added" when group.UsesElbHealthCheck && _membership is not null:
                     // InService once an instance passed the target group's health check; with EC2
                     // health checks the attachment stays Added (aws-behaviour.md section 3).
-                    if (group.Instances.Any(i => _membership.Health(scope, region, source.Identifier, i.InstanceId)?.State == "healthy"))
+                    if (group.Instances.Any(i => Health(scope, region, source.Identifier, i.InstanceId)?.State == "healthy"))
                     {
                         source.State = "InService";
                         changed = true;
@@ -246,7 +246,7 @@ public sealed class AutoScalingController : ISandboxLifecycle, IAccountCleanup, 
                 // AWS registers the instance with its target groups before it marks it InService (aws-behaviour.md section 3).
                 foreach (var source in ActiveSources(group))
                 {
-                    _membership?.Register(scope, region, source.Identifier, instance.InstanceId);
+                    Register(scope, region, source.Identifier, instance.InstanceId);
                 }
 
                 instance.LifecycleState = AsgLifecycle.InService;
@@ -297,7 +297,7 @@ public sealed class AutoScalingController : ISandboxLifecycle, IAccountCleanup, 
 
         foreach (var source in group.TrafficSources.Where(s => s.State == "InService"))
         {
-            if (_membership.Health(scope, region, source.Identifier, instance.InstanceId)?.State == "unhealthy")
+            if (Health(scope, region, source.Identifier, instance.InstanceId)?.State == "unhealthy")
             {
                 return "an instance was taken out of service in response to an ELB system health check failure.";
             }
@@ -447,7 +447,7 @@ public sealed class AutoScalingController : ISandboxLifecycle, IAccountCleanup, 
         var now = _clock.UtcNow;
         foreach (var source in group.TrafficSources)
         {
-            _membership?.Deregister(scope, region, source.Identifier, instance.InstanceId);
+            Deregister(scope, region, source.Identifier, instance.InstanceId);
         }
 
         if (unhealthy)
@@ -486,7 +486,7 @@ public sealed class AutoScalingController : ISandboxLifecycle, IAccountCleanup, 
     {
         foreach (var instance in group.Instances.Where(i => i.LifecycleState == AsgLifecycle.InService))
         {
-            _membership?.Register(scope, region, targetGroupArn, instance.InstanceId);
+            Register(scope, region, targetGroupArn, instance.InstanceId);
         }
     }
 
@@ -495,7 +495,56 @@ public sealed class AutoScalingController : ISandboxLifecycle, IAccountCleanup, 
     {
         foreach (var instance in group.Instances)
         {
-            _membership?.Deregister(scope, region, targetGroupArn, instance.InstanceId);
+            Deregister(scope, region, targetGroupArn, instance.InstanceId);
+        }
+    }
+
+    /// <summary>
+    /// Registers unless the target group is gone: a learner may delete an attached target group,
+    /// and one failed registration must not stop the pass (which would leave the group half-updated).
+    /// </summary>
+    private void Register(AccountScope scope, string region, string targetGroupArn, string instanceId)
+    {
+        try
+        {
+            if (_membership is not null && _membership.Exists(scope, region, targetGroupArn))
+            {
+                _membership.Register(scope, region, targetGroupArn, instanceId);
+            }
+        }
+        catch (ApiException ex)
+        {
+            _logger.LogWarning(ex, "Registering {InstanceId} in {TargetGroup} failed", instanceId, targetGroupArn);
+        }
+    }
+
+    private void Deregister(AccountScope scope, string region, string targetGroupArn, string instanceId)
+    {
+        try
+        {
+            if (_membership is not null && _membership.Exists(scope, region, targetGroupArn))
+            {
+                _membership.Deregister(scope, region, targetGroupArn, instanceId);
+            }
+        }
+        catch (ApiException ex)
+        {
+            _logger.LogWarning(ex, "Deregistering {InstanceId} from {TargetGroup} failed", instanceId, targetGroupArn);
+        }
+    }
+
+    private TargetHealthSnapshot? Health(AccountScope scope, string region, string targetGroupArn, string instanceId)
+    {
+        try
+        {
+            return _membership is not null && _membership.Exists(scope, region, targetGroupArn)
+                ? _membership.Health(scope, region, targetGroupArn, instanceId)
+                : null;
+        }
+        catch (ApiException ex)
+        {
+            _logger.LogWarning(ex, "Reading the health of {InstanceId} in {TargetGroup} failed", instanceId, targetGroupArn);
+            return null;
         }
     }
 

@@ -67,4 +67,19 @@ public sealed class AutoScalingOperationsTests : IAsyncLifetime
         Assert.Contains(template, failed.Description, StringComparison.Ordinal);
         Assert.Empty((await _kit.InstancesAsync("web-asg"))!);
     }
+
+    [Fact]
+    public async Task Controller_keeps_scaling_when_an_attached_target_group_was_deleted()
+    {
+        var targetGroup = _kit.Targets!.AddTargetGroup("web-tg");
+        var template = await _kit.CreateLaunchTemplateAsync();
+        var subnets = await _kit.SubnetsAsync("ap-northeast-2a");
+        await _kit.CreateGroupAsync("web-asg", template, subnets, 0, 3, 1, ("TargetGroupARNs.member.1", targetGroup));
+        await _kit.WaitForInServiceAsync("web-asg", 1);
+
+        _kit.Targets.RemoveTargetGroup(targetGroup);
+        (await _kit.AsgAsync("SetDesiredCapacity", ("AutoScalingGroupName", "web-asg"), ("DesiredCapacity", "2"))).EnsureOk();
+
+        await _kit.WaitForInServiceAsync("web-asg", 2);
+    }
 }

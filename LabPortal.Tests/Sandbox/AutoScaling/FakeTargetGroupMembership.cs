@@ -26,6 +26,16 @@ internal sealed class FakeTargetGroupMembership : ITargetGroupMembership
         return arn;
     }
 
+    /// <summary>Deletes the target group, as DeleteTargetGroup does behind Auto Scaling's back.</summary>
+    public void RemoveTargetGroup(string targetGroupArn)
+    {
+        lock (_lock)
+        {
+            _groups.Remove(targetGroupArn);
+            _targets.Remove(targetGroupArn);
+        }
+    }
+
     /// <summary>The instances registered in the target group now.</summary>
     public IReadOnlyList<string> Registered(string targetGroupArn)
     {
