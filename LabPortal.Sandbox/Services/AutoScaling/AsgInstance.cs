@@ -31,13 +31,3 @@ public sealed class AsgInstance
     /// <summary>The activity that launches or terminates the instance, completed when EC2 reports the outcome.</summary>
     public string? ActivityId { get; set; }
 }
-
-/// <summary>The lifecycle states the sandbox uses.</summary>
-public static class AsgLifecycle
-{
-    public const string Pending = "Pending";
-
-    public const string InService = "InService";
-
-    public const string Terminating = "Terminating";
-}

@@ -193,6 +193,7 @@ public sealed partial class AutoScalingService
         var p = request.Parameters;
         var name = ReadGroupName(p);
         var desired = p.GetRequiredInt("DesiredCapacity", 0);
+        // Parsed so a malformed value is refused; without scaling policies there is no cooldown to honour.
         p.GetBool("HonorCooldown");
         await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
         var group = FindGroup(scope.Read<AutoScalingRegionState>(request.Region), name);

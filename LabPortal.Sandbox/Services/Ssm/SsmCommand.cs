@@ -22,40 +22,16 @@ public sealed class SsmCommand
     /// <summary>The command's overall status (CommandStatus): Pending until one runs, then the worst outcome once all end.</summary>
     public string OverallStatus()
     {
+        if (Invocations.All(i => i.Status == "Pending"))
         {
-            if (Invocations.All(i => i.Status == "Pending"))
-            {
-                return "Pending";
-            }
-
-            if (Invocations.Any(i => i.Status is "Pending" or "InProgress"))
-            {
-                return "InProgress";
-            }
-
-            return Invocations.All(i => i.Status == "Success") ? "Success" : "Failed";
+            return "Pending";
         }
+
+        if (Invocations.Any(i => i.Status is "Pending" or "InProgress"))
+        {
+            return "InProgress";
+        }
+
+        return Invocations.All(i => i.Status == "Success") ? "Success" : "Failed";
     }
-}
-
-/// <summary>A command on one instance (GetCommandInvocation).</summary>
-public sealed class SsmInvocation
-{
-    public string InstanceId { get; set; } = string.Empty;
-
-    /// <summary>Pending, InProgress, Success, Failed (CommandInvocationStatus).</summary>
-    public string Status { get; set; } = "Pending";
-
-    /// <summary>Pending, InProgress, Success, Failed, Undeliverable.</summary>
-    public string StatusDetails { get; set; } = "Pending";
-
-    public int ResponseCode { get; set; } = -1;
-
-    public string StandardOutput { get; set; } = string.Empty;
-
-    public string StandardError { get; set; } = string.Empty;
-
-    public DateTimeOffset? StartedAt { get; set; }
-
-    public DateTimeOffset? EndedAt { get; set; }
 }
