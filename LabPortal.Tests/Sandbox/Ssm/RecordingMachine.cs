@@ -27,6 +27,12 @@ internal sealed class RecordingMachine(FakeMachine inner) : IMachine
             return new ScriptResult(0, "Stopped nginx.service\n", string.Empty);
         }
 
+        if (script.Contains("sleep infinity", StringComparison.Ordinal))
+        {
+            // Runs until the sandbox stops (or the command times out).
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
         if (script.Contains("exit 3", StringComparison.Ordinal))
         {
             return new ScriptResult(3, string.Empty, "failing on purpose\n");
