@@ -499,52 +499,29 @@ public sealed class AutoScalingController : ISandboxLifecycle, IAccountCleanup, 
         }
     }
 
+    private void Register(AccountScope scope, string region, string targetGroupArn, string instanceId) =>
+        CallMembership(scope, region, targetGroupArn, instanceId, m => { m.Register(scope, region, targetGroupArn, instanceId); return true; });
+
+    private void Deregister(AccountScope scope, string region, string targetGroupArn, string instanceId) =>
+        CallMembership(scope, region, targetGroupArn, instanceId, m => { m.Deregister(scope, region, targetGroupArn, instanceId); return true; });
+
+    private TargetHealthSnapshot? Health(AccountScope scope, string region, string targetGroupArn, string instanceId) =>
+        CallMembership(scope, region, targetGroupArn, instanceId, m => m.Health(scope, region, targetGroupArn, instanceId));
+
     /// <summary>
-    /// Registers unless the target group is gone: a learner may delete an attached target group,
-    /// and one failed registration must not stop the pass (which would leave the group half-updated).
+    /// Calls ELBv2 unless the target group is gone: a learner may delete an attached target group,
+    /// and one failed call must not stop the pass (which would leave the group half-updated).
     /// </summary>
-    private void Register(AccountScope scope, string region, string targetGroupArn, string instanceId)
+    private T? CallMembership<T>(AccountScope scope, string region, string targetGroupArn, string instanceId, Func<ITargetGroupMembership, T> call)
     {
         try
         {
-            if (_membership is not null && _membership.Exists(scope, region, targetGroupArn))
-            {
-                _membership.Register(scope, region, targetGroupArn, instanceId);
-            }
+            return _membership is not null && _membership.Exists(scope, region, targetGroupArn) ? call(_membership) : default;
         }
         catch (ApiException ex)
         {
-            _logger.LogWarning(ex, "Registering {InstanceId} in {TargetGroup} failed", instanceId, targetGroupArn);
-        }
-    }
-
-    private void Deregister(AccountScope scope, string region, string targetGroupArn, string instanceId)
-    {
-        try
-        {
-            if (_membership is not null && _membership.Exists(scope, region, targetGroupArn))
-            {
-                _membership.Deregister(scope, region, targetGroupArn, instanceId);
-            }
-        }
-        catch (ApiException ex)
-        {
-            _logger.LogWarning(ex, "Deregistering {InstanceId} from {TargetGroup} failed", instanceId, targetGroupArn);
-        }
-    }
-
-    private TargetHealthSnapshot? Health(AccountScope scope, string region, string targetGroupArn, string instanceId)
-    {
-        try
-        {
-            return _membership is not null && _membership.Exists(scope, region, targetGroupArn)
-                ? _membership.Health(scope, region, targetGroupArn, instanceId)
-                : null;
-        }
-        catch (ApiException ex)
-        {
-            _logger.LogWarning(ex, "Reading the health of {InstanceId} in {TargetGroup} failed", instanceId, targetGroupArn);
-            return null;
+            _logger.LogWarning(ex, "ELBv2 call for {InstanceId} in {TargetGroup} failed", instanceId, targetGroupArn);
+            return default;
         }
     }
 

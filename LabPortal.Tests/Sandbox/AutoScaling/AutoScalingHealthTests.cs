@@ -1,5 +1,4 @@
-using System.Text;
-using System.Text.Json;
+using LabPortal.Tests.Sandbox.Ssm;
 
 namespace LabPortal.Tests.Sandbox.AutoScaling;
 
@@ -42,7 +41,7 @@ public sealed class AutoScalingHealthTests : IAsyncLifetime
         var original = (await _kit.WaitForInServiceAsync("web-asg", 1)).Single();
 
         var commandId = await SendStopNginxAsync(original.InstanceId);
-        await WaitForInvocationAsync(commandId, original.InstanceId, "Success");
+        await _kit.Client.WaitForInvocationAsync(commandId, original.InstanceId, "Success");
 
         // The load balancer sees it fail, but EC2 health checks ignore ELB results (aws-behaviour.md section 3).
         _kit.Targets.SetHealth(original.InstanceId, "unhealthy");
@@ -108,19 +107,7 @@ public sealed class AutoScalingHealthTests : IAsyncLifetime
 
     private async Task<string> SendStopNginxAsync(string instanceId)
     {
-        var body = JsonSerializer.Serialize(new { DocumentName = "AWS-RunShellScript", InstanceIds = new[] { instanceId }, Parameters = new { commands = new[] { "systemctl stop nginx" } } });
-        var call = await _kit.Client.SendRawAsync("ssm", Encoding.UTF8.GetBytes(body), "application/x-amz-json-1.1", target: "AmazonSSM.SendCommand");
-        call.EnsureOk();
-        return JsonDocument.Parse(call.Body).RootElement.GetProperty("Command").GetProperty("CommandId").GetString()!;
+        var call = await _kit.Client.SsmAsync("SendCommand", new { DocumentName = "AWS-RunShellScript", InstanceIds = new[] { instanceId }, Parameters = new { commands = new[] { "systemctl stop nginx" } } });
+        return call.EnsureOk().Json().GetProperty("Command").GetProperty("CommandId").GetString()!;
     }
-
-    private Task WaitForInvocationAsync(string commandId, string instanceId, string status) =>
-        TestSandbox.EventuallyAsync(
-            async () =>
-            {
-                var body = JsonSerializer.Serialize(new { CommandId = commandId, InstanceId = instanceId });
-                var call = await _kit.Client.SendRawAsync("ssm", Encoding.UTF8.GetBytes(body), "application/x-amz-json-1.1", target: "AmazonSSM.GetCommandInvocation");
-                return JsonDocument.Parse(call.EnsureOk().Body).RootElement.GetProperty("Status").GetString() == status;
-            },
-            $"command {commandId} to reach {status}");
 }

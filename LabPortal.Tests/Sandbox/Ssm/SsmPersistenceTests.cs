@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using LabPortal.Sandbox.Accounts;
 using LabPortal.Sandbox.Runtime;
@@ -41,8 +40,7 @@ public sealed class SsmPersistenceTests
     private static async Task<string?> StatusAsync(SandboxApiClient client, string commandId, string instanceId) =>
         Json((await SsmAsync(client, "GetCommandInvocation", new { CommandId = commandId, InstanceId = instanceId })).EnsureOk()).GetProperty("Status").GetString();
 
-    private static Task<ApiCall> SsmAsync(SandboxApiClient client, string operation, object body) =>
-        client.SendRawAsync("ssm", Encoding.UTF8.GetBytes(JsonSerializer.Serialize(body)), "application/x-amz-json-1.1", target: "AmazonSSM." + operation);
+    private static Task<ApiCall> SsmAsync(SandboxApiClient client, string operation, object body) => client.SsmAsync(operation, body);
 
-    private static JsonElement Json(ApiCall call) => JsonDocument.Parse(call.Body).RootElement.Clone();
+    private static JsonElement Json(ApiCall call) => call.Json();
 }

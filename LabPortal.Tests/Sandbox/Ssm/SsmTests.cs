@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using LabPortal.Sandbox;
 using LabPortal.Sandbox.Runtime;
@@ -112,21 +111,10 @@ public sealed class SsmTests : IAsyncLifetime
         return instanceId;
     }
 
-    private async Task<JsonElement> WaitForInvocationAsync(string commandId, string instanceId, string status)
-    {
-        JsonElement last = default;
-        await TestSandbox.EventuallyAsync(
-            async () =>
-            {
-                last = Json((await SsmAsync("GetCommandInvocation", new { CommandId = commandId, InstanceId = instanceId })).EnsureOk());
-                return last.GetProperty("Status").GetString() == status;
-            },
-            $"command {commandId} to reach {status}");
-        return last;
-    }
+    private Task<JsonElement> WaitForInvocationAsync(string commandId, string instanceId, string status) =>
+        _client.WaitForInvocationAsync(commandId, instanceId, status);
 
-    private Task<ApiCall> SsmAsync(string operation, object body) =>
-        _client.SendRawAsync("ssm", Encoding.UTF8.GetBytes(JsonSerializer.Serialize(body)), "application/x-amz-json-1.1", target: "AmazonSSM." + operation);
+    private Task<ApiCall> SsmAsync(string operation, object body) => _client.SsmAsync(operation, body);
 
-    private static JsonElement Json(ApiCall call) => JsonDocument.Parse(call.Body).RootElement.Clone();
+    private static JsonElement Json(ApiCall call) => call.Json();
 }
