@@ -1,8 +1,10 @@
 using LabPortal.Sandbox.Accounts;
 using LabPortal.Sandbox.DataPlane;
 using LabPortal.Sandbox.Runtime;
+using LabPortal.Sandbox.Services.AutoScaling;
 using LabPortal.Sandbox.Services.Ec2;
 using LabPortal.Sandbox.Services.Elbv2;
+using LabPortal.Sandbox.Services.Ssm;
 using LabPortal.Sandbox.State;
 using LabPortal.Sandbox.Wire;
 using Microsoft.Extensions.DependencyInjection;
@@ -73,6 +75,19 @@ public static class SandboxModule
         services.AddSingleton<IAccountCleanup>(sp => sp.GetRequiredService<Elbv2Runtime>());
         services.AddSingleton<ISandboxLifecycle>(sp => sp.GetRequiredService<Elbv2Runtime>());
         services.AddSandboxApiService<Elbv2Service>();
+
+        // Auto Scaling
+        services.AddSandboxStateSection(StateSection.For(AutoScalingRegionState.SectionName, AutoScalingRegionState.Create));
+        services.TryAddSingleton<AutoScalingController>();
+        services.AddSingleton<IAccountCleanup>(sp => sp.GetRequiredService<AutoScalingController>());
+        services.AddSingleton<ISandboxLifecycle>(sp => sp.GetRequiredService<AutoScalingController>());
+        services.AddSandboxApiService<AutoScalingService>();
+
+        // SSM
+        services.AddSandboxStateSection(StateSection.For(SsmRegionState.SectionName, SsmRegionState.Create));
+        services.AddSingleton<IAccountCleanup>(sp => sp.GetRequiredService<SsmService>());
+        services.AddSingleton<ISandboxLifecycle>(sp => sp.GetRequiredService<SsmService>());
+        services.AddSandboxApiService<SsmService>();
         return services;
     }
 
