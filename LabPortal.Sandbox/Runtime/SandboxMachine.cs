@@ -213,7 +213,16 @@ internal sealed class SandboxMachine : IMachine
         _os.Files.CreateDirectory("/var/lib/cloud/instance/scripts", parents: true);
         _os.Files.WriteFile("/var/lib/cloud/instance/scripts/part-001", text, append: false);
         var output = new ScriptOutput();
-        var status = _interpreter.Run(text, new ShellSession(Metadata, output));
+        var session = new ShellSession(Metadata, output);
+        // "#!/bin/bash -xe": options on the interpreter line apply to the whole script.
+        var interpreterLine = text.Split('\n', 2)[0];
+        foreach (var option in interpreterLine.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Where(o => o.StartsWith('-')))
+        {
+            session.ErrExit |= option.Contains('e', StringComparison.Ordinal);
+            session.XTrace |= option.Contains('x', StringComparison.Ordinal);
+        }
+
+        var status = _interpreter.Run(text, session);
         _console.Append(output.Transcript);
         if (status != 0)
         {

@@ -133,6 +133,14 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
         }
 
         var assignments = command.Assignments.Select(a => (a.Name, Value: ExpandToString(a.Value, session))).ToList();
+        if (fields.Count == 1 && fields[0] == "exec")
+        {
+            // "exec > >(tee /var/log/user-data.log | logger ...) 2>&1", from AWS's user data guide,
+            // sends the rest of the script's output to a log and the console; here all output
+            // already reaches the console, so the redirection is accepted and changes nothing.
+            return (0, "");
+        }
+
         var standardInput = input;
         var targets = new Dictionary<int, OutputTarget>
         {
@@ -280,7 +288,7 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
                     case "/dev/stdout":
                         target = targets[1];
                         break;
-                    case "/dev/stderr" or "/dev/console" or "/dev/tty":
+                    case "/dev/stderr" or "/dev/console" or "/dev/tty" or "/dev/fd/63":
                         target = new OutputTarget(TargetKind.StandardError);
                         break;
                     default:

@@ -300,6 +300,12 @@ internal sealed partial class ShellParser
             return true;
         }
 
+        if (Current is '>' or '<' && PeekAt(1) == '(')
+        {
+            _position = start; // process substitution: a word, read by ReadWord
+            return false;
+        }
+
         if (Current == '>')
         {
             _position++;
@@ -431,6 +437,16 @@ internal sealed partial class ShellParser
                     _position++;
                 }
 
+                continue;
+            }
+
+            if (c is '<' or '>' && PeekAt(1) == '(')
+            {
+                // Process substitution "<(cmd)" / ">(cmd)": bash passes a /dev/fd path and runs cmd
+                // alongside. The sandbox does not run cmd; the word becomes that path.
+                _position += 2;
+                SkipBalancedParentheses();
+                AppendLiteral("/dev/fd/63", quoted: true);
                 continue;
             }
 
