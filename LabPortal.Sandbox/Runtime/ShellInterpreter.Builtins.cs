@@ -104,6 +104,8 @@ internal sealed partial class ShellInterpreter
                 "unset" => Unset(arguments, session),
                 "set" => Set(arguments, io, session),
                 "exit" or "return" => Exit(arguments, session),
+                "break" => LoopControl(arguments, session, breaking: true),
+                "continue" => LoopControl(arguments, session, breaking: false),
                 "hostname" => Hostname(arguments, io),
                 "whoami" => Line(io, "root"),
                 "id" => Line(io, "uid=0(root) gid=0(root) groups=0(root)"),
@@ -380,6 +382,20 @@ internal sealed partial class ShellInterpreter
         session.LastStatus = status;
         session.Exited = true;
         return status;
+    }
+
+    private static int LoopControl(List<string> arguments, ShellSession session, bool breaking)
+    {
+        if (breaking)
+        {
+            session.PendingBreaks = arguments.Count > 0 && int.TryParse(arguments[0], CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
+        }
+        else
+        {
+            session.PendingContinue = true;
+        }
+
+        return 0;
     }
 
     private int Hostname(List<string> arguments, CommandIo io)

@@ -37,9 +37,15 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
             return 1;
         }
 
-        foreach (var statement in ShellScript.Parse(script).Statements)
+        RunStatements(ShellScript.Parse(script).Statements, session);
+        return session.LastStatus;
+    }
+
+    private void RunStatements(IReadOnlyList<ShellStatement> statements, ShellSession session)
+    {
+        foreach (var statement in statements)
         {
-            if (session.Exited)
+            if (session.Exited || session.PendingBreaks > 0 || session.PendingContinue)
             {
                 break;
             }
@@ -54,12 +60,116 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
 
             RunStatement(statement, session);
         }
+    }
 
-        return session.LastStatus;
+    private int RunCondition(IReadOnlyList<ShellStatement> condition, ShellSession session)
+    {
+        session.ConditionDepth++;
+        try
+        {
+            session.LastStatus = 0;
+            RunStatements(condition, session);
+            return session.LastStatus;
+        }
+        finally
+        {
+            session.ConditionDepth--;
+        }
+    }
+
+    private void RunIf(IfStatement statement, ShellSession session)
+    {
+        foreach (var branch in statement.Branches)
+        {
+            if (RunCondition(branch.Condition, session) == 0 && !session.Exited)
+            {
+                session.LastStatus = 0;
+                RunStatements(branch.Body, session);
+                return;
+            }
+        }
+
+        session.LastStatus = 0;
+        if (statement.ElseBody is not null && !session.Exited)
+        {
+            RunStatements(statement.ElseBody, session);
+        }
+    }
+
+    private void RunFor(ForStatement statement, ShellSession session)
+    {
+        var items = statement.Items.SelectMany(word => ExpandFields(word, session)).ToList();
+        session.LastStatus = 0;
+        foreach (var item in items)
+        {
+            session.Variables[statement.Variable] = item;
+            RunStatements(statement.Body, session);
+            if (EndOfIteration(session))
+            {
+                break;
+            }
+        }
+    }
+
+    private void RunWhile(WhileStatement statement, ShellSession session)
+    {
+        var status = 0;
+        while (!session.Exited && !session.Budget.Exhausted)
+        {
+            if ((RunCondition(statement.Condition, session) == 0) == statement.Until || session.Exited)
+            {
+                break;
+            }
+
+            // A loop that waits for something the sandbox never does (a file from another
+            // process...) would spin; the command budget ends it and reports it.
+            session.LastStatus = 0;
+            RunStatements(statement.Body, session);
+            status = session.LastStatus;
+            if (EndOfIteration(session))
+            {
+                break;
+            }
+        }
+
+        session.LastStatus = session.Exited ? session.LastStatus : status;
+    }
+
+    /// <summary>Consumes a pending continue; true when the loop must end (break, exit).</summary>
+    private static bool EndOfIteration(ShellSession session)
+    {
+        session.PendingContinue = false;
+        if (session.PendingBreaks > 0)
+        {
+            session.PendingBreaks--;
+            return true;
+        }
+
+        return session.Exited;
     }
 
     private void RunStatement(ShellStatement statement, ShellSession session)
     {
+        switch (statement)
+        {
+            case IfStatement conditional:
+                RunIf(conditional, session);
+                return;
+            case ForStatement loop:
+                RunFor(loop, session);
+                return;
+            case WhileStatement loop:
+                RunWhile(loop, session);
+                return;
+            case SyntaxErrorStatement error:
+                session.Output.WriteError($"bash: {error.Message} (in: {error.Source})\n");
+                session.LastStatus = 2;
+                session.Exited = true;
+                return;
+            default:
+                break;
+        }
+
         if (statement is UnsupportedBlock block)
         {
             var firstLine = block.Source.Split('\n')[0];
@@ -89,7 +199,8 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
         }
 
         // set -e ignores a failure that an && or || list tests, except in its last command (bash).
-        if (session.ErrExit && status != 0 && lastRan == pipelines.Count - 1 && !session.Exited)
+        if (session.ErrExit && session.ConditionDepth == 0 && status != 0 && lastRan == pipelines.Count - 1
+            && !pipelines[lastRan].Pipeline.Negated && !session.Exited)
         {
             session.Exited = true;
         }
@@ -110,7 +221,8 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
             }
         }
 
-        return session.PipeFail && status == 0 ? failed : status;
+        status = session.PipeFail && status == 0 ? failed : status;
+        return pipeline.Negated ? (status == 0 ? 1 : 0) : status;
     }
 
     private (int Status, string PipeOutput) RunSimpleCommand(SimpleCommand command, string input, bool toPipe, ShellSession session)

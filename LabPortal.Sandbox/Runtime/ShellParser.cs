@@ -9,10 +9,13 @@ namespace LabPortal.Sandbox.Runtime;
 /// </summary>
 internal sealed partial class ShellParser
 {
-    private static readonly HashSet<string> CompoundOpeners = new(StringComparer.Ordinal)
-    {
-        "if", "for", "while", "until", "case", "select", "function",
-    };
+    private static readonly HashSet<string> CompoundOpeners = new(StringComparer.Ordinal) { "case", "select", "function" };
+    private static readonly HashSet<string> NoTerminators = new(StringComparer.Ordinal);
+    private static readonly HashSet<string> Then = new(StringComparer.Ordinal) { "then" };
+    private static readonly HashSet<string> AfterIfBody = new(StringComparer.Ordinal) { "elif", "else", "fi" };
+    private static readonly HashSet<string> Fi = new(StringComparer.Ordinal) { "fi" };
+    private static readonly HashSet<string> Do = new(StringComparer.Ordinal) { "do" };
+    private static readonly HashSet<string> Done = new(StringComparer.Ordinal) { "done" };
 
     private readonly string _text;
     private readonly List<HereDocument> _pendingHereDocuments = [];
@@ -46,7 +49,13 @@ internal sealed partial class ShellParser
 
     private char PeekAt(int offset) => _position + offset < _text.Length ? _text[_position + offset] : '\0';
 
-    private ShellScript ParseScript()
+    private ShellScript ParseScript() => new(ParseStatements(NoTerminators, out _));
+
+    /// <summary>
+    /// Parses statements until one of <paramref name="terminators"/> stands where a command would
+    /// start (it is consumed and returned), or to the end of the text (null).
+    /// </summary>
+    private List<ShellStatement> ParseStatements(HashSet<string> terminators, out string? terminator)
     {
         var statements = new List<ShellStatement>();
         while (true)
@@ -78,13 +87,36 @@ internal sealed partial class ShellParser
                 continue;
             }
 
-            if (IsCompoundStart())
+            var start = _position;
+            var keyword = PeekKeyword();
+            if (keyword is not null && terminators.Contains(keyword))
+            {
+                _position += keyword.Length;
+                terminator = keyword;
+                return statements;
+            }
+
+            switch (keyword)
+            {
+                case "if":
+                    statements.Add(ParseIf(start));
+                    continue;
+                case "for" when !_text.AsSpan(start + 3).TrimStart(" \t").StartsWith("((", StringComparison.Ordinal):
+                    statements.Add(ParseFor(start));
+                    continue;
+                case "while" or "until":
+                    statements.Add(ParseWhile(start, keyword == "until"));
+                    continue;
+                default:
+                    break;
+            }
+
+            if (keyword == "for" || IsCompoundStart())
             {
                 statements.Add(ReadUnsupportedBlock());
                 continue;
             }
 
-            var start = _position;
             var list = ParseAndOr(start);
             if (list is not null)
             {
@@ -92,7 +124,136 @@ internal sealed partial class ShellParser
             }
         }
 
-        return new ShellScript(statements);
+        terminator = null;
+        return statements;
+    }
+
+    /// <summary>The reserved word at the current position, if a plain word stands there.</summary>
+    private string? PeekKeyword()
+    {
+        var end = _position;
+        while (end < _text.Length && char.IsAsciiLetterLower(_text[end]))
+        {
+            end++;
+        }
+
+        if (end == _position || (end < _text.Length && _text[end] is not (' ' or '\t' or '\n' or ';')))
+        {
+            return null;
+        }
+
+        var word = _text[_position..end];
+        return word is "if" or "then" or "elif" or "else" or "fi" or "for" or "while" or "until" or "do" or "done" ? word : null;
+    }
+
+    private ShellStatement ParseIf(int start)
+    {
+        _position += 2;
+        var branches = new List<ConditionalBranch>();
+        IReadOnlyList<ShellStatement>? elseBody = null;
+        while (true)
+        {
+            var condition = ParseStatements(Then, out var then);
+            if (then is null)
+            {
+                return UnexpectedEnd(start);
+            }
+
+            var body = ParseStatements(AfterIfBody, out var next);
+            branches.Add(new ConditionalBranch(condition, body));
+            if (next == "elif")
+            {
+                continue;
+            }
+
+            if (next == "else")
+            {
+                elseBody = ParseStatements(Fi, out var fi);
+                if (fi is null)
+                {
+                    return UnexpectedEnd(start);
+                }
+            }
+            else if (next is null)
+            {
+                return UnexpectedEnd(start);
+            }
+
+            return new IfStatement(branches, elseBody, FirstLine(start));
+        }
+    }
+
+    private ShellStatement ParseFor(int start)
+    {
+        _position += 3;
+        SkipBlanks();
+        var name = ReadWord().LiteralText ?? "";
+        if (!IsName(name))
+        {
+            return new SyntaxErrorStatement($"`{name}': not a valid identifier", FirstLine(start));
+        }
+
+        var items = new List<ShellWord>();
+        SkipBlanks();
+        if (PeekKeyword() is null && _text.AsSpan(_position).StartsWith("in", StringComparison.Ordinal)
+            && (_position + 2 >= _text.Length || _text[_position + 2] is ' ' or '\t' or '\n' or ';'))
+        {
+            _position += 2;
+            while (true)
+            {
+                SkipBlanks();
+                if (AtEnd || Current is ';' or '\n')
+                {
+                    break;
+                }
+
+                items.Add(ReadWord());
+            }
+        }
+
+        return ParseLoopBody(start, body => new ForStatement(name, items, body, FirstLine(start)));
+    }
+
+    private ShellStatement ParseWhile(int start, bool until)
+    {
+        _position += "while".Length; // "until" has the same length
+        var condition = ParseStatements(Do, out var @do);
+        if (@do is null)
+        {
+            return UnexpectedEnd(start);
+        }
+
+        var body = ParseStatements(Done, out var done);
+        return done is null ? UnexpectedEnd(start) : new WhileStatement(condition, body, until, FirstLine(start));
+    }
+
+    private ShellStatement ParseLoopBody(int start, Func<IReadOnlyList<ShellStatement>, ShellStatement> create)
+    {
+        while (!AtEnd && Current is ';' or '\n' or ' ' or '\t')
+        {
+            _position++;
+            if (_text[_position - 1] == '\n')
+            {
+                ReadPendingHereDocuments();
+            }
+        }
+
+        if (PeekKeyword() != "do")
+        {
+            return UnexpectedEnd(start);
+        }
+
+        _position += 2;
+        var body = ParseStatements(Done, out var done);
+        return done is null ? UnexpectedEnd(start) : create(body);
+    }
+
+    private SyntaxErrorStatement UnexpectedEnd(int start) => new("syntax error: unexpected end of file", FirstLine(start));
+
+    private string FirstLine(int start)
+    {
+        var end = _text.IndexOf('\n', start);
+        return _text[start..(end < 0 ? _text.Length : end)].Trim();
     }
 
     private AndOrList? ParseAndOr(int start)
@@ -145,6 +306,14 @@ internal sealed partial class ShellParser
     private Pipeline ParsePipeline()
     {
         var commands = new List<SimpleCommand>();
+        SkipBlanks();
+        var negated = false;
+        if (!AtEnd && Current == '!' && PeekAt(1) is ' ' or '\t')
+        {
+            negated = true;
+            _position++;
+        }
+
         while (true)
         {
             var command = ParseSimpleCommand();
@@ -166,7 +335,7 @@ internal sealed partial class ShellParser
                 continue;
             }
 
-            return new Pipeline(commands);
+            return new Pipeline(commands, negated);
         }
     }
 

@@ -54,6 +54,14 @@ internal sealed class ShellSession
 
     public bool Exited { get; set; }
 
+    /// <summary>Above zero while an if/while condition runs: set -e does not apply there (bash).</summary>
+    public int ConditionDepth { get; set; }
+
+    /// <summary>Loops still to leave after <c>break [n]</c>.</summary>
+    public int PendingBreaks { get; set; }
+
+    public bool PendingContinue { get; set; }
+
     /// <summary>True while the statement being run ended with "&amp;".</summary>
     public bool InBackground { get; set; }
 

@@ -56,7 +56,8 @@ internal sealed record SimpleCommand(
     IReadOnlyList<Redirection> Redirections,
     string Source);
 
-internal sealed record Pipeline(IReadOnlyList<SimpleCommand> Commands);
+/// <summary>Commands joined by <c>|</c>; <paramref name="Negated"/> for <c>! cmd</c>.</summary>
+internal sealed record Pipeline(IReadOnlyList<SimpleCommand> Commands, bool Negated = false);
 
 internal enum ListOperator
 {
@@ -70,8 +71,25 @@ internal abstract record ShellStatement(string Source);
 internal sealed record AndOrList(Pipeline First, IReadOnlyList<(ListOperator Operator, Pipeline Pipeline)> Rest, bool Background, string Source)
     : ShellStatement(Source);
 
-/// <summary>A compound command (<c>if</c>, <c>for</c>, <c>while</c>, <c>case</c>, a function): not run, reported as ignored.</summary>
+/// <summary>A compound command the subset does not run (<c>case</c>, <c>select</c>, a function): reported as ignored.</summary>
 internal sealed record UnsupportedBlock(string Source) : ShellStatement(Source);
+
+/// <summary>A compound command bash could not parse (a missing <c>fi</c> or <c>done</c>): bash stops the script with status 2.</summary>
+internal sealed record SyntaxErrorStatement(string Message, string Source) : ShellStatement(Source);
+
+internal sealed record ConditionalBranch(IReadOnlyList<ShellStatement> Condition, IReadOnlyList<ShellStatement> Body);
+
+/// <summary><c>if ...; then ...; elif ...; then ...; else ...; fi</c>.</summary>
+internal sealed record IfStatement(IReadOnlyList<ConditionalBranch> Branches, IReadOnlyList<ShellStatement>? ElseBody, string Source)
+    : ShellStatement(Source);
+
+/// <summary><c>for NAME in WORDS; do ...; done</c>.</summary>
+internal sealed record ForStatement(string Variable, IReadOnlyList<ShellWord> Items, IReadOnlyList<ShellStatement> Body, string Source)
+    : ShellStatement(Source);
+
+/// <summary><c>while</c> (or <c>until</c>) <c>COND; do ...; done</c>.</summary>
+internal sealed record WhileStatement(IReadOnlyList<ShellStatement> Condition, IReadOnlyList<ShellStatement> Body, bool Until, string Source)
+    : ShellStatement(Source);
 
 internal sealed record ShellScript(IReadOnlyList<ShellStatement> Statements)
 {

@@ -403,12 +403,80 @@ public sealed class ShellInterpreterTests
     }
 
     [Fact]
-    public void Compound_commands_are_reported_as_ignored()
+    public void Case_statements_are_reported_as_ignored()
     {
-        var run = _shell.Run("for i in 1 2; do\n  echo $i\ndone\necho after");
+        var run = _shell.Run("case \"$1\" in\n  start) echo s;;\nesac\necho after");
 
-        Assert.Contains("[sandbox] ignored (not supported in the sandbox): for i in 1 2; do ...", run.Error, StringComparison.Ordinal);
+        Assert.Contains("[sandbox] ignored (not supported in the sandbox): case \"$1\" in ...", run.Error, StringComparison.Ordinal);
         Assert.Equal("after\n", run.Out);
+    }
+
+    [Fact]
+    public void If_runs_the_first_branch_whose_condition_succeeds()
+    {
+        var run = _shell.Run("""
+            if [ -f /nope ]; then echo one; elif [ -d /tmp ]; then echo two; else echo three; fi
+            if false; then echo no; else echo else-branch; fi
+            if ! systemctl is-active --quiet nginx; then echo inactive; fi
+            """);
+
+        Assert.Equal("two\nelse-branch\ninactive\n", run.Out);
+    }
+
+    [Fact]
+    public void If_condition_failure_does_not_trigger_set_e()
+    {
+        var run = _shell.Run("set -e\nif systemctl start nginx; then echo started; fi\n! false\necho reached");
+
+        Assert.Equal((0, "reached\n"), (run.Status, run.Out));
+    }
+
+    [Fact]
+    public void For_loops_over_expanded_words_with_break_and_continue()
+    {
+        var run = _shell.Run("""
+            PAGES="a b c d"
+            for p in $PAGES last; do
+              if [ "$p" = "b" ]; then continue; fi
+              if [ "$p" = "d" ]; then break; fi
+              echo "<p>$p</p>" >> /tmp/list.html
+            done
+            echo "after $p"
+            """);
+
+        Assert.Equal("<p>a</p>\n<p>c</p>\n", _shell.File("/tmp/list.html"));
+        Assert.Equal("after d\n", run.Out);
+    }
+
+    [Fact]
+    public void While_loop_ends_when_its_condition_is_met()
+    {
+        var run = _shell.Run("""
+            yum install -y -q nginx > /dev/null && systemctl start nginx
+            until curl -sf http://localhost/ > /dev/null; do sleep 1; done
+            while [ ! -f /tmp/ready ]; do touch /tmp/ready; echo waited; done
+            """);
+
+        Assert.Equal((0, "waited\n"), (run.Status, run.Out));
+    }
+
+    [Fact]
+    public void While_loop_is_stopped_by_the_budget_when_it_never_ends()
+    {
+        var run = _shell.Run("while true; do sleep 1; done\necho unreachable");
+
+        Assert.Equal(1, run.Status);
+        Assert.Contains("script stopped", run.Error, StringComparison.Ordinal);
+        Assert.Equal("", run.Out);
+    }
+
+    [Fact]
+    public void Syntax_error_stops_the_script_with_status_2()
+    {
+        var run = _shell.Run("echo before\nfor x in 1 2; do\n  echo $x\n");
+
+        Assert.Equal((2, "before\n"), (run.Status, run.Out));
+        Assert.Contains("syntax error: unexpected end of file", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -106,12 +106,42 @@ public sealed class ShellParserTests
     }
 
     [Fact]
-    public void Parse_reports_compound_commands_as_one_unsupported_block()
+    public void Parse_reports_case_and_functions_as_one_unsupported_block_each()
     {
-        var statements = ShellScript.Parse("if [ -f /x ]; then\n  echo yes\nfi\necho after\n").Statements;
+        var statements = ShellScript.Parse("case $1 in\n  a) echo a;;\nesac\nsetup() {\n  echo in\n}\necho after\n").Statements;
 
         Assert.IsType<UnsupportedBlock>(statements[0]);
-        Assert.Equal(["echo", "after"], LiteralWords(((AndOrList)statements[1]).First.Commands[0]));
+        Assert.IsType<UnsupportedBlock>(statements[1]);
+        Assert.Equal(["echo", "after"], LiteralWords(((AndOrList)statements[2]).First.Commands[0]));
+    }
+
+    [Fact]
+    public void Parse_builds_if_with_elif_and_else_branches()
+    {
+        var statement = ShellScript.Parse("if [ -f /a ]; then echo a\nelif [ -f /b ]; then\n echo b\nelse echo c; fi\necho after").Statements[0];
+
+        var conditional = Assert.IsType<IfStatement>(statement);
+        Assert.Equal(2, conditional.Branches.Count);
+        Assert.Single(conditional.ElseBody!);
+    }
+
+    [Fact]
+    public void Parse_builds_for_and_while_loops()
+    {
+        var statements = ShellScript.Parse("for p in nginx git\ndo\n  yum install -y $p\ndone\nwhile ! curl -s localhost; do sleep 1; done").Statements;
+
+        var loop = Assert.IsType<ForStatement>(statements[0]);
+        Assert.Equal(("p", 2, 1), (loop.Variable, loop.Items.Count, loop.Body.Count));
+        var wait = Assert.IsType<WhileStatement>(statements[1]);
+        Assert.True(((AndOrList)wait.Condition[0]).First.Negated);
+    }
+
+    [Fact]
+    public void Parse_reports_a_syntax_error_when_fi_is_missing()
+    {
+        var statement = ShellScript.Parse("if true; then\n  echo never closed\n").Statements[0];
+
+        Assert.Equal("syntax error: unexpected end of file", Assert.IsType<SyntaxErrorStatement>(statement).Message);
     }
 
     [Fact]
