@@ -102,7 +102,7 @@ internal sealed partial class ShellInterpreter
                 "pwd" => Line(io, session.WorkingDirectory),
                 "export" or "declare" or "typeset" or "readonly" or "local" => Export(arguments, session),
                 "unset" => Unset(arguments, session),
-                "set" => Set(arguments, io, session),
+                "set" => Set(arguments, session),
                 "exit" or "return" => Exit(arguments, session),
                 "break" => LoopControl(arguments, session, breaking: true),
                 "continue" => LoopControl(arguments, session, breaking: false),
@@ -327,7 +327,7 @@ internal sealed partial class ShellInterpreter
         return 0;
     }
 
-    private static int Set(List<string> arguments, CommandIo io, ShellSession session)
+    private static int Set(List<string> arguments, ShellSession session)
     {
         for (var i = 0; i < arguments.Count; i++)
         {
@@ -370,7 +370,6 @@ internal sealed partial class ShellInterpreter
             }
         }
 
-        _ = io;
         return 0;
     }
 

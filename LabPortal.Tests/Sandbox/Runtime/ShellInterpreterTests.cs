@@ -452,7 +452,7 @@ public sealed class ShellInterpreterTests
     public void While_loop_ends_when_its_condition_is_met()
     {
         var run = _shell.Run("""
-            yum install -y -q nginx > /dev/null && systemctl start nginx
+            yum install -y -q nginx && systemctl start nginx
             until curl -sf http://localhost/ > /dev/null; do sleep 1; done
             while [ ! -f /tmp/ready ]; do touch /tmp/ready; echo waited; done
             """);
@@ -648,5 +648,15 @@ public sealed class ShellInterpreterTests
             """);
 
         Assert.Equal($"{_shell.Metadata.InstanceId} {_shell.Metadata.AvailabilityZone}\n1\nabsent\nIP-172-31-37-14.AP-NORTHEAST-2.COMPUTE.INTERNAL\nb\n2\n", run.Out);
+    }
+
+    [Fact]
+    public void Package_managers_print_nothing_but_errors_when_quiet()
+    {
+        var run = _shell.Run("yum -q install -y httpd\napt-get -qq -o Dpkg::Options::=--force-confold install -y apache2\nyum install -q nginx");
+
+        Assert.Equal("", run.Out);
+        Assert.Contains("add -y", run.Error, StringComparison.Ordinal);
+        Assert.True(_shell.Os.IsInstalled("httpd") && _shell.Os.IsInstalled("apache2"));
     }
 }
