@@ -447,6 +447,7 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
                 LiteralPart literal => literal.Text,
                 ParameterPart parameter => ExpandParameter(parameter, session),
                 CommandSubstitutionPart substitution => Substitute(substitution.Script, session),
+                ArithmeticPart arithmetic => ExpandArithmetic(arithmetic, session),
                 _ => "",
             });
             if (builder.Length > MaxWordLength)
@@ -497,9 +498,12 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
                 continue;
             }
 
-            var value = part is ParameterPart parameter
-                ? ExpandParameter(parameter, session)
-                : Substitute(((CommandSubstitutionPart)part).Script, session);
+            var value = part switch
+            {
+                ParameterPart parameter => ExpandParameter(parameter, session),
+                ArithmeticPart arithmetic => ExpandArithmetic(arithmetic, session),
+                _ => Substitute(((CommandSubstitutionPart)part).Script, session),
+            };
             if (part.Quoted)
             {
                 current.Append(value.AsSpan(0, Math.Min(value.Length, Math.Max(0, MaxWordLength - current.Length))));
@@ -573,6 +577,18 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
         }
 
         return value ?? "";
+    }
+
+    private string ExpandArithmetic(ArithmeticPart arithmetic, ShellSession session)
+    {
+        var expression = ExpandToString(arithmetic.Expression, session);
+        if (Arithmetic.Evaluate(expression, name => session.Variables.GetValueOrDefault(name)) is { } value)
+        {
+            return value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        session.Output.WriteError($"bash: {expression}: syntax error in expression\n");
+        return "0";
     }
 
     private string Substitute(string script, ShellSession session)

@@ -746,7 +746,20 @@ internal sealed partial class ShellParser
     {
         part = null!;
         var next = PeekAt(1);
-        if (next == '(' && PeekAt(2) != '(')
+        if (next == '(' && PeekAt(2) == '(')
+        {
+            var close = _text.IndexOf("))", _position + 3, StringComparison.Ordinal);
+            if (close < 0)
+            {
+                return false;
+            }
+
+            part = new ArithmeticPart(ParseHereDocumentBody(_text[(_position + 3)..close]), quoted);
+            _position = close + 2;
+            return true;
+        }
+
+        if (next == '(')
         {
             _position += 2;
             var start = _position;

@@ -13,6 +13,9 @@ internal sealed record ParameterPart(string Name, ShellWord? DefaultValue, bool 
 /// <summary><c>$(...)</c> or backticks; the inner text is parsed when it runs.</summary>
 internal sealed record CommandSubstitutionPart(string Script, bool Quoted) : WordPart(Quoted);
 
+/// <summary><c>$(( expression ))</c>; parameters inside expand first, as in bash.</summary>
+internal sealed record ArithmeticPart(ShellWord Expression, bool Quoted) : WordPart(Quoted);
+
 internal sealed record ShellWord(IReadOnlyList<WordPart> Parts)
 {
     public static readonly ShellWord Empty = new([]);
