@@ -135,6 +135,55 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
         session.LastStatus = session.Exited ? session.LastStatus : status;
     }
 
+    private void RunCase(CaseStatement statement, ShellSession session)
+    {
+        var subject = ExpandToString(statement.Subject, session);
+        session.LastStatus = 0;
+        foreach (var item in statement.Items)
+        {
+            if (item.Patterns.Any(pattern => PatternRegex(pattern, session).IsMatch(subject)))
+            {
+                RunStatements(item.Body, session);
+                return;
+            }
+        }
+    }
+
+    /// <summary>A case pattern as a regex: unquoted * ? [..] are glob operators, everything else is literal.</summary>
+    private Regex PatternRegex(ShellWord pattern, ShellSession session)
+    {
+        var builder = new StringBuilder("^");
+        foreach (var part in pattern.Parts)
+        {
+            if (part is LiteralPart { Quoted: false } literal)
+            {
+                foreach (var c in literal.Text)
+                {
+                    builder.Append(c switch
+                    {
+                        '*' => ".*",
+                        '?' => ".",
+                        '[' or ']' => c.ToString(),
+                        _ => Regex.Escape(c.ToString()),
+                    });
+                }
+            }
+            else
+            {
+                builder.Append(Regex.Escape(ExpandToString(new ShellWord([part]), session)));
+            }
+        }
+
+        try
+        {
+            return new Regex(builder.Append('$').ToString(), RegexOptions.Singleline, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException)
+        {
+            return new Regex("^" + Regex.Escape(ExpandToString(pattern, session)) + "$", RegexOptions.Singleline, TimeSpan.FromSeconds(1));
+        }
+    }
+
     /// <summary>Consumes a pending continue; true when the loop must end (break, exit).</summary>
     private static bool EndOfIteration(ShellSession session)
     {
@@ -160,6 +209,9 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
                 return;
             case WhileStatement loop:
                 RunWhile(loop, session);
+                return;
+            case CaseStatement choice:
+                RunCase(choice, session);
                 return;
             case SyntaxErrorStatement error:
                 session.Output.WriteError($"bash: {error.Message} (in: {error.Source})\n");

@@ -9,7 +9,8 @@ namespace LabPortal.Sandbox.Runtime;
 /// </summary>
 internal sealed partial class ShellParser
 {
-    private static readonly HashSet<string> CompoundOpeners = new(StringComparer.Ordinal) { "case", "select", "function" };
+    private static readonly HashSet<string> CompoundOpeners = new(StringComparer.Ordinal) { "select", "function" };
+    private static readonly HashSet<string> CaseItemEnd = new(StringComparer.Ordinal) { ";;", "esac" };
     private static readonly HashSet<string> NoTerminators = new(StringComparer.Ordinal);
     private static readonly HashSet<string> Then = new(StringComparer.Ordinal) { "then" };
     private static readonly HashSet<string> AfterIfBody = new(StringComparer.Ordinal) { "elif", "else", "fi" };
@@ -80,6 +81,14 @@ internal sealed partial class ShellParser
                 continue;
             }
 
+            if (c == ';' && PeekAt(1) == ';' && terminators.Contains(";;"))
+            {
+                // ";;" ends a case item; ";&" and ";;&" (fall through) are read as ";;".
+                _position += PeekAt(2) == '&' ? 3 : 2;
+                terminator = ";;";
+                return statements;
+            }
+
             if (c is ';' or '&' or '|' or ')' or '}')
             {
                 // A stray separator (";;", "& &"): bash reports a syntax error; skipping it keeps the rest running.
@@ -106,6 +115,9 @@ internal sealed partial class ShellParser
                     continue;
                 case "while" or "until":
                     statements.Add(ParseWhile(start, keyword == "until"));
+                    continue;
+                case "case":
+                    statements.Add(ParseCase(start));
                     continue;
                 default:
                     break;
@@ -143,7 +155,9 @@ internal sealed partial class ShellParser
         }
 
         var word = _text[_position..end];
-        return word is "if" or "then" or "elif" or "else" or "fi" or "for" or "while" or "until" or "do" or "done" ? word : null;
+        return word is "if" or "then" or "elif" or "else" or "fi" or "for" or "while" or "until" or "do" or "done" or "case" or "esac"
+            ? word
+            : null;
     }
 
     private ShellStatement ParseIf(int start)
@@ -227,6 +241,73 @@ internal sealed partial class ShellParser
         return done is null ? UnexpectedEnd(start) : new WhileStatement(condition, body, until, FirstLine(start));
     }
 
+    private ShellStatement ParseCase(int start)
+    {
+        _position += "case".Length;
+        SkipBlanks();
+        var subject = ReadWord();
+        SkipBlanks();
+        if (!_text.AsSpan(_position).StartsWith("in", StringComparison.Ordinal))
+        {
+            return new SyntaxErrorStatement("syntax error near `case': expected `in'", FirstLine(start));
+        }
+
+        _position += 2;
+        var items = new List<CaseItem>();
+        while (true)
+        {
+            SkipBlanksAndNewlines();
+            if (AtEnd)
+            {
+                return UnexpectedEnd(start);
+            }
+
+            if (PeekKeyword() == "esac")
+            {
+                _position += "esac".Length;
+                return new CaseStatement(subject, items, FirstLine(start));
+            }
+
+            if (Current == '(')
+            {
+                _position++;
+            }
+
+            var patterns = new List<ShellWord>();
+            while (true)
+            {
+                SkipBlanks();
+                patterns.Add(ReadWord(stopAtParenthesis: true));
+                SkipBlanks();
+                if (!AtEnd && Current == '|')
+                {
+                    _position++;
+                    continue;
+                }
+
+                if (!AtEnd && Current == ')')
+                {
+                    _position++;
+                    break;
+                }
+
+                return UnexpectedEnd(start);
+            }
+
+            var body = ParseStatements(CaseItemEnd, out var end);
+            items.Add(new CaseItem(patterns, body));
+            if (end == "esac")
+            {
+                return new CaseStatement(subject, items, FirstLine(start));
+            }
+
+            if (end is null)
+            {
+                return UnexpectedEnd(start);
+            }
+        }
+    }
+
     private ShellStatement ParseLoopBody(int start, Func<IReadOnlyList<ShellStatement>, ShellStatement> create)
     {
         while (!AtEnd && Current is ';' or '\n' or ' ' or '\t')
@@ -290,7 +371,7 @@ internal sealed partial class ShellParser
                 background = true;
                 _position++;
             }
-            else if (Current == ';')
+            else if (Current == ';' && PeekAt(1) != ';')
             {
                 _position++;
             }
@@ -558,7 +639,7 @@ internal sealed partial class ShellParser
         return ReadWord();
     }
 
-    private ShellWord ReadWord()
+    private ShellWord ReadWord(bool stopAtParenthesis = false)
     {
         var parts = new List<WordPart>();
         var literal = new StringBuilder();
@@ -619,7 +700,7 @@ internal sealed partial class ShellParser
                 continue;
             }
 
-            if (c is ' ' or '\t' or '\n' or ';' or '&' or '|' or '<' or '>')
+            if (c is ' ' or '\t' or '\n' or ';' or '&' or '|' or '<' or '>' || (stopAtParenthesis && c == ')'))
             {
                 break;
             }

@@ -74,7 +74,7 @@ internal abstract record ShellStatement(string Source);
 internal sealed record AndOrList(Pipeline First, IReadOnlyList<(ListOperator Operator, Pipeline Pipeline)> Rest, bool Background, string Source)
     : ShellStatement(Source);
 
-/// <summary>A compound command the subset does not run (<c>case</c>, <c>select</c>, a function): reported as ignored.</summary>
+/// <summary>A compound command the subset does not run (<c>select</c>, a function): reported as ignored.</summary>
 internal sealed record UnsupportedBlock(string Source) : ShellStatement(Source);
 
 /// <summary>A compound command bash could not parse (a missing <c>fi</c> or <c>done</c>): bash stops the script with status 2.</summary>
@@ -89,6 +89,11 @@ internal sealed record IfStatement(IReadOnlyList<ConditionalBranch> Branches, IR
 /// <summary><c>for NAME in WORDS; do ...; done</c>.</summary>
 internal sealed record ForStatement(string Variable, IReadOnlyList<ShellWord> Items, IReadOnlyList<ShellStatement> Body, string Source)
     : ShellStatement(Source);
+
+internal sealed record CaseItem(IReadOnlyList<ShellWord> Patterns, IReadOnlyList<ShellStatement> Body);
+
+/// <summary><c>case WORD in PATTERN|PATTERN) ... ;; esac</c>.</summary>
+internal sealed record CaseStatement(ShellWord Subject, IReadOnlyList<CaseItem> Items, string Source) : ShellStatement(Source);
 
 /// <summary><c>while</c> (or <c>until</c>) <c>COND; do ...; done</c>.</summary>
 internal sealed record WhileStatement(IReadOnlyList<ShellStatement> Condition, IReadOnlyList<ShellStatement> Body, bool Until, string Source)

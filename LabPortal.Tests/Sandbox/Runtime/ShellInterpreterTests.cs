@@ -403,12 +403,30 @@ public sealed class ShellInterpreterTests
     }
 
     [Fact]
-    public void Case_statements_are_reported_as_ignored()
+    public void Functions_are_reported_as_ignored()
     {
-        var run = _shell.Run("case \"$1\" in\n  start) echo s;;\nesac\necho after");
+        var run = _shell.Run("install_web() {\n  yum install -y nginx\n}\necho after");
 
-        Assert.Contains("[sandbox] ignored (not supported in the sandbox): case \"$1\" in ...", run.Error, StringComparison.Ordinal);
+        Assert.Contains("[sandbox] ignored (not supported in the sandbox): install_web() { ...", run.Error, StringComparison.Ordinal);
         Assert.Equal("after\n", run.Out);
+    }
+
+    [Fact]
+    public void Case_runs_the_first_item_whose_pattern_matches()
+    {
+        var run = _shell.Run("""
+            AZ=$(curl -s http://169.254.169.254/latest/meta-data/placement/availability-zone)
+            case "$AZ" in
+              *a) echo "zone a" ;;
+              *c|*d) echo "zone c or d" ;;
+              *) echo other ;;
+            esac
+            case 'x*' in 'x*') echo literal;; esac
+            case nothing in a) echo no;; esac
+            echo "status $?"
+            """);
+
+        Assert.Equal("zone c or d\nliteral\nstatus 0\n", run.Out);
     }
 
     [Fact]

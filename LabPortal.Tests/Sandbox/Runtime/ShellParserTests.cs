@@ -106,13 +106,24 @@ public sealed class ShellParserTests
     }
 
     [Fact]
-    public void Parse_reports_case_and_functions_as_one_unsupported_block_each()
+    public void Parse_reports_functions_as_one_unsupported_block_each()
     {
-        var statements = ShellScript.Parse("case $1 in\n  a) echo a;;\nesac\nsetup() {\n  echo in\n}\necho after\n").Statements;
+        var statements = ShellScript.Parse("setup() {\n  echo in\n}\nfunction other {\n  echo x\n}\necho after\n").Statements;
 
         Assert.IsType<UnsupportedBlock>(statements[0]);
         Assert.IsType<UnsupportedBlock>(statements[1]);
         Assert.Equal(["echo", "after"], LiteralWords(((AndOrList)statements[2]).First.Commands[0]));
+    }
+
+    [Fact]
+    public void Parse_builds_case_items_with_alternative_patterns()
+    {
+        var statement = ShellScript.Parse("case \"$ROLE\" in\n  web|www) echo w;;\n  (db) echo d\n     echo d2 ;;\n  *) ;;\nesac\necho after").Statements;
+
+        var choice = Assert.IsType<CaseStatement>(statement[0]);
+        Assert.Equal([2, 1, 1], choice.Items.Select(i => i.Patterns.Count));
+        Assert.Equal([1, 2, 0], choice.Items.Select(i => i.Body.Count));
+        Assert.IsType<AndOrList>(statement[1]);
     }
 
     [Fact]
