@@ -81,6 +81,11 @@ internal sealed partial class ShellInterpreter
 
         var command = args[0];
         var arguments = args.Skip(1).ToList();
+        if (session.Functions.TryGetValue(command, out var function))
+        {
+            return CallFunction(function, arguments, io, session);
+        }
+
         try
         {
             return command switch
@@ -103,7 +108,9 @@ internal sealed partial class ShellInterpreter
                 "export" or "declare" or "typeset" or "readonly" or "local" => Export(arguments, session),
                 "unset" => Unset(arguments, session),
                 "set" => Set(arguments, session),
-                "exit" or "return" => Exit(arguments, session),
+                "exit" => Exit(arguments, session),
+                "return" => session.FunctionDepth > 0 ? Return(arguments, session) : Exit(arguments, session),
+                "shift" => Shift(arguments, session),
                 "break" => LoopControl(arguments, session, breaking: true),
                 "continue" => LoopControl(arguments, session, breaking: false),
                 "hostname" => Hostname(arguments, io),
@@ -332,9 +339,11 @@ internal sealed partial class ShellInterpreter
         for (var i = 0; i < arguments.Count; i++)
         {
             var argument = arguments[i];
-            if (argument.Length < 2 || argument[0] is not ('-' or '+'))
+            if (argument == "--" || argument.Length < 2 || argument[0] is not ('-' or '+'))
             {
-                continue;
+                // "set -- a b" (or "set a b") replaces the positional parameters.
+                session.Positional = [.. arguments.Skip(argument == "--" ? i + 1 : i)];
+                break;
             }
 
             var on = argument[0] == '-';
@@ -381,6 +390,26 @@ internal sealed partial class ShellInterpreter
         session.LastStatus = status;
         session.Exited = true;
         return status;
+    }
+
+    private static int Return(List<string> arguments, ShellSession session)
+    {
+        var status = arguments.Count > 0 && int.TryParse(arguments[0], CultureInfo.InvariantCulture, out var code) ? code & 0xFF : session.LastStatus;
+        session.LastStatus = status;
+        session.Returning = true;
+        return status;
+    }
+
+    private static int Shift(List<string> arguments, ShellSession session)
+    {
+        var count = arguments.Count > 0 && int.TryParse(arguments[0], CultureInfo.InvariantCulture, out var n) ? n : 1;
+        if (count > session.Positional.Count)
+        {
+            return 1;
+        }
+
+        session.Positional = [.. session.Positional.Skip(count)];
+        return 0;
     }
 
     private static int LoopControl(List<string> arguments, ShellSession session, bool breaking)

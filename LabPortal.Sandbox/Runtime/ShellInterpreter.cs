@@ -45,7 +45,7 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
     {
         foreach (var statement in statements)
         {
-            if (session.Exited || session.PendingBreaks > 0 || session.PendingContinue)
+            if (session.Exited || session.Returning || session.PendingBreaks > 0 || session.PendingContinue)
             {
                 break;
             }
@@ -213,6 +213,13 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
             case CaseStatement choice:
                 RunCase(choice, session);
                 return;
+            case GroupStatement group:
+                RunStatements(group.Body, session);
+                return;
+            case FunctionDefinition function:
+                session.Functions[function.Name] = function.Body;
+                session.LastStatus = 0;
+                return;
             case SyntaxErrorStatement error:
                 session.Output.WriteError($"bash: {error.Message} (in: {error.Source})\n");
                 session.LastStatus = 2;
@@ -252,7 +259,7 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
 
         // set -e ignores a failure that an && or || list tests, except in its last command (bash).
         if (session.ErrExit && session.ConditionDepth == 0 && status != 0 && lastRan == pipelines.Count - 1
-            && !pipelines[lastRan].Pipeline.Negated && !session.Exited)
+            && !pipelines[lastRan].Pipeline.Negated && !session.Exited && !session.Returning)
         {
             session.Exited = true;
         }
@@ -611,7 +618,9 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
         {
             "?" => session.LastStatus.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "$" => "1742",
-            "#" => "0",
+            "#" => session.Positional.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "@" or "*" => string.Join(' ', session.Positional),
+            [var digit] when digit is >= '1' and <= '9' => session.Positional.ElementAtOrDefault(digit - '1'),
             "0" => "/var/lib/cloud/instance/scripts/part-001",
             "PWD" => session.WorkingDirectory,
             "RANDOM" => Random.Shared.Next(32768).ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -656,6 +665,52 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
 
         // Command substitution drops trailing newlines (bash).
         return output.StandardOutput.TrimEnd('\n');
+    }
+
+    /// <summary>
+    /// Calls a function: its commands run with the arguments as $1..., in the caller's shell
+    /// (variables and directory carry back, as bash functions share them), with the call's
+    /// redirections applied to its output.
+    /// </summary>
+    private int CallFunction(IReadOnlyList<ShellStatement> body, List<string> arguments, CommandIo io, ShellSession session)
+    {
+        if (session.Depth > MaxDepth)
+        {
+            io.ErrorLine("bash: maximum function nesting level exceeded");
+            return 1;
+        }
+
+        var output = new ScriptOutput();
+        var call = session.CreateChild(output);
+        call.Positional = arguments;
+        call.FunctionDepth = session.FunctionDepth + 1;
+        call.ErrExit = session.ErrExit;
+        call.XTrace = session.XTrace;
+        call.PipeFail = session.PipeFail;
+        call.ConditionDepth = session.ConditionDepth; // "if f; then": set -e does not apply inside f either
+        RunStatements(body, call);
+        foreach (var (name, value) in call.Variables)
+        {
+            session.Variables[name] = value;
+        }
+
+        foreach (var (name, definition) in call.Functions)
+        {
+            session.Functions[name] = definition;
+        }
+
+        session.WorkingDirectory = call.WorkingDirectory;
+        session.ErrExit = call.ErrExit;
+        session.XTrace = call.XTrace;
+        if (call.Exited)
+        {
+            // "exit" in a function (or a set -e failure) ends the whole script.
+            session.Exited = true;
+        }
+
+        io.Out.Append(output.StandardOutput);
+        io.Error.Append(output.StandardError);
+        return call.LastStatus;
     }
 
     /// <summary>Runs script text in a child shell that shares the parent's output (<c>bash -c</c>, <c>bash file</c>).</summary>

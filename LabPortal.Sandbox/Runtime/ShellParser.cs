@@ -11,6 +11,7 @@ internal sealed partial class ShellParser
 {
     private static readonly HashSet<string> CompoundOpeners = new(StringComparer.Ordinal) { "select", "function" };
     private static readonly HashSet<string> CaseItemEnd = new(StringComparer.Ordinal) { ";;", "esac" };
+    private static readonly HashSet<string> CloseBrace = new(StringComparer.Ordinal) { "}" };
     private static readonly HashSet<string> NoTerminators = new(StringComparer.Ordinal);
     private static readonly HashSet<string> Then = new(StringComparer.Ordinal) { "then" };
     private static readonly HashSet<string> AfterIfBody = new(StringComparer.Ordinal) { "elif", "else", "fi" };
@@ -89,6 +90,22 @@ internal sealed partial class ShellParser
                 return statements;
             }
 
+            if (c == '}' && terminators.Contains("}"))
+            {
+                _position++;
+                terminator = "}";
+                return statements;
+            }
+
+            if (c == '{' && PeekAt(1) is ' ' or '\t' or '\n')
+            {
+                var groupStart = _position;
+                _position++;
+                var group = ParseStatements(CloseBrace, out var closed);
+                statements.Add(closed is null ? UnexpectedEnd(groupStart) : new GroupStatement(group, FirstLine(groupStart)));
+                continue;
+            }
+
             if (c is ';' or '&' or '|' or ')' or '}')
             {
                 // A stray separator (";;", "& &"): bash reports a syntax error; skipping it keeps the rest running.
@@ -121,6 +138,12 @@ internal sealed partial class ShellParser
                     continue;
                 default:
                     break;
+            }
+
+            if (TryParseFunction(start) is { } function)
+            {
+                statements.Add(function);
+                continue;
             }
 
             if (keyword == "for" || IsCompoundStart())
@@ -240,6 +263,25 @@ internal sealed partial class ShellParser
         var body = ParseStatements(Done, out var done);
         return done is null ? UnexpectedEnd(start) : new WhileStatement(condition, body, until, FirstLine(start));
     }
+
+    /// <summary>Reads "name() {", "name () {" or "function name [()] {" (the brace may start the next line).</summary>
+    private ShellStatement? TryParseFunction(int start)
+    {
+        var match = FunctionHeader().Match(_text, _position);
+        if (!match.Success || match.Index != _position)
+        {
+            return null;
+        }
+
+        _position += match.Length;
+        var body = ParseStatements(CloseBrace, out var close);
+        return close is null
+            ? UnexpectedEnd(start)
+            : new FunctionDefinition(match.Groups["name"].Value, body, FirstLine(start));
+    }
+
+    [GeneratedRegex(@"\G(?:function[ \t]+(?<name>[A-Za-z_][\w-]*)[ \t]*(?:\(\))?|(?<name>[A-Za-z_][\w-]*)[ \t]*\(\))[ \t]*\n?[ \t]*\{(?=[ \t\n])")]
+    private static partial Regex FunctionHeader();
 
     private ShellStatement ParseCase(int start)
     {
@@ -639,7 +681,9 @@ internal sealed partial class ShellParser
         return ReadWord();
     }
 
-    private ShellWord ReadWord(bool stopAtParenthesis = false)
+    /// <param name="stopAtParenthesis">For case patterns: ")" ends the word.</param>
+    /// <param name="wholeText">For ${VAR:-word}: blanks and operators are part of the word.</param>
+    private ShellWord ReadWord(bool stopAtParenthesis = false, bool wholeText = false)
     {
         var parts = new List<WordPart>();
         var literal = new StringBuilder();
@@ -700,7 +744,7 @@ internal sealed partial class ShellParser
                 continue;
             }
 
-            if (c is ' ' or '\t' or '\n' or ';' or '&' or '|' or '<' or '>' || (stopAtParenthesis && c == ')'))
+            if (!wholeText && (c is ' ' or '\t' or '\n' or ';' or '&' or '|' or '<' or '>' || (stopAtParenthesis && c == ')')))
             {
                 break;
             }
@@ -878,11 +922,11 @@ internal sealed partial class ShellParser
             ShellWord? fallback = null;
             if (rest.StartsWith(":-", StringComparison.Ordinal) || rest.StartsWith(":=", StringComparison.Ordinal))
             {
-                fallback = ParseHereDocumentBody(rest[2..]);
+                fallback = new ShellParser(rest[2..]).ReadWord(wholeText: true);
             }
             else if (rest.StartsWith('-') || rest.StartsWith('='))
             {
-                fallback = ParseHereDocumentBody(rest[1..]);
+                fallback = new ShellParser(rest[1..]).ReadWord(wholeText: true);
             }
 
             part = new ParameterPart(name, fallback, quoted);

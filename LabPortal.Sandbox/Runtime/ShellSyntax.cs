@@ -74,7 +74,13 @@ internal abstract record ShellStatement(string Source);
 internal sealed record AndOrList(Pipeline First, IReadOnlyList<(ListOperator Operator, Pipeline Pipeline)> Rest, bool Background, string Source)
     : ShellStatement(Source);
 
-/// <summary>A compound command the subset does not run (<c>select</c>, a function): reported as ignored.</summary>
+/// <summary><c>{ ...; }</c>: commands grouped in the current shell.</summary>
+internal sealed record GroupStatement(IReadOnlyList<ShellStatement> Body, string Source) : ShellStatement(Source);
+
+/// <summary><c>name() { ... }</c> or <c>function name { ... }</c>.</summary>
+internal sealed record FunctionDefinition(string Name, IReadOnlyList<ShellStatement> Body, string Source) : ShellStatement(Source);
+
+/// <summary>A compound command the subset does not run (<c>select</c>, <c>( subshell )</c> bodies): reported as ignored.</summary>
 internal sealed record UnsupportedBlock(string Source) : ShellStatement(Source);
 
 /// <summary>A compound command bash could not parse (a missing <c>fi</c> or <c>done</c>): bash stops the script with status 2.</summary>

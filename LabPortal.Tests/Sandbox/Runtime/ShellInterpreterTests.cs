@@ -403,11 +403,47 @@ public sealed class ShellInterpreterTests
     }
 
     [Fact]
-    public void Functions_are_reported_as_ignored()
+    public void Functions_run_with_arguments_and_share_variables()
     {
-        var run = _shell.Run("install_web() {\n  yum install -y nginx\n}\necho after");
+        var run = _shell.Run("""
+            write_page() {
+              local title="$1"
+              shift
+              echo "<h1>$title</h1><p>$# more: $@</p>" > "/tmp/$title.html"
+              LAST=$title
+            }
+            function check
+            {
+              [ -f "/tmp/$1.html" ] || return 3
+              echo "found $1"
+            }
+            write_page home a b
+            check home
+            check missing
+            echo "status $? last $LAST"
+            check home > /tmp/redirected
+            """);
 
-        Assert.Contains("[sandbox] ignored (not supported in the sandbox): install_web() { ...", run.Error, StringComparison.Ordinal);
+        Assert.Equal("<h1>home</h1><p>2 more: a b</p>\n", _shell.File("/tmp/home.html"));
+        Assert.Equal("found home\nstatus 3 last home\n", run.Out);
+        Assert.Equal("found home\n", _shell.File("/tmp/redirected"));
+    }
+
+    [Fact]
+    public void Function_under_set_e_ignores_failures_only_when_called_as_a_condition()
+    {
+        // bash ignores set -e inside a function called from an if condition (checked against bash 5).
+        var run = _shell.Run("set -e\nfails() { false; echo never; }\nif fails; then echo no; else echo tested; fi\nfails\necho unreachable");
+
+        Assert.Equal((1, "never\nno\n"), (run.Status, run.Out));
+    }
+
+    [Fact]
+    public void Function_recursion_is_bounded()
+    {
+        var run = _shell.Run("loop() { loop; }\nloop\necho after");
+
+        Assert.Contains("maximum function nesting level exceeded", run.Error, StringComparison.Ordinal);
         Assert.Equal("after\n", run.Out);
     }
 
@@ -676,5 +712,20 @@ public sealed class ShellInterpreterTests
         Assert.Equal("", run.Out);
         Assert.Contains("add -y", run.Error, StringComparison.Ordinal);
         Assert.True(_shell.Os.IsInstalled("httpd") && _shell.Os.IsInstalled("apache2"));
+    }
+
+    [Fact]
+    public void Constructs_match_bash_output_for_groups_defaults_and_positional_parameters()
+    {
+        // Expected text produced by bash 5 from the same script.
+        var run = _shell.Run("""
+            echo ${U:-"quoted default"} ${U-} "${U:-a b}"
+            { echo grouped; echo twice; }
+            set -- p "q r"; echo "$# $2"
+            v=$(printf '%s' "a  b"); echo "[$v]" [$v]
+            for x in "" a; do echo "<$x>"; done
+            """);
+
+        Assert.Equal("quoted default a b\ngrouped\ntwice\n2 q r\n[a  b] [a b]\n<>\n<a>\n", run.Out);
     }
 }

@@ -106,13 +106,22 @@ public sealed class ShellParserTests
     }
 
     [Fact]
-    public void Parse_reports_functions_as_one_unsupported_block_each()
+    public void Parse_reads_function_definitions_in_both_forms()
     {
-        var statements = ShellScript.Parse("setup() {\n  echo in\n}\nfunction other {\n  echo x\n}\necho after\n").Statements;
+        var statements = ShellScript.Parse("setup() {\n  echo in\n}\nfunction other {\n  echo x; echo y\n}\necho after\n").Statements;
+
+        Assert.Equal(("setup", 1), (Assert.IsType<FunctionDefinition>(statements[0]).Name, ((FunctionDefinition)statements[0]).Body.Count));
+        Assert.Equal(("other", 2), (Assert.IsType<FunctionDefinition>(statements[1]).Name, ((FunctionDefinition)statements[1]).Body.Count));
+        Assert.Equal(["echo", "after"], LiteralWords(((AndOrList)statements[2]).First.Commands[0]));
+    }
+
+    [Fact]
+    public void Parse_reports_select_as_an_unsupported_block()
+    {
+        var statements = ShellScript.Parse("select x in a b; do\n  echo $x\ndone\necho after\n").Statements;
 
         Assert.IsType<UnsupportedBlock>(statements[0]);
-        Assert.IsType<UnsupportedBlock>(statements[1]);
-        Assert.Equal(["echo", "after"], LiteralWords(((AndOrList)statements[2]).First.Commands[0]));
+        Assert.IsType<AndOrList>(statements[1]);
     }
 
     [Fact]
