@@ -250,28 +250,50 @@ internal sealed partial class ShellInterpreter
                     continue;
                 }
 
-                var directive = format[++i];
-                // Skip flags and widths ("%-10s"): the subset prints values as they are.
-                while (i < format.Length && (char.IsAsciiDigit(directive) || directive is '-' or '.' or '+' or ' '))
+                // %[-][0][width]directive: the value is padded to the width, left-aligned with "-".
+                var j = i + 1;
+                var leftAlign = false;
+                var zeroPad = false;
+                while (j < format.Length && format[j] is '-' or '0' or '+' or ' ' or '#')
                 {
-                    directive = ++i < format.Length ? format[i] : 's';
+                    leftAlign |= format[j] == '-';
+                    zeroPad |= format[j] == '0';
+                    j++;
                 }
 
-                switch (directive)
+                var widthStart = j;
+                while (j < format.Length && char.IsAsciiDigit(format[j]))
                 {
-                    case '%':
-                        builder.Append('%');
-                        break;
-                    case 'd' or 'i':
-                        builder.Append(next < values.Count && long.TryParse(values[next++], CultureInfo.InvariantCulture, out var number) ? number : 0);
-                        break;
-                    case 'b':
-                        builder.Append(next < values.Count ? Unescape(values[next++]) : "");
-                        break;
-                    default:
-                        builder.Append(next < values.Count ? values[next++] : "");
-                        break;
+                    j++;
                 }
+
+                var width = j > widthStart ? int.Parse(format.AsSpan(widthStart, j - widthStart), CultureInfo.InvariantCulture) : 0;
+                if (j < format.Length && format[j] == '.')
+                {
+                    j++;
+                    while (j < format.Length && char.IsAsciiDigit(format[j]))
+                    {
+                        j++; // precision: not modelled
+                    }
+                }
+
+                if (j >= format.Length)
+                {
+                    builder.Append(format[i..]);
+                    break;
+                }
+
+                var directive = format[j];
+                i = j;
+                var value = directive switch
+                {
+                    '%' => "%",
+                    'd' or 'i' => (next < values.Count && long.TryParse(values[next++], CultureInfo.InvariantCulture, out var number) ? number : 0)
+                        .ToString(CultureInfo.InvariantCulture),
+                    'b' => next < values.Count ? Unescape(values[next++]) : "",
+                    _ => next < values.Count ? values[next++] : "",
+                };
+                builder.Append(leftAlign ? value.PadRight(width) : value.PadLeft(width, zeroPad && directive is 'd' or 'i' ? '0' : ' '));
             }
 
             io.Out.Append(builder);

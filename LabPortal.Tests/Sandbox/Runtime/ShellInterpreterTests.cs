@@ -728,4 +728,13 @@ public sealed class ShellInterpreterTests
 
         Assert.Equal("quoted default a b\ngrouped\ntwice\n2 q r\n[a  b] [a b]\n<>\n<a>\n", run.Out);
     }
+
+    [Fact]
+    public void Printf_pads_to_widths_and_reuses_the_format_like_bash()
+    {
+        // Expected text produced by bash 5 from the same script.
+        var run = _shell.Run("printf \"[%5s][%-4s][%03d][%s %s]\\n\" ab c 7 x y z\nprintf '%s\\n' a b\nprintf '100%%\\n'");
+
+        Assert.Equal("[   ab][c   ][007][x y]\n[    z][    ][000][ ]\na\nb\n100%\n", run.Out);
+    }
 }
