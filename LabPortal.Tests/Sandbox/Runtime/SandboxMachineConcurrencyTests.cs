@@ -1,4 +1,6 @@
 using System.Net.Sockets;
+using LabPortal.Sandbox.Runtime;
+using Microsoft.Extensions.Logging;
 
 namespace LabPortal.Tests.Sandbox.Runtime;
 
@@ -72,6 +74,37 @@ public sealed class SandboxMachineConcurrencyTests
         Assert.True(issued >= 200);
         Assert.True(served > 0, "no request was served");
         Assert.Equal("flap\n", await RuntimeTestData.GetPageAsync(machine));
+    }
+
+    [Fact]
+    public async Task Stopping_and_starting_under_traffic_logs_no_warnings_or_errors()
+    {
+        using var logs = new CollectingLoggerProvider(LogLevel.Warning);
+        using var loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        await using var machine = new MachineFactory(loggerFactory).Create(RuntimeTestData.Metadata, null);
+        await machine.BootAsync("#!/bin/bash\nyum install -y nginx\nsystemctl start nginx\n", firstBoot: true);
+        using var client = RuntimeTestData.CreateClient();
+
+        for (var round = 0; round < 3; round++)
+        {
+            var endpoint = machine.GetHttpEndpoint(80)!;
+            var traffic = Enumerable.Range(0, 30).Select(async _ =>
+            {
+                try
+                {
+                    await client.GetStringAsync(endpoint);
+                }
+                catch (HttpRequestException exception) when (IsRefusedOrReset(exception))
+                {
+                    // the stop below may win the race; only the server's logs matter here
+                }
+            }).ToList();
+            await machine.RunScriptAsync("systemctl stop nginx");
+            await Task.WhenAll(traffic);
+            await machine.RunScriptAsync("systemctl start nginx");
+        }
+
+        Assert.Empty(logs.Entries);
     }
 
     private static bool IsRefusedOrReset(Exception exception)
