@@ -205,15 +205,32 @@ internal sealed class SandboxMachine : IMachine
             case UserDataKind.Unsupported:
                 _console.Append($"[sandbox] ignored (not supported in the sandbox): user data of type {text}\n");
                 return;
+            case UserDataKind.CloudConfig:
+                RunCloudConfig(CloudConfig.Parse(text));
+                return;
             default:
                 break;
         }
 
+        RunShellUserData(text);
+    }
+
+    private void RunShellUserData(string text)
+    {
         // cloud-init writes the script to /var/lib/cloud/instance/scripts/part-001 and runs it as root from /.
         _os.Files.CreateDirectory("/var/lib/cloud/instance/scripts", parents: true);
         _os.Files.WriteFile("/var/lib/cloud/instance/scripts/part-001", text, append: false);
         var output = new ScriptOutput();
-        var status = _interpreter.Run(text, new ShellSession(Metadata, output));
+        var session = new ShellSession(Metadata, output);
+        // "#!/bin/bash -xe": options on the interpreter line apply to the whole script.
+        var interpreterLine = text.Split('\n', 2)[0];
+        foreach (var option in interpreterLine.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Where(o => o.StartsWith('-')))
+        {
+            session.ErrExit |= option.Contains('e', StringComparison.Ordinal);
+            session.XTrace |= option.Contains('x', StringComparison.Ordinal);
+        }
+
+        var status = _interpreter.Run(text, session);
         _console.Append(output.Transcript);
         if (status != 0)
         {
@@ -223,6 +240,42 @@ internal sealed class SandboxMachine : IMachine
         }
 
         _logger.LogInformation("Instance {InstanceId} ran its user data: exit {ExitCode}", Metadata.InstanceId, status);
+    }
+
+    private void RunCloudConfig(CloudConfig config)
+    {
+        foreach (var key in config.IgnoredKeys)
+        {
+            _console.Append($"[sandbox] ignored (not supported in the sandbox): cloud-config key '{key}'\n");
+        }
+
+        foreach (var file in config.WriteFiles)
+        {
+            var path = GuestFileSystem.Combine("/", file.Path);
+            // cloud-init's write_files creates missing parent directories.
+            _os.Files.CreateDirectory(GuestFileSystem.ParentOf(path), parents: true);
+            var error = _os.Files.WriteFile(path, file.Content, file.Append);
+            _console.Append(error is null ? $"[sandbox] write_files: {path}\n" : $"[sandbox] write_files: {path}: {error}\n");
+        }
+
+        // cloud-init installs packages non-interactively, then hands runcmd to the final stage as a script.
+        var script = new StringBuilder("#!/bin/sh\n");
+        if (config.PackageUpdate)
+        {
+            script.Append("yum update -y\n");
+        }
+
+        if (config.Packages.Count > 0)
+        {
+            script.Append("yum install -y ").AppendJoin(' ', config.Packages).Append('\n');
+        }
+
+        foreach (var command in config.RunCommands)
+        {
+            script.Append(command).Append('\n');
+        }
+
+        RunShellUserData(script.ToString());
     }
 
     /// <summary>

@@ -81,6 +81,11 @@ internal sealed partial class ShellInterpreter
 
         var command = args[0];
         var arguments = args.Skip(1).ToList();
+        if (session.Functions.TryGetValue(command, out var function))
+        {
+            return CallFunction(function, arguments, io, session);
+        }
+
         try
         {
             return command switch
@@ -102,8 +107,12 @@ internal sealed partial class ShellInterpreter
                 "pwd" => Line(io, session.WorkingDirectory),
                 "export" or "declare" or "typeset" or "readonly" or "local" => Export(arguments, session),
                 "unset" => Unset(arguments, session),
-                "set" => Set(arguments, io, session),
-                "exit" or "return" => Exit(arguments, session),
+                "set" => Set(arguments, session),
+                "exit" => Exit(arguments, session),
+                "return" => session.FunctionDepth > 0 ? Return(arguments, session) : Exit(arguments, session),
+                "shift" => Shift(arguments, session),
+                "break" => LoopControl(arguments, session, breaking: true),
+                "continue" => LoopControl(arguments, session, breaking: false),
                 "hostname" => Hostname(arguments, io),
                 "whoami" => Line(io, "root"),
                 "id" => Line(io, "uid=0(root) gid=0(root) groups=0(root)"),
@@ -241,28 +250,50 @@ internal sealed partial class ShellInterpreter
                     continue;
                 }
 
-                var directive = format[++i];
-                // Skip flags and widths ("%-10s"): the subset prints values as they are.
-                while (i < format.Length && (char.IsAsciiDigit(directive) || directive is '-' or '.' or '+' or ' '))
+                // %[-][0][width]directive: the value is padded to the width, left-aligned with "-".
+                var j = i + 1;
+                var leftAlign = false;
+                var zeroPad = false;
+                while (j < format.Length && format[j] is '-' or '0' or '+' or ' ' or '#')
                 {
-                    directive = ++i < format.Length ? format[i] : 's';
+                    leftAlign |= format[j] == '-';
+                    zeroPad |= format[j] == '0';
+                    j++;
                 }
 
-                switch (directive)
+                var widthStart = j;
+                while (j < format.Length && char.IsAsciiDigit(format[j]))
                 {
-                    case '%':
-                        builder.Append('%');
-                        break;
-                    case 'd' or 'i':
-                        builder.Append(next < values.Count && long.TryParse(values[next++], CultureInfo.InvariantCulture, out var number) ? number : 0);
-                        break;
-                    case 'b':
-                        builder.Append(next < values.Count ? Unescape(values[next++]) : "");
-                        break;
-                    default:
-                        builder.Append(next < values.Count ? values[next++] : "");
-                        break;
+                    j++;
                 }
+
+                var width = j > widthStart ? int.Parse(format.AsSpan(widthStart, j - widthStart), CultureInfo.InvariantCulture) : 0;
+                if (j < format.Length && format[j] == '.')
+                {
+                    j++;
+                    while (j < format.Length && char.IsAsciiDigit(format[j]))
+                    {
+                        j++; // precision: not modelled
+                    }
+                }
+
+                if (j >= format.Length)
+                {
+                    builder.Append(format[i..]);
+                    break;
+                }
+
+                var directive = format[j];
+                i = j;
+                var value = directive switch
+                {
+                    '%' => "%",
+                    'd' or 'i' => (next < values.Count && long.TryParse(values[next++], CultureInfo.InvariantCulture, out var number) ? number : 0)
+                        .ToString(CultureInfo.InvariantCulture),
+                    'b' => next < values.Count ? Unescape(values[next++]) : "",
+                    _ => next < values.Count ? values[next++] : "",
+                };
+                builder.Append(leftAlign ? value.PadRight(width) : value.PadLeft(width, zeroPad && directive is 'd' or 'i' ? '0' : ' '));
             }
 
             io.Out.Append(builder);
@@ -325,14 +356,16 @@ internal sealed partial class ShellInterpreter
         return 0;
     }
 
-    private static int Set(List<string> arguments, CommandIo io, ShellSession session)
+    private static int Set(List<string> arguments, ShellSession session)
     {
         for (var i = 0; i < arguments.Count; i++)
         {
             var argument = arguments[i];
-            if (argument.Length < 2 || argument[0] is not ('-' or '+'))
+            if (argument == "--" || argument.Length < 2 || argument[0] is not ('-' or '+'))
             {
-                continue;
+                // "set -- a b" (or "set a b") replaces the positional parameters.
+                session.Positional = [.. arguments.Skip(argument == "--" ? i + 1 : i)];
+                break;
             }
 
             var on = argument[0] == '-';
@@ -368,7 +401,6 @@ internal sealed partial class ShellInterpreter
             }
         }
 
-        _ = io;
         return 0;
     }
 
@@ -380,6 +412,40 @@ internal sealed partial class ShellInterpreter
         session.LastStatus = status;
         session.Exited = true;
         return status;
+    }
+
+    private static int Return(List<string> arguments, ShellSession session)
+    {
+        var status = arguments.Count > 0 && int.TryParse(arguments[0], CultureInfo.InvariantCulture, out var code) ? code & 0xFF : session.LastStatus;
+        session.LastStatus = status;
+        session.Returning = true;
+        return status;
+    }
+
+    private static int Shift(List<string> arguments, ShellSession session)
+    {
+        var count = arguments.Count > 0 && int.TryParse(arguments[0], CultureInfo.InvariantCulture, out var n) ? n : 1;
+        if (count > session.Positional.Count)
+        {
+            return 1;
+        }
+
+        session.Positional = [.. session.Positional.Skip(count)];
+        return 0;
+    }
+
+    private static int LoopControl(List<string> arguments, ShellSession session, bool breaking)
+    {
+        if (breaking)
+        {
+            session.PendingBreaks = arguments.Count > 0 && int.TryParse(arguments[0], CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
+        }
+        else
+        {
+            session.PendingContinue = true;
+        }
+
+        return 0;
     }
 
     private int Hostname(List<string> arguments, CommandIo io)

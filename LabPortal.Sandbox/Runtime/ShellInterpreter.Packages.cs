@@ -6,10 +6,15 @@ internal sealed partial class ShellInterpreter
     private int Yum(string tool, List<string> arguments, CommandIo io)
     {
         var assumeYes = arguments.Any(a => a is "-y" or "--assumeyes" || (a.StartsWith('-') && !a.StartsWith("--", StringComparison.Ordinal) && a.Contains('y', StringComparison.Ordinal)));
-        // Options that take a value as the next argument.
+        if (arguments.Any(a => a is "-q" or "--quiet" || (a.StartsWith('-') && !a.StartsWith("--", StringComparison.Ordinal) && a.Contains('q', StringComparison.Ordinal))))
+        {
+            io = new QuietIo(io); // -q keeps errors and drops progress output
+        }
+
         var operands = new List<string>();
         for (var i = 0; i < arguments.Count; i++)
         {
+            // Options that take a value as the next argument.
             if (arguments[i] is "-e" or "-d" or "--setopt" or "--enablerepo" or "--disablerepo" or "--releasever" or "-c")
             {
                 i++;
@@ -56,8 +61,14 @@ internal sealed partial class ShellInterpreter
 
     private int AptGet(string tool, List<string> arguments, CommandIo io)
     {
-        var assumeYes = arguments.Any(a => a is "-y" or "--yes" or "--assume-yes" or "-qy" or "-yq");
-        var operands = arguments.Where(a => !a.StartsWith('-')).ToList();
+        var assumeYes = arguments.Any(a => a is "-y" or "--yes" or "--assume-yes" || (a.StartsWith('-') && !a.StartsWith("--", StringComparison.Ordinal) && a.Contains('y', StringComparison.Ordinal)));
+        if (arguments.Any(a => a is "-q" or "-qq" or "--quiet" or "-qy" or "-yq"))
+        {
+            io = new QuietIo(io); // -q keeps errors and drops progress output
+        }
+
+        // "-o Dpkg::Options::=--force-confold" and "-t release" take a value.
+        var operands = arguments.Where((a, i) => !a.StartsWith('-') && (i == 0 || arguments[i - 1] is not ("-o" or "-t" or "-c"))).ToList();
         if (operands.Count == 0)
         {
             return Fail(io, $"E: Invalid operation {tool}", 100);
@@ -75,8 +86,7 @@ internal sealed partial class ShellInterpreter
                 return 0;
             case "install":
                 io.WriteLine("Reading package lists... Done");
-                var status = Install(operands.Skip(1).ToList(), assumeYes, debianLayout: true, io, tool);
-                return status == 1 ? 1 : status;
+                return Install(operands.Skip(1).ToList(), assumeYes, debianLayout: true, io, tool);
             case "remove" or "purge":
                 return Uninstall(operands.Skip(1).ToList(), assumeYes, io);
             default:

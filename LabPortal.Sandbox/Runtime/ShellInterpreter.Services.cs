@@ -7,6 +7,7 @@ internal sealed partial class ShellInterpreter
     private int Systemctl(List<string> arguments, CommandIo io)
     {
         var now = arguments.Contains("--now");
+        var quiet = arguments.Contains("--quiet") || arguments.Contains("-q");
         var operands = arguments.Where(a => !a.StartsWith('-')).ToList();
         if (operands.Count == 0)
         {
@@ -44,8 +45,8 @@ internal sealed partial class ShellInterpreter
                 "enable" => EnableUnit(unit, io) is var enabled && enabled == 0 && now ? StartUnit(unit, "start", io) : enabled,
                 "disable" => DisableUnit(unit, io) is var disabled && disabled == 0 && now ? StopUnit(unit, io) : disabled,
                 "status" => UnitStatus(unit, io),
-                "is-active" => IsActive(unit, io),
-                "is-enabled" => IsEnabled(unit, io),
+                "is-active" => IsActive(unit, quiet ? new CommandIo("") : io),
+                "is-enabled" => IsEnabled(unit, quiet ? new CommandIo("") : io),
                 "is-failed" => Line(io, os.HasUnit(unit) ? (os.IsRunning(unit) ? "active" : "inactive") : "inactive") + 1,
                 _ => Ignored(io, $"systemctl {verb} {raw}"),
             };

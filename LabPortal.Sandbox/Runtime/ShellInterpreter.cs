@@ -37,9 +37,15 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
             return 1;
         }
 
-        foreach (var statement in ShellScript.Parse(script).Statements)
+        RunStatements(ShellScript.Parse(script).Statements, session);
+        return session.LastStatus;
+    }
+
+    private void RunStatements(IReadOnlyList<ShellStatement> statements, ShellSession session)
+    {
+        foreach (var statement in statements)
         {
-            if (session.Exited)
+            if (session.Exited || session.Returning || session.PendingBreaks > 0 || session.PendingContinue)
             {
                 break;
             }
@@ -54,12 +60,175 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
 
             RunStatement(statement, session);
         }
+    }
 
-        return session.LastStatus;
+    private int RunCondition(IReadOnlyList<ShellStatement> condition, ShellSession session)
+    {
+        session.ConditionDepth++;
+        try
+        {
+            session.LastStatus = 0;
+            RunStatements(condition, session);
+            return session.LastStatus;
+        }
+        finally
+        {
+            session.ConditionDepth--;
+        }
+    }
+
+    private void RunIf(IfStatement statement, ShellSession session)
+    {
+        foreach (var branch in statement.Branches)
+        {
+            if (RunCondition(branch.Condition, session) == 0 && !session.Exited)
+            {
+                session.LastStatus = 0;
+                RunStatements(branch.Body, session);
+                return;
+            }
+        }
+
+        session.LastStatus = 0;
+        if (statement.ElseBody is not null && !session.Exited)
+        {
+            RunStatements(statement.ElseBody, session);
+        }
+    }
+
+    private void RunFor(ForStatement statement, ShellSession session)
+    {
+        var items = statement.Items.SelectMany(word => ExpandFields(word, session)).ToList();
+        session.LastStatus = 0;
+        foreach (var item in items)
+        {
+            session.Variables[statement.Variable] = item;
+            RunStatements(statement.Body, session);
+            if (EndOfIteration(session))
+            {
+                break;
+            }
+        }
+    }
+
+    private void RunWhile(WhileStatement statement, ShellSession session)
+    {
+        var status = 0;
+        while (!session.Exited && !session.Budget.Exhausted)
+        {
+            if ((RunCondition(statement.Condition, session) == 0) == statement.Until || session.Exited)
+            {
+                break;
+            }
+
+            // A loop that waits for something the sandbox never does (a file from another
+            // process...) would spin; the command budget ends it and reports it.
+            session.LastStatus = 0;
+            RunStatements(statement.Body, session);
+            status = session.LastStatus;
+            if (EndOfIteration(session))
+            {
+                break;
+            }
+        }
+
+        session.LastStatus = session.Exited ? session.LastStatus : status;
+    }
+
+    private void RunCase(CaseStatement statement, ShellSession session)
+    {
+        var subject = ExpandToString(statement.Subject, session);
+        session.LastStatus = 0;
+        foreach (var item in statement.Items)
+        {
+            if (item.Patterns.Any(pattern => PatternRegex(pattern, session).IsMatch(subject)))
+            {
+                RunStatements(item.Body, session);
+                return;
+            }
+        }
+    }
+
+    /// <summary>A case pattern as a regex: unquoted * ? [..] are glob operators, everything else is literal.</summary>
+    private Regex PatternRegex(ShellWord pattern, ShellSession session)
+    {
+        var builder = new StringBuilder("^");
+        foreach (var part in pattern.Parts)
+        {
+            if (part is LiteralPart { Quoted: false } literal)
+            {
+                foreach (var c in literal.Text)
+                {
+                    builder.Append(c switch
+                    {
+                        '*' => ".*",
+                        '?' => ".",
+                        '[' or ']' => c.ToString(),
+                        _ => Regex.Escape(c.ToString()),
+                    });
+                }
+            }
+            else
+            {
+                builder.Append(Regex.Escape(ExpandToString(new ShellWord([part]), session)));
+            }
+        }
+
+        try
+        {
+            return new Regex(builder.Append('$').ToString(), RegexOptions.Singleline, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException)
+        {
+            return new Regex("^" + Regex.Escape(ExpandToString(pattern, session)) + "$", RegexOptions.Singleline, TimeSpan.FromSeconds(1));
+        }
+    }
+
+    /// <summary>Consumes a pending continue; true when the loop must end (break, exit).</summary>
+    private static bool EndOfIteration(ShellSession session)
+    {
+        session.PendingContinue = false;
+        if (session.PendingBreaks > 0)
+        {
+            session.PendingBreaks--;
+            return true;
+        }
+
+        return session.Exited;
     }
 
     private void RunStatement(ShellStatement statement, ShellSession session)
     {
+        switch (statement)
+        {
+            case IfStatement conditional:
+                RunIf(conditional, session);
+                return;
+            case ForStatement loop:
+                RunFor(loop, session);
+                return;
+            case WhileStatement loop:
+                RunWhile(loop, session);
+                return;
+            case CaseStatement choice:
+                RunCase(choice, session);
+                return;
+            case GroupStatement group:
+                RunStatements(group.Body, session);
+                return;
+            case FunctionDefinition function:
+                session.Functions[function.Name] = function.Body;
+                session.LastStatus = 0;
+                return;
+            case SyntaxErrorStatement error:
+                session.Output.WriteError($"bash: {error.Message} (in: {error.Source})\n");
+                session.LastStatus = 2;
+                session.Exited = true;
+                return;
+            default:
+                break;
+        }
+
         if (statement is UnsupportedBlock block)
         {
             var firstLine = block.Source.Split('\n')[0];
@@ -89,7 +258,8 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
         }
 
         // set -e ignores a failure that an && or || list tests, except in its last command (bash).
-        if (session.ErrExit && status != 0 && lastRan == pipelines.Count - 1 && !session.Exited)
+        if (session.ErrExit && session.ConditionDepth == 0 && status != 0 && lastRan == pipelines.Count - 1
+            && !pipelines[lastRan].Pipeline.Negated && !session.Exited && !session.Returning)
         {
             session.Exited = true;
         }
@@ -110,7 +280,8 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
             }
         }
 
-        return session.PipeFail && status == 0 ? failed : status;
+        status = session.PipeFail && status == 0 ? failed : status;
+        return pipeline.Negated ? (status == 0 ? 1 : 0) : status;
     }
 
     private (int Status, string PipeOutput) RunSimpleCommand(SimpleCommand command, string input, bool toPipe, ShellSession session)
@@ -133,6 +304,14 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
         }
 
         var assignments = command.Assignments.Select(a => (a.Name, Value: ExpandToString(a.Value, session))).ToList();
+        if (fields.Count == 1 && fields[0] == "exec")
+        {
+            // "exec > >(tee /var/log/user-data.log | logger ...) 2>&1", from AWS's user data guide,
+            // sends the rest of the script's output to a log and the console; here all output
+            // already reaches the console, so the redirection is accepted and changes nothing.
+            return (0, "");
+        }
+
         var standardInput = input;
         var targets = new Dictionary<int, OutputTarget>
         {
@@ -280,7 +459,7 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
                     case "/dev/stdout":
                         target = targets[1];
                         break;
-                    case "/dev/stderr" or "/dev/console" or "/dev/tty":
+                    case "/dev/stderr" or "/dev/console" or "/dev/tty" or "/dev/fd/63":
                         target = new OutputTarget(TargetKind.StandardError);
                         break;
                     default:
@@ -327,6 +506,7 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
                 LiteralPart literal => literal.Text,
                 ParameterPart parameter => ExpandParameter(parameter, session),
                 CommandSubstitutionPart substitution => Substitute(substitution.Script, session),
+                ArithmeticPart arithmetic => ExpandArithmetic(arithmetic, session),
                 _ => "",
             });
             if (builder.Length > MaxWordLength)
@@ -377,9 +557,12 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
                 continue;
             }
 
-            var value = part is ParameterPart parameter
-                ? ExpandParameter(parameter, session)
-                : Substitute(((CommandSubstitutionPart)part).Script, session);
+            var value = part switch
+            {
+                ParameterPart parameter => ExpandParameter(parameter, session),
+                ArithmeticPart arithmetic => ExpandArithmetic(arithmetic, session),
+                _ => Substitute(((CommandSubstitutionPart)part).Script, session),
+            };
             if (part.Quoted)
             {
                 current.Append(value.AsSpan(0, Math.Min(value.Length, Math.Max(0, MaxWordLength - current.Length))));
@@ -435,7 +618,9 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
         {
             "?" => session.LastStatus.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "$" => "1742",
-            "#" => "0",
+            "#" => session.Positional.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "@" or "*" => string.Join(' ', session.Positional),
+            [var digit] when digit is >= '1' and <= '9' => session.Positional.ElementAtOrDefault(digit - '1'),
             "0" => "/var/lib/cloud/instance/scripts/part-001",
             "PWD" => session.WorkingDirectory,
             "RANDOM" => Random.Shared.Next(32768).ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -455,6 +640,18 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
         return value ?? "";
     }
 
+    private string ExpandArithmetic(ArithmeticPart arithmetic, ShellSession session)
+    {
+        var expression = ExpandToString(arithmetic.Expression, session);
+        if (Arithmetic.Evaluate(expression, name => session.Variables.GetValueOrDefault(name)) is { } value)
+        {
+            return value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        session.Output.WriteError($"bash: {expression}: syntax error in expression\n");
+        return "0";
+    }
+
     private string Substitute(string script, ShellSession session)
     {
         var output = new ScriptOutput();
@@ -468,6 +665,52 @@ internal sealed partial class ShellInterpreter(GuestOperatingSystem os, Instance
 
         // Command substitution drops trailing newlines (bash).
         return output.StandardOutput.TrimEnd('\n');
+    }
+
+    /// <summary>
+    /// Calls a function: its commands run with the arguments as $1..., in the caller's shell
+    /// (variables and directory carry back, as bash functions share them), with the call's
+    /// redirections applied to its output.
+    /// </summary>
+    private int CallFunction(IReadOnlyList<ShellStatement> body, List<string> arguments, CommandIo io, ShellSession session)
+    {
+        if (session.Depth > MaxDepth)
+        {
+            io.ErrorLine("bash: maximum function nesting level exceeded");
+            return 1;
+        }
+
+        var output = new ScriptOutput();
+        var call = session.CreateChild(output);
+        call.Positional = arguments;
+        call.FunctionDepth = session.FunctionDepth + 1;
+        call.ErrExit = session.ErrExit;
+        call.XTrace = session.XTrace;
+        call.PipeFail = session.PipeFail;
+        call.ConditionDepth = session.ConditionDepth; // "if f; then": set -e does not apply inside f either
+        RunStatements(body, call);
+        foreach (var (name, value) in call.Variables)
+        {
+            session.Variables[name] = value;
+        }
+
+        foreach (var (name, definition) in call.Functions)
+        {
+            session.Functions[name] = definition;
+        }
+
+        session.WorkingDirectory = call.WorkingDirectory;
+        session.ErrExit = call.ErrExit;
+        session.XTrace = call.XTrace;
+        if (call.Exited)
+        {
+            // "exit" in a function (or a set -e failure) ends the whole script.
+            session.Exited = true;
+        }
+
+        io.Out.Append(output.StandardOutput);
+        io.Error.Append(output.StandardError);
+        return call.LastStatus;
     }
 
     /// <summary>Runs script text in a child shell that shares the parent's output (<c>bash -c</c>, <c>bash file</c>).</summary>

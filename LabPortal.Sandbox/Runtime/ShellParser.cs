@@ -9,10 +9,15 @@ namespace LabPortal.Sandbox.Runtime;
 /// </summary>
 internal sealed partial class ShellParser
 {
-    private static readonly HashSet<string> CompoundOpeners = new(StringComparer.Ordinal)
-    {
-        "if", "for", "while", "until", "case", "select", "function",
-    };
+    private static readonly HashSet<string> CompoundOpeners = new(StringComparer.Ordinal) { "select", "function" };
+    private static readonly HashSet<string> CaseItemEnd = new(StringComparer.Ordinal) { ";;", "esac" };
+    private static readonly HashSet<string> CloseBrace = new(StringComparer.Ordinal) { "}" };
+    private static readonly HashSet<string> NoTerminators = new(StringComparer.Ordinal);
+    private static readonly HashSet<string> Then = new(StringComparer.Ordinal) { "then" };
+    private static readonly HashSet<string> AfterIfBody = new(StringComparer.Ordinal) { "elif", "else", "fi" };
+    private static readonly HashSet<string> Fi = new(StringComparer.Ordinal) { "fi" };
+    private static readonly HashSet<string> Do = new(StringComparer.Ordinal) { "do" };
+    private static readonly HashSet<string> Done = new(StringComparer.Ordinal) { "done" };
 
     private readonly string _text;
     private readonly List<HereDocument> _pendingHereDocuments = [];
@@ -46,7 +51,13 @@ internal sealed partial class ShellParser
 
     private char PeekAt(int offset) => _position + offset < _text.Length ? _text[_position + offset] : '\0';
 
-    private ShellScript ParseScript()
+    private ShellScript ParseScript() => new(ParseStatements(NoTerminators, out _));
+
+    /// <summary>
+    /// Parses statements until one of <paramref name="terminators"/> stands where a command would
+    /// start (it is consumed and returned), or to the end of the text (null).
+    /// </summary>
+    private List<ShellStatement> ParseStatements(HashSet<string> terminators, out string? terminator)
     {
         var statements = new List<ShellStatement>();
         while (true)
@@ -71,6 +82,30 @@ internal sealed partial class ShellParser
                 continue;
             }
 
+            if (c == ';' && PeekAt(1) == ';' && terminators.Contains(";;"))
+            {
+                // ";;" ends a case item; ";&" and ";;&" (fall through) are read as ";;".
+                _position += PeekAt(2) == '&' ? 3 : 2;
+                terminator = ";;";
+                return statements;
+            }
+
+            if (c == '}' && terminators.Contains("}"))
+            {
+                _position++;
+                terminator = "}";
+                return statements;
+            }
+
+            if (c == '{' && PeekAt(1) is ' ' or '\t' or '\n')
+            {
+                var groupStart = _position;
+                _position++;
+                var group = ParseStatements(CloseBrace, out var closed);
+                statements.Add(closed is null ? UnexpectedEnd(groupStart) : new GroupStatement(group, FirstLine(groupStart)));
+                continue;
+            }
+
             if (c is ';' or '&' or '|' or ')' or '}')
             {
                 // A stray separator (";;", "& &"): bash reports a syntax error; skipping it keeps the rest running.
@@ -78,13 +113,45 @@ internal sealed partial class ShellParser
                 continue;
             }
 
-            if (IsCompoundStart())
+            var start = _position;
+            var keyword = PeekKeyword();
+            if (keyword is not null && terminators.Contains(keyword))
+            {
+                _position += keyword.Length;
+                terminator = keyword;
+                return statements;
+            }
+
+            switch (keyword)
+            {
+                case "if":
+                    statements.Add(ParseIf(start));
+                    continue;
+                case "for" when !_text.AsSpan(start + 3).TrimStart(" \t").StartsWith("((", StringComparison.Ordinal):
+                    statements.Add(ParseFor(start));
+                    continue;
+                case "while" or "until":
+                    statements.Add(ParseWhile(start, keyword == "until"));
+                    continue;
+                case "case":
+                    statements.Add(ParseCase(start));
+                    continue;
+                default:
+                    break;
+            }
+
+            if (TryParseFunction(start) is { } function)
+            {
+                statements.Add(function);
+                continue;
+            }
+
+            if (keyword == "for" || IsCompoundStart())
             {
                 statements.Add(ReadUnsupportedBlock());
                 continue;
             }
 
-            var start = _position;
             var list = ParseAndOr(start);
             if (list is not null)
             {
@@ -92,7 +159,224 @@ internal sealed partial class ShellParser
             }
         }
 
-        return new ShellScript(statements);
+        terminator = null;
+        return statements;
+    }
+
+    /// <summary>The reserved word at the current position, if a plain word stands there.</summary>
+    private string? PeekKeyword()
+    {
+        var end = _position;
+        while (end < _text.Length && char.IsAsciiLetterLower(_text[end]))
+        {
+            end++;
+        }
+
+        if (end == _position || (end < _text.Length && _text[end] is not (' ' or '\t' or '\n' or ';')))
+        {
+            return null;
+        }
+
+        var word = _text[_position..end];
+        return word is "if" or "then" or "elif" or "else" or "fi" or "for" or "while" or "until" or "do" or "done" or "case" or "esac"
+            ? word
+            : null;
+    }
+
+    private ShellStatement ParseIf(int start)
+    {
+        _position += 2;
+        var branches = new List<ConditionalBranch>();
+        IReadOnlyList<ShellStatement>? elseBody = null;
+        while (true)
+        {
+            var condition = ParseStatements(Then, out var then);
+            if (then is null)
+            {
+                return UnexpectedEnd(start);
+            }
+
+            var body = ParseStatements(AfterIfBody, out var next);
+            branches.Add(new ConditionalBranch(condition, body));
+            if (next == "elif")
+            {
+                continue;
+            }
+
+            if (next == "else")
+            {
+                elseBody = ParseStatements(Fi, out var fi);
+                if (fi is null)
+                {
+                    return UnexpectedEnd(start);
+                }
+            }
+            else if (next is null)
+            {
+                return UnexpectedEnd(start);
+            }
+
+            return new IfStatement(branches, elseBody, FirstLine(start));
+        }
+    }
+
+    private ShellStatement ParseFor(int start)
+    {
+        _position += 3;
+        SkipBlanks();
+        var name = ReadWord().LiteralText ?? "";
+        if (!IsName(name))
+        {
+            return new SyntaxErrorStatement($"`{name}': not a valid identifier", FirstLine(start));
+        }
+
+        var items = new List<ShellWord>();
+        SkipBlanks();
+        if (PeekKeyword() is null && _text.AsSpan(_position).StartsWith("in", StringComparison.Ordinal)
+            && (_position + 2 >= _text.Length || _text[_position + 2] is ' ' or '\t' or '\n' or ';'))
+        {
+            _position += 2;
+            while (true)
+            {
+                SkipBlanks();
+                if (AtEnd || Current is ';' or '\n')
+                {
+                    break;
+                }
+
+                items.Add(ReadWord());
+            }
+        }
+
+        return ParseLoopBody(start, body => new ForStatement(name, items, body, FirstLine(start)));
+    }
+
+    private ShellStatement ParseWhile(int start, bool until)
+    {
+        _position += "while".Length; // "until" has the same length
+        var condition = ParseStatements(Do, out var @do);
+        if (@do is null)
+        {
+            return UnexpectedEnd(start);
+        }
+
+        var body = ParseStatements(Done, out var done);
+        return done is null ? UnexpectedEnd(start) : new WhileStatement(condition, body, until, FirstLine(start));
+    }
+
+    /// <summary>Reads "name() {", "name () {" or "function name [()] {" (the brace may start the next line).</summary>
+    private ShellStatement? TryParseFunction(int start)
+    {
+        var match = FunctionHeader().Match(_text, _position);
+        if (!match.Success || match.Index != _position)
+        {
+            return null;
+        }
+
+        _position += match.Length;
+        var body = ParseStatements(CloseBrace, out var close);
+        return close is null
+            ? UnexpectedEnd(start)
+            : new FunctionDefinition(match.Groups["name"].Value, body, FirstLine(start));
+    }
+
+    [GeneratedRegex(@"\G(?:function[ \t]+(?<name>[A-Za-z_][\w-]*)[ \t]*(?:\(\))?|(?<name>[A-Za-z_][\w-]*)[ \t]*\(\))[ \t]*\n?[ \t]*\{(?=[ \t\n])")]
+    private static partial Regex FunctionHeader();
+
+    private ShellStatement ParseCase(int start)
+    {
+        _position += "case".Length;
+        SkipBlanks();
+        var subject = ReadWord();
+        SkipBlanks();
+        if (!_text.AsSpan(_position).StartsWith("in", StringComparison.Ordinal))
+        {
+            return new SyntaxErrorStatement("syntax error near `case': expected `in'", FirstLine(start));
+        }
+
+        _position += 2;
+        var items = new List<CaseItem>();
+        while (true)
+        {
+            SkipBlanksAndNewlines();
+            if (AtEnd)
+            {
+                return UnexpectedEnd(start);
+            }
+
+            if (PeekKeyword() == "esac")
+            {
+                _position += "esac".Length;
+                return new CaseStatement(subject, items, FirstLine(start));
+            }
+
+            if (Current == '(')
+            {
+                _position++;
+            }
+
+            var patterns = new List<ShellWord>();
+            while (true)
+            {
+                SkipBlanks();
+                patterns.Add(ReadWord(stopAtParenthesis: true));
+                SkipBlanks();
+                if (!AtEnd && Current == '|')
+                {
+                    _position++;
+                    continue;
+                }
+
+                if (!AtEnd && Current == ')')
+                {
+                    _position++;
+                    break;
+                }
+
+                return UnexpectedEnd(start);
+            }
+
+            var body = ParseStatements(CaseItemEnd, out var end);
+            items.Add(new CaseItem(patterns, body));
+            if (end == "esac")
+            {
+                return new CaseStatement(subject, items, FirstLine(start));
+            }
+
+            if (end is null)
+            {
+                return UnexpectedEnd(start);
+            }
+        }
+    }
+
+    private ShellStatement ParseLoopBody(int start, Func<IReadOnlyList<ShellStatement>, ShellStatement> create)
+    {
+        while (!AtEnd && Current is ';' or '\n' or ' ' or '\t')
+        {
+            _position++;
+            if (_text[_position - 1] == '\n')
+            {
+                ReadPendingHereDocuments();
+            }
+        }
+
+        if (PeekKeyword() != "do")
+        {
+            return UnexpectedEnd(start);
+        }
+
+        _position += 2;
+        var body = ParseStatements(Done, out var done);
+        return done is null ? UnexpectedEnd(start) : create(body);
+    }
+
+    private SyntaxErrorStatement UnexpectedEnd(int start) => new("syntax error: unexpected end of file", FirstLine(start));
+
+    private string FirstLine(int start)
+    {
+        var end = _text.IndexOf('\n', start);
+        return _text[start..(end < 0 ? _text.Length : end)].Trim();
     }
 
     private AndOrList? ParseAndOr(int start)
@@ -129,7 +413,7 @@ internal sealed partial class ShellParser
                 background = true;
                 _position++;
             }
-            else if (Current == ';')
+            else if (Current == ';' && PeekAt(1) != ';')
             {
                 _position++;
             }
@@ -145,6 +429,14 @@ internal sealed partial class ShellParser
     private Pipeline ParsePipeline()
     {
         var commands = new List<SimpleCommand>();
+        SkipBlanks();
+        var negated = false;
+        if (!AtEnd && Current == '!' && PeekAt(1) is ' ' or '\t')
+        {
+            negated = true;
+            _position++;
+        }
+
         while (true)
         {
             var command = ParseSimpleCommand();
@@ -166,7 +458,7 @@ internal sealed partial class ShellParser
                 continue;
             }
 
-            return new Pipeline(commands);
+            return new Pipeline(commands, negated);
         }
     }
 
@@ -300,6 +592,12 @@ internal sealed partial class ShellParser
             return true;
         }
 
+        if (Current is '>' or '<' && PeekAt(1) == '(')
+        {
+            _position = start; // process substitution: a word, read by ReadWord
+            return false;
+        }
+
         if (Current == '>')
         {
             _position++;
@@ -383,7 +681,9 @@ internal sealed partial class ShellParser
         return ReadWord();
     }
 
-    private ShellWord ReadWord()
+    /// <param name="stopAtParenthesis">For case patterns: ")" ends the word.</param>
+    /// <param name="wholeText">For ${VAR:-word}: blanks and operators are part of the word.</param>
+    private ShellWord ReadWord(bool stopAtParenthesis = false, bool wholeText = false)
     {
         var parts = new List<WordPart>();
         var literal = new StringBuilder();
@@ -434,7 +734,17 @@ internal sealed partial class ShellParser
                 continue;
             }
 
-            if (c is ' ' or '\t' or '\n' or ';' or '&' or '|' or '<' or '>')
+            if (c is '<' or '>' && PeekAt(1) == '(')
+            {
+                // Process substitution "<(cmd)" / ">(cmd)": bash passes a /dev/fd path and runs cmd
+                // alongside. The sandbox does not run cmd; the word becomes that path.
+                _position += 2;
+                SkipBalancedParentheses();
+                AppendLiteral("/dev/fd/63", quoted: true);
+                continue;
+            }
+
+            if (!wholeText && (c is ' ' or '\t' or '\n' or ';' or '&' or '|' or '<' or '>' || (stopAtParenthesis && c == ')')))
             {
                 break;
             }
@@ -561,7 +871,20 @@ internal sealed partial class ShellParser
     {
         part = null!;
         var next = PeekAt(1);
-        if (next == '(' && PeekAt(2) != '(')
+        if (next == '(' && PeekAt(2) == '(')
+        {
+            var close = _text.IndexOf("))", _position + 3, StringComparison.Ordinal);
+            if (close < 0)
+            {
+                return false;
+            }
+
+            part = new ArithmeticPart(ParseHereDocumentBody(_text[(_position + 3)..close]), quoted);
+            _position = close + 2;
+            return true;
+        }
+
+        if (next == '(')
         {
             _position += 2;
             var start = _position;
@@ -599,11 +922,11 @@ internal sealed partial class ShellParser
             ShellWord? fallback = null;
             if (rest.StartsWith(":-", StringComparison.Ordinal) || rest.StartsWith(":=", StringComparison.Ordinal))
             {
-                fallback = ParseHereDocumentBody(rest[2..]);
+                fallback = new ShellParser(rest[2..]).ReadWord(wholeText: true);
             }
             else if (rest.StartsWith('-') || rest.StartsWith('='))
             {
-                fallback = ParseHereDocumentBody(rest[1..]);
+                fallback = new ShellParser(rest[1..]).ReadWord(wholeText: true);
             }
 
             part = new ParameterPart(name, fallback, quoted);

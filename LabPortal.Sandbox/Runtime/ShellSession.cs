@@ -27,7 +27,22 @@ internal sealed class ShellSession
         Depth = parent.Depth + 1;
         LastStatus = parent.LastStatus;
         Budget = parent.Budget;
+        Functions = new Dictionary<string, IReadOnlyList<ShellStatement>>(parent.Functions, StringComparer.Ordinal);
+        Positional = parent.Positional;
+        FunctionDepth = parent.FunctionDepth;
     }
+
+    /// <summary>Functions defined so far; subshells see them (bash).</summary>
+    public Dictionary<string, IReadOnlyList<ShellStatement>> Functions { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>$1, $2, ... of the running function.</summary>
+    public IReadOnlyList<string> Positional { get; set; } = [];
+
+    /// <summary>Nesting of function calls; "return" ends the innermost one.</summary>
+    public int FunctionDepth { get; set; }
+
+    /// <summary>Set by "return" until the function call that runs it ends.</summary>
+    public bool Returning { get; set; }
 
     public Dictionary<string, string> Variables { get; }
 
@@ -53,6 +68,14 @@ internal sealed class ShellSession
     public int? SubstitutionStatus { get; set; }
 
     public bool Exited { get; set; }
+
+    /// <summary>Above zero while an if/while condition runs: set -e does not apply there (bash).</summary>
+    public int ConditionDepth { get; set; }
+
+    /// <summary>Loops still to leave after <c>break [n]</c>.</summary>
+    public int PendingBreaks { get; set; }
+
+    public bool PendingContinue { get; set; }
 
     /// <summary>True while the statement being run ended with "&amp;".</summary>
     public bool InBackground { get; set; }

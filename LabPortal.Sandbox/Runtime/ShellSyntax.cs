@@ -13,6 +13,9 @@ internal sealed record ParameterPart(string Name, ShellWord? DefaultValue, bool 
 /// <summary><c>$(...)</c> or backticks; the inner text is parsed when it runs.</summary>
 internal sealed record CommandSubstitutionPart(string Script, bool Quoted) : WordPart(Quoted);
 
+/// <summary><c>$(( expression ))</c>; parameters inside expand first, as in bash.</summary>
+internal sealed record ArithmeticPart(ShellWord Expression, bool Quoted) : WordPart(Quoted);
+
 internal sealed record ShellWord(IReadOnlyList<WordPart> Parts)
 {
     public static readonly ShellWord Empty = new([]);
@@ -56,7 +59,8 @@ internal sealed record SimpleCommand(
     IReadOnlyList<Redirection> Redirections,
     string Source);
 
-internal sealed record Pipeline(IReadOnlyList<SimpleCommand> Commands);
+/// <summary>Commands joined by <c>|</c>; <paramref name="Negated"/> for <c>! cmd</c>.</summary>
+internal sealed record Pipeline(IReadOnlyList<SimpleCommand> Commands, bool Negated = false);
 
 internal enum ListOperator
 {
@@ -70,8 +74,36 @@ internal abstract record ShellStatement(string Source);
 internal sealed record AndOrList(Pipeline First, IReadOnlyList<(ListOperator Operator, Pipeline Pipeline)> Rest, bool Background, string Source)
     : ShellStatement(Source);
 
-/// <summary>A compound command (<c>if</c>, <c>for</c>, <c>while</c>, <c>case</c>, a function): not run, reported as ignored.</summary>
+/// <summary><c>{ ...; }</c>: commands grouped in the current shell.</summary>
+internal sealed record GroupStatement(IReadOnlyList<ShellStatement> Body, string Source) : ShellStatement(Source);
+
+/// <summary><c>name() { ... }</c> or <c>function name { ... }</c>.</summary>
+internal sealed record FunctionDefinition(string Name, IReadOnlyList<ShellStatement> Body, string Source) : ShellStatement(Source);
+
+/// <summary>A compound command the subset does not run (<c>select</c>, <c>( subshell )</c> bodies): reported as ignored.</summary>
 internal sealed record UnsupportedBlock(string Source) : ShellStatement(Source);
+
+/// <summary>A compound command bash could not parse (a missing <c>fi</c> or <c>done</c>): bash stops the script with status 2.</summary>
+internal sealed record SyntaxErrorStatement(string Message, string Source) : ShellStatement(Source);
+
+internal sealed record ConditionalBranch(IReadOnlyList<ShellStatement> Condition, IReadOnlyList<ShellStatement> Body);
+
+/// <summary><c>if ...; then ...; elif ...; then ...; else ...; fi</c>.</summary>
+internal sealed record IfStatement(IReadOnlyList<ConditionalBranch> Branches, IReadOnlyList<ShellStatement>? ElseBody, string Source)
+    : ShellStatement(Source);
+
+/// <summary><c>for NAME in WORDS; do ...; done</c>.</summary>
+internal sealed record ForStatement(string Variable, IReadOnlyList<ShellWord> Items, IReadOnlyList<ShellStatement> Body, string Source)
+    : ShellStatement(Source);
+
+internal sealed record CaseItem(IReadOnlyList<ShellWord> Patterns, IReadOnlyList<ShellStatement> Body);
+
+/// <summary><c>case WORD in PATTERN|PATTERN) ... ;; esac</c>.</summary>
+internal sealed record CaseStatement(ShellWord Subject, IReadOnlyList<CaseItem> Items, string Source) : ShellStatement(Source);
+
+/// <summary><c>while</c> (or <c>until</c>) <c>COND; do ...; done</c>.</summary>
+internal sealed record WhileStatement(IReadOnlyList<ShellStatement> Condition, IReadOnlyList<ShellStatement> Body, bool Until, string Source)
+    : ShellStatement(Source);
 
 internal sealed record ShellScript(IReadOnlyList<ShellStatement> Statements)
 {

@@ -9,6 +9,7 @@ internal enum UserDataKind
 {
     None,
     ShellScript,
+    CloudConfig,
     Unsupported,
     NotMultipart,
 }
@@ -35,7 +36,12 @@ internal static partial class UserData
             return ShellInterpreters().IsMatch(firstLine) ? (UserDataKind.ShellScript, trimmed) : (UserDataKind.Unsupported, firstLine);
         }
 
-        foreach (var header in new[] { "#cloud-config", "#include", "#cloud-boothook", "#upstart-job", "#part-handler", "Content-Type:", "MIME-Version:" })
+        if (trimmed.StartsWith("#cloud-config", StringComparison.Ordinal))
+        {
+            return (UserDataKind.CloudConfig, trimmed);
+        }
+
+        foreach (var header in new[] { "#include", "#cloud-boothook", "#upstart-job", "#part-handler", "Content-Type:", "MIME-Version:" })
         {
             if (trimmed.StartsWith(header, StringComparison.OrdinalIgnoreCase))
             {

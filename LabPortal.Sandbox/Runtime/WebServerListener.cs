@@ -103,7 +103,14 @@ internal sealed class WebServerListener : IAsyncDisposable
             response.ContentLength = body.Length;
             if (!HttpMethods.IsHead(request.Method))
             {
-                await response.Body.WriteAsync(body, context.RequestAborted);
+                try
+                {
+                    await response.Body.WriteAsync(body, context.RequestAborted);
+                }
+                catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+                {
+                    // The client went away (or the server is stopping): nothing is left to answer.
+                }
             }
         }
     }

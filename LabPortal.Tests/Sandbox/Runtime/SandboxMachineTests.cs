@@ -320,4 +320,24 @@ public sealed class SandboxMachineTests
         Assert.Null(machine.GetHttpEndpoint(8080));
         Assert.Equal("127.0.0.1", machine.GetHttpEndpoint(80)!.Host);
     }
+
+    [Fact]
+    public async Task Restore_with_new_metadata_serves_the_old_page_and_reports_the_new_public_ip()
+    {
+        MachineState state;
+        await using (var stopped = RuntimeTestData.CreateMachine())
+        {
+            await stopped.BootAsync(NginxUserData, firstBoot: true);
+            await stopped.ShutdownAsync();
+            state = stopped.Snapshot();
+        }
+
+        // EC2 gives a stopped instance a new public IPv4 when it starts again.
+        await using var started = RuntimeTestData.CreateMachine(RuntimeTestData.Metadata with { PublicIpv4 = "13.125.9.9" }, state);
+        await started.BootAsync(NginxUserData, firstBoot: false);
+        var ip = await started.RunScriptAsync("curl -s http://169.254.169.254/latest/meta-data/public-ipv4");
+
+        Assert.Equal("<h1>lab page</h1>\n", await RuntimeTestData.GetPageAsync(started));
+        Assert.Equal("13.125.9.9", ip.StandardOutput);
+    }
 }

@@ -403,12 +403,134 @@ public sealed class ShellInterpreterTests
     }
 
     [Fact]
-    public void Compound_commands_are_reported_as_ignored()
+    public void Functions_run_with_arguments_and_share_variables()
     {
-        var run = _shell.Run("for i in 1 2; do\n  echo $i\ndone\necho after");
+        var run = _shell.Run("""
+            write_page() {
+              local title="$1"
+              shift
+              echo "<h1>$title</h1><p>$# more: $@</p>" > "/tmp/$title.html"
+              LAST=$title
+            }
+            function check
+            {
+              [ -f "/tmp/$1.html" ] || return 3
+              echo "found $1"
+            }
+            write_page home a b
+            check home
+            check missing
+            echo "status $? last $LAST"
+            check home > /tmp/redirected
+            """);
 
-        Assert.Contains("[sandbox] ignored (not supported in the sandbox): for i in 1 2; do ...", run.Error, StringComparison.Ordinal);
+        Assert.Equal("<h1>home</h1><p>2 more: a b</p>\n", _shell.File("/tmp/home.html"));
+        Assert.Equal("found home\nstatus 3 last home\n", run.Out);
+        Assert.Equal("found home\n", _shell.File("/tmp/redirected"));
+    }
+
+    [Fact]
+    public void Function_under_set_e_ignores_failures_only_when_called_as_a_condition()
+    {
+        // bash ignores set -e inside a function called from an if condition (checked against bash 5).
+        var run = _shell.Run("set -e\nfails() { false; echo never; }\nif fails; then echo no; else echo tested; fi\nfails\necho unreachable");
+
+        Assert.Equal((1, "never\nno\n"), (run.Status, run.Out));
+    }
+
+    [Fact]
+    public void Function_recursion_is_bounded()
+    {
+        var run = _shell.Run("loop() { loop; }\nloop\necho after");
+
+        Assert.Contains("maximum function nesting level exceeded", run.Error, StringComparison.Ordinal);
         Assert.Equal("after\n", run.Out);
+    }
+
+    [Fact]
+    public void Case_runs_the_first_item_whose_pattern_matches()
+    {
+        var run = _shell.Run("""
+            AZ=$(curl -s http://169.254.169.254/latest/meta-data/placement/availability-zone)
+            case "$AZ" in
+              *a) echo "zone a" ;;
+              *c|*d) echo "zone c or d" ;;
+              *) echo other ;;
+            esac
+            case 'x*' in 'x*') echo literal;; esac
+            case nothing in a) echo no;; esac
+            echo "status $?"
+            """);
+
+        Assert.Equal("zone c or d\nliteral\nstatus 0\n", run.Out);
+    }
+
+    [Fact]
+    public void If_runs_the_first_branch_whose_condition_succeeds()
+    {
+        var run = _shell.Run("""
+            if [ -f /nope ]; then echo one; elif [ -d /tmp ]; then echo two; else echo three; fi
+            if false; then echo no; else echo else-branch; fi
+            if ! systemctl is-active --quiet nginx; then echo inactive; fi
+            """);
+
+        Assert.Equal("two\nelse-branch\ninactive\n", run.Out);
+    }
+
+    [Fact]
+    public void If_condition_failure_does_not_trigger_set_e()
+    {
+        var run = _shell.Run("set -e\nif systemctl start nginx; then echo started; fi\n! false\necho reached");
+
+        Assert.Equal((0, "reached\n"), (run.Status, run.Out));
+    }
+
+    [Fact]
+    public void For_loops_over_expanded_words_with_break_and_continue()
+    {
+        var run = _shell.Run("""
+            PAGES="a b c d"
+            for p in $PAGES last; do
+              if [ "$p" = "b" ]; then continue; fi
+              if [ "$p" = "d" ]; then break; fi
+              echo "<p>$p</p>" >> /tmp/list.html
+            done
+            echo "after $p"
+            """);
+
+        Assert.Equal("<p>a</p>\n<p>c</p>\n", _shell.File("/tmp/list.html"));
+        Assert.Equal("after d\n", run.Out);
+    }
+
+    [Fact]
+    public void While_loop_ends_when_its_condition_is_met()
+    {
+        var run = _shell.Run("""
+            yum install -y -q nginx && systemctl start nginx
+            until curl -sf http://localhost/ > /dev/null; do sleep 1; done
+            while [ ! -f /tmp/ready ]; do touch /tmp/ready; echo waited; done
+            """);
+
+        Assert.Equal((0, "waited\n"), (run.Status, run.Out));
+    }
+
+    [Fact]
+    public void While_loop_is_stopped_by_the_budget_when_it_never_ends()
+    {
+        var run = _shell.Run("while true; do sleep 1; done\necho unreachable");
+
+        Assert.Equal(1, run.Status);
+        Assert.Contains("script stopped", run.Error, StringComparison.Ordinal);
+        Assert.Equal("", run.Out);
+    }
+
+    [Fact]
+    public void Syntax_error_stops_the_script_with_status_2()
+    {
+        var run = _shell.Run("echo before\nfor x in 1 2; do\n  echo $x\n");
+
+        Assert.Equal((2, "before\n"), (run.Status, run.Out));
+        Assert.Contains("syntax error: unexpected end of file", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -580,5 +702,39 @@ public sealed class ShellInterpreterTests
             """);
 
         Assert.Equal($"{_shell.Metadata.InstanceId} {_shell.Metadata.AvailabilityZone}\n1\nabsent\nIP-172-31-37-14.AP-NORTHEAST-2.COMPUTE.INTERNAL\nb\n2\n", run.Out);
+    }
+
+    [Fact]
+    public void Package_managers_print_nothing_but_errors_when_quiet()
+    {
+        var run = _shell.Run("yum -q install -y httpd\napt-get -qq -o Dpkg::Options::=--force-confold install -y apache2\nyum install -q nginx");
+
+        Assert.Equal("", run.Out);
+        Assert.Contains("add -y", run.Error, StringComparison.Ordinal);
+        Assert.True(_shell.Os.IsInstalled("httpd") && _shell.Os.IsInstalled("apache2"));
+    }
+
+    [Fact]
+    public void Constructs_match_bash_output_for_groups_defaults_and_positional_parameters()
+    {
+        // Expected text produced by bash 5 from the same script.
+        var run = _shell.Run("""
+            echo ${U:-"quoted default"} ${U-} "${U:-a b}"
+            { echo grouped; echo twice; }
+            set -- p "q r"; echo "$# $2"
+            v=$(printf '%s' "a  b"); echo "[$v]" [$v]
+            for x in "" a; do echo "<$x>"; done
+            """);
+
+        Assert.Equal("quoted default a b\ngrouped\ntwice\n2 q r\n[a  b] [a b]\n<>\n<a>\n", run.Out);
+    }
+
+    [Fact]
+    public void Printf_pads_to_widths_and_reuses_the_format_like_bash()
+    {
+        // Expected text produced by bash 5 from the same script.
+        var run = _shell.Run("printf \"[%5s][%-4s][%03d][%s %s]\\n\" ab c 7 x y z\nprintf '%s\\n' a b\nprintf '100%%\\n'");
+
+        Assert.Equal("[   ab][c   ][007][x y]\n[    z][    ][000][ ]\na\nb\n100%\n", run.Out);
     }
 }

@@ -106,12 +106,62 @@ public sealed class ShellParserTests
     }
 
     [Fact]
-    public void Parse_reports_compound_commands_as_one_unsupported_block()
+    public void Parse_reads_function_definitions_in_both_forms()
     {
-        var statements = ShellScript.Parse("if [ -f /x ]; then\n  echo yes\nfi\necho after\n").Statements;
+        var statements = ShellScript.Parse("setup() {\n  echo in\n}\nfunction other {\n  echo x; echo y\n}\necho after\n").Statements;
+
+        Assert.Equal(("setup", 1), (Assert.IsType<FunctionDefinition>(statements[0]).Name, ((FunctionDefinition)statements[0]).Body.Count));
+        Assert.Equal(("other", 2), (Assert.IsType<FunctionDefinition>(statements[1]).Name, ((FunctionDefinition)statements[1]).Body.Count));
+        Assert.Equal(["echo", "after"], LiteralWords(((AndOrList)statements[2]).First.Commands[0]));
+    }
+
+    [Fact]
+    public void Parse_reports_select_as_an_unsupported_block()
+    {
+        var statements = ShellScript.Parse("select x in a b; do\n  echo $x\ndone\necho after\n").Statements;
 
         Assert.IsType<UnsupportedBlock>(statements[0]);
-        Assert.Equal(["echo", "after"], LiteralWords(((AndOrList)statements[1]).First.Commands[0]));
+        Assert.IsType<AndOrList>(statements[1]);
+    }
+
+    [Fact]
+    public void Parse_builds_case_items_with_alternative_patterns()
+    {
+        var statement = ShellScript.Parse("case \"$ROLE\" in\n  web|www) echo w;;\n  (db) echo d\n     echo d2 ;;\n  *) ;;\nesac\necho after").Statements;
+
+        var choice = Assert.IsType<CaseStatement>(statement[0]);
+        Assert.Equal([2, 1, 1], choice.Items.Select(i => i.Patterns.Count));
+        Assert.Equal([1, 2, 0], choice.Items.Select(i => i.Body.Count));
+        Assert.IsType<AndOrList>(statement[1]);
+    }
+
+    [Fact]
+    public void Parse_builds_if_with_elif_and_else_branches()
+    {
+        var statement = ShellScript.Parse("if [ -f /a ]; then echo a\nelif [ -f /b ]; then\n echo b\nelse echo c; fi\necho after").Statements[0];
+
+        var conditional = Assert.IsType<IfStatement>(statement);
+        Assert.Equal(2, conditional.Branches.Count);
+        Assert.Single(conditional.ElseBody!);
+    }
+
+    [Fact]
+    public void Parse_builds_for_and_while_loops()
+    {
+        var statements = ShellScript.Parse("for p in nginx git\ndo\n  yum install -y $p\ndone\nwhile ! curl -s localhost; do sleep 1; done").Statements;
+
+        var loop = Assert.IsType<ForStatement>(statements[0]);
+        Assert.Equal(("p", 2, 1), (loop.Variable, loop.Items.Count, loop.Body.Count));
+        var wait = Assert.IsType<WhileStatement>(statements[1]);
+        Assert.True(((AndOrList)wait.Condition[0]).First.Negated);
+    }
+
+    [Fact]
+    public void Parse_reports_a_syntax_error_when_fi_is_missing()
+    {
+        var statement = ShellScript.Parse("if true; then\n  echo never closed\n").Statements[0];
+
+        Assert.Equal("syntax error: unexpected end of file", Assert.IsType<SyntaxErrorStatement>(statement).Message);
     }
 
     [Fact]
