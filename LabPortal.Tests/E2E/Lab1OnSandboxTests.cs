@@ -65,6 +65,36 @@ public sealed class Lab1OnSandboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Student_completes_Lab_1_sees_both_pages_alternate_on_the_live_panel_and_teardown_leaves_nothing()
+    {
+        var flow = await Lab1Flow.StartAsync(_factory, "Whole Lab");
+        await flow.PassQuizAsync("concepts");
+        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("security-group"));
+        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("instances"));
+        Lab1Flow.AssertNoneFailed(await flow.CheckAsync("open-instances"));
+        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("target-group"));
+        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("load-balancer"));
+
+        // Targets pass their first health check shortly after the listener exists (scaled time).
+        var verdicts = await EventuallyAsync(() => flow.CheckAsync("verify-traffic"), v => v.Values.All(x => x.StartsWith("Passed", StringComparison.Ordinal)));
+        Assert.All(verdicts.Values, v => Assert.StartsWith("Passed", v, StringComparison.Ordinal));
+
+        var (_, panel) = await flow.Student.GetAsync($"{flow.RunUrl}/live");
+        Assert.Equal(["healthy", "healthy"], panel.QuerySelectorAll("#panel-targets tr[data-target]").Select(r => r.GetAttribute("data-state")));
+        var answered = panel.QuerySelectorAll("#panel-requests li[data-page]").Select(li => li.GetAttribute("data-page")).ToHashSet();
+        Assert.Contains("gosim web page 01", answered);
+        Assert.Contains("gosim web page 02", answered);
+
+        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("finish"));
+
+        Assert.All(await flow.LedgerAsync(), e => Assert.Equal(LedgerState.Deleted, e.State));
+        using var scope = _factory.Services.CreateScope();
+        var account = scope.ServiceProvider.GetRequiredService<PortalDbContext>().CloudAccounts.Single();
+        var left = await _factory.Services.GetRequiredService<LabPortal.Sandbox.Accounts.ISandboxAccounts>().ListResourcesAsync(account.AccountId);
+        Assert.True(left.Count == 0, "Left behind: " + string.Join(", ", left.Select(r => $"{r.ResourceType} {r.ResourceId}")));
+    }
+
+    [Fact]
     public async Task Rerunning_the_instances_step_launches_no_third_instance()
     {
         var flow = await Lab1Flow.StartAsync(_factory, "Retry Student");
@@ -122,6 +152,21 @@ public sealed class Lab1OnSandboxTests : IAsyncLifetime
         Assert.StartsWith("Failed", verdicts["InstancesRunning"], StringComparison.Ordinal);
         Assert.Contains(victim, verdicts["InstancesRunning"], StringComparison.Ordinal);
         Assert.Matches("shutting-down|terminated", verdicts["InstancesRunning"]);
+    }
+
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline)
+            {
+                return value;
+            }
+
+            await Task.Delay(500);
+        }
     }
 
     private async Task<AwsClients> LearnerClientsAsync()
