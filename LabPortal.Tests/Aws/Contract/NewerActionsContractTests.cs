@@ -50,6 +50,12 @@ public abstract class NewerActionsContractTests(IAwsTestServer server)
     {
         var net = await LabNetwork.DiscoverAsync(_context);
         var instance = (await _context.Clients.Ec2.RunInstancesAsync(new Ec2Api.RunInstancesRequest { ImageId = net.ImageId, InstanceType = "t3.micro", MinCount = 1, MaxCount = 1, SubnetId = net.SubnetA })).Instances![0];
+
+        // As on AWS, Run Command reaches an instance only once it runs (its agent has registered).
+        await ContractContext.EventuallyAsync(
+            () => _context.Clients.Ec2.DescribeInstancesAsync(new Ec2Api.DescribeInstancesRequest { InstanceIds = [instance.InstanceId!] }),
+            r => r.Reservations!.SelectMany(x => x.Instances!).All(i => i.State!.Name == "running"),
+            $"instance {instance.InstanceId} to be running");
         var command = await _context.Clients.Ssm.SendCommandAsync(new SsmApi.SendCommandRequest
         {
             InstanceIds = [instance.InstanceId!],
