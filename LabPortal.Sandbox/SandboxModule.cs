@@ -2,6 +2,7 @@ using LabPortal.Sandbox.Accounts;
 using LabPortal.Sandbox.DataPlane;
 using LabPortal.Sandbox.Runtime;
 using LabPortal.Sandbox.Services.Ec2;
+using LabPortal.Sandbox.Services.Elbv2;
 using LabPortal.Sandbox.State;
 using LabPortal.Sandbox.Wire;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,6 +59,19 @@ public static class SandboxModule
         services.AddSingleton<IAccountCleanup>(sp => sp.GetRequiredService<Ec2InstanceManager>());
         services.AddSingleton<ISandboxLifecycle>(sp => sp.GetRequiredService<Ec2InstanceManager>());
         services.AddSandboxApiService<Ec2Service>();
+
+        // ELBv2
+        services.AddSandboxStateSection(StateSection.For(Elbv2RegionState.SectionName, Elbv2RegionState.Create));
+        services.TryAddSingleton<Elbv2Snapshots>();
+        services.TryAddSingleton<Elbv2HealthChecker>();
+        services.TryAddSingleton<Elbv2Router>();
+        services.TryAddSingleton<Elbv2Runtime>();
+        services.TryAddSingleton<Elbv2TargetGroupMembership>();
+        services.TryAddSingleton<ITargetGroupMembership>(sp => sp.GetRequiredService<Elbv2TargetGroupMembership>());
+        services.AddSingleton<ISecurityGroupReferences>(sp => sp.GetRequiredService<Elbv2TargetGroupMembership>());
+        services.AddSingleton<IAccountCleanup>(sp => sp.GetRequiredService<Elbv2Runtime>());
+        services.AddSingleton<ISandboxLifecycle>(sp => sp.GetRequiredService<Elbv2Runtime>());
+        services.AddSandboxApiService<Elbv2Service>();
         return services;
     }
 

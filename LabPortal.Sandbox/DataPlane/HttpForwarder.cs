@@ -39,9 +39,16 @@ public sealed class HttpForwarder : IDisposable
 
     /// <summary>
     /// Sends the request of <paramref name="context"/> to <paramref name="target"/> (scheme, host and
-    /// port; path and query come from the request) and copies the answer back.
+    /// port; path and query come from the request) and copies the answer back. A caller that writes
+    /// its own error pages (ELBv2's ALB-shaped 502/504) passes <paramref name="writeError"/>, which
+    /// gets the status code instead of the default plain-text answer.
     /// </summary>
-    public async Task ForwardAsync(HttpContext context, Uri target, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? extraHeaders = null)
+    public async Task ForwardAsync(
+        HttpContext context,
+        Uri target,
+        TimeSpan? timeout = null,
+        IReadOnlyDictionary<string, string>? extraHeaders = null,
+        Func<HttpResponse, int, Task>? writeError = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(target);
@@ -85,6 +92,12 @@ public sealed class HttpForwarder : IDisposable
         }
         catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
         {
+            if (writeError is not null)
+            {
+                await writeError(context.Response, StatusCodes.Status504GatewayTimeout);
+                return;
+            }
+
             await WriteTextAsync(context.Response, StatusCodes.Status504GatewayTimeout, "504 Gateway Time-out: the instance did not answer in time.");
             return;
         }
@@ -92,6 +105,12 @@ public sealed class HttpForwarder : IDisposable
         {
             var refused = ex.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused };
             _logger.LogDebug(ex, "Data plane forward to {Target} failed", target);
+            if (writeError is not null)
+            {
+                await writeError(context.Response, StatusCodes.Status502BadGateway);
+                return;
+            }
+
             await WriteTextAsync(
                 context.Response,
                 StatusCodes.Status502BadGateway,

@@ -12,7 +12,8 @@ internal sealed class FakeMachine(InstanceMetadata metadata, MachineState? resto
     private readonly List<string> _console = [];
     private HttpListener? _listener;
     private Uri? _endpoint;
-    private bool _nginx = restored?.RunningServices.Contains("nginx") == true;
+    // Every boot starts the services enabled with systemctl enable again (IMachine.BootAsync), also after a stop.
+    private bool _nginx = restored?.RunningServices.Contains("nginx") == true || restored?.EnabledServices.Contains("nginx") == true;
 
     public InstanceMetadata Metadata { get; } = metadata;
 
@@ -49,7 +50,31 @@ internal sealed class FakeMachine(InstanceMetadata metadata, MachineState? resto
     public Task<ScriptResult> RunScriptAsync(string script, CancellationToken cancellationToken = default) =>
         Task.FromResult(new ScriptResult(0, string.Empty, string.Empty));
 
-    public Uri? GetHttpEndpoint(int port) => port == 80 ? _endpoint : null;
+    public Uri? GetHttpEndpoint(int port) => port == 80 ? EndpointOverride ?? _endpoint : null;
+
+    /// <summary>When set, port 80 is served by this address instead (a test's own server, e.g. one that answers garbage).</summary>
+    public Uri? EndpointOverride { get; set; }
+
+    /// <summary>The status the web server answers with (404 makes ELB health checks fail with ResponseCodeMismatch).</summary>
+    public int StatusCode { get; set; } = 200;
+
+    /// <summary>When set, the web server accepts requests but never answers them (health-check and proxy timeouts).</summary>
+    public bool Hang { get; set; }
+
+    /// <summary>Headers of the requests the web server received, most recent last.</summary>
+    public ConcurrentQueue<IReadOnlyDictionary<string, string>> RequestHeaders { get; } = new();
+
+    /// <summary>Stops the web server as <c>systemctl stop nginx</c> would (SSM is not on this branch).</summary>
+    public void StopWebServer() => StopServer();
+
+    /// <summary>Starts the web server again on a new loopback port.</summary>
+    public void StartWebServer()
+    {
+        if (_listener is null)
+        {
+            StartServer();
+        }
+    }
 
     public MachineState Snapshot() => new(
         new Dictionary<string, string>(),
@@ -91,8 +116,19 @@ internal sealed class FakeMachine(InstanceMetadata metadata, MachineState? resto
                     return;
                 }
 
+                if (!context.Request.Headers.AllKeys.Contains("User-Agent") || context.Request.Headers["User-Agent"]?.StartsWith("ELB-HealthChecker", StringComparison.Ordinal) != true)
+                {
+                    RequestHeaders.Enqueue(context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k] ?? string.Empty, StringComparer.OrdinalIgnoreCase));
+                }
+
+                if (Hang)
+                {
+                    // Never answered; the listener's shutdown releases it.
+                    continue;
+                }
+
                 var body = Encoding.UTF8.GetBytes($"hello from {Metadata.InstanceId}");
-                context.Response.StatusCode = 200;
+                context.Response.StatusCode = StatusCode;
                 context.Response.ContentType = "text/html";
                 await context.Response.OutputStream.WriteAsync(body);
                 context.Response.Close();

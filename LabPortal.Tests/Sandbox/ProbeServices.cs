@@ -3,11 +3,14 @@ using LabPortal.Sandbox.Wire;
 
 namespace LabPortal.Tests.Sandbox;
 
-/// <summary>A Query-protocol service registered only in tests, to exercise the gateway's Query envelopes (ELBv2 plugs in the same way).</summary>
+/// <summary>
+/// A Query-protocol service registered only in tests, to exercise the gateway's Query envelopes (ELBv2 plugs in
+/// the same way). Its signing name is its own, so it never collides with a real service of the sandbox.
+/// </summary>
 internal sealed class ProbeQueryService : ApiService
 {
     public ProbeQueryService()
-        : base("elasticloadbalancing", WireProtocol.Query, "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/", "2015-12-01")
+        : base("queryprobe", WireProtocol.Query, "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/", "2015-12-01")
     {
         Register("DescribeProbe", (request, _) =>
         {

@@ -134,7 +134,7 @@ public sealed class SandboxGatewayTests : IAsyncLifetime
     [Fact]
     public async Task Query_service_wraps_result_and_reads_member_lists()
     {
-        var call = await _client.CallAsync("elasticloadbalancing", "DescribeProbe", "2015-12-01", [("Name", "lb"), ("Ports.member.2", "443"), ("Ports.member.1", "80")]);
+        var call = await _client.CallAsync("queryprobe", "DescribeProbe", "2015-12-01", [("Name", "lb"), ("Ports.member.2", "443"), ("Ports.member.1", "80")]);
 
         call.EnsureOk();
         Assert.Equal("DescribeProbeResponse", call.Xml.Root!.Name.LocalName);
@@ -146,7 +146,7 @@ public sealed class SandboxGatewayTests : IAsyncLifetime
     [Fact]
     public async Task Query_service_answers_ValidationError_Sender_when_parameter_is_missing()
     {
-        var call = await _client.CallAsync("elasticloadbalancing", "DescribeProbe", "2015-12-01", []);
+        var call = await _client.CallAsync("queryprobe", "DescribeProbe", "2015-12-01", []);
 
         Assert.Equal(HttpStatusCode.BadRequest, call.Status);
         Assert.Equal("ErrorResponse", call.Xml.Root!.Name.LocalName);
@@ -157,8 +157,8 @@ public sealed class SandboxGatewayTests : IAsyncLifetime
     [Fact]
     public async Task Query_service_answers_InvalidAction_when_action_is_unknown_and_empty_result_when_no_output()
     {
-        var unknown = await _client.CallAsync("elasticloadbalancing", "Nope", "2015-12-01", []);
-        var empty = (await _client.CallAsync("elasticloadbalancing", "DeleteProbe", "2015-12-01", [])).EnsureOk();
+        var unknown = await _client.CallAsync("queryprobe", "Nope", "2015-12-01", []);
+        var empty = (await _client.CallAsync("queryprobe", "DeleteProbe", "2015-12-01", [])).EnsureOk();
 
         Assert.Equal("InvalidAction", unknown.ErrorCode);
         Assert.Empty(empty.Values("DeleteProbeResult"));
@@ -170,7 +170,7 @@ public sealed class SandboxGatewayTests : IAsyncLifetime
     {
         var client = new SandboxApiClient(_server.Endpoints.Api, _account.AccessKeyId, "wrong");
 
-        var call = await client.CallAsync("elasticloadbalancing", "DescribeProbe", "2015-12-01", [("Name", "x")]);
+        var call = await client.CallAsync("queryprobe", "DescribeProbe", "2015-12-01", [("Name", "x")]);
 
         Assert.Equal(HttpStatusCode.Forbidden, call.Status);
         Assert.Equal("SignatureDoesNotMatch", call.ErrorCode);
