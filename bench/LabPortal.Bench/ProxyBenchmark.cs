@@ -18,6 +18,8 @@ internal static class ProxyBenchmark
 
     private const string Region = "ap-northeast-2";
 
+    private const string FrontOnly = "front-404";
+
     // TimeScale 100: boots, provisioning and the first health checks take seconds; health checks
     // then run every 0.3 s per target, a few requests a second beside the thousands measured.
     private const double TimeScale = 100;
@@ -90,16 +92,32 @@ internal static class ProxyBenchmark
         await using var nginx = await NginxProxy.StartAsync(directory, webServers, options.NginxWorkers);
 
         var lbUrl = new Uri($"http://127.0.0.1:{sandbox.Endpoints.DataPlane.Port}/");
+        var instanceDns = QueryClient.Values(await client.Ec2Async("DescribeInstances", ("InstanceId.1", instances[0])), "dnsName").First(n => n.Length > 0);
+
+        // The last two are diagnostics without goals, to split the load balancer's cost: the data-plane
+        // front alone (an unknown host answers a short 404), and the front plus the forwarder to an
+        // instance's public DNS name (no ELBv2 routing).
         var targets = new (string Name, Uri Url, string? Host)[]
         {
             ("sandbox-lb", lbUrl, dnsName),
             ("direct", webServers[0], null),
             ("nginx", nginx.Url, null),
+            (FrontOnly, lbUrl, "nobody-here.bench.localhost"),
+            ("instance-via-front", lbUrl, instanceDns),
         };
 
         // Each path must answer the instances' page with 200, and both proxies must reach both instances.
         foreach (var (name, url, host) in targets)
         {
+            if (name == FrontOnly)
+            {
+                using var probe = new HttpRequestMessage(HttpMethod.Get, url) { Headers = { Host = host } };
+                using var answer = await http.SendAsync(probe);
+                var text = await answer.Content.ReadAsStringAsync();
+                notes.Add($"{FrontOnly} (diagnostic) answers {(int)answer.StatusCode} ({Encoding.UTF8.GetByteCount(text)} B body) by design; its non-2xx count is expected.");
+                continue;
+            }
+
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var bytes = 0;
             for (var i = 0; i < 10; i++)
@@ -127,6 +145,7 @@ internal static class ProxyBenchmark
         parameters["page"] = "index.html written by the instances' user data (dnf install -y nginx; heredoc; systemctl enable --now nginx), run by the sandbox's instance runtime";
         parameters["sandbox-lb"] = $"wrk -H 'Host: {dnsName}' {lbUrl} (the sandbox data-plane front, in this process), listener HTTP:80 forward to bench-tg (2 healthy targets), TimeScale {TimeScale}";
         parameters["direct"] = $"{webServers[0]} (the web server of {instances[0]}, in this process)";
+        parameters["diagnostics"] = $"{FrontOnly}: data-plane port with an unknown Host (front and routing only); instance-via-front: data-plane port with Host {instanceDns} (front and forwarder, no ELBv2)";
         parameters["nginx"] = $"{nginx.Url}: nginx worker_processes {options.NginxWorkers}, upstream round robin over {string.Join(", ", webServers)} with keepalive 32, HTTP/1.1 upstream, access_log off";
 
         var script = Path.Combine(directory, "report.lua");
