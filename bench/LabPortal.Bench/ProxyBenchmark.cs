@@ -90,13 +90,14 @@ internal static class ProxyBenchmark
         var webServers = instances.Select(id => recorder.WebServer(id) ?? throw new InvalidOperationException($"{id} has no web server on port 80.")).ToList();
 
         await using var nginx = await NginxProxy.StartAsync(directory, webServers, options.NginxWorkers);
+        await using var minimal = await MinimalForwarder.StartAsync(webServers);
 
         var lbUrl = new Uri($"http://127.0.0.1:{sandbox.Endpoints.DataPlane.Port}/");
         var instanceDns = QueryClient.Values(await client.Ec2Async("DescribeInstances", ("InstanceId.1", instances[0])), "dnsName").First(n => n.Length > 0);
 
-        // The last two are diagnostics without goals, to split the load balancer's cost: the data-plane
+        // The last three are diagnostics without goals, to split the load balancer's cost: the data-plane
         // front alone (an unknown host answers a short 404), and the front plus the forwarder to an
-        // instance's public DNS name (no ELBv2 routing).
+        // instance's public DNS name (no ELBv2 routing); and a minimal .NET proxy in this process.
         var targets = new (string Name, Uri Url, string? Host)[]
         {
             ("sandbox-lb", lbUrl, dnsName),
@@ -104,6 +105,7 @@ internal static class ProxyBenchmark
             ("nginx", nginx.Url, null),
             (FrontOnly, lbUrl, "nobody-here.bench.localhost"),
             ("instance-via-front", lbUrl, instanceDns),
+            ("minimal-dotnet-proxy", minimal.Url, null),
         };
 
         // Each path must answer the instances' page with 200, and both proxies must reach both instances.
@@ -145,7 +147,7 @@ internal static class ProxyBenchmark
         parameters["page"] = "index.html written by the instances' user data (dnf install -y nginx; heredoc; systemctl enable --now nginx), run by the sandbox's instance runtime";
         parameters["sandbox-lb"] = $"wrk -H 'Host: {dnsName}' {lbUrl} (the sandbox data-plane front, in this process), listener HTTP:80 forward to bench-tg (2 healthy targets), TimeScale {TimeScale}";
         parameters["direct"] = $"{webServers[0]} (the web server of {instances[0]}, in this process)";
-        parameters["diagnostics"] = $"{FrontOnly}: data-plane port with an unknown Host (front and routing only); instance-via-front: data-plane port with Host {instanceDns} (front and forwarder, no ELBv2)";
+        parameters["diagnostics"] = $"{FrontOnly}: data-plane port with an unknown Host (front and routing only); instance-via-front: data-plane port with Host {instanceDns} (front and forwarder, no ELBv2); minimal-dotnet-proxy: the smallest ASP.NET Core + SocketsHttpHandler round-robin proxy in this process, over the same two web servers";
         parameters["nginx"] = $"{nginx.Url}: nginx worker_processes {options.NginxWorkers}, upstream round robin over {string.Join(", ", webServers)} with keepalive 32, HTTP/1.1 upstream, access_log off";
 
         var script = Path.Combine(directory, "report.lua");
