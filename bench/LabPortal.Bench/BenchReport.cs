@@ -75,7 +75,7 @@ internal sealed record BenchReport(
             sb.Append(inv, $"- {tool}: {version}\n");
         }
 
-        sb.Append(inv, $"- wrk: -t{Options.Threads} -c{Options.Connections} -d{Options.DurationSeconds}s --timeout 5s, {Options.Repeats} runs per target (interleaved), {Options.WarmupSeconds} s warm-up per target first\n");
+        sb.Append(inv, $"- wrk parameters: -t{Options.Threads} -c{Options.Connections} -d{Options.DurationSeconds}s --timeout 5s, {Options.Repeats} runs per target (interleaved), {Options.WarmupSeconds} s warm-up per target first\n");
         foreach (var (key, value) in Parameters)
         {
             sb.Append(inv, $"- {key}: {value}\n");
