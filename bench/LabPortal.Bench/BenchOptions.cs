@@ -1,0 +1,73 @@
+using System.Globalization;
+
+namespace LabPortal.Bench;
+
+/// <summary>wrk's parameters and where results go. Defaults are short because the machine's 2 cores are shared.</summary>
+internal sealed record BenchOptions
+{
+    public int Threads { get; init; } = 1;
+
+    public int Connections { get; init; } = 16;
+
+    public int DurationSeconds { get; init; } = 5;
+
+    public int WarmupSeconds { get; init; } = 5;
+
+    public int Repeats { get; init; } = 3;
+
+    /// <summary>nginx's worker_processes; "auto" is one per core, nginx's recommended setting.</summary>
+    public string NginxWorkers { get; init; } = "auto";
+
+    public string ResultsDirectory { get; init; } = DefaultResultsDirectory();
+
+    /// <summary>Reads <c>--threads N --connections N --duration S --warmup S --repeats N --nginx-workers W --results DIR</c>.</summary>
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            int NextInt(int min, int max)
+            {
+                var text = Next();
+                return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+                    ? value
+                    : throw new ArgumentException($"{args[i - 1]} must be a whole number from {min} to {max}, not '{text}'.");
+            }
+
+            // Bounds keep every run short: benchmarks stop by themselves (house rules).
+            options = args[i] switch
+            {
+                "--threads" => options with { Threads = NextInt(1, 8) },
+                "--connections" => options with { Connections = NextInt(1, 256) },
+                "--duration" => options with { DurationSeconds = NextInt(1, 60) },
+                "--warmup" => options with { WarmupSeconds = NextInt(0, 30) },
+                "--repeats" => options with { Repeats = NextInt(1, 9) },
+                "--nginx-workers" => options with { NginxWorkers = Next() },
+                "--results" => options with { ResultsDirectory = Path.GetFullPath(Next()) },
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
+            };
+        }
+
+        if (options.Connections < options.Threads)
+        {
+            throw new ArgumentException("--connections must be at least --threads (wrk gives each thread its own connections).");
+        }
+
+        return options;
+    }
+
+    /// <summary><c>bench/results</c> of the repository the command runs in (found from the working folder upwards).</summary>
+    private static string DefaultResultsDirectory()
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "LabPortal.slnx")))
+            {
+                return Path.Combine(dir.FullName, "bench", "results");
+            }
+        }
+
+        return Path.Combine(Environment.CurrentDirectory, "bench-results");
+    }
+}
