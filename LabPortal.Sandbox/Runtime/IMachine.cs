@@ -32,6 +32,15 @@ public interface IMachine : IAsyncDisposable
 
     /// <summary>The state to persist so that a restart brings the instance back as it was.</summary>
     MachineState Snapshot();
+
+    /// <summary>
+    /// Answers <paramref name="context"/>'s request with the web server on <paramref name="port"/>
+    /// inside the process, as its listener would; false when nothing listens there (the caller then
+    /// goes over the socket and sees the refusal). The load balancer uses this for traffic: a loopback
+    /// HTTP hop between two servers of the same process measured half of nginx's throughput
+    /// (bench/results/2026-11-22-proxy.md). Health checks and direct access still use the real listener.
+    /// </summary>
+    Task<bool> TryServeAsync(int port, Microsoft.AspNetCore.Http.HttpContext context) => Task.FromResult(false);
 }
 
 /// <summary>Creates machines; <c>restored</c> is a snapshot taken before a restart, or null for a new instance.</summary>

@@ -26,6 +26,9 @@ internal sealed class SandboxMachine : IMachine
     // "python:/srv"). Changed only under the gate; _endpoints is the lock-free published view.
     private readonly Dictionary<int, (string Key, WebServerListener Listener)> _listeners = [];
     private volatile IReadOnlyDictionary<int, Uri> _endpoints = new Dictionary<int, Uri>();
+
+    // The listening servers' handlers, published with _endpoints, for in-process traffic (TryServeAsync).
+    private volatile Dictionary<int, Func<string, string, WebResponse>> _responders = [];
     private string? _userData;
     private bool _booted;
     private bool _disposed;
@@ -161,6 +164,17 @@ internal sealed class SandboxMachine : IMachine
     }
 
     public Uri? GetHttpEndpoint(int port) => _endpoints.GetValueOrDefault(port);
+
+    public async Task<bool> TryServeAsync(int port, Microsoft.AspNetCore.Http.HttpContext context)
+    {
+        if (!_responders.TryGetValue(port, out var respond))
+        {
+            return false;
+        }
+
+        await WebServerListener.WriteAsync(context, respond);
+        return true;
+    }
 
     public MachineState Snapshot() => new(
         _os.Files.SnapshotFiles(),
@@ -327,7 +341,11 @@ internal sealed class SandboxMachine : IMachine
         Publish();
     }
 
-    private void Publish() => _endpoints = _listeners.ToDictionary(l => l.Key, l => l.Value.Listener.Endpoint);
+    private void Publish()
+    {
+        _responders = _listeners.ToDictionary(l => l.Key, l => l.Value.Listener.Respond);
+        _endpoints = _listeners.ToDictionary(l => l.Key, l => l.Value.Listener.Endpoint);
+    }
 
     private string Now() => _timeProvider.GetUtcNow().ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture);
 

@@ -28,13 +28,17 @@ internal sealed class WebServerListener : IAsyncDisposable
     private readonly KestrelServer _server;
     private int _disposed;
 
-    private WebServerListener(KestrelServer server, Uri endpoint)
+    private WebServerListener(KestrelServer server, Uri endpoint, Func<string, string, WebResponse> respond)
     {
         _server = server;
         Endpoint = endpoint;
+        Respond = respond;
     }
 
     public Uri Endpoint { get; }
+
+    /// <summary>What the server answers to a method and request target (the listener's own handler).</summary>
+    public Func<string, string, WebResponse> Respond { get; }
 
     public static async Task<WebServerListener> StartAsync(
         Func<string, string, WebResponse> respond, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
@@ -48,7 +52,7 @@ internal sealed class WebServerListener : IAsyncDisposable
             await server.StartAsync(new Application(respond), cancellationToken);
             var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
                 ?? throw new InvalidOperationException("Kestrel reported no listening address.");
-            return new WebServerListener(server, new Uri(address.TrimEnd('/') + "/"));
+            return new WebServerListener(server, new Uri(address.TrimEnd('/') + "/"), respond);
         }
         catch
         {
@@ -83,34 +87,37 @@ internal sealed class WebServerListener : IAsyncDisposable
         {
         }
 
-        public async Task ProcessRequestAsync(HttpContext context)
-        {
-            var request = context.Request;
-            var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw
-                ? raw
-                : request.Path.ToUriComponent() + request.QueryString.ToUriComponent();
-            var page = respond(request.Method, target);
-            var response = context.Response;
-            response.StatusCode = page.StatusCode;
-            response.Headers.Server = page.Server;
-            response.ContentType = page.ContentType;
-            if (page.Location is not null)
-            {
-                response.Headers.Location = page.Location;
-            }
+        public Task ProcessRequestAsync(HttpContext context) => WriteAsync(context, respond);
+    }
 
-            var body = Encoding.UTF8.GetBytes(page.Body);
-            response.ContentLength = body.Length;
-            if (!HttpMethods.IsHead(request.Method))
+    /// <summary>Answers one request with the web server's <paramref name="respond"/> function (listener and in-process alike).</summary>
+    public static async Task WriteAsync(HttpContext context, Func<string, string, WebResponse> respond)
+    {
+        var request = context.Request;
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw
+            ? raw
+            : request.Path.ToUriComponent() + request.QueryString.ToUriComponent();
+        var page = respond(request.Method, target);
+        var response = context.Response;
+        response.StatusCode = page.StatusCode;
+        response.Headers.Server = page.Server;
+        response.ContentType = page.ContentType;
+        if (page.Location is not null)
+        {
+            response.Headers.Location = page.Location;
+        }
+
+        var body = Encoding.UTF8.GetBytes(page.Body);
+        response.ContentLength = body.Length;
+        if (!HttpMethods.IsHead(request.Method))
+        {
+            try
             {
-                try
-                {
-                    await response.Body.WriteAsync(body, context.RequestAborted);
-                }
-                catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-                {
-                    // The client went away (or the server is stopping): nothing is left to answer.
-                }
+                await response.Body.WriteAsync(body, context.RequestAborted);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                // The client went away (or the server is stopping): nothing is left to answer.
             }
         }
     }

@@ -184,6 +184,26 @@ public sealed class Elbv2Router
             ? LeastOutstanding(group.Arn, pool)
             : pool[NextIndex(group.Arn, pool.Count)];
 
+        var outstanding = _outstanding.GetOrAdd(chosen, _ => new StrongBox<int>());
+
+        // The instance answers inside the process when it can (IMachine.TryServeAsync): same handler
+        // as its listener, without a loopback HTTP hop. Otherwise, over the socket below.
+        if (_instances.GetMachine(chosen.AccountId, chosen.TargetId) is { } machine)
+        {
+            Interlocked.Increment(ref outstanding.Value);
+            try
+            {
+                if (await machine.TryServeAsync(chosen.Port, context))
+                {
+                    return;
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref outstanding.Value);
+            }
+        }
+
         var endpoint = _instances.GetHttpEndpoint(chosen.AccountId, chosen.TargetId, chosen.Port);
         if (endpoint is null)
         {
@@ -199,7 +219,6 @@ public sealed class Elbv2Router
             timeout = Elbv2HealthChecker.MinTimeout;
         }
 
-        var outstanding = _outstanding.GetOrAdd(chosen, _ => new StrongBox<int>());
         Interlocked.Increment(ref outstanding.Value);
         try
         {
