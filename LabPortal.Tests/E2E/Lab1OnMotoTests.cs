@@ -2,7 +2,6 @@ using LabPortal.Aws.Core;
 using LabPortal.Aws.Ec2;
 using LabPortal.Aws.Elbv2;
 using LabPortal.Infrastructure.Data;
-using LabPortal.Tests.Aws.Contract.Moto;
 using LabPortal.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,29 +15,17 @@ namespace LabPortal.Tests.E2E;
 [Trait("Category", "Moto")]
 public sealed class Lab1OnMotoTests : IAsyncLifetime
 {
-    private readonly TempDirectory _data = new();
-    private readonly MotoServerFixture _moto = new();
+    private MotoPortal _portal = null!;
+
     private PortalFactory _factory = null!;
 
     public async Task InitializeAsync()
     {
-        await _moto.InitializeAsync();
-        _factory = new PortalFactory(_data.Path, new Dictionary<string, string?>
-        {
-            ["Labs:Directory"] = Lab1Flow.ShippedLabs,
-            ["Cloud:Mode"] = "Aws",
-            ["Cloud:AwsServiceUrl"] = _moto.Endpoint.ToString(),
-            ["Cloud:AwsAccessKeyId"] = _moto.AccessKey,
-            ["Cloud:AwsSecretAccessKey"] = _moto.SecretKey,
-        });
+        _portal = await MotoPortal.StartAsync();
+        _factory = _portal.Factory;
     }
 
-    public async Task DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        await _moto.DisposeAsync();
-        _data.Dispose();
-    }
+    public async Task DisposeAsync() => await _portal.DisposeAsync();
 
     [Fact]
     public async Task Every_control_plane_step_succeeds_and_teardown_leaves_nothing()
@@ -60,7 +47,7 @@ public sealed class Lab1OnMotoTests : IAsyncLifetime
         Assert.False(string.IsNullOrEmpty(outputs["loadBalancerDns"]));
 
         var aws = _factory.Services.GetRequiredService<AwsClientFactory>()
-            .CreateAll(AwsClientOptions.ForStaticKeys(_moto.Region, _moto.AccessKey, _moto.SecretKey, _moto.Endpoint));
+            .CreateAll(AwsClientOptions.ForStaticKeys(_portal.Moto.Region, _portal.Moto.AccessKey, _portal.Moto.SecretKey, _portal.Moto.Endpoint));
         var health = await aws.Elbv2.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = outputs["targetGroupArn"] });
         Assert.Equal(2, health.TargetHealthDescriptions!.Count);
 

@@ -1,6 +1,5 @@
 using System.Net;
 using LabPortal.Features.LivePanel;
-using LabPortal.Tests.Aws.Contract.Moto;
 using LabPortal.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,30 +9,17 @@ namespace LabPortal.Tests.E2E;
 [Trait("Category", "Moto")]
 public sealed class LivePanelOnMotoTests : IAsyncLifetime
 {
-    private readonly TempDirectory _data = new();
-    private readonly MotoServerFixture _moto = new();
+    private MotoPortal _portal = null!;
+
     private PortalFactory _factory = null!;
 
     public async Task InitializeAsync()
     {
-        await _moto.InitializeAsync();
-        _factory = new PortalFactory(_data.Path, new Dictionary<string, string?>
-        {
-            ["Labs:Directory"] = Lab1Flow.ShippedLabs,
-            ["Cloud:Mode"] = "Aws",
-            ["Cloud:AwsServiceUrl"] = _moto.Endpoint.ToString(),
-            ["Cloud:AwsAccessKeyId"] = _moto.AccessKey,
-            ["Cloud:AwsSecretAccessKey"] = _moto.SecretKey,
-            ["LivePanel:IntervalMilliseconds"] = "200",
-        });
+        _portal = await MotoPortal.StartAsync(new Dictionary<string, string?> { ["LivePanel:IntervalMilliseconds"] = "200" });
+        _factory = _portal.Factory;
     }
 
-    public async Task DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        await _moto.DisposeAsync();
-        _data.Dispose();
-    }
+    public async Task DisposeAsync() => await _portal.DisposeAsync();
 
     [Fact]
     public async Task Panel_shows_both_targets_shares_one_poller_and_hides_the_run_from_others()

@@ -16,6 +16,13 @@ public static class CloudReads
         return [.. (response.Reservations ?? []).SelectMany(r => r.Instances ?? [])];
     }
 
+    /// <summary>The run's security group named by the step's <c>groupName</c> value, or null.</summary>
+    public static async Task<SecurityGroup?> SecurityGroupAsync(LabActionContext context, CancellationToken cancellationToken)
+    {
+        var response = await context.Cloud.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [CloudSteps.Filter("group-name", context.Value("groupName"))] }, cancellationToken);
+        return CloudSteps.FirstOf(response.SecurityGroups);
+    }
+
     public static async Task<LoadBalancer?> LoadBalancerAsync(LabActionContext context, string arn, CancellationToken cancellationToken)
     {
         try

@@ -1,5 +1,3 @@
-using LabPortal.Aws.Ec2;
-using LabPortal.Features.LabRuns.Actions;
 using LabPortal.Features.LabRuns.Engine;
 
 namespace LabPortal.Features.LabRuns.Checks;
@@ -11,8 +9,7 @@ public sealed class SecurityGroupAllowsHttp : ILabCheck
     public async Task<CheckResult> RunAsync(LabActionContext context, CancellationToken cancellationToken)
     {
         var name = context.Value("groupName");
-        var response = await context.Cloud.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [CloudSteps.Filter("group-name", name)] }, cancellationToken);
-        var group = CloudSteps.FirstOf(response.SecurityGroups);
+        var group = await CloudReads.SecurityGroupAsync(context, cancellationToken);
         var allows = group?.IpPermissions?.Any(p => p.IpProtocol is "tcp" or "-1" && (p.FromPort is null || p.FromPort <= 80) && (p.ToPort is null || p.ToPort >= 80) && p.IpRanges is { Count: > 0 }) == true;
         return allows
             ? CheckResult.Pass(Name, "HTTP (port 80) is allowed in.", "HTTP(80번 포트) 인바운드가 허용되어 있습니다.")
