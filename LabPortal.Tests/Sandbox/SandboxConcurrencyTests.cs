@@ -46,7 +46,10 @@ public sealed class SandboxConcurrencyTests : IAsyncLifetime
         var client = new SandboxApiClient(_server.Endpoints.Api, account);
         var body = Encoding.UTF8.GetBytes("Action=DescribeVpcs&Version=2016-11-15&Junk=" + new string('x', 2 * 1024 * 1024));
 
-        var call = await client.SendRawAsync("ec2", body, "application/x-www-form-urlencoded");
+        // Expect: 100-continue lets the server refuse before the body is sent, as AWS SDKs do for
+        // large bodies; without it the server's early 413 races the upload and the client may only
+        // see its connection closed.
+        var call = await client.SendRawAsync("ec2", body, "application/x-www-form-urlencoded", request => request.Headers.ExpectContinue = true);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, call.Status);
     }
