@@ -10,6 +10,7 @@ namespace LabPortal.Tests.Sandbox;
 /// cannot drift from what the sandbox does.
 /// </summary>
 [Trait("Category", "Boto3")]
+[Collection(FixedPorts.Name)]
 public sealed partial class SandboxCliReadmeTests
 {
     [Fact]
