@@ -72,6 +72,8 @@ public sealed partial class Ec2Service
                     .Element("deviceName", "/dev/xvda")
                     .Struct("ebs", e => e
                         .Element("deleteOnTermination", true)
+                        // An EBS-backed AMI's root mapping always names its snapshot; derived from the image id.
+                        .Element("snapshotId", "snap-" + i.ImageId["ami-".Length..])
                         .Element("volumeSize", 8)
                         .Element("volumeType", "gp3")
                         .Element("encrypted", false)))

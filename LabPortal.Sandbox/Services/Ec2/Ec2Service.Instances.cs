@@ -159,6 +159,11 @@ public sealed partial class Ec2Service
         {
             w.Struct("stateReason", s => s.Element("code", i.StateReasonCode).Element("message", i.StateReasonMessage ?? i.StateReasonCode));
         }
+        else if (i.State == Ec2InstanceState.Pending)
+        {
+            // AWS reports a launching instance's reason as pending/pending (RunInstances and DescribeInstances).
+            w.Struct("stateReason", s => s.Element("code", "pending").Element("message", "pending"));
+        }
 
         w.Element("architecture", i.Architecture)
             .Element("rootDeviceType", "ebs")
@@ -215,7 +220,9 @@ public sealed partial class Ec2Service
                 .Element("httpTokens", "required")
                 .Element("httpPutResponseHopLimit", 2)
                 .Element("httpEndpoint", "enabled")
+                .Element("httpProtocolIpv6", "disabled")
                 .Element("instanceMetadataTags", "disabled"))
+            .Struct("hibernationOptions", s => s.Element("configured", false))
             .Element("platformDetails", "Linux/UNIX")
             .Element("usageOperation", "RunInstances")
             .Struct("privateDnsNameOptions", s => s

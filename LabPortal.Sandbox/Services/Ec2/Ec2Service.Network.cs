@@ -168,6 +168,11 @@ public sealed partial class Ec2Service
                 .Element("defaultForAz", s.DefaultForAz)
                 .Element("mapPublicIpOnLaunch", s.MapPublicIpOnLaunch)
                 .Element("assignIpv6AddressOnCreation", false)
+                .Element("ipv6Native", false)
+                .Struct("privateDnsNameOptionsOnLaunch", o => o
+                    .Element("hostnameType", "ip-name")
+                    .Element("enableResourceNameDnsARecord", false)
+                    .Element("enableResourceNameDnsAAAARecord", false))
                 .TagSet(s.Tags);
         }));
     }
