@@ -15,6 +15,24 @@ public sealed class PortalDbContextModelSnapshot : ModelSnapshot
     {
         modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
+        modelBuilder.Entity("LabPortal.Infrastructure.Data.AuditEntry", b =>
+        {
+            b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
+            b.Property<string>("Action").IsRequired().HasMaxLength(64).HasColumnType("TEXT");
+            b.Property<int?>("ActorUserId").HasColumnType("INTEGER");
+            b.Property<DateTime>("AtUtc").HasColumnType("TEXT");
+            b.Property<int?>("ClassroomId").HasColumnType("INTEGER");
+            b.Property<string>("Detail").IsRequired().HasMaxLength(4096).HasColumnType("TEXT");
+            b.Property<int?>("LabRunId").HasColumnType("INTEGER");
+            b.Property<string>("Outcome").IsRequired().HasMaxLength(32).HasColumnType("TEXT");
+            b.Property<int?>("SubjectUserId").HasColumnType("INTEGER");
+            b.HasKey("Id");
+            b.HasIndex("ClassroomId");
+            b.HasIndex("LabRunId");
+            b.HasIndex("SubjectUserId");
+            b.ToTable("Audit");
+        });
+
         modelBuilder.Entity("LabPortal.Infrastructure.Data.ClassMembership", b =>
         {
             b.Property<int>("ClassroomId").HasColumnType("INTEGER");
@@ -30,7 +48,9 @@ public sealed class PortalDbContextModelSnapshot : ModelSnapshot
         {
             b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
             b.Property<DateTime>("CreatedAtUtc").HasColumnType("TEXT");
+            b.Property<int>("IdleLimitMinutes").ValueGeneratedOnAdd().HasColumnType("INTEGER").HasDefaultValue(120);
             b.Property<string>("JoinCode").IsRequired().HasMaxLength(16).HasColumnType("TEXT");
+            b.Property<int>("MaxLifetimeMinutes").ValueGeneratedOnAdd().HasColumnType("INTEGER").HasDefaultValue(480);
             b.Property<string>("Name").IsRequired().HasMaxLength(80).HasColumnType("TEXT");
             b.HasKey("Id");
             b.HasIndex("JoinCode").IsUnique();
@@ -56,8 +76,10 @@ public sealed class PortalDbContextModelSnapshot : ModelSnapshot
         modelBuilder.Entity("LabPortal.Infrastructure.Data.LabRun", b =>
         {
             b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
+            b.Property<DateTime?>("CleanupWarnedAtUtc").HasColumnType("TEXT");
             b.Property<int?>("CloudAccountId").HasColumnType("INTEGER");
             b.Property<string>("CurrentStepId").HasMaxLength(64).HasColumnType("TEXT");
+            b.Property<DateTime?>("ExtendedAtUtc").HasColumnType("TEXT");
             b.Property<DateTime?>("FinishedAtUtc").HasColumnType("TEXT");
             b.Property<string>("LabId").IsRequired().HasMaxLength(64).HasColumnType("TEXT");
             b.Property<DateTime>("LastActivityAtUtc").HasColumnType("TEXT");
@@ -65,10 +87,12 @@ public sealed class PortalDbContextModelSnapshot : ModelSnapshot
             b.Property<string>("OutputsJson").IsRequired().HasColumnType("TEXT");
             b.Property<DateTime>("StartedAtUtc").HasColumnType("TEXT");
             b.Property<int>("Status").HasColumnType("INTEGER");
+            b.Property<string>("TeardownReason").HasMaxLength(32).HasColumnType("TEXT");
             b.Property<int>("UserId").HasColumnType("INTEGER");
             b.Property<string>("ValuesJson").IsRequired().HasColumnType("TEXT");
             b.HasKey("Id");
             b.HasIndex("CloudAccountId");
+            b.HasIndex("Status");
             b.HasIndex("UserId", "LabId");
             b.ToTable("LabRuns");
         });

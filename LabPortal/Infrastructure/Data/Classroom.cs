@@ -12,5 +12,11 @@ public sealed class Classroom
 
     public DateTime CreatedAtUtc { get; set; }
 
+    /// <summary>A run with no learner activity for this long is warned, then torn down (issue 7).</summary>
+    public int IdleLimitMinutes { get; set; } = 120;
+
+    /// <summary>A run older than this is warned, then torn down, however active.</summary>
+    public int MaxLifetimeMinutes { get; set; } = 480;
+
     public List<ClassMembership> Memberships { get; set; } = [];
 }

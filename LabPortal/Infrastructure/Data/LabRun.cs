@@ -29,6 +29,15 @@ public sealed class LabRun
 
     public DateTime? FinishedAtUtc { get; set; }
 
+    /// <summary>When auto-cleanup showed the learner its countdown banner; null when not warned.</summary>
+    public DateTime? CleanupWarnedAtUtc { get; set; }
+
+    /// <summary>When the learner pressed "keep working" (allowed once per run).</summary>
+    public DateTime? ExtendedAtUtc { get; set; }
+
+    /// <summary>Why the run is being or was torn down: <c>learner</c>, <c>reset</c>, <c>auto-cleanup</c>.</summary>
+    public string? TeardownReason { get; set; }
+
     /// <summary>JSON object: the learner's parameter values by name.</summary>
     public string ValuesJson { get; set; } = "{}";
 

@@ -23,6 +23,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 
     public DbSet<CloudAccount> CloudAccounts => Set<CloudAccount>();
 
+    public DbSet<AuditEntry> Audit => Set<AuditEntry>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<User>(user =>
@@ -40,6 +42,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             classroom.Property(c => c.Name).HasMaxLength(80);
             classroom.Property(c => c.JoinCode).HasMaxLength(16);
             classroom.HasIndex(c => c.JoinCode).IsUnique();
+            classroom.Property(c => c.IdleLimitMinutes).HasDefaultValue(120);
+            classroom.Property(c => c.MaxLifetimeMinutes).HasDefaultValue(480);
         });
 
         modelBuilder.Entity<ClassMembership>(membership =>
@@ -65,6 +69,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             run.Property(r => r.LabId).HasMaxLength(64);
             run.Property(r => r.CurrentStepId).HasMaxLength(64);
             run.Property(r => r.NamePrefix).HasMaxLength(16);
+            run.Property(r => r.TeardownReason).HasMaxLength(32);
+            run.HasIndex(r => r.Status);
             run.HasOne(r => r.User).WithMany().HasForeignKey(r => r.UserId);
             run.HasOne(r => r.CloudAccount).WithMany().HasForeignKey(r => r.CloudAccountId).OnDelete(DeleteBehavior.SetNull);
             run.HasIndex(r => new { r.UserId, r.LabId });
@@ -90,6 +96,17 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             entry.Property(e => e.Region).HasMaxLength(32);
             entry.HasOne(e => e.LabRun).WithMany(r => r.Ledger).HasForeignKey(e => e.LabRunId);
             entry.HasIndex(e => e.LabRunId);
+        });
+
+        modelBuilder.Entity<AuditEntry>(audit =>
+        {
+            audit.ToTable("Audit");
+            audit.Property(a => a.Action).HasMaxLength(64);
+            audit.Property(a => a.Outcome).HasMaxLength(32);
+            audit.Property(a => a.Detail).HasMaxLength(4096);
+            audit.HasIndex(a => a.ClassroomId);
+            audit.HasIndex(a => a.SubjectUserId);
+            audit.HasIndex(a => a.LabRunId);
         });
     }
 }
