@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text.Json;
+using LabPortal.Features.LabRuns;
+using LabPortal.Features.Labs.Definitions;
+using LabPortal.Infrastructure.Cloud;
+using LabPortal.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LabPortal.Features.Instructors;
+
+/// <summary>
+/// What a class's instructors see: the dashboard of the whole class and one learner's detail. Only the
+/// class's own instructors get here (<see cref="CheckAsync"/>); students never see each other.
+/// </summary>
+public sealed partial class InstructorService(PortalDbContext db, LabCatalog catalog, IOptions<CloudOptions> cloud, TimeProvider time)
+{
+    public bool OnSandbox => cloud.Value.Mode == CloudMode.Sandbox;
+
+    public async Task<ClassAccess> CheckAsync(int classId, int userId, CancellationToken cancellationToken = default)
+    {
+        var found = await db.Classrooms
+            .Where(c => c.Id == classId)
+            .Select(c => new { IsInstructor = c.Memberships.Any(m => m.UserId == userId && m.Role == UserRole.Instructor) })
+            .SingleOrDefaultAsync(cancellationToken);
+        return found is null ? ClassAccess.NotFound : found.IsInstructor ? ClassAccess.Allowed : ClassAccess.Forbidden;
+    }
+
+    /// <summary>The class now; null when it does not exist. The caller checks access first.</summary>
+    public async Task<ClassDashboard?> GetDashboardAsync(int classId, CancellationToken cancellationToken = default)
+    {
+        var classroom = await db.Classrooms.AsNoTracking().SingleOrDefaultAsync(c => c.Id == classId, cancellationToken);
+        if (classroom is null)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var students = await StudentsAsync(classId, cancellationToken);
+        var ids = students.Select(s => s.UserId).ToList();
+        var runs = await db.LabRuns.AsNoTracking()
+            .Where(r => ids.Contains(r.UserId))
+            .Include(r => r.Steps)
+            .Include(r => r.Ledger)
+            .AsSplitQuery()
+            .ToListAsync(cancellationToken);
+        var names = students.ToDictionary(s => s.UserId, s => s.DisplayName);
+
+        var matrices = new List<LabMatrix>();
+        foreach (var lab in catalog.Labs)
+        {
+            var rows = students.Select(s =>
+            {
+                var latest = runs.Where(r => r.UserId == s.UserId && r.LabId == lab.Id).MaxBy(r => r.Id);
+                return new MatrixRow(s.UserId, s.DisplayName, latest?.Id, [.. lab.Steps.Select(step => latest is null ? StepCellState.NotStarted : CellState(latest, step.Id))]);
+            }).ToList();
+            matrices.Add(new LabMatrix(lab, rows));
+        }
+
+        var runRows = runs
+            .OrderByDescending(r => r.StartedAtUtc).ThenByDescending(r => r.Id)
+            .Select(r => RunRow(r, names[r.UserId], classroom, now))
+            .ToList();
+        var learners = students
+            .Select(s => new LearnerRow(s.UserId, s.DisplayName, runs.Count(r => r.UserId == s.UserId), runs.Where(r => r.UserId == s.UserId).Sum(LiveResources)))
+            .ToList();
+        return new ClassDashboard(classroom.Id, classroom.Name, classroom.IdleLimitMinutes, classroom.MaxLifetimeMinutes, now, OnSandbox, learners, matrices, runRows);
+    }
+
+    /// <summary>
+    /// A step's state in a run: done once any attempt succeeded (as the learner's own pages count it),
+    /// otherwise its latest attempt's status, or not started.
+    /// </summary>
+    public static StepCellState CellState(LabRun run, string stepId)
+    {
+        var attempts = run.Steps.Where(s => s.StepId == stepId).ToList();
+        if (attempts.Count == 0)
+        {
+            return StepCellState.NotStarted;
+        }
+
+        if (attempts.Any(s => s.Status == StepRunStatus.Succeeded))
+        {
+            return StepCellState.Succeeded;
+        }
+
+        return attempts.MaxBy(s => s.Id)!.Status switch
+        {
+            StepRunStatus.Pending => StepCellState.Pending,
+            StepRunStatus.Running => StepCellState.Running,
+            StepRunStatus.Failed => StepCellState.Failed,
+            _ => StepCellState.Succeeded,
+        };
+    }
+
+    public static int LiveResources(LabRun run) => run.Ledger.Count(e => e.State != LedgerState.Deleted);
+
+    /// <summary>The run's cost on AWS from its ledger; null when the portal has no prices for its region.</summary>
+    public CostEstimate? Estimate(LabRun run, LabDefinition? lab, DateTime nowUtc)
+    {
+        var region = lab?.Region ?? run.Ledger.FirstOrDefault()?.Region;
+        if (region is null || PriceTable.For(region) is not { } prices)
+        {
+            return null;
+        }
+
+        var values = ReadJsonSafely(run.ValuesJson);
+        var instanceType = values.GetValueOrDefault("instanceType")
+            ?? lab?.Steps.SelectMany(s => s.Parameters).FirstOrDefault(p => p.Name == "instanceType")?.Default
+            ?? "";
+        return CostEstimator.Estimate(run.Ledger, instanceType, CapacityChanges(run), nowUtc, prices);
+    }
+
+    /// <summary>Every succeeded step that set a desired capacity (Lab 2's scale step), from the values it was run with.</summary>
+    public static IReadOnlyList<CapacityChange> CapacityChanges(LabRun run) =>
+        [.. run.Steps
+            .Where(s => s.Status == StepRunStatus.Succeeded && s.FinishedAtUtc is not null)
+            .Select(s => (s.FinishedAtUtc, Value: ReadJsonSafely(s.InputJson).GetValueOrDefault("desiredCapacity")))
+            .Where(s => int.TryParse(s.Value, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            .Select(s => new CapacityChange(s.FinishedAtUtc!.Value, int.Parse(s.Value!, NumberStyles.None, CultureInfo.InvariantCulture)))];
+
+    private RunRow RunRow(LabRun run, string displayName, Classroom classroom, DateTime now)
+    {
+        var lab = catalog.Find(run.LabId);
+        var done = lab is null ? 0 : lab.Steps.Count(step => CellState(run, step.Id) == StepCellState.Succeeded);
+        return new RunRow(
+            run.Id,
+            run.UserId,
+            displayName,
+            run.LabId,
+            lab,
+            run.Status,
+            run.TeardownReason,
+            done,
+            lab?.Steps.Count ?? 0,
+            CleanupDeadline.For(run, classroom),
+            LiveResources(run),
+            run.StartedAtUtc,
+            run.LastActivityAtUtc,
+            Estimate(run, lab, now));
+    }
+
+    private async Task<List<(int UserId, string DisplayName)>> StudentsAsync(int classId, CancellationToken cancellationToken)
+    {
+        var rows = await db.ClassMemberships.AsNoTracking()
+            .Where(m => m.ClassroomId == classId && m.Role == UserRole.Student)
+            .OrderBy(m => m.User.DisplayName)
+            .Select(m => new { m.UserId, m.User.DisplayName })
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(r => (r.UserId, r.DisplayName))];
+    }
+
+    private static Dictionary<string, string> ReadJsonSafely(string json)
+    {
+        try
+        {
+            return RunView.ReadJson(json);
+        }
+        catch (JsonException)
+        {
+            // Quiz answers or an older shape: nothing the estimate needs.
+            return [];
+        }
+    }
+}
