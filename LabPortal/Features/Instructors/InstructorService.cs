@@ -13,7 +13,7 @@ namespace LabPortal.Features.Instructors;
 /// What a class's instructors see: the dashboard of the whole class and one learner's detail. Only the
 /// class's own instructors get here (<see cref="CheckAsync"/>); students never see each other.
 /// </summary>
-public sealed partial class InstructorService(PortalDbContext db, LabCatalog catalog, IOptions<CloudOptions> cloud, TimeProvider time)
+public sealed partial class InstructorService(PortalDbContext db, LabCatalog catalog, IOptions<CloudOptions> cloud, LiveStateReader live, TimeProvider time)
 {
     public bool OnSandbox => cloud.Value.Mode == CloudMode.Sandbox;
 
@@ -65,6 +65,58 @@ public sealed partial class InstructorService(PortalDbContext db, LabCatalog cat
             .Select(s => new LearnerRow(s.UserId, s.DisplayName, runs.Count(r => r.UserId == s.UserId), runs.Where(r => r.UserId == s.UserId).Sum(LiveResources)))
             .ToList();
         return new ClassDashboard(classroom.Id, classroom.Name, classroom.IdleLimitMinutes, classroom.MaxLifetimeMinutes, now, OnSandbox, learners, matrices, runRows);
+    }
+
+    /// <summary>Most audit entries one page shows (newest first).</summary>
+    public const int AuditShown = 200;
+
+    /// <summary>
+    /// One learner of the class, with each run's ledger compared with the cloud; null when the class
+    /// does not exist or the user is not one of its students. The caller checks access first.
+    /// </summary>
+    public async Task<LearnerDetail?> GetLearnerAsync(int classId, int userId, CancellationToken cancellationToken = default)
+    {
+        var classroom = await db.Classrooms.AsNoTracking().SingleOrDefaultAsync(c => c.Id == classId, cancellationToken);
+        var learner = await db.ClassMemberships.AsNoTracking()
+            .Where(m => m.ClassroomId == classId && m.UserId == userId && m.Role == UserRole.Student)
+            .Select(m => new { m.UserId, m.User.DisplayName })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (classroom is null || learner is null)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var runs = await db.LabRuns.AsNoTracking()
+            .Where(r => r.UserId == userId)
+            .Include(r => r.Steps)
+            .Include(r => r.Ledger)
+            .AsSplitQuery()
+            .OrderByDescending(r => r.StartedAtUtc).ThenByDescending(r => r.Id)
+            .ToListAsync(cancellationToken);
+
+        var details = new List<LearnerRun>();
+        foreach (var run in runs)
+        {
+            var lab = catalog.Find(run.LabId);
+            var ledger = run.Ledger.OrderBy(e => e.Id).ToList();
+            var (comparisons, problem) = await live.CompareAsync(run, ledger, cancellationToken);
+            details.Add(new LearnerRun(run, lab, CleanupDeadline.For(run, classroom), Estimate(run, lab, now), comparisons, problem, [.. run.Steps.OrderBy(s => s.Id)]));
+        }
+
+        var runIds = runs.Select(r => r.Id).ToList();
+        var audit = await db.Audit.AsNoTracking()
+            .Where(a => (a.SubjectUserId == userId && (a.ClassroomId == null || a.ClassroomId == classId))
+                || (a.LabRunId != null && runIds.Contains(a.LabRunId.Value))
+                || (a.ClassroomId == classId && a.SubjectUserId == null && a.LabRunId == null))
+            .OrderByDescending(a => a.AtUtc).ThenByDescending(a => a.Id)
+            .Take(AuditShown)
+            .ToListAsync(cancellationToken);
+        var actorIds = audit.Where(a => a.ActorUserId is not null).Select(a => a.ActorUserId!.Value).Distinct().ToList();
+        var actors = await db.Users.AsNoTracking().Where(u => actorIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
+        var lines = audit.Select(a => new AuditLine(a, a.ActorUserId is { } actor ? actors.GetValueOrDefault(actor, "#" + actor.ToString(CultureInfo.InvariantCulture)) : null)).ToList();
+
+        return new LearnerDetail(classId, classroom.Name, learner.UserId, learner.DisplayName, now, OnSandbox, details, lines);
     }
 
     /// <summary>

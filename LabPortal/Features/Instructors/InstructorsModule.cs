@@ -8,6 +8,7 @@ public static class InstructorsModule
     public static IHostApplicationBuilder AddInstructors(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<InstructorService>();
+        builder.Services.AddScoped<LiveStateReader>();
         builder.Services.AddSingleton<DashboardRenderer>();
         builder.Services.AddSingleton<DashboardFeed>();
         return builder;
