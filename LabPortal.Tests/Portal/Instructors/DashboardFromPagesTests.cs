@@ -1,0 +1,53 @@
+using System.Net;
+using LabPortal.Tests.Support;
+
+namespace LabPortal.Tests.Portal.Instructors;
+
+/// <summary>A student works through the fixture lab's pages; the instructor's matrix follows.</summary>
+public sealed class DashboardFromPagesTests : IAsyncLifetime
+{
+    private readonly TempDirectory _data = new();
+    private PortalFactory _factory = null!;
+
+    public Task InitializeAsync()
+    {
+        _factory = new PortalFactory(_data.Path);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        _data.Dispose();
+    }
+
+    [Fact]
+    public async Task Matrix_follows_a_student_reading_failing_then_passing_a_quiz()
+    {
+        var setup = await ClassSetup.CreateAsync(_factory, "PAGES1", "Hana");
+        using var student = await setup.SignInStudentAsync("Hana");
+        var (started, _) = await student.SubmitAsync("/labs", "#start-fixture-lab", new Dictionary<string, string>());
+        var (runPage, _) = await student.GetAsync(started.Headers.Location!.OriginalString);
+        var location = runPage.Headers.Location!;
+        var welcome = location.IsAbsoluteUri ? location.PathAndQuery : "/" + location.OriginalString.TrimStart('/');
+        var (read, _) = await student.SubmitAsync(welcome, "#read-form", new Dictionary<string, string>());
+        var quizUrl = read.Headers.Location!.OriginalString;
+        var (wrong, _) = await student.SubmitAsync(quizUrl, "#quiz-form", new Dictionary<string, string> { ["Answers[kinds]"] = "nlb" });
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        using var instructor = _factory.CreatePortalClient();
+        await instructor.SignInAsInstructorAsync();
+
+        var afterWrong = await StatesAsync(instructor, setup);
+        await student.SubmitAsync(quizUrl, "#quiz-form", new Dictionary<string, string> { ["Answers[kinds]"] = "alb" });
+        var afterRight = await StatesAsync(instructor, setup);
+
+        Assert.Equal(["Succeeded", "Failed", "NotStarted"], afterWrong);
+        Assert.Equal(["Succeeded", "Succeeded", "NotStarted"], afterRight);
+    }
+
+    private static async Task<List<string?>> StatesAsync(PortalClient instructor, ClassSetup setup)
+    {
+        var (_, page) = await instructor.GetAsync($"/classes/{setup.ClassId}/dashboard");
+        return [.. page.QuerySelectorAll($"#matrix-fixture-lab tr[data-learner='{setup.StudentId("Hana")}'] td").Select(td => td.GetAttribute("data-state"))];
+    }
+}
