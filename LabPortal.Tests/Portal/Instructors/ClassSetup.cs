@@ -33,6 +33,27 @@ public sealed class ClassSetup(PortalFactory factory, int classId, IReadOnlyDict
         return new ClassSetup(factory, classId, ids);
     }
 
+    /// <summary>The same class written straight to the database (for a factory whose in-memory client cannot be used, e.g. on Kestrel).</summary>
+    public static async Task<ClassSetup> CreateInDatabaseAsync(PortalFactory factory, string code, params string[] studentNames)
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
+        var teacher = await db.Users.SingleAsync(u => u.UserName == PortalFactory.InstructorUserName);
+        var classroom = new Classroom { Name = "Class " + code, JoinCode = code, CreatedAtUtc = DateTime.UtcNow };
+        classroom.Memberships.Add(new ClassMembership { UserId = teacher.Id, Role = UserRole.Instructor, JoinedAtUtc = DateTime.UtcNow });
+        db.Classrooms.Add(classroom);
+        var users = studentNames.Select(name => accounts.NewUser(name, name, name + "-password", UserRole.Student, mustChangePassword: false)).ToList();
+        foreach (var user in users)
+        {
+            user.Memberships.Add(new ClassMembership { Classroom = classroom, Role = UserRole.Student, JoinedAtUtc = DateTime.UtcNow });
+            db.Users.Add(user);
+        }
+
+        await db.SaveChangesAsync();
+        return new ClassSetup(factory, classroom.Id, users.ToDictionary(u => u.DisplayName, u => u.Id, StringComparer.Ordinal));
+    }
+
     /// <summary>Another instructor with a class of their own; returns a signed-in client.</summary>
     public static async Task<PortalClient> OtherInstructorAsync(PortalFactory factory, string userName)
     {

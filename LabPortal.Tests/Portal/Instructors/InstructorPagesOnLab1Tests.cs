@@ -1,0 +1,87 @@
+using LabPortal.Aws.Ec2;
+using LabPortal.Infrastructure.Cloud;
+using LabPortal.Infrastructure.Data;
+using LabPortal.Tests.E2E;
+using LabPortal.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LabPortal.Tests.Portal.Instructors;
+
+/// <summary>A student runs Lab 1's first steps on the sandbox; the instructor's dashboard and learner page show the real ledger and cloud.</summary>
+[Trait("Category", "E2E")]
+public sealed class InstructorPagesOnLab1Tests : IAsyncLifetime
+{
+    private readonly TempDirectory _data = new();
+    private PortalFactory _factory = null!;
+
+    public Task InitializeAsync()
+    {
+        _factory = new PortalFactory(_data.Path, new Dictionary<string, string?>
+        {
+            ["Labs:Directory"] = Lab1Flow.ShippedLabs,
+            ["Sandbox:Enabled"] = "true",
+            ["Sandbox:ApiPort"] = "0",
+            ["Sandbox:DataPlanePort"] = "0",
+            ["Sandbox:TimeScale"] = "200",
+        });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        _data.Dispose();
+    }
+
+    [Fact]
+    public async Task Dashboard_and_learner_page_follow_the_students_steps_and_mark_a_stopped_instance()
+    {
+        var flow = await Lab1Flow.StartAsync(_factory, "Lab Student");
+        await flow.PassQuizAsync("concepts");
+        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("security-group"));
+        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("instances"));
+        int classId, studentId, runId;
+        using (var scope = _factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            classId = await db.Classrooms.Select(c => c.Id).SingleAsync();
+            studentId = await db.Users.Where(u => u.DisplayName == "Lab Student").Select(u => u.Id).SingleAsync();
+            runId = await db.LabRuns.Select(r => r.Id).SingleAsync();
+        }
+
+        using var instructor = _factory.CreatePortalClient();
+        await instructor.SignInAsInstructorAsync();
+        var (_, dashboard) = await instructor.GetAsync($"/classes/{classId}/dashboard");
+
+        var cells = dashboard.QuerySelectorAll($"#matrix-alb-two-web-servers tr[data-learner='{studentId}'] td").ToDictionary(td => td.GetAttribute("data-step")!, td => td.GetAttribute("data-state"));
+        Assert.Equal("Succeeded", cells["concepts"]);
+        Assert.Equal("Succeeded", cells["security-group"]);
+        Assert.Equal("Succeeded", cells["instances"]);
+        Assert.Equal("NotStarted", cells["target-group"]);
+        var run = dashboard.QuerySelector($"#runs-table tr[data-run='{runId}']")!;
+        Assert.Equal("3", run.QuerySelector(".run-resources")!.TextContent.Trim());
+        Assert.NotEqual("$0.0000", run.QuerySelector(".run-cost")!.TextContent.Trim());
+
+        var (_, learner) = await instructor.GetAsync($"/classes/{classId}/learners/{studentId}");
+        var rows = learner.QuerySelectorAll($"#run-{runId} .ledger-table tbody tr").ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.All(rows, r => Assert.Equal("None", r.GetAttribute("data-drift")));
+        Assert.Equal(["running", "running"], rows.Where(r => r.GetAttribute("data-kind") == "Instance").Select(r => r.QuerySelector(".live-state")!.TextContent.Trim()));
+        Assert.NotEmpty(learner.QuerySelector($"#run-{runId} .steps-table tr[data-step='instances'] .request-ids")!.TextContent.Trim());
+
+        // Someone stops one server behind the portal's back: the learner page marks it.
+        var stopped = (await flow.LedgerAsync()).First(e => e.Kind == "Instance").ResourceId!;
+        using (var scope = _factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            var clients = await scope.ServiceProvider.GetRequiredService<LearnerCloud>().ClientsForAsync(await db.LabRuns.SingleAsync(), "ap-northeast-2");
+            await clients.Ec2.StopInstancesAsync(new StopInstancesRequest { InstanceIds = [stopped] });
+        }
+
+        var (_, after) = await instructor.GetAsync($"/classes/{classId}/learners/{studentId}");
+        var marked = after.QuerySelector($"#run-{runId} .ledger-table tr[data-kind='Instance'][data-drift='StateDiffers']")!;
+        Assert.Equal(stopped, marked.QuerySelector("code")!.TextContent.Trim());
+        Assert.Contains(marked.QuerySelector(".live-state")!.TextContent.Trim(), new[] { "stopping", "stopped" });
+    }
+}
