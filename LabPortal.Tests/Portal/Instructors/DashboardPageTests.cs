@@ -133,6 +133,31 @@ public sealed class DashboardPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Recent_resets_and_clean_ups_of_the_class_and_its_learners_are_listed_newest_first()
+    {
+        var now = DateTime.UtcNow;
+        var minji = _class.StudentId("Minji");
+        await _class.ChangeAsync(db =>
+        {
+            db.Audit.AddRange(
+                new AuditEntry { AtUtc = now.AddMinutes(-30), Action = "cleanup-warned", SubjectUserId = minji, LabRunId = 1, Outcome = "succeeded", Detail = "idle for 120 minutes" },
+                new AuditEntry { AtUtc = now.AddMinutes(-10), Action = "reset-class", ClassroomId = _class.ClassId, Outcome = "started" },
+                new AuditEntry { AtUtc = now.AddMinutes(-5), Action = "reset-class", ClassroomId = _class.ClassId + 1000, Outcome = "started", Detail = "another class" });
+            return Task.CompletedTask;
+        });
+        using var instructor = _factory.CreatePortalClient();
+        await instructor.SignInAsInstructorAsync();
+
+        var (_, page) = await instructor.GetAsync($"/classes/{_class.ClassId}/dashboard");
+
+        var rows = page.QuerySelectorAll("#activity-table tbody tr").Select(tr => tr.QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToList()).ToList();
+        Assert.Equal(["reset-class", "cleanup-warned"], rows.Select(r => r[2]));
+        Assert.Equal(["-", "Minji"], rows.Select(r => r[3]));
+        Assert.Equal("the portal", rows[1][1]);
+        Assert.DoesNotContain("another class", page.QuerySelector("#activity-table")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Class_page_links_to_its_dashboard()
     {
         using var instructor = _factory.CreatePortalClient();

@@ -13,7 +13,8 @@ public sealed record ClassDashboard(
     bool OnSandbox,
     IReadOnlyList<LearnerRow> Learners,
     IReadOnlyList<LabMatrix> Matrices,
-    IReadOnlyList<RunRow> Runs);
+    IReadOnlyList<RunRow> Runs,
+    IReadOnlyList<AuditLine> RecentAudit);
 
 /// <summary>One learner of the class: how many runs and live resources they have.</summary>
 public sealed record LearnerRow(int UserId, string DisplayName, int RunCount, int LiveResources);

@@ -64,11 +64,20 @@ public sealed partial class InstructorService(PortalDbContext db, LabCatalog cat
         var learners = students
             .Select(s => new LearnerRow(s.UserId, s.DisplayName, runs.Count(r => r.UserId == s.UserId), runs.Where(r => r.UserId == s.UserId).Sum(LiveResources)))
             .ToList();
-        return new ClassDashboard(classroom.Id, classroom.Name, classroom.IdleLimitMinutes, classroom.MaxLifetimeMinutes, now, OnSandbox, learners, matrices, runRows);
+        // Resets, auto-cleanup and sweeps of this class or of its learners (auto-cleanup acts on a learner's run, not on a class).
+        var audit = await db.Audit.AsNoTracking()
+            .Where(a => a.ClassroomId == classId || (a.ClassroomId == null && a.SubjectUserId != null && ids.Contains(a.SubjectUserId.Value)))
+            .OrderByDescending(a => a.AtUtc).ThenByDescending(a => a.Id)
+            .Take(RecentAuditShown)
+            .ToListAsync(cancellationToken);
+        return new ClassDashboard(classroom.Id, classroom.Name, classroom.IdleLimitMinutes, classroom.MaxLifetimeMinutes, now, OnSandbox, learners, matrices, runRows, await WithActorsAsync(audit, cancellationToken));
     }
 
     /// <summary>Most audit entries one page shows (newest first).</summary>
     public const int AuditShown = 200;
+
+    /// <summary>Audit entries the dashboard lists (newest first); the learner pages have the rest.</summary>
+    public const int RecentAuditShown = 20;
 
     /// <summary>
     /// One learner of the class, with each run's ledger compared with the cloud; null when the class
@@ -112,11 +121,7 @@ public sealed partial class InstructorService(PortalDbContext db, LabCatalog cat
             .OrderByDescending(a => a.AtUtc).ThenByDescending(a => a.Id)
             .Take(AuditShown)
             .ToListAsync(cancellationToken);
-        var actorIds = audit.Where(a => a.ActorUserId is not null).Select(a => a.ActorUserId!.Value).Distinct().ToList();
-        var actors = await db.Users.AsNoTracking().Where(u => actorIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
-        var lines = audit.Select(a => new AuditLine(a, a.ActorUserId is { } actor ? actors.GetValueOrDefault(actor, "#" + actor.ToString(CultureInfo.InvariantCulture)) : null)).ToList();
-
-        return new LearnerDetail(classId, classroom.Name, learner.UserId, learner.DisplayName, now, OnSandbox, details, lines);
+        return new LearnerDetail(classId, classroom.Name, learner.UserId, learner.DisplayName, now, OnSandbox, details, await WithActorsAsync(audit, cancellationToken));
     }
 
     /// <summary>
@@ -190,6 +195,13 @@ public sealed partial class InstructorService(PortalDbContext db, LabCatalog cat
             run.StartedAtUtc,
             run.LastActivityAtUtc,
             Estimate(run, lab, now));
+    }
+
+    private async Task<IReadOnlyList<AuditLine>> WithActorsAsync(List<AuditEntry> audit, CancellationToken cancellationToken)
+    {
+        var actorIds = audit.Where(a => a.ActorUserId is not null).Select(a => a.ActorUserId!.Value).Distinct().ToList();
+        var actors = await db.Users.AsNoTracking().Where(u => actorIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
+        return [.. audit.Select(a => new AuditLine(a, a.ActorUserId is { } actor ? actors.GetValueOrDefault(actor, "#" + actor.ToString(CultureInfo.InvariantCulture)) : null))];
     }
 
     private async Task<List<(int UserId, string DisplayName)>> StudentsAsync(int classId, CancellationToken cancellationToken)
