@@ -48,6 +48,7 @@ public static class SandboxModule
         services.TryAddSingleton<IDataPlaneRoutes>(sp => sp.GetRequiredService<DataPlaneRoutes>());
         services.TryAddSingleton<HttpForwarder>();
         services.TryAddSingleton<ApiRateLimiter>();
+        services.TryAddSingleton(sp => new SandboxMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<ApiGateway>();
         services.TryAddSingleton<DataPlaneFront>();
 

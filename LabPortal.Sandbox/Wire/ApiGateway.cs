@@ -25,6 +25,7 @@ internal sealed partial class ApiGateway
     private readonly TimeProvider _time;
     private readonly ApiRateLimiter _rateLimiter;
     private readonly bool _enforceRateLimits;
+    private readonly SandboxMetrics _metrics;
     private readonly ILogger<ApiGateway> _logger;
 
     public ApiGateway(
@@ -33,6 +34,7 @@ internal sealed partial class ApiGateway
         TimeProvider time,
         ApiRateLimiter rateLimiter,
         IOptions<SandboxOptions> options,
+        SandboxMetrics metrics,
         ILogger<ApiGateway> logger)
     {
         // A later registration for the same signing name wins, so a test can swap a service out.
@@ -46,6 +48,7 @@ internal sealed partial class ApiGateway
         _time = time;
         _rateLimiter = rateLimiter;
         _enforceRateLimits = options.Value.EnforceRateLimits;
+        _metrics = metrics;
         _logger = logger;
     }
 
@@ -99,6 +102,9 @@ internal sealed partial class ApiGateway
             {
                 throw service.UnknownOperation(request.Action);
             }
+
+            // Counted once the action is known, so a caller cannot invent metric tags.
+            _metrics.RecordCall(service.SigningName, request.Action, account.AccountId);
 
             if (_enforceRateLimits && !_rateLimiter.TryAcquire(account.AccountId, auth.Region, service.SigningName, service.RateLimitsFor(request)))
             {

@@ -4,12 +4,24 @@ using System.Text.Json;
 
 namespace LabPortal.Bench;
 
-/// <summary>A throughput ratio between two targets' median requests per second, and its goal.</summary>
+/// <summary>A ratio between two measurements of the same run, and its goal (a floor, or a ceiling when <see cref="Ceiling"/> is set).</summary>
 internal sealed record Ratio(string Name, string Numerator, string Denominator, double Value, double Goal, bool NumeratorClean)
 {
-    /// <summary>Met when the ratio reaches the goal and the faster side answered without a single failure.</summary>
-    public bool Met => Value >= Goal && NumeratorClean;
+    /// <summary>An upper bound (for costs that must not grow); null for throughput floors.</summary>
+    public double? Ceiling { get; init; }
+
+    /// <summary>Met when the ratio is within its goal and the measured side answered without a single failure.</summary>
+    public bool Met => Value >= Goal && (Ceiling is null || Value <= Ceiling) && NumeratorClean;
+
+    public bool HasGoal => Goal > 0 || Ceiling is not null;
+
+    public string GoalText => Ceiling is { } ceiling
+        ? string.Create(CultureInfo.InvariantCulture, $"<= {ceiling:0.0#}x")
+        : Goal > 0 ? string.Create(CultureInfo.InvariantCulture, $">= {Goal:0.0#}x") : "none (reported)";
 }
+
+/// <summary>A table of measurements for benchmarks that are not wrk runs (students, panel).</summary>
+internal sealed record ResultTable(string Title, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows);
 
 /// <summary>What one benchmark measured, written to <c>bench/results/&lt;date&gt;-&lt;name&gt;.md</c> and <c>.json</c>.</summary>
 internal sealed record BenchReport(
@@ -28,6 +40,9 @@ internal sealed record BenchReport(
     IReadOnlyList<Ratio> Ratios,
     IReadOnlyList<string> Notes)
 {
+    /// <summary>Measurement tables (students, panel); empty for the wrk benchmarks.</summary>
+    public IReadOnlyList<ResultTable> Tables { get; init; } = [];
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     public static double Median(IEnumerable<double> values)
@@ -75,30 +90,38 @@ internal sealed record BenchReport(
             sb.Append(inv, $"- {tool}: {version}\n");
         }
 
-        sb.Append(inv, $"- wrk parameters: -t{Options.Threads} -c{Options.Connections} -d{Options.DurationSeconds}s --timeout 5s, {Options.Repeats} runs per target (interleaved), {Options.WarmupSeconds} s warm-up per target first\n");
+        if (Runs.Count > 0)
+        {
+            sb.Append(inv, $"- wrk parameters: -t{Options.Threads} -c{Options.Connections} -d{Options.DurationSeconds}s --timeout 5s, {Options.Repeats} runs per target (interleaved), {Options.WarmupSeconds} s warm-up per target first\n");
+        }
+
         foreach (var (key, value) in Parameters)
         {
             sb.Append(inv, $"- {key}: {value}\n");
         }
 
-        sb.Append("\n## Runs\n\n| # | target | requests | seconds | req/s | non-2xx/3xx | socket errors | timeouts | p50 ms | p99 ms |\n|---|---|---|---|---|---|---|---|---|---|\n");
-        var n = 0;
-        foreach (var run in Runs)
+        foreach (var table in Tables)
         {
-            sb.Append(inv, $"| {++n} | {run.Target} | {run.Requests} | {run.Seconds:0.00} | {run.RequestsPerSecond:0} | {run.StatusErrors} | {run.SocketErrors} | {run.Timeouts} | {run.LatencyP50Ms:0.00} | {run.LatencyP99Ms:0.00} |\n");
+            sb.Append(inv, $"\n## {table.Title}\n\n| {string.Join(" | ", table.Columns)} |\n|{string.Concat(table.Columns.Select(_ => "---|"))}\n");
+            foreach (var row in table.Rows)
+            {
+                sb.Append(inv, $"| {string.Join(" | ", row)} |\n");
+            }
         }
 
-        sb.Append("\n## Medians\n\n| target | median req/s |\n|---|---|\n");
-        foreach (var (target, rps) in MedianRequestsPerSecond)
+        if (Runs.Count > 0)
         {
-            sb.Append(inv, $"| {target} | {rps:0} |\n");
+            AppendWrkRuns(sb);
         }
 
-        sb.Append("\n## Ratios\n\n| ratio | value | goal | met |\n|---|---|---|---|\n");
-        foreach (var ratio in Ratios)
+        if (Ratios.Count > 0)
         {
-            var met = ratio.Met ? "yes" : ratio.NumeratorClean ? "no" : "no (the numerator answered errors)";
-            sb.Append(inv, $"| {ratio.Name} ({ratio.Numerator} / {ratio.Denominator}) | {ratio.Value:0.00}x | {(ratio.Goal > 0 ? $">= {ratio.Goal:0.0#}x" : "none (reported)")} | {(ratio.Goal > 0 ? met : "-")} |\n");
+            sb.Append("\n## Ratios\n\n| ratio | value | goal | met |\n|---|---|---|---|\n");
+            foreach (var ratio in Ratios)
+            {
+                var met = ratio.Met ? "yes" : ratio.NumeratorClean ? "no" : "no (the measured side had failures)";
+                sb.Append(inv, $"| {ratio.Name} ({ratio.Numerator} / {ratio.Denominator}) | {ratio.Value:0.00}x | {ratio.GoalText} | {(ratio.HasGoal ? met : "-")} |\n");
+            }
         }
 
         if (Notes.Count > 0)
@@ -111,5 +134,22 @@ internal sealed record BenchReport(
         }
 
         return sb.ToString();
+    }
+
+    private void AppendWrkRuns(StringBuilder sb)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        sb.Append("\n## Runs\n\n| # | target | requests | seconds | req/s | non-2xx/3xx | socket errors | timeouts | p50 ms | p99 ms |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        var n = 0;
+        foreach (var run in Runs)
+        {
+            sb.Append(inv, $"| {++n} | {run.Target} | {run.Requests} | {run.Seconds:0.00} | {run.RequestsPerSecond:0} | {run.StatusErrors} | {run.SocketErrors} | {run.Timeouts} | {run.LatencyP50Ms:0.00} | {run.LatencyP99Ms:0.00} |\n");
+        }
+
+        sb.Append("\n## Medians\n\n| target | median req/s |\n|---|---|\n");
+        foreach (var (target, rps) in MedianRequestsPerSecond)
+        {
+            sb.Append(inv, $"| {target} | {rps:0} |\n");
+        }
     }
 }

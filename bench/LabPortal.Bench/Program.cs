@@ -1,10 +1,16 @@
 using System.Globalization;
 using LabPortal.Bench;
 
-// Usage: LabPortal.Bench api|proxy|all [--threads N] [--connections N] [--duration S] [--warmup S] [--repeats N] [--nginx-workers W] [--results DIR]
-const string Usage = "usage: LabPortal.Bench api|proxy|all [--threads 1] [--connections 16] [--duration 5] [--warmup 5] [--repeats 3] [--nginx-workers auto] [--results bench/results]";
+// Usage: LabPortal.Bench api|proxy|students|panel|all [options]; portal-host is the child process students and panel start.
+const string Usage = "usage: LabPortal.Bench api|proxy|students|panel|all [--threads 1] [--connections 16] [--duration 5] [--warmup 5] [--repeats 3] [--nginx-workers auto] "
+    + "[--students 30] [--subscribers 200] [--runs 50] [--phase-seconds 60] [--time-scale 100] [--results bench/results]";
 
-if (args.Length == 0 || args[0] is not ("api" or "proxy" or "all"))
+if (args.Length > 0 && args[0] == PortalHost.Command)
+{
+    return await PortalHost.RunAsync(args[1..]);
+}
+
+if (args.Length == 0 || args[0] is not ("api" or "proxy" or "students" or "panel" or "all"))
 {
     Console.Error.WriteLine(Usage);
     return 2;
@@ -22,16 +28,17 @@ catch (ArgumentException ex)
     return 2;
 }
 
-var benchmarks = args[0] switch
-{
-    "api" => new[] { "api" },
-    "proxy" => ["proxy"],
-    _ => ["api", "proxy"],
-};
+var benchmarks = args[0] == "all" ? ["api", "proxy", "students", "panel"] : new[] { args[0] };
 
 foreach (var name in benchmarks)
 {
-    var report = name == "api" ? await ApiBenchmark.RunAsync(options) : await ProxyBenchmark.RunAsync(options);
+    var report = name switch
+    {
+        "api" => await ApiBenchmark.RunAsync(options),
+        "proxy" => await ProxyBenchmark.RunAsync(options),
+        "students" => await StudentsBenchmark.RunAsync(options),
+        _ => await PanelBenchmark.RunAsync(options),
+    };
     var path = await report.WriteAsync();
     Console.WriteLine();
     foreach (var (target, rps) in report.MedianRequestsPerSecond)
@@ -41,7 +48,7 @@ foreach (var name in benchmarks)
 
     foreach (var ratio in report.Ratios)
     {
-        var goal = ratio.Goal > 0 ? string.Create(CultureInfo.InvariantCulture, $" (goal >= {ratio.Goal:0.0#}x: {(ratio.Met ? "met" : "not met")})") : "";
+        var goal = ratio.HasGoal ? $" (goal {ratio.GoalText}: {(ratio.Met ? "met" : "not met")})" : "";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ratio.Name}: {ratio.Value:0.00}x{goal}"));
     }
 

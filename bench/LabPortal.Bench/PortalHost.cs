@@ -1,0 +1,315 @@
+extern alias portal;
+
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text.Json;
+using LabPortal.Sandbox;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LabPortal.Bench;
+
+/// <summary>
+/// <c>LabPortal.Bench portal-host</c>: the real portal (its Program, pages, Quartz jobs and embedded
+/// sandbox) on Kestrel in a process of its own, so the load generator's CPU is never counted as the
+/// portal's. Beside the portal it serves <c>GET /bench/stats</c>: this process's CPU time, working
+/// set and GC heap (peaks sampled every 250 ms) and the API calls the sandbox counted per action and
+/// account on its <see cref="SandboxMetrics"/> meter.
+/// </summary>
+internal static class PortalHost
+{
+    public const string Command = "portal-host";
+
+    /// <summary>Runs until the process is killed. Arguments: <c>--port P</c>, then <c>key=value</c> configuration settings.</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        if (args.Count < 2 || args[0] != "--port" || !int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+        {
+            Console.Error.WriteLine($"usage: LabPortal.Bench {Command} --port P [key=value ...]");
+            return 2;
+        }
+
+        var settings = args.Skip(2).Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
+        using var probe = new PortalProbe();
+        await using var factory = new HostedPortal(settings, probe);
+        factory.UseKestrel(port);
+        factory.StartServer();
+        Console.WriteLine($"portal-host listening on port {port}");
+
+        // Serve until the bench that started this process is gone (killed, or stopped with Ctrl+C):
+        // then the kernel hands this process to another parent, and it stops too.
+        var parent = ParentProcessId();
+        while (ParentProcessId() == parent)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        Console.WriteLine("portal-host: the bench went away; stopping");
+        return 0;
+    }
+
+    /// <summary>The parent's process id, field 4 of <c>/proc/self/stat</c> (after the parenthesised command name).</summary>
+    private static int ParentProcessId()
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return int.Parse(fields[1], CultureInfo.InvariantCulture);
+    }
+
+    private sealed class HostedPortal(IReadOnlyDictionary<string, string> settings, PortalProbe probe) : WebApplicationFactory<portal::Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Production");
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+
+            builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new StatsEndpoint(probe)));
+        }
+    }
+
+    /// <summary>Maps <c>/bench/stats</c> ahead of the portal's own pipeline (no sign-in, no antiforgery).</summary>
+    private sealed class StatsEndpoint(PortalProbe probe) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Map("/bench/stats", stats => stats.Run(context => probe.WriteAsync(context)));
+            next(app);
+        };
+    }
+}
+
+/// <summary>What the portal host reports: resource use and the sandbox's API call counts.</summary>
+internal sealed record PortalStats(
+    double CpuSeconds,
+    long WorkingSetBytes,
+    long PeakWorkingSetBytes,
+    long ProcessPeakWorkingSetBytes,
+    long GcHeapBytes,
+    long PeakGcHeapBytes,
+    long GcCommittedBytes,
+    long AllocatedBytes,
+    int Gen0Collections,
+    int Gen2Collections,
+    Dictionary<string, Dictionary<string, long>> ApiCalls)
+{
+    /// <summary>Calls of <paramref name="action"/> across all accounts.</summary>
+    public long Calls(string action) => ApiCalls.TryGetValue(action, out var byAccount) ? byAccount.Values.Sum() : 0;
+
+    /// <summary>Calls of <paramref name="action"/> per account made since <paramref name="before"/>.</summary>
+    public Dictionary<string, long> CallsByAccountSince(PortalStats before, string action)
+    {
+        var now = ApiCalls.GetValueOrDefault(action) ?? [];
+        var then = before.ApiCalls.GetValueOrDefault(action) ?? [];
+        return now.Select(p => (p.Key, Count: p.Value - then.GetValueOrDefault(p.Key))).Where(p => p.Count > 0).ToDictionary(p => p.Key, p => p.Count);
+    }
+}
+
+/// <summary>Samples this process and listens to the sandbox's API call counter.</summary>
+internal sealed class PortalProbe : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentDictionary<(string Action, string Account), long> _calls = new();
+    private readonly Timer _sampler;
+    private long _peakWorkingSet;
+    private long _peakGcHeap;
+
+    public PortalProbe()
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == SandboxMetrics.MeterName && instrument.Name == SandboxMetrics.ApiCallsName)
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            string action = "", account = "";
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "aws.action")
+                {
+                    action = tag.Value as string ?? "";
+                }
+                else if (tag.Key == "aws.account")
+                {
+                    account = tag.Value as string ?? "";
+                }
+            }
+
+            _calls.AddOrUpdate((action, account), value, (_, old) => old + value);
+        });
+        _listener.Start();
+        _sampler = new Timer(_ => Sample(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(250));
+    }
+
+    public Task WriteAsync(HttpContext context)
+    {
+        Sample();
+        using var process = Process.GetCurrentProcess();
+        var gc = GC.GetGCMemoryInfo();
+        var stats = new PortalStats(
+            process.TotalProcessorTime.TotalSeconds,
+            Environment.WorkingSet,
+            Interlocked.Read(ref _peakWorkingSet),
+            process.PeakWorkingSet64,
+            GC.GetTotalMemory(false),
+            Interlocked.Read(ref _peakGcHeap),
+            gc.TotalCommittedBytes,
+            GC.GetTotalAllocatedBytes(),
+            GC.CollectionCount(0),
+            GC.CollectionCount(2),
+            _calls.GroupBy(c => c.Key.Action).ToDictionary(g => g.Key, g => g.ToDictionary(c => c.Key.Account, c => c.Value)));
+        if (context.Request.Query.ContainsKey("reset"))
+        {
+            // Peaks from here on belong to the next phase.
+            Interlocked.Exchange(ref _peakWorkingSet, 0);
+            Interlocked.Exchange(ref _peakGcHeap, 0);
+            Sample();
+        }
+
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(stats, Json));
+    }
+
+    public void Dispose()
+    {
+        _sampler.Dispose();
+        _listener.Dispose();
+    }
+
+    private void Sample()
+    {
+        Max(ref _peakWorkingSet, Environment.WorkingSet);
+        Max(ref _peakGcHeap, GC.GetTotalMemory(false));
+    }
+
+    private static void Max(ref long target, long value)
+    {
+        var current = Interlocked.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+}
+
+/// <summary>The parent's handle on a <c>portal-host</c> child process.</summary>
+internal sealed class PortalProcess : IAsyncDisposable
+{
+    public const string InstructorUserName = "bench-teacher";
+    public const string InstructorPassword = "bench-teacher-password-1";
+
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    private readonly ChildProcess _child;
+    private readonly HttpClient _http;
+
+    private PortalProcess(ChildProcess child, string logPath)
+    {
+        _child = child;
+        LogPath = logPath;
+        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = child.Url, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri Url => _child.Url;
+
+    public string LogPath { get; }
+
+    /// <summary>Starts this program as <c>portal-host</c> with the sandbox embedded and waits until the sandbox listens.</summary>
+    public static async Task<PortalProcess> StartAsync(string directory, double timeScale, IDictionary<string, string>? extra = null)
+    {
+        var repository = RepositoryRoot();
+        var settings = new Dictionary<string, string>
+        {
+            ["Portal:DataDirectory"] = Path.Combine(directory, "portal"),
+            ["Portal:JsonLogs"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Accounts:InitialInstructorUserName"] = InstructorUserName,
+            ["Accounts:InitialInstructorPassword"] = InstructorPassword,
+            ["Labs:Directory"] = Path.Combine(repository, "LabPortal", "Labs"),
+            ["Sandbox:Enabled"] = "true",
+            ["Sandbox:ApiPort"] = "0",
+            ["Sandbox:DataPlanePort"] = "0",
+            ["Sandbox:TimeScale"] = timeScale.ToString(CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        // This same program, started again in its portal-host mode (apphost, or dotnet plus the dll).
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("The bench cannot find its own executable.");
+        var arguments = new List<string>();
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            arguments.Add(typeof(PortalProcess).Assembly.Location);
+        }
+
+        var port = ChildProcess.FreeLoopbackPort();
+        arguments.AddRange([PortalHost.Command, "--port", port.ToString(CultureInfo.InvariantCulture)]);
+        arguments.AddRange(settings.Select(s => $"{s.Key}={s.Value}"));
+        var logPath = Path.Combine(directory, "portal.log");
+        var child = await ChildProcess.StartAsync(self, arguments, port, logPath, TimeSpan.FromSeconds(120));
+        var portal = new PortalProcess(child, logPath);
+        try
+        {
+            await BenchEnvironment.WaitUntilAsync(
+                async () =>
+                {
+                    using var status = JsonDocument.Parse(await portal._http.GetStringAsync("/sandbox/status"));
+                    return status.RootElement.GetProperty("listening").GetBoolean();
+                },
+                "the portal's sandbox to listen",
+                TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            await portal.DisposeAsync();
+            throw;
+        }
+
+        return portal;
+    }
+
+    /// <summary>The host's counters; <paramref name="resetPeaks"/> starts new peak windows after reading.</summary>
+    public async Task<PortalStats> StatsAsync(bool resetPeaks = false) =>
+        JsonSerializer.Deserialize<PortalStats>(await _http.GetStringAsync(resetPeaks ? "/bench/stats?reset=1" : "/bench/stats"), Json)
+        ?? throw new InvalidOperationException("The portal host answered empty stats.");
+
+    /// <summary>The repository the bench runs in (found from the working folder upwards).</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "LabPortal.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run the bench from inside the repository (LabPortal.slnx not found).");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await _child.DisposeAsync();
+    }
+}
