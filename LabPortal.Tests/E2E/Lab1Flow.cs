@@ -22,6 +22,8 @@ public sealed class Lab1Flow(string dataDirectory, PortalClient student, string 
 
     public PortalClient Student => student;
 
+    public string DataDirectory => dataDirectory;
+
     public string RunUrl => runUrl;
 
     /// <summary>The run's id, from its address (<c>/runs/{id}</c>).</summary>
