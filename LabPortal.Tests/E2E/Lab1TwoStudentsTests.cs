@@ -77,6 +77,8 @@ public sealed class Lab1TwoStudentsTests : IAsyncLifetime
 
         var (aliceTargets, aliceRequests) = await alicePanel;
         Assert.Equal(aliceIds.Order(StringComparer.Ordinal), TargetIds(aliceTargets));
+        // The zone column: AWS leaves it out for instance targets, so the panel looks the instances up.
+        Assert.Equal(["ap-northeast-2a", "ap-northeast-2c"], aliceTargets.QuerySelectorAll("tr[data-target]").Select(r => ((IHtmlTableRowElement)r).Cells[2].TextContent.Trim()).Order(StringComparer.Ordinal));
         Assert.All(PageNames(aliceRequests), p => Assert.StartsWith("gosim web page 0", p, StringComparison.Ordinal));
         var (bobTargets, bobRequests) = await bobPanel;
         Assert.Equal(bobIds.Order(StringComparer.Ordinal), TargetIds(bobTargets));
