@@ -122,9 +122,14 @@ public sealed partial class Lab1BrowserTests : IAsyncLifetime
             var stepUrl = page.Url;
             await page.GetByRole(AriaRole.Link, new() { Name = "Live panel: target health and traffic" }).ClickAsync();
             await Assertions.Expect(page.Locator("#panel-targets tr[data-target]")).ToHaveCountAsync(2);
-            // A mark a reload would wipe, and the requests as first rendered: new ones must arrive by the stream.
-            var first = await page.EvaluateAsync<string>("() => { window.labPortalMark = 'same page'; return document.querySelector('#panel-requests').innerHTML; }");
-            await page.WaitForFunctionAsync("first => document.querySelector('#panel-requests').innerHTML !== first", first, new() { Timeout = 30_000 });
+            // A mark a reload would wipe, then the answer counts (they only grow; the list itself may look
+            // the same once it is full) must change by the stream, again and again, not just once.
+            await page.EvaluateAsync("() => { window.labPortalMark = 'same page'; }");
+            for (var update = 0; update < 3; update++)
+            {
+                var counts = await page.EvaluateAsync<string>("() => document.querySelector('#panel-requests').dataset.answers");
+                await page.WaitForFunctionAsync("seen => document.querySelector('#panel-requests').dataset.answers !== seen", counts, new() { Timeout = 30_000 });
+            }
             await Assertions.Expect(page.Locator("#panel-targets tr[data-target][data-state=healthy]")).ToHaveCountAsync(2, new() { Timeout = 60_000 });
             foreach (var answered in new[] { "gosim web page 01", "gosim web page 02" })
             {
