@@ -1,38 +1,57 @@
 using System.Net;
 using LabPortal.Features.Labs.Definitions;
+using LabPortal.Infrastructure;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 
 namespace LabPortal.Tests.E2E;
 
 /// <summary>
 /// Drives the shipped Lab 1 through the portal's pages as a student would (no JavaScript): answers
 /// the quiz from the lab's own answers, submits each action step with its defaults and waits for its
-/// background job. The cloud behind it is chosen by the derived class.
+/// background job. The cloud behind it is chosen by the portal's settings. Everything it reads from
+/// the database is this run's own, so several students' flows can run side by side.
 /// </summary>
-public sealed class Lab1Flow(PortalFactory factory, PortalClient student, string runUrl)
+public sealed class Lab1Flow(string dataDirectory, PortalClient student, string runUrl)
 {
     public static readonly string ShippedLabs = Path.Combine(Artifacts.RepositoryRoot(), "LabPortal", "Labs");
 
     public static readonly LabDefinition Lab = LabCatalog.Load(ShippedLabs).Find("alb-two-web-servers")!;
 
-    public PortalFactory Factory => factory;
-
     public PortalClient Student => student;
+
+    public string DataDirectory => dataDirectory;
 
     public string RunUrl => runUrl;
 
+    /// <summary>The run's id, from its address (<c>/runs/{id}</c>).</summary>
+    public int RunId => int.Parse(runUrl.Split('/', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A new class made by the instructor, a new student in it, and Lab 1 started.</summary>
     public static async Task<Lab1Flow> StartAsync(PortalFactory factory, string studentName)
     {
-        var code = await Students.CreateClassAsync(factory, "FLOW" + Random.Shared.Next(1000, 9999).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var student = await Students.JoinAsync(factory, code, studentName);
+        var code = await Students.CreateClassAsync(factory, NewClassCode());
+        return await StartAsync(factory.DataDirectory, await Students.JoinAsync(factory, code, studentName));
+    }
+
+    /// <summary>Starts Lab 1 for a student who already joined a class, on the portal whose data folder is <paramref name="dataDirectory"/>.</summary>
+    public static async Task<Lab1Flow> StartAsync(string dataDirectory, PortalClient student)
+    {
         var (started, _) = await student.SubmitAsync("/labs", "#start-alb-two-web-servers", new Dictionary<string, string>());
         Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
         var location = started.Headers.Location!;
-        return new Lab1Flow(factory, student, location.IsAbsoluteUri ? location.PathAndQuery : "/" + location.OriginalString.TrimStart('/'));
+        return new Lab1Flow(dataDirectory, student, location.IsAbsoluteUri ? location.PathAndQuery : "/" + location.OriginalString.TrimStart('/'));
     }
+
+    public static string NewClassCode() => "FLOW" + Random.Shared.Next(1000, 9999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The portal's database, opened the way the portal opens it (works while the portal runs, and after it died).</summary>
+    public static PortalDbContext OpenDatabase(string dataDirectory) =>
+        new(new DbContextOptionsBuilder<PortalDbContext>()
+            .UseSqlite(DataModule.PortalConnectionString(new ConfigurationBuilder().Build(), new DataDirectory(dataDirectory)))
+            .Options);
 
     public async Task PassQuizAsync(string stepId)
     {
@@ -68,9 +87,8 @@ public sealed class Lab1Flow(PortalFactory factory, PortalClient student, string
         var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(90));
         while (true)
         {
-            using var scope = factory.Services.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            var latest = await db.StepRuns.Where(s => s.StepId == stepId).OrderByDescending(s => s.Id).FirstOrDefaultAsync();
+            await using var db = OpenDatabase(dataDirectory);
+            var latest = await db.StepRuns.Where(s => s.LabRunId == RunId && s.StepId == stepId).OrderByDescending(s => s.Id).FirstOrDefaultAsync();
             if (latest is { Status: StepRunStatus.Succeeded or StepRunStatus.Failed })
             {
                 return latest;
@@ -87,15 +105,15 @@ public sealed class Lab1Flow(PortalFactory factory, PortalClient student, string
 
     public async Task<Dictionary<string, string>> OutputsAsync()
     {
-        using var scope = factory.Services.CreateScope();
-        var json = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().LabRuns.Select(r => r.OutputsJson).SingleAsync();
+        await using var db = OpenDatabase(dataDirectory);
+        var json = await db.LabRuns.Where(r => r.Id == RunId).Select(r => r.OutputsJson).SingleAsync();
         return Features.LabRuns.RunView.ReadJson(json);
     }
 
     public async Task<List<LedgerEntry>> LedgerAsync()
     {
-        using var scope = factory.Services.CreateScope();
-        return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Ledger.OrderBy(e => e.Id).ToListAsync();
+        await using var db = OpenDatabase(dataDirectory);
+        return await db.Ledger.Where(e => e.LabRunId == RunId).OrderBy(e => e.Id).ToListAsync();
     }
 
     public Task<(HttpResponseMessage Response, AngleSharp.Dom.IDocument Document)> GetStepAsync(string stepId) => student.GetAsync($"{runUrl}/steps/{stepId}");

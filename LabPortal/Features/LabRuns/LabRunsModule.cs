@@ -18,6 +18,8 @@ public static class LabRunsModule
         builder.Services.AddHostedService<LabCatalogLoader>();
         builder.Services.AddScoped<LabRunService>();
         builder.Services.AddScoped<StepScheduler>();
+        // After the database migrator and Quartz's hosted service (registered by AddData and AddJobs, earlier).
+        builder.Services.AddHostedService<StepRunResumer>();
         builder.Services.AddSingleton<LabAvailability>();
 
         // The actions lab.yaml files name. A lab naming one that is missing is refused at start-up.

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
@@ -30,6 +31,7 @@ public sealed partial class RunPoller : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<Channel<RenderedPanel>> _watchers = [];
     private readonly LinkedList<RequestRow> _requests = new();
+    private readonly ConcurrentDictionary<string, string> _zones = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _answers = new(StringComparer.Ordinal);
     private IReadOnlyList<TargetRow> _targets = [];
     private Task? _loop;
@@ -83,6 +85,36 @@ public sealed partial class RunPoller : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// AWS leaves a target's Availability Zone out for instance targets (it is only meaningful for IP
+    /// targets), so the zone comes from the instance itself: asked once per new instance, since an
+    /// instance never changes zone.
+    /// </summary>
+    private async Task<IReadOnlyList<TargetRow>> WithZonesAsync(List<TargetRow> rows, Aws.Core.AwsClients clients, CancellationToken cancellationToken)
+    {
+        var unknown = rows.Where(r => r.AvailabilityZone is null && r.Id.StartsWith("i-", StringComparison.Ordinal) && !_zones.ContainsKey(r.Id)).Select(r => r.Id).Distinct().ToList();
+        if (unknown.Count > 0)
+        {
+            try
+            {
+                var described = await clients.Ec2.DescribeInstancesAsync(new Aws.Ec2.DescribeInstancesRequest { InstanceIds = unknown }, cancellationToken);
+                foreach (var instance in (described.Reservations ?? []).SelectMany(r => r.Instances ?? []))
+                {
+                    if (instance.InstanceId is { } id && instance.Placement?.AvailabilityZone is { } zone)
+                    {
+                        _zones[id] = zone;
+                    }
+                }
+            }
+            catch (Aws.Core.AwsServiceException)
+            {
+                // An instance terminated behind the portal's back: its row shows no zone, the health says the rest.
+            }
+        }
+
+        return [.. rows.Select(r => r.AvailabilityZone is null && _zones.TryGetValue(r.Id, out var zone) ? r with { AvailabilityZone = zone } : r)];
+    }
+
     /// <summary>One poll, used by the page itself so it shows the latest state even without JavaScript.</summary>
     public async Task<PanelSnapshot> PollOnceAsync(CancellationToken cancellationToken)
     {
@@ -115,7 +147,7 @@ public sealed partial class RunPoller : IAsyncDisposable
                         groupName, t.Target?.Id ?? "", t.Target?.AvailabilityZone, t.Target?.Port, t.TargetHealth?.State ?? "unknown", t.TargetHealth?.Reason, t.TargetHealth?.Description)));
                 }
 
-                _targets = rows;
+                _targets = await WithZonesAsync(rows, clients, cancellationToken);
             }
             catch (Exception e) when (e is Aws.Core.AwsServiceException or HttpRequestException)
             {

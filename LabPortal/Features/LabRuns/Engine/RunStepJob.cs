@@ -9,7 +9,9 @@ namespace LabPortal.Features.LabRuns.Engine;
 
 /// <summary>
 /// Runs one step run's action. Durable: the job and its trigger live in the Quartz job store, and
-/// <c>RequestsRecovery</c> re-runs it after a crash; the action then resumes from the ledger.
+/// <c>RequestsRecovery</c> re-runs it after a crash; the action then resumes from the ledger. A
+/// shutdown stops the action at once and leaves the step pending rather than failed (its cloud, the
+/// in-process sandbox, may already be gone); <see cref="StepRunResumer"/> schedules it again at start.
 /// </summary>
 public sealed partial class RunStepJob(
     PortalDbContext db,
@@ -17,6 +19,7 @@ public sealed partial class RunStepJob(
     LearnerCloud cloud,
     IEnumerable<ILabAction> actions,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<RunStepJob> logger) : IJob
 {
     public const string StepRunIdKey = "stepRunId";
@@ -42,6 +45,7 @@ public sealed partial class RunStepJob(
         stepRun.StartedAtUtc ??= time.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
 
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         try
         {
             var action = actions.FirstOrDefault(a => a.Name == step?.Action)
@@ -50,8 +54,15 @@ public sealed partial class RunStepJob(
                     $"이 버전의 LabPortal은 '{step?.Action}' 작업을 실행할 수 없습니다. 강사에게 알려 주세요.");
             var clients = await cloud.ClientsForAsync(run, lab!.Region, cancellationToken);
             var actionContext = new LabActionContext(db, run, stepRun, lab, clients, cloud.HasDataPlane, time) { DataPlaneUrl = cloud.DataPlaneUrlFor };
-            await action.RunAsync(actionContext, cancellationToken);
+            await action.RunAsync(actionContext, stopping.Token);
             Finish(stepRun, StepRunStatus.Succeeded, null, null);
+        }
+        catch (Exception) when (stopping.IsCancellationRequested)
+        {
+            // Whatever failed while the portal stops (a cancelled wait, a sandbox that already closed)
+            // says nothing about the learner's step: it runs again after the restart, from the ledger.
+            stepRun.Status = StepRunStatus.Pending;
+            LogInterrupted(stepRunId);
         }
         catch (AwsServiceException e)
         {
@@ -66,7 +77,7 @@ public sealed partial class RunStepJob(
         {
             Finish(stepRun, StepRunStatus.Failed, e.Code, $"{e.English}\n{e.Korean}");
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception e)
         {
             LogUnexpected(e, stepRunId);
             Finish(stepRun, StepRunStatus.Failed, "InternalError", e.Message);
@@ -83,6 +94,9 @@ public sealed partial class RunStepJob(
         stepRun.ErrorMessage = message is { Length: > 2000 } ? message[..2000] : message;
         stepRun.FinishedAtUtc = time.GetUtcNow().UtcDateTime;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Step run {StepRunId} was interrupted by a shutdown; it resumes at the next start")]
+    private partial void LogInterrupted(int stepRunId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Step run {StepRunId} failed unexpectedly")]
     private partial void LogUnexpected(Exception exception, int stepRunId);

@@ -19,14 +19,35 @@ public sealed class StepScheduler(PortalDbContext db, ISchedulerFactory schedule
         db.StepRuns.Add(stepRun);
         await db.SaveChangesAsync(cancellationToken);
 
-        var job = JobBuilder.Create<RunStepJob>()
-            .WithIdentity(RunStepJob.KeyFor(stepRun.Id))
-            .UsingJobData(RunStepJob.StepRunIdKey, stepRun.Id)
-            .RequestRecovery()
-            .Build();
-        var trigger = TriggerBuilder.Create().WithIdentity($"step-run-{stepRun.Id}", "lab-runs").StartNow().Build();
         var scheduler = await schedulers.GetScheduler(cancellationToken);
-        await scheduler.ScheduleJob(job, trigger, cancellationToken: cancellationToken);
+        await scheduler.ScheduleJob(Job(stepRun.Id), Trigger(stepRun.Id), cancellationToken: cancellationToken);
         return stepRun.Id;
     }
+
+    /// <summary>
+    /// Hands an unfinished step run back to Quartz when the job store holds no job for it (the run was
+    /// interrupted by a shutdown, see <see cref="RunStepJob"/>). A job still in the store, e.g. one
+    /// that a crash left behind, is Quartz's to recover and is left alone. True when scheduled.
+    /// </summary>
+    public async Task<bool> ResumeAsync(int stepRunId, CancellationToken cancellationToken = default)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        if (await scheduler.GetJobDetail(RunStepJob.KeyFor(stepRunId), cancellationToken) is not null)
+        {
+            return false;
+        }
+
+        await scheduler.ScheduleJob(Job(stepRunId), Trigger(stepRunId), cancellationToken: cancellationToken);
+        return true;
+    }
+
+    private static IJobDetail Job(int stepRunId) =>
+        JobBuilder.Create<RunStepJob>()
+            .WithIdentity(RunStepJob.KeyFor(stepRunId))
+            .UsingJobData(RunStepJob.StepRunIdKey, stepRunId)
+            .RequestRecovery()
+            .Build();
+
+    private static ITrigger Trigger(int stepRunId) =>
+        TriggerBuilder.Create().WithIdentity($"step-run-{stepRunId}", "lab-runs").StartNow().Build();
 }
