@@ -103,7 +103,7 @@ public sealed partial class DrillTimeline(LearnerCloud cloud, DrillObservations 
 
         return new DrillTimelineView(
             instanceId,
-            [.. events.OrderBy(e => e.At).ThenBy(e => e.Kind)],
+            [.. events.OrderBy(e => e.Second).ThenBy(e => e.Kind).ThenBy(e => e.At)],
             drilledTarget is null ? null : $"{drilledTarget.State}{(drilledTarget.Reason is { } reason ? $" ({reason})" : "")}",
             drilled is null ? null : $"{drilled.LifecycleState}, {drilled.HealthStatus} (health check type {group!.HealthCheckType})",
             drilled is null ? null : $"{drilled.LifecycleState}, {drilled.HealthStatus} (상태 확인 유형 {group!.HealthCheckType})",
