@@ -48,7 +48,9 @@ public static class LabRunsEndpoints
             }
 
             var built = await timeline.BuildAsync(view, context.RequestAborted);
-            return new RazorComponentResult<DrillTimelineList>(new { Timeline = built }) { StatusCode = built is null || !built.KeepPolling ? StopPolling : StatusCodes.Status200OK };
+            // Keep reading while the drill step runs (its outputs appear during the run) and until the story is over.
+            var keepPolling = view.Step(stepId)!.InProgress || built?.KeepPolling == true;
+            return new RazorComponentResult<DrillTimelineList>(new { Timeline = built }) { StatusCode = keepPolling ? StatusCodes.Status200OK : StopPolling };
         }).RequireAuthorization();
         return app;
     }
