@@ -154,6 +154,41 @@ public sealed class Lab2OnSandboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Steps_retried_after_a_crash_between_create_and_ledger_find_their_resources_instead_of_creating_more()
+    {
+        var flow = await Lab2Flow.StartAsync(_factory, "Crash Retry");
+        await flow.PassQuizAsync("concepts");
+        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("launch-template"));
+        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("auto-scaling-group"));
+
+        // As if the portal had died right after each create call: the ledger knows the intent, not the id.
+        using (var scope = _factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            foreach (var entry in await db.Ledger.Where(e => e.Kind == "LaunchTemplate" || e.Kind == "AutoScalingGroup").ToListAsync())
+            {
+                entry.ResourceId = null;
+                entry.State = LedgerState.Intended;
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("launch-template"));
+        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("auto-scaling-group"));
+
+        var aws = await flow.LearnerClientsAsync();
+        var templates = await aws.Ec2.DescribeLaunchTemplatesAsync(new LabPortal.Aws.Ec2.DescribeLaunchTemplatesRequest());
+        Assert.Single(templates.LaunchTemplates!);
+        var groups = await aws.AutoScaling.DescribeAutoScalingGroupsAsync(new DescribeAutoScalingGroupsRequest());
+        var group = Assert.Single(groups.AutoScalingGroups!);
+        Assert.Equal(2, group.Instances!.Count);
+        var ledger = await flow.Pages.LedgerAsync();
+        Assert.Equal(templates.LaunchTemplates![0].LaunchTemplateId, ledger.Single(e => e.Kind == "LaunchTemplate").ResourceId);
+        Assert.Equal(group.AutoScalingGroupName, ledger.Single(e => e.Kind == "AutoScalingGroup").ResourceId);
+    }
+
+    [Fact]
     public async Task Drill_refuses_an_instance_that_is_not_in_the_group_and_schedules_nothing()
     {
         var flow = await Lab2Flow.StartAsync(_factory, "Bad Choice");
