@@ -112,6 +112,11 @@ public sealed class Lab2OnSandboxTests : IAsyncLifetime
         Lab1Flow.AssertSucceeded(await flow.RunActionAsync("path-routing"));
         var routed = await EventuallyAsync(() => flow.Pages.CheckAsync("path-routing"), v => v.Values.All(x => x.StartsWith("Passed", StringComparison.Ordinal)));
         Assert.StartsWith("Passed", routed["ImageRuleRoutes"], StringComparison.Ordinal);
+        // The live panel asks for both paths and shows who answered each.
+        var (_, panel) = await flow.Student.GetAsync($"{flow.RunUrl}/live");
+        var answers = panel.QuerySelectorAll("#panel-requests li[data-path]").Select(li => (li.GetAttribute("data-path"), li.GetAttribute("data-page"))).ToList();
+        Assert.Contains(("/images/", "image server"), answers);
+        Assert.Contains(answers, a => a.Item1 == "/" && a.Item2!.StartsWith("Hello from i-", StringComparison.Ordinal));
 
         Lab1Flow.AssertSucceeded(await flow.RunActionAsync("finish"));
         Assert.All(await flow.Pages.LedgerAsync(), e => Assert.Equal(LedgerState.Deleted, e.State));
