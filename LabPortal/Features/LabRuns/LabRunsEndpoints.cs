@@ -47,10 +47,10 @@ public static class LabRunsEndpoints
                 return TypedResults.Redirect($"/runs/{runId}/steps/{stepId}");
             }
 
-            var built = await timeline.BuildAsync(view, context.RequestAborted);
-            // Keep reading while the drill step runs (its outputs appear during the run) and until the story is over.
-            var keepPolling = view.Step(stepId)!.InProgress || built?.KeepPolling == true;
-            return new RazorComponentResult<DrillTimelineList>(new { Timeline = built }) { StatusCode = keepPolling ? StatusCodes.Status200OK : StopPolling };
+            var (built, problem) = await timeline.TryBuildAsync(view, context.RequestAborted);
+            // Keep reading while the drill step runs (its outputs appear during the run), after a failed read, and until the story is over.
+            var keepPolling = view.Step(stepId)!.InProgress || problem is not null || built?.KeepPolling == true;
+            return new RazorComponentResult<DrillTimelineList>(new { Timeline = built, Problem = problem }) { StatusCode = keepPolling ? StatusCodes.Status200OK : StopPolling };
         }).RequireAuthorization();
         return app;
     }

@@ -19,6 +19,23 @@ public sealed partial class DrillTimeline(LearnerCloud cloud, DrillObservations 
     /// <summary>After this long the page stops reading (a drill that never settles, e.g. with EC2 health checks).</summary>
     public static readonly TimeSpan PollFor = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// The timeline, or null when no drill ran yet; when the cloud cannot be read right now, the
+    /// reason in both languages instead (the page keeps reading).
+    /// </summary>
+    public async Task<(DrillTimelineView? Timeline, string? Problem)> TryBuildAsync(RunView view, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return (await BuildAsync(view, cancellationToken), null);
+        }
+        catch (Exception e) when (e is AwsServiceException or HttpRequestException)
+        {
+            var code = e is AwsServiceException aws ? aws.Code : "connection";
+            return (null, Infrastructure.Localization.L.T($"The portal could not read the cloud just now ({code}); it tries again.", $"지금 클라우드를 읽지 못했습니다({code}). 다시 시도합니다."));
+        }
+    }
+
     /// <summary>The timeline of the run's latest drill, or null when no drill ran yet.</summary>
     public async Task<DrillTimelineView?> BuildAsync(RunView view, CancellationToken cancellationToken = default)
     {
@@ -108,7 +125,7 @@ public sealed partial class DrillTimeline(LearnerCloud cloud, DrillObservations 
             drilled is null ? null : $"{drilled.LifecycleState}, {drilled.HealthStatus} (health check type {group!.HealthCheckType})",
             drilled is null ? null : $"{drilled.LifecycleState}, {drilled.HealthStatus} (상태 확인 유형 {group!.HealthCheckType})",
             settled,
-            Stale: now - startedAt > PollFor);
+            Stale: now - startedAt > PollFor || view.Run.Status != Infrastructure.Data.LabRunStatus.Active);
     }
 
     /// <summary>
