@@ -66,10 +66,13 @@ public sealed class Lab2Flow(Lab1Flow pages)
     }
 
     /// <summary>The drill timeline's content as htmx fetches it: the status code (286 once it stops polling) and the events' kinds in order.</summary>
-    public async Task<(int Status, AngleSharp.Html.Dom.IHtmlDocument Document)> GetTimelineAsync()
+    public Task<(int Status, AngleSharp.Html.Dom.IHtmlDocument Document)> GetTimelineAsync() => GetTimelineAsync("en");
+
+    public async Task<(int Status, AngleSharp.Html.Dom.IHtmlDocument Document)> GetTimelineAsync(string language)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"{RunUrl}/steps/drill/timeline");
         request.Headers.Add("HX-Request", "true");
+        request.Headers.AcceptLanguage.ParseAdd(language);
         using var response = await Student.Http.SendAsync(request);
         var html = await response.Content.ReadAsStringAsync();
         return ((int)response.StatusCode, new HtmlParser().ParseDocument(html));

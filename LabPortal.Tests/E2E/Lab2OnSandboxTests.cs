@@ -156,6 +156,11 @@ public sealed class Lab2OnSandboxTests : IAsyncLifetime
         Assert.Null(timeline.QuerySelector("#drill-events li[data-kind=Terminating]"));
         Assert.Contains("InService, Healthy", timeline.QuerySelector("#drill-now-group")!.TextContent, StringComparison.Ordinal);
         Assert.StartsWith("unhealthy", timeline.QuerySelector("#drill-now-target")!.TextContent.Trim(), StringComparison.Ordinal);
+
+        // The same timeline in Korean.
+        var (_, korean) = await flow.GetTimelineAsync("ko");
+        Assert.Contains("로드 밸런서가", korean.QuerySelector("#drill-events li[data-kind=TargetUnhealthy]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("상태 확인 유형 EC2", korean.QuerySelector("#drill-now-group")!.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
