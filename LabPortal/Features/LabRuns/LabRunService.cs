@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using LabPortal.Features.Labs.Definitions;
+using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Infrastructure.Forms;
 using LabPortal.Infrastructure.Localization;
@@ -12,7 +13,7 @@ namespace LabPortal.Features.LabRuns;
 /// A learner's lab runs: starting one, reading its state, and recording steps that need no cloud
 /// (reading, quizzes). A learner only ever reaches their own runs: every query filters by user.
 /// </summary>
-public sealed class LabRunService(PortalDbContext db, LabCatalog catalog, LabAvailability availability, TimeProvider time)
+public sealed class LabRunService(PortalDbContext db, LabCatalog catalog, LabAvailability availability, LearnerCloud cloud, TimeProvider time)
 {
     public async Task<IReadOnlyList<LabListItem>> ListForUserAsync(int userId, CancellationToken cancellationToken = default)
     {
@@ -63,7 +64,7 @@ public sealed class LabRunService(PortalDbContext db, LabCatalog catalog, LabAva
     {
         var run = await db.LabRuns.Include(r => r.Steps).SingleOrDefaultAsync(r => r.Id == runId && r.UserId == userId, cancellationToken);
         var lab = catalog.Find(run?.LabId);
-        return run is null || lab is null ? null : View(run, lab);
+        return run is null || lab is null ? null : View(run, lab, cloud.HasDataPlane);
     }
 
     public async Task MarkCurrentAsync(int runId, string stepId, CancellationToken cancellationToken = default)
@@ -104,10 +105,13 @@ public sealed class LabRunService(PortalDbContext db, LabCatalog catalog, LabAva
 
     /// <summary>
     /// Checks an action step's values with AWS's rules (nothing is called or stored when one is
-    /// wrong) and, when all are valid, saves them as the learner's values for the run.
+    /// wrong) and, when all are valid, saves them as the learner's values for the run. A parameter
+    /// with run-time choices (<paramref name="runtimeChoices"/>, read from the cloud just now) must be
+    /// one of them.
     /// </summary>
     public async Task<FormResult<IReadOnlyDictionary<string, string>>> SaveActionValuesAsync(
-        RunView view, string stepId, IReadOnlyDictionary<string, string?> submitted, CancellationToken cancellationToken = default)
+        RunView view, string stepId, IReadOnlyDictionary<string, string?> submitted,
+        IReadOnlyDictionary<string, IReadOnlyList<ParameterChoice>?>? runtimeChoices = null, CancellationToken cancellationToken = default)
     {
         if (view.Step(stepId) is not { } step || step.Definition.Kind is not (StepKind.Action or StepKind.Finish))
         {
@@ -119,6 +123,11 @@ public sealed class LabRunService(PortalDbContext db, LabCatalog catalog, LabAva
             return FormResult.Invalid<IReadOnlyDictionary<string, string>>(new() { [""] = L.T("Finish the earlier steps first.", "앞 단계를 먼저 마치세요.") });
         }
 
+        if (step.NotAvailableHere)
+        {
+            return FormResult.Invalid<IReadOnlyDictionary<string, string>>(new() { [""] = NotAvailableText });
+        }
+
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var parameter in step.Definition.Parameters)
@@ -127,6 +136,10 @@ public sealed class LabRunService(PortalDbContext db, LabCatalog catalog, LabAva
             if (ParameterRules.Check(parameter, raw) is { } violation)
             {
                 errors[parameter.Name] = violation.Text;
+            }
+            else if (parameter.ChoicesFrom is not null && !IsRuntimeChoice(runtimeChoices, parameter, raw!.Trim(), out var message))
+            {
+                errors[parameter.Name] = message;
             }
             else
             {
@@ -151,6 +164,26 @@ public sealed class LabRunService(PortalDbContext db, LabCatalog catalog, LabAva
         return FormResult.Ok<IReadOnlyDictionary<string, string>>(values);
     }
 
+    /// <summary>What a step that needs a data plane says on a cloud without one.</summary>
+    public static string NotAvailableText => L.T(
+        "This step needs a cloud with real web servers and health checks: the portal's sandbox or real AWS. This cloud is an API emulator, so the step is skipped here and the next steps stay open.",
+        "이 단계에는 실제 웹 서버와 상태 검사가 있는 클라우드(포털의 샌드박스나 실제 AWS)가 필요합니다. 지금 클라우드는 API만 흉내 내는 에뮬레이터라 여기서는 이 단계를 건너뛰며, 다음 단계는 그대로 진행할 수 있습니다.");
+
+    private static bool IsRuntimeChoice(IReadOnlyDictionary<string, IReadOnlyList<ParameterChoice>?>? runtimeChoices, ParameterDefinition parameter, string value, out string message)
+    {
+        var choices = runtimeChoices is not null && runtimeChoices.TryGetValue(parameter.Name, out var listed) ? listed : null;
+        if (choices is null)
+        {
+            message = L.T("The portal could not read the choices from your cloud just now. Reload the page and try again.", "지금 클라우드에서 선택지를 읽지 못했습니다. 페이지를 새로 고친 뒤 다시 시도하세요.");
+            return false;
+        }
+
+        message = choices.Count == 0
+            ? L.T("There is nothing to choose from right now (for example, no InService instance in the group). Wait a moment and reload.", "지금은 고를 수 있는 것이 없습니다(예: 그룹에 InService 인스턴스가 없음). 잠시 기다린 뒤 새로 고치세요.")
+            : L.T("Choose one of the listed values: the list shows what is in your cloud right now.", "목록에 있는 값 중 하나를 고르세요. 목록은 지금 클라우드에 있는 것을 보여 줍니다.");
+        return choices.Any(c => c.Value == value);
+    }
+
     private async Task RecordAsync(LabRun run, string stepId, StepRunStatus status, string inputJson, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
@@ -169,7 +202,7 @@ public sealed class LabRunService(PortalDbContext db, LabCatalog catalog, LabAva
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private static RunView View(LabRun run, LabDefinition lab)
+    private static RunView View(LabRun run, LabDefinition lab, bool hasDataPlane)
     {
         var states = new List<StepState>();
         var previousDone = true;
@@ -179,8 +212,10 @@ public sealed class LabRunService(PortalDbContext db, LabCatalog catalog, LabAva
             var latest = run.Steps.Where(s => s.StepId == step.Id).MaxBy(s => s.Id);
             // A step once passed stays done (and keeps later steps open) even if a later attempt fails.
             var done = run.Steps.Any(s => s.StepId == step.Id && s.Status == StepRunStatus.Succeeded);
-            states.Add(new StepState(step, i + 1, latest, previousDone, done));
-            previousDone = previousDone && done;
+            // A step this cloud cannot run (no data plane) is not done, but does not hold the later steps back.
+            var notAvailable = step.RequiresDataPlane && !hasDataPlane && !done;
+            states.Add(new StepState(step, i + 1, latest, previousDone, done) { NotAvailableHere = notAvailable });
+            previousDone = previousDone && (done || notAvailable);
         }
 
         return new RunView(run, lab, states);

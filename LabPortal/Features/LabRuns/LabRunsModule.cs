@@ -20,6 +20,9 @@ public static class LabRunsModule
         builder.Services.AddScoped<StepScheduler>();
         // After the database migrator and Quartz's hosted service (registered by AddData and AddJobs, earlier).
         builder.Services.AddHostedService<StepRunResumer>();
+        builder.Services.AddScoped<RuntimeChoices>();
+        builder.Services.AddScoped<Drill.DrillTimeline>();
+        builder.Services.AddSingleton<Drill.DrillObservations>();
         builder.Services.AddSingleton<LabAvailability>();
 
         // The actions lab.yaml files name. A lab naming one that is missing is refused at start-up.
@@ -27,9 +30,18 @@ public static class LabRunsModule
         builder.Services.AddSingleton<ILabAction, LaunchWebInstances>();
         builder.Services.AddSingleton<ILabAction, CreateTargetGroupWithTargets>();
         builder.Services.AddSingleton<ILabAction, CreateLoadBalancerWithListener>();
+        builder.Services.AddSingleton<ILabAction, CreateLaunchTemplate>();
+        builder.Services.AddSingleton<ILabAction, CreateAutoScalingGroup>();
+        builder.Services.AddSingleton<ILabAction, CreateTargetGroupWithGroupInstances>();
+        builder.Services.AddSingleton<ILabAction, ScaleAutoScalingGroup>();
+        builder.Services.AddSingleton<ILabAction, AttachTargetGroupToAutoScalingGroup>();
+        builder.Services.AddSingleton<ILabAction, EnableElbHealthChecks>();
+        builder.Services.AddSingleton<ILabAction, StopWebServer>();
+        builder.Services.AddSingleton<ILabAction, CreateImageTargetGroupAndRule>();
         builder.Services.AddSingleton<ILabAction, TearDownLab>();
         builder.Services.AddScoped<ProgressChecker>();
-        foreach (var check in new[] { typeof(SecurityGroupExists), typeof(SecurityGroupAllowsHttp), typeof(InstancesRunning), typeof(InstancePagesAnswer), typeof(LoadBalancerActive), typeof(ListenerForwardsToTargetGroup), typeof(TargetsHealthy), typeof(BothPagesAnswer) })
+        foreach (var check in new[] { typeof(SecurityGroupExists), typeof(SecurityGroupAllowsHttp), typeof(InstancesRunning), typeof(InstancePagesAnswer), typeof(LoadBalancerActive), typeof(ListenerForwardsToTargetGroup), typeof(TargetsHealthy), typeof(BothPagesAnswer),
+            typeof(GroupAtDesiredCapacity), typeof(GroupAttachedToTargetGroup), typeof(GroupUsesElbHealthChecks), typeof(ImageRuleRoutes) })
         {
             builder.Services.AddSingleton(typeof(ILabCheck), check);
         }

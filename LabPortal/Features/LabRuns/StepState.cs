@@ -7,4 +7,7 @@ namespace LabPortal.Features.LabRuns;
 public sealed record StepState(StepDefinition Definition, int Number, StepRun? Latest, bool Unlocked, bool Done)
 {
     public bool InProgress => Latest?.Status is StepRunStatus.Pending or StepRunStatus.Running;
+
+    /// <summary>The step needs a data plane and this cloud has none (an API emulator): it is skipped here.</summary>
+    public bool NotAvailableHere { get; init; }
 }

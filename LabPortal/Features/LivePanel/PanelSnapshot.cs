@@ -15,5 +15,5 @@ public sealed record PanelSnapshot(
 /// <summary>One registered target as DescribeTargetHealth reports it.</summary>
 public sealed record TargetRow(string TargetGroup, string Id, string? AvailabilityZone, int? Port, string State, string? Reason, string? Description);
 
-/// <summary>One request the panel sent to the load balancer: status (0 when nothing answered), latency, and which page answered.</summary>
-public sealed record RequestRow(DateTime AtUtc, int Status, double LatencyMs, string Page);
+/// <summary>One request the panel sent to the load balancer: the path, status (0 when nothing answered), latency, and which page answered.</summary>
+public sealed record RequestRow(DateTime AtUtc, int Status, double LatencyMs, string Page, string Path = "/");

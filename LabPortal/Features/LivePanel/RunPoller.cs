@@ -158,11 +158,15 @@ public sealed partial class RunPoller : IAsyncDisposable
         var dns = outputs.GetValueOrDefault("loadBalancerDns");
         if (!string.IsNullOrEmpty(dns) && cloud.DataPlaneUrlFor(dns) is { } url)
         {
+            // With a path rule in place (Lab 2's challenge), every other request asks for the rule's
+            // path, so the panel shows which servers answer which path.
+            var rulePath = outputs.ContainsKey("imageRuleArn") ? ImageRuleRoutes.ImagePath : "/";
             for (var i = 0; i < RequestsPerTick; i++)
             {
+                var path = i % 2 == 0 ? "/" : rulePath;
                 var watch = Stopwatch.StartNew();
-                var page = await CloudReads.GetPageAsync(url, cancellationToken);
-                Record(new RequestRow(DateTime.UtcNow, page?.Status ?? 0, watch.Elapsed.TotalMilliseconds, page is null ? "-" : PageLabel(page.Value.Body)));
+                var page = await CloudReads.GetPageAsync(new Uri(url, path), cancellationToken);
+                Record(new RequestRow(DateTime.UtcNow, page?.Status ?? 0, watch.Elapsed.TotalMilliseconds, page is null ? "-" : PageLabel(page.Value.Body), path));
             }
         }
 

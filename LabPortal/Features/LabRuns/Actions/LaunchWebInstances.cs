@@ -75,7 +75,7 @@ public sealed class LaunchWebInstances : ILabAction
         return Convert.ToBase64String(Encoding.UTF8.GetBytes(script));
     }
 
-    private static async Task<string> AmazonLinuxImageAsync(LabActionContext context, CancellationToken cancellationToken)
+    public static async Task<string> AmazonLinuxImageAsync(LabActionContext context, CancellationToken cancellationToken)
     {
         try
         {

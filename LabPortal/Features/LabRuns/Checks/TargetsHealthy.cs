@@ -16,7 +16,8 @@ public sealed class TargetsHealthy : ILabCheck
         }
 
         var health = await context.Cloud.Elbv2.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = tg }, cancellationToken);
-        var targets = health.TargetHealthDescriptions ?? [];
+        // A draining target is on its way out (deregistered, e.g. replaced by Auto Scaling) and gets no new requests: not counted.
+        var targets = (health.TargetHealthDescriptions ?? []).Where(t => t.TargetHealth?.State != "draining").ToList();
         var unhealthy = targets.Where(t => t.TargetHealth?.State != "healthy").ToList();
         if (targets.Count == 0)
         {

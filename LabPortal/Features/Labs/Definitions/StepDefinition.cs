@@ -21,6 +21,12 @@ public sealed class StepDefinition
     /// <summary>Read-only checks behind "Check my progress".</summary>
     public List<string> Checks { get; set; } = [];
 
+    /// <summary>
+    /// True when the step needs a data plane (real web servers and health checks). On an API-only
+    /// emulator such a step is shown as not available there and does not block the steps after it.
+    /// </summary>
+    public bool RequiresDataPlane { get; set; }
+
     /// <summary>The equivalent AWS CLI commands, with placeholders.</summary>
     public string? Cli { get; set; }
 }

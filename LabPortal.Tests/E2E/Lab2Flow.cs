@@ -1,0 +1,88 @@
+using System.Net;
+using AngleSharp.Html.Parser;
+using LabPortal.Aws.Core;
+using LabPortal.Features.Labs.Definitions;
+using LabPortal.Infrastructure.Data;
+using LabPortal.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LabPortal.Tests.E2E;
+
+/// <summary>
+/// Drives the shipped Lab 2 through the portal's pages as a student would (no JavaScript), on top of
+/// <see cref="Lab1Flow"/>'s form and job helpers: the quizzes from the lab's own answers, each action
+/// with the values its form shows, the drill timeline as htmx reads it.
+/// </summary>
+public sealed class Lab2Flow(Lab1Flow pages)
+{
+    public const string LabId = "asg-behind-alb";
+
+    public static readonly LabDefinition Lab = LabCatalog.Load(Lab1Flow.ShippedLabs).Find(LabId)!;
+
+    public Lab1Flow Pages => pages;
+
+    public PortalFactory Factory => pages.Factory;
+
+    public PortalClient Student => pages.Student;
+
+    public string RunUrl => pages.RunUrl;
+
+    public static async Task<Lab2Flow> StartAsync(PortalFactory factory, string studentName)
+    {
+        var code = await Students.CreateClassAsync(factory, "LAB2" + Random.Shared.Next(1000, 9999).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var student = await Students.JoinAsync(factory, code, studentName);
+        var (started, _) = await student.SubmitAsync("/labs", $"#start-{LabId}", new Dictionary<string, string>());
+        Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
+        var location = started.Headers.Location!;
+        return new Lab2Flow(new Lab1Flow(factory, student, location.IsAbsoluteUri ? location.PathAndQuery : "/" + location.OriginalString.TrimStart('/')));
+    }
+
+    public async Task PassQuizAsync(string stepId)
+    {
+        var answers = Lab.Step(stepId)!.Quiz.ToDictionary(q => $"Answers[{q.Id}]", q => q.Answer);
+        var (response, _) = await Student.SubmitAsync($"{RunUrl}/steps/{stepId}", "#quiz-form", answers);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+    }
+
+    /// <summary>Runs an action step with the values its form shows and waits for its job (Lab 2's waits are longer: groups launch and replace instances).</summary>
+    public async Task<StepRun> RunActionAsync(string stepId, IDictionary<string, string>? overrides = null)
+    {
+        var (response, page) = await Student.SubmitAsShownAsync($"{RunUrl}/steps/{stepId}", "#action-form", overrides);
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"Submitting {stepId} answered {(int)response.StatusCode}: {page.QuerySelector(".invalid-feedback, .alert-danger, .alert-warning")?.TextContent}");
+        return await pages.WaitForStepAsync(stepId, TimeSpan.FromMinutes(3));
+    }
+
+    /// <summary>Runs every step up to and including the ELB health checks, asserting each succeeds.</summary>
+    public async Task BuildUpToElbHealthChecksAsync()
+    {
+        await PassQuizAsync("concepts");
+        foreach (var step in new[] { "launch-template", "auto-scaling-group", "target-group", "load-balancer", "scale-before-attach", "attach" })
+        {
+            Lab1Flow.AssertSucceeded(await RunActionAsync(step));
+        }
+
+        await PassQuizAsync("think");
+        Lab1Flow.AssertSucceeded(await RunActionAsync("elb-health-checks"));
+    }
+
+    /// <summary>The drill timeline's content as htmx fetches it: the status code (286 once it stops polling) and the events' kinds in order.</summary>
+    public Task<(int Status, AngleSharp.Html.Dom.IHtmlDocument Document)> GetTimelineAsync() => GetTimelineAsync("en");
+
+    public async Task<(int Status, AngleSharp.Html.Dom.IHtmlDocument Document)> GetTimelineAsync(string language)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{RunUrl}/steps/drill/timeline");
+        request.Headers.Add("HX-Request", "true");
+        request.Headers.AcceptLanguage.ParseAdd(language);
+        using var response = await Student.Http.SendAsync(request);
+        var html = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, new HtmlParser().ParseDocument(html));
+    }
+
+    public async Task<AwsClients> LearnerClientsAsync()
+    {
+        using var scope = Factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var run = db.LabRuns.Single();
+        return await scope.ServiceProvider.GetRequiredService<Infrastructure.Cloud.LearnerCloud>().ClientsForAsync(run, Lab.Region);
+    }
+}

@@ -1,0 +1,63 @@
+using LabPortal.Aws.AutoScaling;
+using LabPortal.Aws.Core;
+using LabPortal.Features.Labs.Definitions;
+using LabPortal.Infrastructure.Cloud;
+
+namespace LabPortal.Features.LabRuns;
+
+/// <summary>
+/// Fills the choices of parameters whose values exist only in the learner's cloud
+/// (<c>choicesFrom</c> in lab.yaml), read from the cloud each time the form is shown or posted.
+/// </summary>
+public sealed partial class RuntimeChoices(LearnerCloud cloud, ILogger<RuntimeChoices> logger)
+{
+    /// <summary>The lab's Auto Scaling group's InService instances: value = instance id, label = id and Availability Zone.</summary>
+    public const string GroupInstances = "groupInstances";
+
+    /// <summary>The run-time choices of each of the step's <c>choicesFrom</c> parameters; null for a parameter whose source could not be read.</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<ParameterChoice>?>> ForStepAsync(RunView view, StepDefinition step, CancellationToken cancellationToken = default)
+    {
+        var result = new Dictionary<string, IReadOnlyList<ParameterChoice>?>(StringComparer.Ordinal);
+        foreach (var parameter in step.Parameters.Where(p => p.ChoicesFrom is not null))
+        {
+            result[parameter.Name] = parameter.ChoicesFrom switch
+            {
+                GroupInstances => await GroupInstancesAsync(view, cancellationToken),
+                _ => null,
+            };
+        }
+
+        return result;
+    }
+
+    private async Task<IReadOnlyList<ParameterChoice>?> GroupInstancesAsync(RunView view, CancellationToken cancellationToken)
+    {
+        if (!view.Placeholders.TryGetValue("outputs.autoScalingGroupName", out var name))
+        {
+            return [];
+        }
+
+        try
+        {
+            var clients = await cloud.ClientsForAsync(view.Run, view.Lab.Region, cancellationToken);
+            var response = await clients.AutoScaling.DescribeAutoScalingGroupsAsync(new DescribeAutoScalingGroupsRequest { AutoScalingGroupNames = [name] }, cancellationToken);
+            var instances = response.AutoScalingGroups is { Count: > 0 } groups ? groups[0].Instances ?? [] : [];
+            return [.. instances
+                .Where(i => i.LifecycleState == "InService" && i.InstanceId is not null)
+                .OrderBy(i => i.AvailabilityZone, StringComparer.Ordinal).ThenBy(i => i.InstanceId, StringComparer.Ordinal)
+                .Select(i => new ParameterChoice
+                {
+                    Value = i.InstanceId!,
+                    Label = new LocalizedText { En = $"{i.InstanceId} ({i.AvailabilityZone})", Ko = $"{i.InstanceId} ({i.AvailabilityZone})" },
+                })];
+        }
+        catch (Exception e) when (e is AwsServiceException or HttpRequestException)
+        {
+            LogUnreadable(e, view.Run.Id);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the Auto Scaling group of run {RunId} for the form's choices")]
+    private partial void LogUnreadable(Exception exception, int runId);
+}
