@@ -13,7 +13,7 @@ namespace LabPortal.Tests.E2E;
 /// <see cref="Lab1Flow"/>'s form and job helpers: the quizzes from the lab's own answers, each action
 /// with the values its form shows, the drill timeline as htmx reads it.
 /// </summary>
-public sealed class Lab2Flow(Lab1Flow pages)
+public sealed class Lab2Flow(PortalFactory factory, Lab1Flow pages)
 {
     public const string LabId = "asg-behind-alb";
 
@@ -21,7 +21,7 @@ public sealed class Lab2Flow(Lab1Flow pages)
 
     public Lab1Flow Pages => pages;
 
-    public PortalFactory Factory => pages.Factory;
+    public PortalFactory Factory => factory;
 
     public PortalClient Student => pages.Student;
 
@@ -34,7 +34,7 @@ public sealed class Lab2Flow(Lab1Flow pages)
         var (started, _) = await student.SubmitAsync("/labs", $"#start-{LabId}", new Dictionary<string, string>());
         Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
         var location = started.Headers.Location!;
-        return new Lab2Flow(new Lab1Flow(factory, student, location.IsAbsoluteUri ? location.PathAndQuery : "/" + location.OriginalString.TrimStart('/')));
+        return new Lab2Flow(factory, new Lab1Flow(factory.DataDirectory, student, location.IsAbsoluteUri ? location.PathAndQuery : "/" + location.OriginalString.TrimStart('/')));
     }
 
     public async Task PassQuizAsync(string stepId)
