@@ -1,5 +1,6 @@
 using LabPortal.Features.Accounts;
 using LabPortal.Features.Classes;
+using LabPortal.Features.Cleanup;
 using LabPortal.Features.LabRuns;
 using LabPortal.Features.LivePanel;
 using LabPortal.Features.Preferences;
@@ -19,6 +20,7 @@ builder.AddAccounts();
 builder.AddClasses();
 builder.AddLabRuns();
 builder.AddLivePanel();
+builder.AddCleanup();
 builder.AddPortalHealthChecks();
 
 var app = builder.Build();
@@ -29,6 +31,7 @@ app.MapPreferences();
 app.MapAccounts();
 app.MapLabRuns();
 app.MapLivePanel();
+app.MapCleanup();
 app.MapPortalPages();
 app.Run();
 
