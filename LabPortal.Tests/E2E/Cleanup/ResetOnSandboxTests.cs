@@ -25,10 +25,14 @@ public sealed class ResetOnSandboxTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    /// <summary>Each shipped lab, run to its end (all but its teardown step), then reset by the instructor. Add a lab here with one line.</summary>
+    /// <summary>
+    /// Each shipped lab, run to its end (all but its teardown step), then reset by the instructor,
+    /// with and without dropping the learner's sandbox account. Add a lab here with one line.
+    /// </summary>
     [Theory]
-    [InlineData("alb-two-web-servers")]
-    public async Task Learner_reset_of_a_finished_lab_leaves_nothing_the_verification_scan_can_find(string labId)
+    [InlineData("alb-two-web-servers", false)]
+    [InlineData("alb-two-web-servers", true)]
+    public async Task Learner_reset_of_a_finished_lab_leaves_nothing_the_verification_scan_can_find(string labId, bool dropAccount)
     {
         await using var factory = new PortalFactory(_data.Path, new Dictionary<string, string?>
         {
@@ -37,6 +41,7 @@ public sealed class ResetOnSandboxTests : IAsyncLifetime
             ["Sandbox:ApiPort"] = "0",
             ["Sandbox:DataPlanePort"] = "0",
             ["Sandbox:TimeScale"] = "200",
+            ["Cleanup:DropSandboxAccountOnReset"] = dropAccount ? "true" : "false",
         });
         var code = await Students.CreateClassAsync(factory, "RESET1");
         var classId = await PortalState.ClassIdAsync(factory, code);
@@ -67,7 +72,13 @@ public sealed class ResetOnSandboxTests : IAsyncLifetime
         Assert.Equal("reset", labRun.TeardownReason);
         var audit = await PortalState.ReadAsync(factory, db => db.Audit.OrderBy(a => a.Id).Select(a => a.Action + ":" + a.Outcome + ":" + a.ActorUserId).ToListAsync());
         var instructorId = await PortalState.ReadAsync(factory, db => db.Users.Where(u => u.UserName == PortalFactory.InstructorUserName).Select(u => u.Id).SingleAsync());
-        Assert.Equal([$"reset-learner:started:{instructorId}", $"teardown:started:{instructorId}", $"teardown:succeeded:{instructorId}"], audit);
+        Assert.Equal(
+            dropAccount
+                ? [$"reset-learner:started:{instructorId}", $"teardown:started:{instructorId}", $"sandbox-account-dropped:succeeded:{instructorId}", $"teardown:succeeded:{instructorId}"]
+                : [$"reset-learner:started:{instructorId}", $"teardown:started:{instructorId}", $"teardown:succeeded:{instructorId}"],
+            audit);
+        Assert.Equal(dropAccount, await PortalState.ReadAsync(factory, db => db.CloudAccounts.Where(a => a.Id == account.Id).Select(a => a.DeletedAtUtc != null).SingleAsync()));
+        Assert.Equal(dropAccount, (await accounts.FindAccountAsync(account.AccountId)) is null);
 
         // The learner's page says what happened instead of a timer.
         var (_, page) = await student.GetAsync($"{driver.RunUrl}/steps/{labRun.CurrentStepId}");
