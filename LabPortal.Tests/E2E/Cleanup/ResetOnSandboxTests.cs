@@ -80,9 +80,53 @@ public sealed class ResetOnSandboxTests : IAsyncLifetime
         Assert.Equal(dropAccount, await PortalState.ReadAsync(factory, db => db.CloudAccounts.Where(a => a.Id == account.Id).Select(a => a.DeletedAtUtc != null).SingleAsync()));
         Assert.Equal(dropAccount, (await accounts.FindAccountAsync(account.AccountId)) is null);
 
-        // The learner's page says what happened instead of a timer.
+        // The learner's page says what happened instead of a timer, and the torn-down run takes no more actions.
         var (_, page) = await student.GetAsync($"{driver.RunUrl}/steps/{labRun.CurrentStepId}");
         Assert.NotNull(page.QuerySelector("#cleanup-done"));
+        var (blocked, blockedPage) = await student.SubmitAsShownAsync($"{driver.RunUrl}/steps/security-group", "#action-form");
+        Assert.Equal(HttpStatusCode.Conflict, blocked.StatusCode);
+        Assert.Contains("torn down", blockedPage.QuerySelector("#action-form")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Class_reset_tears_every_learner_down_at_most_two_at_a_time_and_leaves_nothing()
+    {
+        await using var factory = new PortalFactory(_data.Path, new Dictionary<string, string?>
+        {
+            ["Labs:Directory"] = Lab1Flow.ShippedLabs,
+            ["Sandbox:Enabled"] = "true",
+            ["Sandbox:ApiPort"] = "0",
+            ["Sandbox:DataPlanePort"] = "0",
+            ["Sandbox:TimeScale"] = "200",
+            ["Cleanup:MaxParallelTeardowns"] = "2",
+        });
+        var code = await Students.CreateClassAsync(factory, "CLASS1");
+        var classId = await PortalState.ClassIdAsync(factory, code);
+        var names = Enumerable.Range(1, 4).Select(i => $"Class Learner {i}").ToList();
+        await Task.WhenAll(names.Select(async name =>
+        {
+            var student = await Students.JoinAsync(factory, code, name);
+            var driver = await LabDriver.StartAsync(factory, student, Lab1Flow.ShippedLabs, "alb-two-web-servers");
+            await driver.FinishAllButTeardownAsync(stopBefore: "open-instances");
+        }));
+
+        using var instructor = factory.CreatePortalClient();
+        await instructor.SignInAsInstructorAsync();
+        var token = await PortalState.AntiforgeryTokenAsync(instructor, "/classes");
+        var response = await PortalState.PostAsync(instructor, $"/classes/{classId}/reset", token);
+        Assert.Equal($"/classes/{classId}/dashboard?reset=class&runs=4", response.Headers.Location!.OriginalString);
+
+        var report = await PortalState.WaitForAsync(factory, async db => await new ResetProgress(db).ForClassAsync(classId), r => r.RunsTotal == 4 && r.Finished, "the class reset", seconds: 120);
+        Assert.All(report.Runs, r => Assert.True(r.State == ResetState.Succeeded, r.Detail));
+        Assert.Equal(0, report.ResourcesLeft);
+        Assert.Equal(100, report.Percent);
+        var slots = factory.Services.GetRequiredService<TeardownSlots>();
+        Assert.InRange(slots.Peak, 1, 2);
+        var accounts = factory.Services.GetRequiredService<ISandboxAccounts>();
+        foreach (var account in await PortalState.ReadAsync(factory, db => db.CloudAccounts.ToListAsync()))
+        {
+            Assert.Empty(await accounts.ListResourcesAsync(account.AccountId));
+        }
     }
 
     [Fact]
