@@ -5,11 +5,14 @@ namespace LabPortal.Features.Cleanup;
 
 /// <summary>
 /// Puts the recurring auto-cleanup job in the job store at start-up (replacing an older schedule,
-/// so a changed <c>Cleanup:Interval</c> takes effect); its first run also resumes any teardown a
-/// stop interrupted.
+/// so a changed <c>Cleanup:Interval</c> takes effect); its first run, one interval (at most 15 s)
+/// after the start, also resumes any teardown a stop interrupted.
 /// </summary>
 public sealed class CleanupSchedule(ISchedulerFactory schedulers, IOptions<CleanupOptions> options) : IHostedService
 {
+    /// <summary>The first sweep (which also resumes interrupted teardowns) comes after at most this long.</summary>
+    public static readonly TimeSpan FirstRunDelay = TimeSpan.FromSeconds(15);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
@@ -17,7 +20,8 @@ public sealed class CleanupSchedule(ISchedulerFactory schedulers, IOptions<Clean
         var trigger = TriggerBuilder.Create()
             .WithIdentity(CleanUpIdleRunsJob.Key.Name, CleanUpIdleRunsJob.Key.Group)
             .ForJob(job)
-            .StartNow()
+            // Not at the very start: the portal finishes starting (and a quick stop is not held up by a sweep) first.
+            .StartAt(DateTimeOffset.UtcNow + (options.Value.Interval < FirstRunDelay ? options.Value.Interval : FirstRunDelay))
             .WithSimpleSchedule(s => s.WithInterval(options.Value.Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
             .Build();
         await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, cancellationToken);
