@@ -143,6 +143,35 @@ public sealed class AutoCleanupTests : IAsyncLifetime
         Assert.True(await LastActivityAsync() > longAgo, "Viewing the live panel did not count as activity.");
     }
 
+    [Fact]
+    public async Task Lab_timer_fragment_refreshes_for_htmx_and_only_for_the_runs_owner()
+    {
+        await using var factory = new PortalFactory(_data.Path);
+        var code = await Students.CreateClassAsync(factory, "TIMER1");
+        var student = await Students.JoinAsync(factory, code, "Timer Learner");
+        var other = await Students.JoinAsync(factory, code, "Nosy Classmate");
+        var driver = await LabDriver.StartAsync(factory, student, PortalFactory.FixtureLabs, "fixture-lab");
+        var page = $"{driver.RunUrl}/steps/welcome";
+        var (_, full) = await student.GetAsync(page);
+        var fragmentUrl = full.QuerySelector("#cleanup-timer")!.GetAttribute("hx-get")!;
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/" + fragmentUrl);
+        request.Headers.Add("HX-Request", "true");
+        var fragment = await student.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, fragment.StatusCode);
+        var html = await fragment.Content.ReadAsStringAsync();
+        Assert.Contains("id=\"lab-timer\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<html", html, StringComparison.Ordinal);
+
+        using var nosy = new HttpRequestMessage(HttpMethod.Get, "/" + fragmentUrl);
+        nosy.Headers.Add("HX-Request", "true");
+        Assert.Equal(HttpStatusCode.NotFound, (await other.Http.SendAsync(nosy)).StatusCode);
+
+        var plain = await student.Http.GetAsync("/" + fragmentUrl);
+        Assert.Equal(HttpStatusCode.Redirect, plain.StatusCode);
+        Assert.Equal(page, plain.Headers.Location!.OriginalString);
+    }
+
     private static Task<DateTime?> WaitForWarningAsync(PortalFactory factory, int runId) =>
         PortalState.WaitForAsync(factory, db => db.LabRuns.Where(r => r.Id == runId).Select(r => r.CleanupWarnedAtUtc).SingleAsync(), w => w is not null, "the cleanup warning", seconds: 30);
 }
