@@ -1,5 +1,6 @@
 using LabPortal.Features.Accounts;
 using LabPortal.Features.Classes;
+using LabPortal.Features.Cleanup;
 using LabPortal.Features.Instructors;
 using LabPortal.Features.LabRuns;
 using LabPortal.Features.LivePanel;
@@ -21,6 +22,7 @@ builder.AddClasses();
 builder.AddLabRuns();
 builder.AddLivePanel();
 builder.AddInstructors();
+builder.AddCleanup();
 builder.AddPortalHealthChecks();
 
 var app = builder.Build();
@@ -32,6 +34,7 @@ app.MapAccounts();
 app.MapLabRuns();
 app.MapLivePanel();
 app.MapInstructors();
+app.MapCleanup();
 app.MapPortalPages();
 app.Run();
 

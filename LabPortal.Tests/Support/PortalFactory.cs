@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LabPortal.Tests.Support;
 
@@ -13,10 +15,15 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     public const string InstructorPassword = "teacher-password-1";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _configureServices;
 
-    public PortalFactory(string dataDirectory, IDictionary<string, string?>? settings = null)
+    /// <param name="dataDirectory">The portal's data folder (database, job store, keys).</param>
+    /// <param name="settings">Configuration over the test defaults.</param>
+    /// <param name="configureServices">Registrations applied after the portal's own (e.g. a sandbox hosted outside the portal).</param>
+    public PortalFactory(string dataDirectory, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
     {
         DataDirectory = dataDirectory;
+        _configureServices = configureServices;
         _settings = new Dictionary<string, string?>
         {
             ["Portal:DataDirectory"] = dataDirectory,
@@ -44,6 +51,11 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_configureServices is not null)
+        {
+            builder.ConfigureTestServices(_configureServices);
         }
     }
 

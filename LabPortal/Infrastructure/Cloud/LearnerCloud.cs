@@ -46,13 +46,25 @@ public sealed class LearnerCloud(
     {
         if (options.Value.Mode == CloudMode.Aws)
         {
-            var aws = options.Value;
-            return factory.CreateAll(aws.AwsAccessKeyId is { Length: > 0 } key
-                ? AwsClientOptions.ForStaticKeys(region, key, aws.AwsSecretAccessKey ?? "", aws.AwsServiceUrl)
-                : new AwsClientOptions { Region = region, ServiceUrl = aws.AwsServiceUrl });
+            return SharedAccountClients(region);
         }
 
         var account = await SandboxAccountForAsync(run, cancellationToken);
+        return SandboxClients(account, region);
+    }
+
+    /// <summary>With <c>Cloud:Mode=Aws</c>: the clients of the one account every learner shares.</summary>
+    public AwsClients SharedAccountClients(string region)
+    {
+        var aws = options.Value;
+        return factory.CreateAll(aws.AwsAccessKeyId is { Length: > 0 } key
+            ? AwsClientOptions.ForStaticKeys(region, key, aws.AwsSecretAccessKey ?? "", aws.AwsServiceUrl)
+            : new AwsClientOptions { Region = region, ServiceUrl = aws.AwsServiceUrl });
+    }
+
+    /// <summary>The clients of a learner's sandbox account (cleanup and the orphan sweeper read accounts, not runs).</summary>
+    public AwsClients SandboxClients(CloudAccount account, string region)
+    {
         var endpoints = services.GetRequiredService<SandboxEndpoints>();
         return factory.CreateAll(AwsClientOptions.ForStaticKeys(region, account.AccessKeyId!, Protector.Unprotect(account.ProtectedSecretAccessKey!), endpoints.Api));
     }

@@ -9,8 +9,8 @@ namespace LabPortal.Features.LabRuns.Actions;
 
 /// <summary>
 /// The last step of every lab: deletes what the ledger says the run owns, in dependency order
-/// (groups, listeners and rules, load balancers, target groups, instances, launch templates, security
-/// groups), waiting where AWS needs time and retrying what it refuses for a while
+/// (groups and wait, listeners and rules, load balancers and wait, target groups, instances and wait,
+/// launch templates, security groups after revoking the rules that reference each other), waiting where AWS needs time and retrying what it refuses for a while
 /// (DependencyViolation, ResourceInUse). A resource already gone counts as deleted; nothing is
 /// reported deleted that was not.
 /// </summary>
@@ -41,9 +41,29 @@ public sealed class TearDownLab : ILabAction
                 continue;
             }
 
+            if (kind == "SecurityGroup" && entries.Count > 0)
+            {
+                // Two groups that name each other in their rules cannot be deleted in either order
+                // (DependencyViolation until the rule goes), so the referencing rules go first.
+                await RevokeCrossReferencesAsync(context, entries, cancellationToken);
+            }
+
             foreach (var entry in entries)
             {
                 await DeleteWithRetriesAsync(context, entry, cancellationToken);
+            }
+
+            switch (kind)
+            {
+                case "AutoScalingGroup" when entries.Count > 0:
+                    // ForceDelete terminates the group's instances; the group is gone only after them,
+                    // and until then its instances still hold the security groups and target groups.
+                    await WaitForGroupsGoneAsync(context, entries, cancellationToken);
+                    break;
+                case "LoadBalancer" when entries.Count > 0:
+                    // A deleted load balancer keeps its network interfaces (and so its security group) for a while.
+                    await WaitForLoadBalancersGoneAsync(context, entries, cancellationToken);
+                    break;
             }
         }
 
@@ -97,6 +117,86 @@ public sealed class TearDownLab : ILabAction
             _ => throw new InvalidOperationException($"The ledger holds a resource kind teardown does not know: {entry.Kind}."),
         };
         context.Trace(response.RequestId);
+    }
+
+    private static async Task RevokeCrossReferencesAsync(LabActionContext context, List<LedgerEntry> groups, CancellationToken cancellationToken)
+    {
+        var ids = groups.Where(g => g.ResourceId is not null).Select(g => g.ResourceId!).ToHashSet(StringComparer.Ordinal);
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var groupId in ids)
+        {
+            DescribeSecurityGroupsResponse described;
+            try
+            {
+                described = await context.Cloud.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [groupId] }, cancellationToken);
+            }
+            catch (AwsServiceException e) when (e.Code == "InvalidGroup.NotFound")
+            {
+                continue;
+            }
+
+            context.Trace(described.RequestId);
+            var referencing = (described.SecurityGroups ?? [])
+                .SelectMany(g => g.IpPermissions ?? [])
+                .Where(p => (p.UserIdGroupPairs ?? []).Any(pair => pair.GroupId is { } other && ids.Contains(other)))
+                .Select(p => p with { UserIdGroupPairs = [.. p.UserIdGroupPairs!.Where(pair => pair.GroupId is { } other && ids.Contains(other))], IpRanges = null, Ipv6Ranges = null, PrefixListIds = null })
+                .ToList();
+            if (referencing.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                var revoked = await context.Cloud.Ec2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest { GroupId = groupId, IpPermissions = referencing }, cancellationToken);
+                context.Trace(revoked.RequestId);
+            }
+            catch (AwsServiceException e) when (e.Code is "InvalidGroup.NotFound" or "InvalidPermission.NotFound")
+            {
+                // Already gone: the rule or the group went between the describe and the revoke.
+            }
+        }
+    }
+
+    private static async Task WaitForGroupsGoneAsync(LabActionContext context, List<LedgerEntry> groups, CancellationToken cancellationToken)
+    {
+        var names = groups.Where(g => g.ResourceId is not null).Select(g => g.ResourceId!).ToList();
+        if (names.Count == 0)
+        {
+            return;
+        }
+
+        await CloudSteps.WaitUntilAsync(context, async () =>
+        {
+            var described = await context.Cloud.AutoScaling.DescribeAutoScalingGroupsAsync(new DescribeAutoScalingGroupsRequest { AutoScalingGroupNames = names }, cancellationToken);
+            return (described.AutoScalingGroups ?? []).Count == 0;
+        }, "The Auto Scaling group is still being deleted; teardown will retry.", "Auto Scaling 그룹이 아직 삭제 중입니다. 정리 작업을 다시 시도합니다.", cancellationToken);
+    }
+
+    private static async Task WaitForLoadBalancersGoneAsync(LabActionContext context, List<LedgerEntry> balancers, CancellationToken cancellationToken)
+    {
+        var arns = balancers.Where(b => b.ResourceId is not null).Select(b => b.ResourceId!).ToList();
+        if (arns.Count == 0)
+        {
+            return;
+        }
+
+        await CloudSteps.WaitUntilAsync(context, async () =>
+        {
+            try
+            {
+                var described = await context.Cloud.Elbv2.DescribeLoadBalancersAsync(new DescribeLoadBalancersRequest { LoadBalancerArns = arns }, cancellationToken);
+                return (described.LoadBalancers ?? []).Count == 0;
+            }
+            catch (AwsServiceException e) when (e.Code == "LoadBalancerNotFound")
+            {
+                return true;
+            }
+        }, "The load balancer is still being deleted; teardown will retry.", "로드 밸런서가 아직 삭제 중입니다. 정리 작업을 다시 시도합니다.", cancellationToken);
     }
 
     /// <summary>Terminates the run's instances together and waits until AWS reports them terminated.</summary>

@@ -1,0 +1,16 @@
+namespace LabPortal.Features.Cleanup;
+
+/// <summary>The <c>Action</c> names of audit entries, as the instructor pages filter them.</summary>
+public static class AuditActions
+{
+    public const string ResetLearner = "reset-learner";
+    public const string ResetClass = "reset-class";
+
+    /// <summary>One run's teardown (any reason): started, then succeeded or failed with what remains.</summary>
+    public const string Teardown = "teardown";
+    public const string CleanupWarned = "cleanup-warned";
+    public const string KeepWorking = "keep-working";
+    public const string SandboxAccountDropped = "sandbox-account-dropped";
+    public const string OrphanDeleted = "orphan-deleted";
+    public const string LedgerEntryForgotten = "ledger-entry-forgotten";
+}

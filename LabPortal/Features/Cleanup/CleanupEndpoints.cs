@@ -1,0 +1,149 @@
+using System.Globalization;
+using LabPortal.Features.Accounts;
+using LabPortal.Features.LabRuns;
+using LabPortal.Features.Preferences;
+using LabPortal.Infrastructure.Htmx;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LabPortal.Features.Cleanup;
+
+/// <summary>
+/// Form posts (they work without JavaScript; antiforgery checked on each): instructor resets and
+/// orphan deletions, and the learner's "keep working". Refusals change nothing: 400 without a
+/// valid token, 403 for anyone who is not an instructor of the class, 404 for a run that is not the
+/// learner's.
+/// </summary>
+public static class CleanupEndpoints
+{
+    public static IEndpointRouteBuilder MapCleanup(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/classes/{classId:int}/learners/{userId:int}/reset", async (int classId, int userId, HttpContext http, IAntiforgery antiforgery, ResetService resets) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                return Results.StatusCode(StatusCodes.Status400BadRequest);
+            }
+
+            var (result, runs) = await resets.ResetLearnerAsync(classId, http.User.UserId(), userId, http.RequestAborted);
+            return result switch
+            {
+                ResetResult.Forbidden => Results.StatusCode(StatusCodes.Status403Forbidden),
+                ResetResult.NotFound => Results.StatusCode(StatusCodes.Status404NotFound),
+                _ => Back(http, $"/classes/{classId}/dashboard?reset=learner&learner={userId}&runs={runs.ToString(CultureInfo.InvariantCulture)}"),
+            };
+        }).RequireAuthorization();
+
+        app.MapPost("/classes/{classId:int}/reset", async (int classId, HttpContext http, IAntiforgery antiforgery, ResetService resets) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                return Results.StatusCode(StatusCodes.Status400BadRequest);
+            }
+
+            var (result, runs) = await resets.ResetClassAsync(classId, http.User.UserId(), http.RequestAborted);
+            return result == ResetResult.Forbidden
+                ? Results.StatusCode(StatusCodes.Status403Forbidden)
+                : Back(http, $"/classes/{classId}/dashboard?reset=class&runs={runs.ToString(CultureInfo.InvariantCulture)}");
+        }).RequireAuthorization();
+
+        app.MapPost("/runs/{runId:int}/keep-working", async (int runId, HttpContext http, IAntiforgery antiforgery, CleanupService cleanup) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                return Results.StatusCode(StatusCodes.Status400BadRequest);
+            }
+
+            var form = await http.Request.ReadFormAsync(http.RequestAborted);
+            var returnUrl = form["returnUrl"].ToString() is { Length: > 0 } given ? PreferencesEndpoints.SafeReturnUrl(given) : $"/runs/{runId}";
+            var result = await cleanup.KeepWorkingAsync(runId, http.User.UserId(), http.RequestAborted);
+            if (result == KeepWorkingResult.NotFound)
+            {
+                return Results.StatusCode(StatusCodes.Status404NotFound);
+            }
+
+            var separator = returnUrl.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+            return Back(http, $"{returnUrl}{separator}keep={(result == KeepWorkingResult.Extended ? "extended" : "refused")}");
+        }).RequireAuthorization();
+
+        // The lab timer alone, for htmx to refresh; a learner reaches only their own runs.
+        app.MapGet("/runs/{runId:int}/cleanup-timer", async Task<IResult> (int runId, string? returnUrl, HttpContext http, LabRunService runs) =>
+        {
+            http.Response.VaryOnHtmx();
+            var view = await runs.GetAsync(runId, http.User.UserId(), http.RequestAborted);
+            if (view is null)
+            {
+                return Results.StatusCode(StatusCodes.Status404NotFound);
+            }
+
+            var back = PreferencesEndpoints.SafeReturnUrl(returnUrl is { Length: > 0 } ? returnUrl : $"/runs/{runId}");
+            return http.Request.IsHtmx()
+                ? new RazorComponentResult<CleanupBanner>(new { Run = view.Run, ReturnUrl = back })
+                : Results.Redirect(back);
+        }).RequireAuthorization();
+
+        app.MapPost("/classes/{classId:int}/orphans/delete", async (int classId, HttpContext http, IAntiforgery antiforgery, ResetService resets, OrphanSweeper sweeper) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                return Results.StatusCode(StatusCodes.Status400BadRequest);
+            }
+
+            if (!await resets.IsInstructorAsync(classId, http.User.UserId(), http.RequestAborted))
+            {
+                return Results.StatusCode(StatusCodes.Status403Forbidden);
+            }
+
+            var form = await http.Request.ReadFormAsync(http.RequestAborted);
+            int? userId = int.TryParse(form["userId"], CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+            var kind = form["kind"].ToString();
+            var resourceId = form["resourceId"].ToString();
+            if (kind.Length == 0 || resourceId.Length == 0)
+            {
+                return Back(http, OrphansUrl(classId, "failed", "Choose a resource to delete."));
+            }
+
+            var (deleted, message) = await sweeper.DeleteAsync(classId, http.User.UserId(), userId, kind, resourceId, http.RequestAborted);
+            return Back(http, OrphansUrl(classId, deleted ? "deleted" : "failed", message));
+        }).RequireAuthorization();
+
+        app.MapPost("/classes/{classId:int}/orphans/forget", async (int classId, HttpContext http, IAntiforgery antiforgery, ResetService resets, OrphanSweeper sweeper) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                return Results.StatusCode(StatusCodes.Status400BadRequest);
+            }
+
+            if (!await resets.IsInstructorAsync(classId, http.User.UserId(), http.RequestAborted))
+            {
+                return Results.StatusCode(StatusCodes.Status403Forbidden);
+            }
+
+            var form = await http.Request.ReadFormAsync(http.RequestAborted);
+            if (!int.TryParse(form["entryId"], CultureInfo.InvariantCulture, out var entryId))
+            {
+                return Back(http, OrphansUrl(classId, "failed", "Choose a ledger entry."));
+            }
+
+            var (forgotten, message) = await sweeper.ForgetAsync(classId, http.User.UserId(), entryId, http.RequestAborted);
+            return Back(http, OrphansUrl(classId, forgotten ? "forgotten" : "failed", message));
+        }).RequireAuthorization();
+
+        return app;
+    }
+
+    private static string OrphansUrl(int classId, string status, string message) =>
+        $"/classes/{classId}/orphans?status={status}&message={Uri.EscapeDataString(message)}";
+
+    /// <summary>Post/redirect/get; htmx gets <c>HX-Redirect</c> so it navigates instead of swapping the page in.</summary>
+    private static IResult Back(HttpContext http, string url)
+    {
+        if (string.Equals(http.Request.Headers["HX-Request"], "true", StringComparison.OrdinalIgnoreCase))
+        {
+            http.Response.Headers["HX-Redirect"] = url;
+            return Results.NoContent();
+        }
+
+        return Results.Redirect(url);
+    }
+}

@@ -1,0 +1,12 @@
+namespace LabPortal.Features.Cleanup;
+
+public enum KeepWorkingResult
+{
+    Extended,
+
+    /// <summary>The run was already extended once: nothing changed.</summary>
+    AlreadyExtended,
+
+    /// <summary>The run is not the learner's, or is no longer active.</summary>
+    NotFound,
+}

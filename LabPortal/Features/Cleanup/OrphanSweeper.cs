@@ -1,0 +1,177 @@
+using System.Globalization;
+using LabPortal.Aws.AutoScaling;
+using LabPortal.Aws.Core;
+using LabPortal.Aws.Ec2;
+using LabPortal.Aws.Elbv2;
+using LabPortal.Features.Labs.Definitions;
+using LabPortal.Infrastructure.Cloud;
+using LabPortal.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace LabPortal.Features.Cleanup;
+
+/// <summary>
+/// The orphan sweeper: compares what the cloud holds under the <c>lab-portal:*</c> tags with the
+/// ledger, for a class's students. On the sandbox it reads each student's own account; on AWS the
+/// shared account, filtered by the students' <c>lab-portal:learner</c> tags. It reports resources the
+/// ledger does not know (made outside the portal, or left by a crash) and ledger entries whose
+/// resource vanished, and deletes or forgets one on an instructor's request (audited).
+/// </summary>
+public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCatalog catalog, AuditLog audit, TimeProvider time)
+{
+    /// <summary>The kinds the tag scan can see (listeners and rules carry no tags of their own).</summary>
+    public static readonly HashSet<string> ScannedKinds = ["Instance", "SecurityGroup", "LaunchTemplate", "LoadBalancer", "TargetGroup", "AutoScalingGroup"];
+
+    public async Task<OrphanReport> ScanAsync(int classId, int? onlyUserId = null, CancellationToken cancellationToken = default)
+    {
+        var students = await db.ClassMemberships
+            .Where(m => m.ClassroomId == classId && m.Role == UserRole.Student && (onlyUserId == null || m.UserId == onlyUserId))
+            .Select(m => new { m.UserId, m.User.DisplayName })
+            .ToDictionaryAsync(s => s.UserId, s => s.DisplayName, cancellationToken);
+        var studentIds = students.Keys.ToList();
+        var regions = catalog.Labs.Select(l => l.Region).Distinct(StringComparer.Ordinal).ToList();
+        var found = new List<(int? UserId, TaggedResource Resource)>();
+        var errors = new List<string>();
+        var scannedUsers = new HashSet<int>();
+
+        if (cloud.Mode == CloudMode.Sandbox)
+        {
+            var accounts = await db.CloudAccounts.Where(a => studentIds.Contains(a.UserId) && a.Provider == CloudProvider.Sandbox && a.DeletedAtUtc == null).ToListAsync(cancellationToken);
+            foreach (var account in accounts)
+            {
+                foreach (var region in regions)
+                {
+                    try
+                    {
+                        var resources = await TaggedResourceScanner.ScanAsync(cloud.SandboxClients(account, region), region, TaggedResourceScanner.RunTag, null, cancellationToken);
+                        found.AddRange(resources.Select(r => ((int?)account.UserId, r)));
+                        scannedUsers.Add(account.UserId);
+                    }
+                    catch (AwsServiceException e)
+                    {
+                        errors.Add($"{students[account.UserId]} ({region}): {e.Code} {e.Message}");
+                    }
+                }
+            }
+        }
+        else if (students.Count > 0)
+        {
+            var learnerTags = students.Keys.Select(id => id.ToString(CultureInfo.InvariantCulture)).ToList();
+            foreach (var region in regions)
+            {
+                try
+                {
+                    var resources = await TaggedResourceScanner.ScanAsync(cloud.SharedAccountClients(region), region, TaggedResourceScanner.LearnerTag, learnerTags, cancellationToken);
+                    found.AddRange(resources.Select(r => (int.TryParse(r.LearnerTag, CultureInfo.InvariantCulture, out var id) ? (int?)id : null, r)));
+                    scannedUsers.UnionWith(students.Keys);
+                }
+                catch (AwsServiceException e)
+                {
+                    errors.Add($"{region}: {e.Code} {e.Message}");
+                }
+            }
+        }
+
+        var ledger = await db.Ledger
+            .Where(e => studentIds.Contains(e.LabRun.UserId) && e.ResourceId != null)
+            .Select(e => new { e.Id, e.LabRunId, e.LabRun.UserId, e.Kind, e.ResourceId, e.Name, e.State })
+            .ToListAsync(cancellationToken);
+        var known = ledger.Where(e => e.State != LedgerState.Deleted).Select(e => e.ResourceId!).ToHashSet(StringComparer.Ordinal);
+        var inCloud = found.Select(f => f.Resource.ResourceId).ToHashSet(StringComparer.Ordinal);
+
+        // An instance already shutting down is on its way out (a delete was accepted): not offered again.
+        var orphans = found
+            .Where(f => !known.Contains(f.Resource.ResourceId) && f.Resource.State != "shutting-down")
+            .Select(f => new Orphan(f.UserId, f.UserId is { } id && students.TryGetValue(id, out var name) ? name : "", f.Resource))
+            .OrderBy(o => o.LearnerName, StringComparer.Ordinal).ThenBy(o => o.Resource.Kind, StringComparer.Ordinal)
+            .ToList();
+        var vanished = ledger
+            .Where(e => e.State == LedgerState.Created && ScannedKinds.Contains(e.Kind) && scannedUsers.Contains(e.UserId) && !inCloud.Contains(e.ResourceId!))
+            .Select(e => new VanishedEntry(e.Id, e.LabRunId, e.UserId, students[e.UserId], e.Kind, e.ResourceId!, e.Name))
+            .ToList();
+        return new OrphanReport(orphans, vanished, errors);
+    }
+
+    /// <summary>Deletes one orphan, after finding it again in a fresh scan (so only a real orphan of this class is ever deleted).</summary>
+    public async Task<(bool Deleted, string Message)> DeleteAsync(int classId, int actorUserId, int? userId, string kind, string resourceId, CancellationToken cancellationToken = default)
+    {
+        var report = await ScanAsync(classId, userId, cancellationToken);
+        var orphan = report.Orphans.FirstOrDefault(o => o.UserId == userId && o.Resource.Kind == kind && o.Resource.ResourceId == resourceId);
+        if (orphan is null)
+        {
+            return (false, $"{kind} {resourceId} is not an orphan of this class (any more).");
+        }
+
+        AwsClients clients;
+        if (cloud.Mode == CloudMode.Sandbox)
+        {
+            var account = await db.CloudAccounts.FirstAsync(a => a.UserId == userId && a.Provider == CloudProvider.Sandbox && a.DeletedAtUtc == null, cancellationToken);
+            clients = cloud.SandboxClients(account, orphan.Resource.Region);
+        }
+        else
+        {
+            clients = cloud.SharedAccountClients(orphan.Resource.Region);
+        }
+
+        string outcome;
+        string message;
+        try
+        {
+            _ = kind switch
+            {
+                "Instance" => (AwsResponse)await clients.Ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [resourceId] }, cancellationToken),
+                "SecurityGroup" => await clients.Ec2.DeleteSecurityGroupAsync(new DeleteSecurityGroupRequest { GroupId = resourceId }, cancellationToken),
+                "LaunchTemplate" => await clients.Ec2.DeleteLaunchTemplateAsync(new DeleteLaunchTemplateRequest { LaunchTemplateId = resourceId }, cancellationToken),
+                "LoadBalancer" => await clients.Elbv2.DeleteLoadBalancerAsync(new DeleteLoadBalancerRequest { LoadBalancerArn = resourceId }, cancellationToken),
+                "TargetGroup" => await clients.Elbv2.DeleteTargetGroupAsync(new DeleteTargetGroupRequest { TargetGroupArn = resourceId }, cancellationToken),
+                "AutoScalingGroup" => await clients.AutoScaling.DeleteAutoScalingGroupAsync(new DeleteAutoScalingGroupRequest { AutoScalingGroupName = resourceId, ForceDelete = true }, cancellationToken),
+                _ => throw new InvalidOperationException($"The sweeper cannot delete a {kind}."),
+            };
+            outcome = AuditLog.Succeeded;
+            message = $"Deleted {orphan.Resource.Describe}.";
+        }
+        catch (AwsServiceException e)
+        {
+            // e.g. DependencyViolation: what blocks the deletion is in AWS's message.
+            outcome = AuditLog.Failed;
+            message = $"Could not delete {orphan.Resource.Describe}: {e.Code}: {e.Message}";
+        }
+
+        await audit.WriteAsync(new AuditRecord(AuditActions.OrphanDeleted, outcome, message)
+        {
+            ActorUserId = actorUserId,
+            ClassroomId = classId,
+            SubjectUserId = userId,
+            LabRunId = int.TryParse(orphan.Resource.RunTag, CultureInfo.InvariantCulture, out var runId) ? runId : null,
+        }, cancellationToken);
+        return (outcome == AuditLog.Succeeded, message);
+    }
+
+    /// <summary>Marks a vanished ledger entry deleted (the cloud already lost it), after finding it vanished in a fresh scan.</summary>
+    public async Task<(bool Forgotten, string Message)> ForgetAsync(int classId, int actorUserId, int ledgerEntryId, CancellationToken cancellationToken = default)
+    {
+        var entry = await db.Ledger.Include(e => e.LabRun).SingleOrDefaultAsync(e => e.Id == ledgerEntryId, cancellationToken);
+        if (entry is null)
+        {
+            return (false, "No such ledger entry.");
+        }
+
+        var report = await ScanAsync(classId, entry.LabRun.UserId, cancellationToken);
+        if (report.Vanished.All(v => v.LedgerEntryId != ledgerEntryId))
+        {
+            return (false, $"{entry.Kind} {entry.ResourceId} has not vanished from this class's cloud.");
+        }
+
+        entry.State = LedgerState.Deleted;
+        entry.DeletedAtUtc = time.GetUtcNow().UtcDateTime;
+        var message = $"Ledger entry {entry.Kind} {entry.ResourceId} of run #{entry.LabRunId} marked deleted: the resource no longer exists.";
+        await audit.WriteAsync(new AuditRecord(AuditActions.LedgerEntryForgotten, AuditLog.Succeeded, message)
+        {
+            ActorUserId = actorUserId,
+            ClassroomId = classId,
+            SubjectUserId = entry.LabRun.UserId,
+            LabRunId = entry.LabRunId,
+        }, cancellationToken);
+        return (true, message);
+    }
+}

@@ -1,0 +1,73 @@
+using LabPortal.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace LabPortal.Features.Cleanup;
+
+/// <summary>
+/// Instructor resets: a learner's or a whole class's live runs are torn down by durable jobs (one
+/// per run, <see cref="TearDownLabRunJob"/>). Only the class's instructors may; anyone else
+/// changes nothing.
+/// </summary>
+public sealed class ResetService(PortalDbContext db, AuditLog audit, TeardownScheduler teardowns)
+{
+    public const string Reason = "reset";
+
+    public Task<bool> IsInstructorAsync(int classId, int userId, CancellationToken cancellationToken = default) =>
+        db.ClassMemberships.AnyAsync(m => m.ClassroomId == classId && m.UserId == userId && m.Role == UserRole.Instructor, cancellationToken);
+
+    public async Task<(ResetResult Result, int Runs)> ResetLearnerAsync(int classId, int actorUserId, int learnerId, CancellationToken cancellationToken = default)
+    {
+        if (!await IsInstructorAsync(classId, actorUserId, cancellationToken))
+        {
+            return (ResetResult.Forbidden, 0);
+        }
+
+        if (!await db.ClassMemberships.AnyAsync(m => m.ClassroomId == classId && m.UserId == learnerId && m.Role == UserRole.Student, cancellationToken))
+        {
+            return (ResetResult.NotFound, 0);
+        }
+
+        var runs = await LiveRunsAsync([learnerId], cancellationToken);
+        await audit.WriteAsync(new AuditRecord(AuditActions.ResetLearner, AuditLog.Started, Describe(runs))
+        {
+            ActorUserId = actorUserId,
+            ClassroomId = classId,
+            SubjectUserId = learnerId,
+        }, cancellationToken);
+        await RequestAllAsync(runs, classId, actorUserId, cancellationToken);
+        return (ResetResult.Started, runs.Count);
+    }
+
+    public async Task<(ResetResult Result, int Runs)> ResetClassAsync(int classId, int actorUserId, CancellationToken cancellationToken = default)
+    {
+        if (!await IsInstructorAsync(classId, actorUserId, cancellationToken))
+        {
+            return (ResetResult.Forbidden, 0);
+        }
+
+        var students = await db.ClassMemberships.Where(m => m.ClassroomId == classId && m.Role == UserRole.Student).Select(m => m.UserId).ToListAsync(cancellationToken);
+        var runs = await LiveRunsAsync(students, cancellationToken);
+        await audit.WriteAsync(new AuditRecord(AuditActions.ResetClass, AuditLog.Started, $"{students.Count} student(s). {Describe(runs)}")
+        {
+            ActorUserId = actorUserId,
+            ClassroomId = classId,
+        }, cancellationToken);
+        await RequestAllAsync(runs, classId, actorUserId, cancellationToken);
+        return (ResetResult.Started, runs.Count);
+    }
+
+    /// <summary>Every run not yet torn down; a run already tearing down (or whose teardown failed) is asked again.</summary>
+    private Task<List<LabRun>> LiveRunsAsync(List<int> userIds, CancellationToken cancellationToken) =>
+        db.LabRuns.Where(r => userIds.Contains(r.UserId) && r.Status != LabRunStatus.TornDown).OrderBy(r => r.Id).ToListAsync(cancellationToken);
+
+    private async Task RequestAllAsync(List<LabRun> runs, int classId, int actorUserId, CancellationToken cancellationToken)
+    {
+        foreach (var run in runs)
+        {
+            await teardowns.RequestAsync(run, Reason, classId, actorUserId, cancellationToken);
+        }
+    }
+
+    private static string Describe(List<LabRun> runs) =>
+        runs.Count == 0 ? "No live runs: nothing to tear down." : $"{runs.Count} run(s): " + string.Join(", ", runs.Select(r => $"#{r.Id} {r.LabId} ({r.Status})"));
+}

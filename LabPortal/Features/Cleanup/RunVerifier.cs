@@ -1,0 +1,49 @@
+using System.Globalization;
+using LabPortal.Infrastructure.Cloud;
+using LabPortal.Infrastructure.Data;
+using LabPortal.Sandbox.Accounts;
+using Microsoft.EntityFrameworkCore;
+
+namespace LabPortal.Features.Cleanup;
+
+/// <summary>
+/// The verification scan after a teardown: what of the run is still in the cloud. On the sandbox,
+/// when the learner has no other live run, the whole account is listed (anything there is left
+/// over, tagged or not); otherwise, and on AWS, the run's resources are found by their
+/// <c>lab-portal:run</c> tag. Ledger entries not marked deleted count as remaining too.
+/// </summary>
+public sealed class RunVerifier(PortalDbContext db, LearnerCloud cloud, IServiceProvider services)
+{
+    public async Task<IReadOnlyList<string>> RemainingAsync(LabRun run, string region, CancellationToken cancellationToken = default)
+    {
+        var remaining = new List<string>();
+        var ledger = await db.Ledger.Where(e => e.LabRunId == run.Id && e.State != LedgerState.Deleted).ToListAsync(cancellationToken);
+        remaining.AddRange(ledger.Select(e => $"ledger: {e.Kind} {e.ResourceId ?? e.Name} ({e.State})"));
+
+        if (cloud.Mode == CloudMode.Sandbox)
+        {
+            if (run.CloudAccountId is not { } accountRowId || await db.CloudAccounts.SingleOrDefaultAsync(a => a.Id == accountRowId, cancellationToken) is not { } account)
+            {
+                return remaining;
+            }
+
+            var othersLive = await db.LabRuns.AnyAsync(r => r.UserId == run.UserId && r.Id != run.Id && r.CloudAccountId == accountRowId && r.Status != LabRunStatus.TornDown, cancellationToken);
+            if (!othersLive || account.DeletedAtUtc is not null)
+            {
+                var left = await services.GetRequiredService<ISandboxAccounts>().ListResourcesAsync(account.AccountId, cancellationToken);
+                remaining.AddRange(left.Select(r => $"{r.ResourceType} {r.ResourceId} ({r.Region})"));
+                return remaining;
+            }
+
+            var scanned = await TaggedResourceScanner.ScanAsync(cloud.SandboxClients(account, region), region, TaggedResourceScanner.RunTag, [RunTag(run)], cancellationToken);
+            remaining.AddRange(scanned.Select(r => r.Describe));
+            return remaining;
+        }
+
+        var tagged = await TaggedResourceScanner.ScanAsync(cloud.SharedAccountClients(region), region, TaggedResourceScanner.RunTag, [RunTag(run)], cancellationToken);
+        remaining.AddRange(tagged.Select(r => r.Describe));
+        return remaining;
+    }
+
+    private static string RunTag(LabRun run) => run.Id.ToString(CultureInfo.InvariantCulture);
+}

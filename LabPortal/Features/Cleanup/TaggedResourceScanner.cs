@@ -1,0 +1,148 @@
+using LabPortal.Aws.AutoScaling;
+using LabPortal.Aws.Core;
+using LabPortal.Aws.Ec2;
+using LabPortal.Aws.Elbv2;
+
+namespace LabPortal.Features.Cleanup;
+
+/// <summary>
+/// Finds lab resources in one account and region by their tags, with the typed clients: EC2
+/// Describe calls with tag filters (instances, security groups, launch templates), ELBv2 load
+/// balancers and target groups with DescribeTags, Auto Scaling DescribeTags. Terminated instances
+/// (which AWS lists for about an hour) are not resources any more and are left out.
+/// </summary>
+public static class TaggedResourceScanner
+{
+    public const string RunTag = "lab-portal:run";
+    public const string LearnerTag = "lab-portal:learner";
+
+    /// <summary>Resources carrying <paramref name="tagKey"/>, with one of <paramref name="values"/> when given.</summary>
+    public static async Task<List<TaggedResource>> ScanAsync(AwsClients cloud, string region, string tagKey, IReadOnlyCollection<string>? values, CancellationToken cancellationToken)
+    {
+        var found = new List<TaggedResource>();
+        var ec2Filter = values is { Count: > 0 }
+            ? new Aws.Ec2.Filter { Name = "tag:" + tagKey, Values = [.. values] }
+            : new Aws.Ec2.Filter { Name = "tag-key", Values = [tagKey] };
+        bool Wanted(string? key, string? value) => key == tagKey && (values is not { Count: > 0 } || (value is not null && values.Contains(value)));
+
+        string? token = null;
+        do
+        {
+            var page = await cloud.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = [ec2Filter], NextToken = token }, cancellationToken);
+            foreach (var instance in (page.Reservations ?? []).SelectMany(r => r.Instances ?? []))
+            {
+                if (instance.State?.Name is "terminated" || instance.InstanceId is null)
+                {
+                    continue;
+                }
+
+                found.Add(Ec2Resource("Instance", instance.InstanceId, instance.Tags, region, instance.State?.Name));
+            }
+
+            token = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(token));
+
+        token = null;
+        do
+        {
+            var page = await cloud.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [ec2Filter], NextToken = token }, cancellationToken);
+            found.AddRange((page.SecurityGroups ?? []).Where(g => g.GroupId is not null).Select(g => Ec2Resource("SecurityGroup", g.GroupId!, g.Tags, region, null, g.GroupName)));
+            token = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(token));
+
+        token = null;
+        do
+        {
+            var page = await cloud.Ec2.DescribeLaunchTemplatesAsync(new DescribeLaunchTemplatesRequest { Filters = [ec2Filter], NextToken = token }, cancellationToken);
+            found.AddRange((page.LaunchTemplates ?? []).Where(t => t.LaunchTemplateId is not null).Select(t => Ec2Resource("LaunchTemplate", t.LaunchTemplateId!, t.Tags, region, null, t.LaunchTemplateName)));
+            token = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(token));
+
+        // ELBv2 has no tag filter on Describe: list, then read the tags 20 ARNs at a time (DescribeTags' limit).
+        var balancers = new Dictionary<string, (string Kind, string Name, string? State)>(StringComparer.Ordinal);
+        string? marker = null;
+        do
+        {
+            var page = await cloud.Elbv2.DescribeLoadBalancersAsync(new DescribeLoadBalancersRequest { Marker = marker }, cancellationToken);
+            foreach (var lb in page.LoadBalancers ?? [])
+            {
+                balancers[lb.LoadBalancerArn!] = ("LoadBalancer", lb.LoadBalancerName ?? "", lb.State?.Code);
+            }
+
+            marker = page.NextMarker;
+        }
+        while (!string.IsNullOrEmpty(marker));
+
+        marker = null;
+        do
+        {
+            var page = await cloud.Elbv2.DescribeTargetGroupsAsync(new DescribeTargetGroupsRequest { Marker = marker }, cancellationToken);
+            foreach (var tg in page.TargetGroups ?? [])
+            {
+                balancers[tg.TargetGroupArn!] = ("TargetGroup", tg.TargetGroupName ?? "", null);
+            }
+
+            marker = page.NextMarker;
+        }
+        while (!string.IsNullOrEmpty(marker));
+
+        foreach (var chunk in balancers.Keys.Chunk(20))
+        {
+            var tags = await cloud.Elbv2.DescribeTagsAsync(new Aws.Elbv2.DescribeTagsRequest { ResourceArns = chunk }, cancellationToken);
+            foreach (var description in tags.TagDescriptions ?? [])
+            {
+                var list = description.Tags ?? [];
+                if (description.ResourceArn is { } arn && balancers.TryGetValue(arn, out var known) && list.Any(t => Wanted(t.Key, t.Value)))
+                {
+                    found.Add(new TaggedResource(known.Kind, arn, Tag(list.Select(t => (t.Key, t.Value)), "Name") ?? known.Name, region,
+                        Tag(list.Select(t => (t.Key, t.Value)), RunTag), Tag(list.Select(t => (t.Key, t.Value)), LearnerTag), known.State));
+                }
+            }
+        }
+
+        // Auto Scaling: DescribeTags filters by key (and value), one row per tag.
+        var groupTags = new Dictionary<string, List<(string? Key, string? Value)>>(StringComparer.Ordinal);
+        token = null;
+        do
+        {
+            var page = await cloud.AutoScaling.DescribeTagsAsync(new Aws.AutoScaling.DescribeTagsRequest
+            {
+                Filters = [new Aws.AutoScaling.Filter { Name = "key", Values = [tagKey] }],
+                NextToken = token,
+            }, cancellationToken);
+            foreach (var tag in page.Tags ?? [])
+            {
+                if (tag.ResourceId is { } group && Wanted(tag.Key, tag.Value))
+                {
+                    groupTags[group] = [];
+                }
+            }
+
+            token = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(token));
+
+        if (groupTags.Count > 0)
+        {
+            var groups = await cloud.AutoScaling.DescribeAutoScalingGroupsAsync(new DescribeAutoScalingGroupsRequest { AutoScalingGroupNames = [.. groupTags.Keys] }, cancellationToken);
+            foreach (var group in groups.AutoScalingGroups ?? [])
+            {
+                var list = (group.Tags ?? []).Select(t => (t.Key, t.Value)).ToList();
+                found.Add(new TaggedResource("AutoScalingGroup", group.AutoScalingGroupName!, group.AutoScalingGroupName!, region, Tag(list, RunTag), Tag(list, LearnerTag), group.Status));
+            }
+        }
+
+        return found;
+    }
+
+    private static TaggedResource Ec2Resource(string kind, string id, IReadOnlyList<Aws.Ec2.Tag>? tags, string region, string? state, string? ownName = null)
+    {
+        var list = (tags ?? []).Select(t => (t.Key, t.Value)).ToList();
+        return new TaggedResource(kind, id, Tag(list, "Name") ?? ownName ?? "", region, Tag(list, RunTag), Tag(list, LearnerTag), state);
+    }
+
+    private static string? Tag(IEnumerable<(string? Key, string? Value)> tags, string key) => tags.FirstOrDefault(t => t.Key == key).Value;
+}
