@@ -1,3 +1,4 @@
+using LabPortal.Features.Cleanup;
 using LabPortal.Features.Labs.Definitions;
 using LabPortal.Infrastructure.Data;
 
@@ -36,7 +37,7 @@ public sealed record RunRow(
     string? TeardownReason,
     int DoneSteps,
     int TotalSteps,
-    CleanupDeadline? Deadline,
+    CleanupTimer? Deadline,
     int LiveResources,
     DateTime StartedAtUtc,
     DateTime LastActivityAtUtc,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LabPortal.Features.Cleanup;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Infrastructure.Localization;
 

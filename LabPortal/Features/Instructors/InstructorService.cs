@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using LabPortal.Features.Cleanup;
 using LabPortal.Features.LabRuns;
 using LabPortal.Features.Labs.Definitions;
 using LabPortal.Infrastructure.Cloud;
@@ -13,7 +14,7 @@ namespace LabPortal.Features.Instructors;
 /// What a class's instructors see: the dashboard of the whole class and one learner's detail. Only the
 /// class's own instructors get here (<see cref="CheckAsync"/>); students never see each other.
 /// </summary>
-public sealed partial class InstructorService(PortalDbContext db, LabCatalog catalog, IOptions<CloudOptions> cloud, LiveStateReader live, TimeProvider time)
+public sealed partial class InstructorService(PortalDbContext db, LabCatalog catalog, IOptions<CloudOptions> cloud, LiveStateReader live, CleanupService cleanup, CleanupClock clock, TimeProvider time)
 {
     public bool OnSandbox => cloud.Value.Mode == CloudMode.Sandbox;
 
@@ -57,9 +58,15 @@ public sealed partial class InstructorService(PortalDbContext db, LabCatalog cat
             matrices.Add(new LabMatrix(lab, rows));
         }
 
+        var limits = new Dictionary<int, ClassLimits>();
+        foreach (var id in ids)
+        {
+            limits[id] = await cleanup.LimitsForAsync(id, cancellationToken);
+        }
+
         var runRows = runs
             .OrderByDescending(r => r.StartedAtUtc).ThenByDescending(r => r.Id)
-            .Select(r => RunRow(r, names[r.UserId], classroom, now))
+            .Select(r => RunRow(r, names[r.UserId], limits[r.UserId], now))
             .ToList();
         var learners = students
             .Select(s => new LearnerRow(s.UserId, s.DisplayName, runs.Count(r => r.UserId == s.UserId), runs.Where(r => r.UserId == s.UserId).Sum(LiveResources)))
@@ -104,13 +111,14 @@ public sealed partial class InstructorService(PortalDbContext db, LabCatalog cat
             .OrderByDescending(r => r.StartedAtUtc).ThenByDescending(r => r.Id)
             .ToListAsync(cancellationToken);
 
+        var limits = await cleanup.LimitsForAsync(userId, cancellationToken);
         var details = new List<LearnerRun>();
         foreach (var run in runs)
         {
             var lab = catalog.Find(run.LabId);
             var ledger = run.Ledger.OrderBy(e => e.Id).ToList();
             var (comparisons, problem) = await live.CompareAsync(run, ledger, cancellationToken);
-            details.Add(new LearnerRun(run, lab, CleanupDeadline.For(run, classroom), Estimate(run, lab, now), comparisons, problem, [.. run.Steps.OrderBy(s => s.Id)]));
+            details.Add(new LearnerRun(run, lab, Timer(run, limits), Estimate(run, lab, now), comparisons, problem, [.. run.Steps.OrderBy(s => s.Id)]));
         }
 
         var runIds = runs.Select(r => r.Id).ToList();
@@ -176,7 +184,10 @@ public sealed partial class InstructorService(PortalDbContext db, LabCatalog cat
             .Where(s => int.TryParse(s.Value, NumberStyles.None, CultureInfo.InvariantCulture, out _))
             .Select(s => new CapacityChange(s.FinishedAtUtc!.Value, int.Parse(s.Value!, NumberStyles.None, CultureInfo.InvariantCulture)))];
 
-    private RunRow RunRow(LabRun run, string displayName, Classroom classroom, DateTime now)
+    /// <summary>The same lab timer the learner sees (limits of the strictest class, "keep working", the countdown); null unless active.</summary>
+    private CleanupTimer? Timer(LabRun run, ClassLimits limits) => run.Status == LabRunStatus.Active ? clock.TimerFor(run, limits) : null;
+
+    private RunRow RunRow(LabRun run, string displayName, ClassLimits limits, DateTime now)
     {
         var lab = catalog.Find(run.LabId);
         var done = lab is null ? 0 : lab.Steps.Count(step => CellState(run, step.Id) == StepCellState.Succeeded);
@@ -190,7 +201,7 @@ public sealed partial class InstructorService(PortalDbContext db, LabCatalog cat
             run.TeardownReason,
             done,
             lab?.Steps.Count ?? 0,
-            CleanupDeadline.For(run, classroom),
+            Timer(run, limits),
             LiveResources(run),
             run.StartedAtUtc,
             run.LastActivityAtUtc,

@@ -1,3 +1,4 @@
+using LabPortal.Features.Cleanup;
 using LabPortal.Features.Labs.Definitions;
 using LabPortal.Infrastructure.Data;
 
@@ -18,7 +19,7 @@ public sealed record LearnerDetail(
 public sealed record LearnerRun(
     LabRun Run,
     LabDefinition? Lab,
-    CleanupDeadline? Deadline,
+    CleanupTimer? Deadline,
     CostEstimate? Cost,
     IReadOnlyList<LedgerComparison> Ledger,
     string? CloudProblem,
