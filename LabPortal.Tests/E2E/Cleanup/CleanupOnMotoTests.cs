@@ -55,7 +55,7 @@ public sealed class CleanupOnMotoTests
         Assert.DoesNotContain(elsewhere, page.Body!.TextContent, StringComparison.Ordinal);
 
         var token = await PortalState.AntiforgeryTokenAsync(instructor, "/classes");
-        Assert.Equal(HttpStatusCode.Redirect, (await PortalState.PostAsync(instructor, $"/classes/{classId}/learners/{learnerId}/reset", token)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await PortalState.ResetAsync(instructor, $"/classes/{classId}/learners/{learnerId}/reset", token)).StatusCode);
         var report = await PortalState.WaitForAsync(factory, async db => await new ResetProgress(db).ForLearnerAsync(classId, learnerId), r => r.RunsTotal > 0 && r.Finished, "the reset", seconds: 120);
         var run = Assert.Single(report.Runs);
         Assert.True(run.State == ResetState.Succeeded, run.Detail);

@@ -71,6 +71,10 @@ public static class PortalState
         return page.QuerySelector("input[name=__RequestVerificationToken]")?.GetAttribute("value") ?? throw new InvalidOperationException($"No antiforgery token on {path}.");
     }
 
+    /// <summary>Posts a reset form as the dashboard sends it: the token and the ticked "I understand" box.</summary>
+    public static Task<HttpResponseMessage> ResetAsync(PortalClient client, string path, string? token) =>
+        PostAsync(client, path, token, new Dictionary<string, string> { ["confirm"] = "true" });
+
     public static async Task<HttpResponseMessage> PostAsync(PortalClient client, string path, string? token, IDictionary<string, string>? fields = null)
     {
         var values = new List<KeyValuePair<string, string>>(fields ?? new Dictionary<string, string>());

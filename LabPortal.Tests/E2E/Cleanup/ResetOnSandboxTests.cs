@@ -56,7 +56,7 @@ public sealed class ResetOnSandboxTests : IAsyncLifetime
         using var instructor = factory.CreatePortalClient();
         await instructor.SignInAsInstructorAsync();
         var token = await PortalState.AntiforgeryTokenAsync(instructor, "/classes");
-        var response = await PortalState.PostAsync(instructor, $"/classes/{classId}/learners/{learnerId}/reset", token);
+        var response = await PortalState.ResetAsync(instructor, $"/classes/{classId}/learners/{learnerId}/reset", token);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.StartsWith($"/classes/{classId}/dashboard?reset=learner", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
@@ -113,7 +113,7 @@ public sealed class ResetOnSandboxTests : IAsyncLifetime
         using var instructor = factory.CreatePortalClient();
         await instructor.SignInAsInstructorAsync();
         var token = await PortalState.AntiforgeryTokenAsync(instructor, "/classes");
-        var response = await PortalState.PostAsync(instructor, $"/classes/{classId}/reset", token);
+        var response = await PortalState.ResetAsync(instructor, $"/classes/{classId}/reset", token);
         Assert.Equal($"/classes/{classId}/dashboard?reset=class&runs=4", response.Headers.Location!.OriginalString);
 
         var report = await PortalState.WaitForAsync(factory, async db => await new ResetProgress(db).ForClassAsync(classId), r => r.RunsTotal == 4 && r.Finished, "the class reset", seconds: 120);
@@ -127,6 +127,12 @@ public sealed class ResetOnSandboxTests : IAsyncLifetime
         {
             Assert.Empty(await accounts.ListResourcesAsync(account.AccountId));
         }
+
+        // The instructor's dashboard shows the same progress: a full bar and every learner's run torn down.
+        var (_, dashboard) = await instructor.GetAsync($"/classes/{classId}/dashboard");
+        Assert.Equal("100", dashboard.QuerySelector("#reset-progress")!.GetAttribute("aria-valuenow"));
+        Assert.Contains("4 of 4 runs torn down, 0 resources left", dashboard.QuerySelector("#reset-summary")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(names.Order(StringComparer.Ordinal), dashboard.QuerySelectorAll("#reset-runs li strong").Select(e => e.TextContent).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -174,7 +180,7 @@ public sealed class ResetOnSandboxTests : IAsyncLifetime
             using var instructor = first.CreatePortalClient();
             await instructor.SignInAsInstructorAsync();
             var token = await PortalState.AntiforgeryTokenAsync(instructor, "/classes");
-            Assert.Equal(HttpStatusCode.Redirect, (await PortalState.PostAsync(instructor, $"/classes/{classId}/learners/{learnerId}/reset", token)).StatusCode);
+            Assert.Equal(HttpStatusCode.Redirect, (await PortalState.ResetAsync(instructor, $"/classes/{classId}/learners/{learnerId}/reset", token)).StatusCode);
 
             // Stop the portal while the teardown waits for the instances to terminate.
             using var scope = first.Services.CreateScope();

@@ -103,8 +103,8 @@ public sealed class SweeperAndAuthorizationTests : IAsyncLifetime
         foreach (var (who, client) in new[] { ("another class's instructor", otherInstructor), ("the learner", learner), ("a classmate", classmate), ("another class's student", stranger) })
         {
             var token = await PortalState.AntiforgeryTokenAsync(client, "/account/change-password");
-            Assert.True(HttpStatusCode.Forbidden == (await PortalState.PostAsync(client, $"/classes/{classId}/learners/{learnerId}/reset", token)).StatusCode, $"{who}: learner reset");
-            Assert.True(HttpStatusCode.Forbidden == (await PortalState.PostAsync(client, $"/classes/{classId}/reset", token)).StatusCode, $"{who}: class reset");
+            Assert.True(HttpStatusCode.Forbidden == (await PortalState.ResetAsync(client, $"/classes/{classId}/learners/{learnerId}/reset", token)).StatusCode, $"{who}: learner reset");
+            Assert.True(HttpStatusCode.Forbidden == (await PortalState.ResetAsync(client, $"/classes/{classId}/reset", token)).StatusCode, $"{who}: class reset");
             Assert.True(HttpStatusCode.Forbidden == (await client.GetAsync($"/classes/{classId}/orphans")).Response.StatusCode, $"{who}: orphans page");
             Assert.True(HttpStatusCode.Forbidden == (await PortalState.PostAsync(client, $"/classes/{classId}/orphans/delete", token, new Dictionary<string, string> { ["kind"] = "Instance", ["resourceId"] = "i-0123456789abcdef0", ["userId"] = learnerId.ToString(System.Globalization.CultureInfo.InvariantCulture) })).StatusCode, $"{who}: orphan delete");
             Assert.True(HttpStatusCode.Forbidden == (await PortalState.PostAsync(client, $"/classes/{classId}/orphans/forget", token, new Dictionary<string, string> { ["entryId"] = "1" })).StatusCode, $"{who}: ledger forget");
@@ -113,8 +113,19 @@ public sealed class SweeperAndAuthorizationTests : IAsyncLifetime
         // The class's own instructor without the antiforgery token: refused too.
         using var instructor = factory.CreatePortalClient();
         await instructor.SignInAsInstructorAsync();
-        Assert.Equal(HttpStatusCode.BadRequest, (await PortalState.PostAsync(instructor, $"/classes/{classId}/learners/{learnerId}/reset", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await PortalState.PostAsync(instructor, $"/classes/{classId}/reset", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PortalState.ResetAsync(instructor, $"/classes/{classId}/learners/{learnerId}/reset", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PortalState.ResetAsync(instructor, $"/classes/{classId}/reset", null)).StatusCode);
+
+        // ... and without ticking "I understand": sent back to the dashboard with a message, nothing reset.
+        var confirmToken = await PortalState.AntiforgeryTokenAsync(instructor, "/classes");
+        foreach (var path in new[] { $"/classes/{classId}/learners/{learnerId}/reset", $"/classes/{classId}/reset" })
+        {
+            var unconfirmed = await PortalState.PostAsync(instructor, path, confirmToken);
+            Assert.Equal($"/classes/{classId}/dashboard?reset=unconfirmed", unconfirmed.Headers.Location!.OriginalString);
+        }
+
+        var (_, warned) = await instructor.GetAsync($"/classes/{classId}/dashboard?reset=unconfirmed");
+        Assert.Contains("Nothing was reset", warned.QuerySelector("#reset-message")!.TextContent, StringComparison.Ordinal);
 
         // Nothing changed: the run is untouched and nothing was audited.
         var run = await PortalState.ReadAsync(factory, db => db.LabRuns.AsNoTracking().SingleAsync(r => r.Id == driver.RunId));
@@ -124,7 +135,7 @@ public sealed class SweeperAndAuthorizationTests : IAsyncLifetime
 
         // The class's own instructor with a token may (so the refusals above were about who asked).
         var instructorToken = await PortalState.AntiforgeryTokenAsync(instructor, "/classes");
-        var allowed = await PortalState.PostAsync(instructor, $"/classes/{classId}/reset", instructorToken);
+        var allowed = await PortalState.ResetAsync(instructor, $"/classes/{classId}/reset", instructorToken);
         Assert.Equal(HttpStatusCode.Redirect, allowed.StatusCode);
         Assert.Equal($"/classes/{classId}/dashboard?reset=class&runs=1", allowed.Headers.Location!.OriginalString);
         await PortalState.WaitForAsync(factory, db => db.LabRuns.Where(r => r.Id == driver.RunId).Select(r => r.Status).SingleAsync(), s => s == LabRunStatus.TornDown, "the class reset");

@@ -85,7 +85,7 @@ public sealed class TeardownOrderTests : IAsyncLifetime
         using var instructor = factory.CreatePortalClient();
         await instructor.SignInAsInstructorAsync();
         var token = await PortalState.AntiforgeryTokenAsync(instructor, "/classes");
-        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await PortalState.PostAsync(instructor, $"/classes/{classId}/learners/{learnerId}/reset", token)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await PortalState.ResetAsync(instructor, $"/classes/{classId}/learners/{learnerId}/reset", token)).StatusCode);
 
         var report = await PortalState.WaitForAsync(factory, async d => await new ResetProgress(d).ForLearnerAsync(classId, learnerId), r => r.RunsTotal > 0 && r.Finished, "the reset", seconds: 120);
         var progress = Assert.Single(report.Runs);

@@ -25,6 +25,11 @@ public static class CleanupEndpoints
                 return Results.StatusCode(StatusCodes.Status400BadRequest);
             }
 
+            if (await UnconfirmedAsync(http, classId, resets) is { } refused)
+            {
+                return refused;
+            }
+
             var (result, runs) = await resets.ResetLearnerAsync(classId, http.User.UserId(), userId, http.RequestAborted);
             return result switch
             {
@@ -39,6 +44,11 @@ public static class CleanupEndpoints
             if (!await antiforgery.IsRequestValidAsync(http))
             {
                 return Results.StatusCode(StatusCodes.Status400BadRequest);
+            }
+
+            if (await UnconfirmedAsync(http, classId, resets) is { } refused)
+            {
+                return refused;
             }
 
             var (result, runs) = await resets.ResetClassAsync(classId, http.User.UserId(), http.RequestAborted);
@@ -136,6 +146,22 @@ public static class CleanupEndpoints
         $"/classes/{classId}/orphans?status={status}&message={Uri.EscapeDataString(message)}";
 
     /// <summary>Post/redirect/get; htmx gets <c>HX-Redirect</c> so it navigates instead of swapping the page in.</summary>
+    /// <summary>
+    /// A reset deletes a learner's work: the form's "I understand" box must be ticked (browsers enforce
+    /// it; this catches a client that does not). Unticked, nothing happens and the dashboard says why.
+    /// Strangers get their 403 from the reset itself, so this only answers the class's instructors.
+    /// </summary>
+    private static async Task<IResult?> UnconfirmedAsync(HttpContext http, int classId, ResetService resets)
+    {
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        if (string.Equals(form["confirm"], "true", StringComparison.OrdinalIgnoreCase) || !await resets.IsInstructorAsync(classId, http.User.UserId(), http.RequestAborted))
+        {
+            return null;
+        }
+
+        return Back(http, $"/classes/{classId}/dashboard?reset=unconfirmed");
+    }
+
     private static IResult Back(HttpContext http, string url)
     {
         if (string.Equals(http.Request.Headers["HX-Request"], "true", StringComparison.OrdinalIgnoreCase))

@@ -15,7 +15,11 @@ public sealed record ClassDashboard(
     IReadOnlyList<LearnerRow> Learners,
     IReadOnlyList<LabMatrix> Matrices,
     IReadOnlyList<RunRow> Runs,
-    IReadOnlyList<AuditLine> RecentAudit);
+    IReadOnlyList<AuditLine> RecentAudit)
+{
+    /// <summary>The class's latest reset (class or learner) and how far it got; empty when there was none.</summary>
+    public ResetProgressReport Reset { get; init; } = ResetProgressReport.Empty;
+}
 
 /// <summary>One learner of the class: how many runs and live resources they have.</summary>
 public sealed record LearnerRow(int UserId, string DisplayName, int RunCount, int LiveResources);

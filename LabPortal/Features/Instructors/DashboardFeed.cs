@@ -6,7 +6,7 @@ namespace LabPortal.Features.Instructors;
 /// <summary>
 /// The dashboard's server-sent events for one open tab: every interval it reads the class from the
 /// database, renders the matrix and runs fragments in the tab's language and sends each one that
-/// changed (event names <c>matrix</c> and <c>runs</c>, swapped in by htmx's SSE extension). Reading
+/// changed (event names <c>matrix</c>, <c>runs</c> and <c>reset</c>, swapped in by htmx's SSE extension). Reading
 /// the database is all it does, so unlike the live panel there is no cloud budget to share between
 /// tabs; a class has a handful of instructors.
 /// </summary>
@@ -16,10 +16,10 @@ public sealed partial class DashboardFeed(IServiceScopeFactory scopes, Dashboard
 
     public async IAsyncEnumerable<SseItem<string>> StreamAsync(int classId, string language, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        string? lastMatrix = null, lastRuns = null;
+        string? lastMatrix = null, lastRuns = null, lastReset = null;
         while (!cancellationToken.IsCancellationRequested)
         {
-            (string Matrix, string Runs)? rendered = null;
+            (string Matrix, string Runs, string Reset)? rendered = null;
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
@@ -48,6 +48,12 @@ public sealed partial class DashboardFeed(IServiceScopeFactory scopes, Dashboard
                 {
                     lastRuns = fragments.Runs;
                     yield return new SseItem<string>(fragments.Runs, "runs");
+                }
+
+                if (fragments.Reset != lastReset)
+                {
+                    lastReset = fragments.Reset;
+                    yield return new SseItem<string>(fragments.Reset, "reset");
                 }
             }
 

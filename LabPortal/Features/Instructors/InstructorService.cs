@@ -14,7 +14,7 @@ namespace LabPortal.Features.Instructors;
 /// What a class's instructors see: the dashboard of the whole class and one learner's detail. Only the
 /// class's own instructors get here (<see cref="CheckAsync"/>); students never see each other.
 /// </summary>
-public sealed partial class InstructorService(PortalDbContext db, LabCatalog catalog, IOptions<CloudOptions> cloud, LiveStateReader live, CleanupService cleanup, CleanupClock clock, TimeProvider time)
+public sealed partial class InstructorService(PortalDbContext db, LabCatalog catalog, IOptions<CloudOptions> cloud, LiveStateReader live, CleanupService cleanup, CleanupClock clock, ResetProgress resets, TimeProvider time)
 {
     public bool OnSandbox => cloud.Value.Mode == CloudMode.Sandbox;
 
@@ -77,7 +77,10 @@ public sealed partial class InstructorService(PortalDbContext db, LabCatalog cat
             .OrderByDescending(a => a.AtUtc).ThenByDescending(a => a.Id)
             .Take(RecentAuditShown)
             .ToListAsync(cancellationToken);
-        return new ClassDashboard(classroom.Id, classroom.Name, classroom.IdleLimitMinutes, classroom.MaxLifetimeMinutes, now, OnSandbox, learners, matrices, runRows, await WithActorsAsync(audit, cancellationToken));
+        return new ClassDashboard(classroom.Id, classroom.Name, classroom.IdleLimitMinutes, classroom.MaxLifetimeMinutes, now, OnSandbox, learners, matrices, runRows, await WithActorsAsync(audit, cancellationToken))
+        {
+            Reset = await resets.ForClassAsync(classId, cancellationToken: cancellationToken),
+        };
     }
 
     /// <summary>Most audit entries one page shows (newest first).</summary>
