@@ -30,6 +30,9 @@ public sealed partial class RunPoller : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
     private readonly List<Channel<RenderedPanel>> _watchers = [];
+
+    /// <summary>The last panel sent to the tabs (under <c>_gate</c>): a tab that joins gets it at once instead of after the next tick.</summary>
+    private RenderedPanel? _lastRendered;
     private readonly LinkedList<RequestRow> _requests = new();
     private readonly ConcurrentDictionary<string, string> _zones = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _answers = new(StringComparer.Ordinal);
@@ -69,6 +72,11 @@ public sealed partial class RunPoller : IAsyncDisposable
         lock (_gate)
         {
             _watchers.Add(channel);
+            if (_lastRendered is not null)
+            {
+                channel.Writer.TryWrite(_lastRendered);
+            }
+
             _loop ??= Task.Run(() => LoopAsync(_stop.Token));
         }
 
@@ -233,6 +241,7 @@ public sealed partial class RunPoller : IAsyncDisposable
                 var rendered = await _renderer.RenderAsync(_runId, snapshot);
                 lock (_gate)
                 {
+                    _lastRendered = rendered;
                     foreach (var watcher in _watchers)
                     {
                         watcher.Writer.TryWrite(rendered);
