@@ -13,7 +13,7 @@ namespace LabPortal.Bench;
 /// calls per throttling bucket against the budget of the portal's client-side limiter
 /// (<see cref="AwsRateLimiter"/>). One learner alone is reset first, in the same run, as the reference.
 /// </summary>
-internal static class ResetBenchmark
+internal static partial class ResetBenchmark
 {
     public const string LabId = "asg-behind-alb";
 
@@ -37,7 +37,8 @@ internal static class ResetBenchmark
         PortalStats Before,
         PortalStats After,
         IReadOnlyList<string> Failures,
-        IReadOnlyDictionary<string, int> Left)
+        IReadOnlyDictionary<string, int> Left,
+        IReadOnlyDictionary<string, int> Retries)
     {
         public double CpuSeconds => After.CpuSeconds - Before.CpuSeconds;
 
@@ -86,7 +87,9 @@ internal static class ResetBenchmark
         var loadBefore = MachineInfo.LoadAverage();
         var directory = BenchEnvironment.NewTempDirectory("reset");
         Console.WriteLine($"Starting the portal (sandbox embedded, TimeScale {options.TimeScale}) in a child process ...");
-        await using var portal = await PortalProcess.StartAsync(directory, options.TimeScale);
+        // The AWS transport logs each retried attempt at Debug ("attempt N failed with CODE; retrying in M ms"):
+        // the reset's slice of the portal log gives the exact retries, by error code.
+        await using var portal = await PortalProcess.StartAsync(directory, options.TimeScale, new Dictionary<string, string> { ["Logging:LogLevel:LabPortal.Aws"] = "Debug" });
 
         Console.WriteLine("Reference: one learner builds Lab 2, then the instructor resets the class ...");
         var single = await RunPhaseAsync(portal, "single", 1);
@@ -97,7 +100,7 @@ internal static class ResetBenchmark
         var phases = new[] { single, crowd };
         var phaseTable = new ResultTable(
             "Phases",
-            ["phase", "learners", "built", "setup s", "resources before reset", "runs torn down / failed", "reset POST to zero resources s", "reset POST to every run verified s", "sandbox API calls", "calls/s overall mean / peak", "max calls by one account in 1 s", "client calls", "attempts retried", "errors (calls that failed)", "throttled", "portal CPU s", "portal CPU s / wall s", "peak working set MiB", "peak GC heap MiB"],
+            ["phase", "learners", "built", "setup s", "resources before reset", "runs torn down / failed", "reset POST to zero resources s", "reset POST to every run verified s", "sandbox API calls", "calls/s overall mean / peak", "max calls by one account in 1 s", "client calls", "retried attempts (portal log)", "errors (calls that failed)", "throttled", "portal CPU s", "portal CPU s / wall s", "peak working set MiB", "peak GC heap MiB"],
             [.. phases.Select(p =>
             {
                 var overall = p.Overall();
@@ -116,7 +119,7 @@ internal static class ResetBenchmark
                     overall.Length > 0 ? $"{p.TotalCalls / p.WindowSeconds:0.0} / {overall.Max()}" : "-",
                     p.MaxPerAccountPerSecond.ToString(inv),
                     clientCalls.ToString(inv),
-                    Math.Max(0, p.TotalCalls - clientCalls).ToString(inv),
+                    p.Retries.Values.Sum().ToString(inv),
                     p.ClientCounter("labportal.aws.errors|").ToString(inv),
                     p.ClientCounter("labportal.aws.throttles|").ToString(inv),
                     $"{p.CpuSeconds:0.0}",
@@ -134,13 +137,14 @@ internal static class ResetBenchmark
         var buckets = phases.SelectMany(BucketUses).ToList();
         var bucketTable = new ResultTable(
             "Calls per account and throttling bucket vs the limiter's budget (worst account per bucket)",
-            ["phase", "bucket (service:category)", "budget: capacity, refill/s", "max calls by one account in 1 s", "worst ratio calls / (capacity + refill x window)", "at window s", "calls/s over the reset, that account", "account"],
+            ["phase", "bucket (service:category)", "budget: capacity, refill/s", "max calls by any one account in 1 s", "that / refill per s (sustained rate, burst capacity aside)", "worst ratio calls / (capacity + refill x window)", "at window s", "calls/s over the reset, the worst account", "worst account"],
             [.. buckets.Select(b => (IReadOnlyList<string>)
             [
                 b.Phase,
                 b.Bucket,
                 $"{b.Limit.Capacity:0.##}, {b.Limit.RefillPerSecond:0.##}",
                 b.MaxInOneSecond.ToString(inv),
+                $"{b.MaxInOneSecond / b.Limit.RefillPerSecond:0.00}",
                 $"{b.PeakRatio:0.000}",
                 b.PeakWindowSeconds.ToString(inv),
                 $"{b.MeanPerSecond:0.00}",
@@ -150,7 +154,9 @@ internal static class ResetBenchmark
         var errorTable = new ResultTable(
             "Errors the portal's AWS clients saw during the reset (by service:action and error code)",
             ["phase", "service:action / error code", "calls"],
-            [.. phases.SelectMany(p => p.ErrorsByCode().OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (IReadOnlyList<string>)[p.Name, e.Key, e.Value.ToString(inv)]))]);
+            [.. phases.SelectMany(p => p.ErrorsByCode().Count == 0
+                ? [(IReadOnlyList<string>)[p.Name, "(none)", "0"]]
+                : p.ErrorsByCode().OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (IReadOnlyList<string>)[p.Name, e.Key, e.Value.ToString(inv)]))]);
 
         var actionTable = new ResultTable(
             "Sandbox API calls during each reset, by service and action (all learner accounts)",
@@ -163,6 +169,13 @@ internal static class ResetBenchmark
                 g.Sum(c => c.Calls).ToString(inv),
                 $"{g.Sum(c => c.Calls) / (double)Math.Max(1, p.Accounts.Count):0.0}",
             ]))]);
+
+        var retryTable = new ResultTable(
+            "Retried attempts during each reset, by the error that caused them (the AWS transport's Debug log)",
+            ["phase", "error code", "retried attempts"],
+            [.. phases.SelectMany(p => p.Retries.Count == 0
+                ? [(IReadOnlyList<string>)[p.Name, "(none)", "0"]]
+                : p.Retries.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => (IReadOnlyList<string>)[p.Name, r.Key, r.Value.ToString(inv)]))]);
 
         var crowdSeries = crowd.Overall();
         var first = crowd.Calls.Count > 0 ? crowd.Calls.Min(c => c.Second) : 0;
@@ -192,11 +205,11 @@ internal static class ResetBenchmark
         {
             $"The machine's 2 cores were shared with other helpers' builds and tests during the run (load average before {loadBefore}); absolute times are inflated and noisy.",
             $"Each learner joined the class in a browser without JavaScript (PortalDriver), started Lab 2 ({LabId}), passed the concepts quiz, ran {string.Join(", ", Steps.Take(6))} with the values each form shows, passed the think quiz and ran elb-health-checks; the drill and the path-routing challenge were skipped (no image target group, rule or image instance). Lab runs stay live (not finished), holding the resources listed in the second table.",
-            "The reset is the dashboard's own form: the instructor GETs /classes/{id}/dashboard and posts reset-class-form (antiforgery token, confirm=true). Timing starts just before the POST.",
-            "Zero resources: every learner account's live resources in the sandbox's own listing (ISandboxAccounts.ListResourcesAsync, read inside the portal process through /bench/resources once a second) are zero, or the account is gone. Verified: the portal's ResetProgress reports every run's teardown ended (its verification scan included; on the sandbox that scan lists the learner's account in process, so it makes no API calls).",
+            "The reset is the dashboard's own form: the instructor GETs /classes/{id}/dashboard and posts reset-class-form (antiforgery token, confirm=true), three quiet seconds after the last learner's last step. Timing starts just before the POST.",
+            "Zero resources: every learner account's live resources in the sandbox's own listing (ISandboxAccounts.ListResourcesAsync, read inside the portal process through /bench/resources every 250 ms, which bounds the times' resolution; those reads are in-process and make no API calls, but their CPU counts as the portal's) are zero, or the account is gone. Verified: the portal's ResetProgress reports every run's teardown ended (its verification scan included; on the sandbox that scan lists the learner's account in process, so it makes no API calls).",
             "API calls are counted by the sandbox itself (meter LabPortal.Sandbox, every authenticated call including retried attempts), bucketed per wall-clock second inside the portal process, for the learner accounts only.",
             "The limiter (LabPortal.Aws.Core.AwsRateLimiter) keeps one token bucket per account, region, service and throttling category (e.g. ec2 non-mutating: capacity 100, 20/s; elbv2 mutating: 20, 3/s; autoscaling shared: 40, 10/s), and takes a token for every attempt. A token bucket allows at most capacity + refill x T calls in any T seconds, so each account's calls per bucket are checked against that budget over every window of 1 to N whole seconds; calls in k consecutive one-second bins happened within k seconds, so the budget capacity + refill x k bounds them. The worst ratio over all windows, buckets and accounts must be <= 1.",
-            "client calls = calls made by the portal's AWS clients (meter LabPortal.Aws, one per call, not per attempt); attempts retried = sandbox calls minus client calls; errors = client calls that ended in an AWS error (the teardown's own retries on DependencyViolation and ResourceInUse are among them, by code in the errors table); throttled = attempts the sandbox refused with a throttling error.",
+            "client calls = calls the portal's AWS clients started between the two stats reads around the reset (meter LabPortal.Aws, one per call, not per attempt), so they can differ from the sandbox's count by calls in flight at the edges; retried attempts = the transport's own retries, counted from its Debug log lines in the reset's slice of portal.log; errors = client calls that ended in an AWS error after any retries (the teardown's waits and its retries on DependencyViolation and ResourceInUse show up here by code); throttled = attempts the sandbox refused with a throttling error. DescribeLoadBalancers answering LoadBalancerNotFound is the teardown's wait for the load balancer to be gone (one per learner), not a failure.",
         };
         foreach (var phase in phases)
         {
@@ -240,8 +253,20 @@ internal static class ResetBenchmark
             new Dictionary<string, double>(),
             ratios,
             notes)
-        { Tables = [phaseTable, builtTable, bucketTable, actionTable, errorTable, seriesTable] };
+        { Tables = [phaseTable, builtTable, bucketTable, actionTable, retryTable, errorTable, seriesTable] };
     }
+
+    /// <summary>The AWS transport's "attempt N failed with CODE; retrying" lines written to the log after <paramref name="offset"/>, by code.</summary>
+    private static Dictionary<string, int> RetriesLogged(string logPath, long offset)
+    {
+        using var stream = new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Seek(offset, SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        return RetryLine().Matches(reader.ReadToEnd()).GroupBy(m => m.Groups[1].Value).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("attempt [0-9]+ failed with (\\S+); retrying")]
+    private static partial System.Text.RegularExpressions.Regex RetryLine();
 
     private static double Divide(double numerator, double denominator) => denominator > 0 ? numerator / denominator : 0;
 
@@ -278,7 +303,10 @@ internal static class ResetBenchmark
             uses.Add(new BucketUse(phase.Name, $"{ClientService(series.First().Service)}:{category}", limit, counts.Max(), worst, window, counts.Sum() / phase.WindowSeconds, series.Key.Account));
         }
 
-        return uses.GroupBy(u => u.Bucket).Select(g => g.MaxBy(u => u.PeakRatio)!).OrderBy(u => u.Bucket, StringComparer.Ordinal);
+        // Per bucket: the account closest to its budget, with the most calls any account made in one second.
+        return uses.GroupBy(u => u.Bucket)
+            .Select(g => g.MaxBy(u => u.PeakRatio)! with { MaxInOneSecond = g.Max(u => u.MaxInOneSecond) })
+            .OrderBy(u => u.Bucket, StringComparer.Ordinal);
     }
 
     private static string BucketOf(SecondCount call) => $"{ClientService(call.Service)}:{AwsRateLimiter.BucketFor(ClientService(call.Service), call.Action).Category}";
@@ -344,6 +372,9 @@ internal static class ResetBenchmark
             Console.WriteLine("    " + failure);
         }
 
+        // Three quiet seconds, so the calls counted from the POST's (whole) second on are the reset's alone.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
         // The reset, as the dashboard's form posts it; timing starts just before the POST.
         var (dashboard, html, _) = await instructor.GetAsync($"/classes/{classId}/dashboard");
         if (dashboard != HttpStatusCode.OK || !html.Contains("reset-class-form", StringComparison.Ordinal))
@@ -352,6 +383,7 @@ internal static class ResetBenchmark
         }
 
         var before = await portal.StatsAsync(resetPeaks: true);
+        var logStart = new FileInfo(portal.LogPath).Length;
         var fromSecond = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var clock = Stopwatch.StartNew();
         var (posted, _, _) = await instructor.SubmitAsync($"/classes/{classId}/dashboard", "reset-class-form", new Dictionary<string, string> { ["confirm"] = "true" });
@@ -384,15 +416,17 @@ internal static class ResetBenchmark
                 break;
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
         }
 
         var endSecond = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var after = await portal.StatsAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the console logger writes from a queue
+        var retries = RetriesLogged(portal.LogPath, logStart);
         var learnerAccounts = accounts.ToHashSet(StringComparer.Ordinal);
         var calls = (await portal.CallsPerSecondAsync(fromSecond)).Where(c => c.Second <= endSecond && learnerAccounts.Contains(c.Account)).ToList();
         var byAccountType = left.ToDictionary(l => l.Key, l => l.Value);
-        var phase = new Phase(name, count, built, setup.Elapsed.TotalSeconds, byType, accounts, zero, verified, progress, calls, before, after, [.. failures], byAccountType);
+        var phase = new Phase(name, count, built, setup.Elapsed.TotalSeconds, byType, accounts, zero, verified, progress, calls, before, after, [.. failures], byAccountType, retries);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {name}: zero resources after {(zero is { } z ? $"{z:0.0} s" : "never")}, every run verified after {(verified is { } v ? $"{v:0.0} s" : "never")}; {progress.RunsDone}/{progress.RunsTotal} runs done, {progress.RunsFailed} failed; {phase.TotalCalls} sandbox calls, max {phase.MaxPerAccountPerSecond} by one account in 1 s; portal CPU {phase.CpuSeconds:0.0} s"));
         return phase;
