@@ -13,36 +13,42 @@ namespace LabPortal.Bench;
 /// answers the quiz, submits each action step with the values its form shows, checks progress where
 /// the lab asks for it, opens the live panel, and finishes (tears down).
 /// </summary>
-internal sealed partial class Lab1Student(PortalDriver driver, string name)
+internal sealed partial class Lab1Student(PortalDriver driver, string name, string labId = Lab1Student.LabId)
 {
     public const string LabId = "alb-two-web-servers";
 
     private static readonly TimeSpan StepLimit = TimeSpan.FromMinutes(5);
 
-    private static readonly Lazy<LabDefinition> Lab = new(() =>
-        LabCatalog.Load(Path.Combine(PortalProcess.RepositoryRoot(), "LabPortal", "Labs")).Find(LabId)
-        ?? throw new InvalidOperationException($"Lab {LabId} not found."));
+    private static readonly Lazy<LabCatalog> Catalog = new(() => LabCatalog.Load(Path.Combine(PortalProcess.RepositoryRoot(), "LabPortal", "Labs")));
+
+    private LabDefinition Lab => Catalog.Value.Find(labId) ?? throw new InvalidOperationException($"Lab {labId} not found.");
 
     public string Name => name;
 
     public string? RunUrl { get; private set; }
 
     /// <summary>The instructor's part: signs in and creates a class students join with <paramref name="code"/>.</summary>
-    public static async Task CreateClassAsync(Uri portal, string code)
+    public static async Task CreateClassAsync(Uri portal, string code) => await CreateClassAsync(portal, code, null);
+
+    /// <summary>As <see cref="CreateClassAsync(Uri, string)"/> with the instructor signed in on <paramref name="signedIn"/> kept for later requests; returns the class id.</summary>
+    public static async Task<int> CreateClassAsync(Uri portal, string code, PortalDriver? signedIn)
     {
-        using var instructor = new PortalDriver(portal, new LatencyLog());
+        using var own = signedIn is null ? new PortalDriver(portal, new LatencyLog()) : null;
+        var instructor = signedIn ?? own!;
         var (signIn, _, _) = await instructor.SubmitAsync("/account/login", "login-form", new Dictionary<string, string>
         {
             ["Input.UserName"] = PortalProcess.InstructorUserName,
             ["Input.Password"] = PortalProcess.InstructorPassword,
         });
         Expect(signIn, HttpStatusCode.Redirect, "instructor sign-in");
-        var (created, _, _) = await instructor.SubmitAsync("/classes", "create-class-form", new Dictionary<string, string>
+        var (created, _, location) = await instructor.SubmitAsync("/classes", "create-class-form", new Dictionary<string, string>
         {
             ["Input.Name"] = "Bench class " + code,
             ["Input.JoinCode"] = code,
         });
         Expect(created, HttpStatusCode.Redirect, "creating the class");
+        var id = ClassId().Match(location ?? "");
+        return id.Success ? int.Parse(id.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : throw new InvalidOperationException($"Creating the class redirected to '{location}', not to the class.");
     }
 
     /// <summary>Joins the class and starts Lab 1; afterwards <see cref="RunUrl"/> is the run's address.</summary>
@@ -56,8 +62,8 @@ internal sealed partial class Lab1Student(PortalDriver driver, string name)
             ["Input.ConfirmPassword"] = name + "-password",
         });
         Expect(joined, HttpStatusCode.Redirect, $"{name} joining {classCode}");
-        var (started, _, location) = await driver.SubmitAsync("/labs", "start-" + LabId, new Dictionary<string, string>());
-        Expect(started, HttpStatusCode.Redirect, $"{name} starting Lab 1");
+        var (started, _, location) = await driver.SubmitAsync("/labs", "start-" + labId, new Dictionary<string, string>());
+        Expect(started, HttpStatusCode.Redirect, $"{name} starting {labId}");
         RunUrl = location ?? throw new InvalidOperationException("Starting the lab did not redirect to the run.");
         await driver.FollowAsync(RunUrl);
     }
@@ -85,7 +91,7 @@ internal sealed partial class Lab1Student(PortalDriver driver, string name)
 
     public async Task PassQuizAsync(string stepId)
     {
-        var answers = Lab.Value.Step(stepId)!.Quiz.ToDictionary(q => $"Answers[{q.Id}]", q => q.Answer);
+        var answers = Lab.Step(stepId)!.Quiz.ToDictionary(q => $"Answers[{q.Id}]", q => q.Answer);
         var (status, _, location) = await driver.SubmitAsync($"{RunUrl}/steps/{stepId}", "quiz-form", answers);
         Expect(status, HttpStatusCode.Redirect, $"{name} answering the quiz");
         await driver.FollowAsync(location!);
@@ -168,6 +174,9 @@ internal sealed partial class Lab1Student(PortalDriver driver, string name)
 
     [GeneratedRegex("data-verdict=\"([^\"]*)\"")]
     private static partial Regex Verdict();
+
+    [GeneratedRegex("classes/([0-9]+)")]
+    private static partial Regex ClassId();
 
     [GeneratedRegex("<[^>]*>")]
     private static partial Regex Tags();

@@ -81,10 +81,56 @@ internal static class PortalHost
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             app.Map("/bench/stats", stats => stats.Run(context => probe.WriteAsync(context)));
+            app.Map("/bench/calls-per-second", calls => calls.Run(context => probe.WritePerSecondAsync(context)));
+            app.Map("/bench/resources", resources => resources.Run(WriteResourcesAsync));
+            app.Map("/bench/reset-progress", progress => progress.Run(WriteResetProgressAsync));
             next(app);
         };
+
+        /// <summary>Every sandbox account but the playground, with its live resources counted by type (the sandbox's own listing).</summary>
+        private static async Task WriteResourcesAsync(HttpContext context)
+        {
+            var accounts = context.RequestServices.GetRequiredService<LabPortal.Sandbox.Accounts.ISandboxAccounts>();
+            var result = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+            foreach (var account in await accounts.ListAccountsAsync(context.RequestAborted))
+            {
+                if (account.IsPlayground)
+                {
+                    continue;
+                }
+
+                var resources = await accounts.ListResourcesAsync(account.AccountId, context.RequestAborted);
+                result[account.AccountId] = resources.GroupBy(r => $"{r.Service}:{r.ResourceType}").ToDictionary(g => g.Key, g => g.Count());
+            }
+
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(JsonSerializer.Serialize(result));
+        }
+
+        /// <summary>The class's latest reset as the dashboard's progress bar reads it (<c>?classId=</c>).</summary>
+        private static async Task WriteResetProgressAsync(HttpContext context)
+        {
+            var classId = int.Parse(context.Request.Query["classId"].ToString(), CultureInfo.InvariantCulture);
+            using var scope = context.RequestServices.CreateScope();
+            var report = await scope.ServiceProvider.GetRequiredService<portal::LabPortal.Features.Cleanup.ResetProgress>().ForClassAsync(classId, cancellationToken: context.RequestAborted);
+            var body = new ResetProgressStats(
+                report.RunsTotal,
+                report.RunsDone,
+                report.RunsFailed,
+                report.ResourcesLeft,
+                report.Finished,
+                [.. report.Runs.Select(r => $"#{r.RunId} {r.State} left {r.ResourcesLeft}/{r.ResourcesTotal}: {r.Detail}")]);
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(JsonSerializer.Serialize(body));
+        }
     }
 }
+
+/// <summary>A class reset's progress as <c>ResetProgress</c> reports it.</summary>
+internal sealed record ResetProgressStats(int RunsTotal, int RunsDone, int RunsFailed, int ResourcesLeft, bool Finished, IReadOnlyList<string> Runs);
+
+/// <summary>API calls the sandbox counted in one wall-clock second (Unix seconds) for one account, service and action.</summary>
+internal sealed record SecondCount(long Second, string Account, string Service, string Action, long Calls);
 
 /// <summary>What the portal host reports: resource use and the sandbox's API call counts.</summary>
 internal sealed record PortalStats(
@@ -98,7 +144,8 @@ internal sealed record PortalStats(
     long AllocatedBytes,
     int Gen0Collections,
     int Gen2Collections,
-    Dictionary<string, Dictionary<string, long>> ApiCalls)
+    Dictionary<string, Dictionary<string, long>> ApiCalls,
+    Dictionary<string, long>? ClientCounters = null)
 {
     /// <summary>Calls of <paramref name="action"/> across all accounts.</summary>
     public long Calls(string action) => ApiCalls.TryGetValue(action, out var byAccount) ? byAccount.Values.Sum() : 0;
@@ -119,6 +166,8 @@ internal sealed class PortalProbe : IDisposable
 
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<(string Action, string Account), long> _calls = new();
+    private readonly ConcurrentDictionary<(long Second, string Account, string Service, string Action), long> _perSecond = new();
+    private readonly ConcurrentDictionary<string, long> _clientCounters = new(StringComparer.Ordinal);
     private readonly Timer _sampler;
     private long _peakWorkingSet;
     private long _peakGcHeap;
@@ -127,27 +176,45 @@ internal sealed class PortalProbe : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == SandboxMetrics.MeterName && instrument.Name == SandboxMetrics.ApiCallsName)
+            if ((instrument.Meter.Name == SandboxMetrics.MeterName && instrument.Name == SandboxMetrics.ApiCallsName)
+                || (instrument.Meter.Name == LabPortal.Aws.Core.AwsMetrics.MeterName && instrument is Counter<long>))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
         };
-        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
-            string action = "", account = "";
+            string action = "", account = "", service = "", error = "";
             foreach (var tag in tags)
             {
-                if (tag.Key == "aws.action")
+                switch (tag.Key)
                 {
-                    action = tag.Value as string ?? "";
-                }
-                else if (tag.Key == "aws.account")
-                {
-                    account = tag.Value as string ?? "";
+                    case "aws.action":
+                        action = tag.Value as string ?? "";
+                        break;
+                    case "aws.account":
+                        account = tag.Value as string ?? "";
+                        break;
+                    case "aws.service":
+                        service = tag.Value as string ?? "";
+                        break;
+                    case "aws.error_code":
+                        error = tag.Value as string ?? "";
+                        break;
                 }
             }
 
-            _calls.AddOrUpdate((action, account), value, (_, old) => old + value);
+            if (instrument.Meter.Name == SandboxMetrics.MeterName)
+            {
+                _calls.AddOrUpdate((action, account), value, (_, old) => old + value);
+                _perSecond.AddOrUpdate((DateTimeOffset.UtcNow.ToUnixTimeSeconds(), account, service, action), value, (_, old) => old + value);
+            }
+            else
+            {
+                // The portal's AWS clients (meter LabPortal.Aws): calls made, errors by code, throttled attempts.
+                var key = error.Length > 0 ? $"{instrument.Name}|{service}:{action}|{error}" : $"{instrument.Name}|{service}:{action}";
+                _clientCounters.AddOrUpdate(key, value, (_, old) => old + value);
+            }
         });
         _listener.Start();
         _sampler = new Timer(_ => Sample(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(250));
@@ -169,7 +236,8 @@ internal sealed class PortalProbe : IDisposable
             GC.GetTotalAllocatedBytes(),
             GC.CollectionCount(0),
             GC.CollectionCount(2),
-            _calls.GroupBy(c => c.Key.Action).ToDictionary(g => g.Key, g => g.ToDictionary(c => c.Key.Account, c => c.Value)));
+            _calls.GroupBy(c => c.Key.Action).ToDictionary(g => g.Key, g => g.ToDictionary(c => c.Key.Account, c => c.Value)),
+            new Dictionary<string, long>(_clientCounters, StringComparer.Ordinal));
         if (context.Request.Query.ContainsKey("reset"))
         {
             // Peaks from here on belong to the next phase.
@@ -180,6 +248,17 @@ internal sealed class PortalProbe : IDisposable
 
         context.Response.ContentType = "application/json";
         return context.Response.WriteAsync(JsonSerializer.Serialize(stats, Json));
+    }
+
+    /// <summary>The sandbox's API calls per wall-clock second, account, service and action, from <c>?from=</c> (Unix seconds) on.</summary>
+    public Task WritePerSecondAsync(HttpContext context)
+    {
+        var from = long.Parse(context.Request.Query["from"].ToString(), CultureInfo.InvariantCulture);
+        var rows = _perSecond.Where(p => p.Key.Second >= from)
+            .Select(p => new SecondCount(p.Key.Second, p.Key.Account, p.Key.Service, p.Key.Action, p.Value))
+            .OrderBy(r => r.Second).ToList();
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(rows, Json));
     }
 
     public void Dispose()
@@ -292,6 +371,19 @@ internal sealed class PortalProcess : IAsyncDisposable
     public async Task<PortalStats> StatsAsync(bool resetPeaks = false) =>
         JsonSerializer.Deserialize<PortalStats>(await _http.GetStringAsync(resetPeaks ? "/bench/stats?reset=1" : "/bench/stats"), Json)
         ?? throw new InvalidOperationException("The portal host answered empty stats.");
+
+    /// <summary>The sandbox's API calls per second since <paramref name="fromUnixSecond"/>.</summary>
+    public async Task<List<SecondCount>> CallsPerSecondAsync(long fromUnixSecond) =>
+        JsonSerializer.Deserialize<List<SecondCount>>(await _http.GetStringAsync($"/bench/calls-per-second?from={fromUnixSecond}"), Json) ?? [];
+
+    /// <summary>Every learner sandbox account's live resources, by type.</summary>
+    public async Task<Dictionary<string, Dictionary<string, int>>> ResourcesAsync() =>
+        JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, int>>>(await _http.GetStringAsync("/bench/resources")) ?? [];
+
+    /// <summary>The class's latest reset as the dashboard's progress bar reads it.</summary>
+    public async Task<ResetProgressStats> ResetProgressAsync(int classId) =>
+        JsonSerializer.Deserialize<ResetProgressStats>(await _http.GetStringAsync($"/bench/reset-progress?classId={classId}"))
+        ?? throw new InvalidOperationException("The portal host answered an empty reset progress.");
 
     /// <summary>The repository the bench runs in (found from the working folder upwards).</summary>
     public static string RepositoryRoot()
