@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using LabPortal.Components;
 using LabPortal.Features.Accounts;
+using LabPortal.Features.LabRuns;
 using LabPortal.Infrastructure.Localization;
 
 namespace LabPortal.Infrastructure;
@@ -43,6 +44,7 @@ public static class WebModule
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseForcedPasswordChange();
+        app.UseForeignRunPostsAsNotFound();
         app.UseAntiforgery();
         return app;
     }

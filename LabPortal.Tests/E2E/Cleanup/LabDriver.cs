@@ -17,6 +17,8 @@ public sealed class LabDriver(PortalFactory factory, PortalClient student, LabDe
 {
     public PortalClient Student => student;
 
+    public LabDefinition Lab => lab;
+
     public string RunUrl => runUrl;
 
     public int RunId => int.Parse(runUrl.Split('/', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);

@@ -32,6 +32,8 @@ public sealed class ResetOnSandboxTests : IAsyncLifetime
     [Theory]
     [InlineData("alb-two-web-servers", false)]
     [InlineData("alb-two-web-servers", true)]
+    [InlineData("asg-behind-alb", false)]
+    [InlineData("asg-behind-alb", true)]
     public async Task Learner_reset_of_a_finished_lab_leaves_nothing_the_verification_scan_can_find(string labId, bool dropAccount)
     {
         await using var factory = new PortalFactory(_data.Path, new Dictionary<string, string?>
@@ -83,7 +85,8 @@ public sealed class ResetOnSandboxTests : IAsyncLifetime
         // The learner's page says what happened instead of a timer, and the torn-down run takes no more actions.
         var (_, page) = await student.GetAsync($"{driver.RunUrl}/steps/{labRun.CurrentStepId}");
         Assert.NotNull(page.QuerySelector("#cleanup-done"));
-        var (blocked, blockedPage) = await student.SubmitAsShownAsync($"{driver.RunUrl}/steps/security-group", "#action-form");
+        var firstAction = driver.Lab.Steps.First(s => s.Kind == LabPortal.Features.Labs.Definitions.StepKind.Action).Id;
+        var (blocked, blockedPage) = await student.SubmitAsShownAsync($"{driver.RunUrl}/steps/{firstAction}", "#action-form");
         Assert.Equal(HttpStatusCode.Conflict, blocked.StatusCode);
         Assert.Contains("torn down", blockedPage.QuerySelector("#action-form")!.TextContent, StringComparison.Ordinal);
     }

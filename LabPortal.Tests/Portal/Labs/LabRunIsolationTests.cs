@@ -156,18 +156,30 @@ public sealed class LabRunIsolationTests : IAsyncLifetime
 
     /// <summary>
     /// Refused exactly as a post to a run that does not exist is (so the answer does not even tell
-    /// the run exists), with nothing of the owner's run changed. The pages render no form for a run
-    /// that is not yours, so Blazor's form dispatch answers an empty 400 before any handler runs.
+    /// the run exists), and as the intruder's GET of the page is: 404 with the not-found page (not
+    /// Blazor's empty 400 for a form it cannot find), with nothing of the owner's run changed.
     /// </summary>
     private async Task AssertRefusedAsync(HttpResponseMessage response, RunSnapshot before, string stepId, string formSelector, IDictionary<string, string> fields)
     {
         var body = await response.Content.ReadAsStringAsync();
         var missing = await PostFromOwnFormAsync(stepId, formSelector, fields, $"/runs/{int.MaxValue}/steps/{stepId}");
-        Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {body}");
-        Assert.Equal(missing.StatusCode, response.StatusCode);
-        Assert.Equal(await missing.Content.ReadAsStringAsync(), body);
+        var (viewed, viewedPage) = await _intruder.GetAsync($"{_ownerRun}/steps/{stepId}");
+
+        Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{(int)response.StatusCode}: {body}");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, viewed.StatusCode);
+        var parser = new AngleSharp.Html.Parser.HtmlParser();
+        var page = parser.ParseDocument(body);
+        var missingPage = parser.ParseDocument(await missing.Content.ReadAsStringAsync());
+        Assert.Contains("not found", page.QuerySelector("main h1")?.TextContent, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(MainContent(viewedPage), MainContent(page));
+        Assert.Equal(MainContent(missingPage), MainContent(page));
+        Assert.Null(page.QuerySelector("main form"));
         Assert.Equal(before, await SnapshotAsync());
     }
+
+    /// <summary>The page's main content (the layout around it carries per-request tokens).</summary>
+    private static string MainContent(IDocument page) => page.QuerySelector("main")?.InnerHtml ?? throw new InvalidOperationException("The page has no main landmark.");
 
     /// <summary>What an intruder's post could change: the owner's step runs, saved values and ledger, and the scheduled jobs.</summary>
     private async Task<RunSnapshot> SnapshotAsync()
@@ -192,7 +204,7 @@ public sealed class LabRunIsolationTests : IAsyncLifetime
             var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
             var scheduler = await _factory.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
             if (!await db.StepRuns.AnyAsync(s => s.Status == StepRunStatus.Pending || s.Status == StepRunStatus.Running)
-                && (await scheduler.GetJobKeys(GroupMatcher<JobKey>.AnyGroup())).Count == 0)
+                && (await scheduler.GetJobKeys(GroupMatcher<JobKey>.AnyGroup())).All(k => k.Equals(LabPortal.Features.Cleanup.CleanUpIdleRunsJob.Key)))
             {
                 return;
             }

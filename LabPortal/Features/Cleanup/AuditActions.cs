@@ -10,6 +10,9 @@ public static class AuditActions
     public const string Teardown = "teardown";
     public const string CleanupWarned = "cleanup-warned";
     public const string KeepWorking = "keep-working";
+
+    /// <summary>The learner chose "Keep" on a lab's last step: the run is finished with its resources kept.</summary>
+    public const string KeepResources = "keep-resources";
     public const string SandboxAccountDropped = "sandbox-account-dropped";
     public const string OrphanDeleted = "orphan-deleted";
     public const string LedgerEntryForgotten = "ledger-entry-forgotten";

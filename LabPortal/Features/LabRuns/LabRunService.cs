@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using LabPortal.Features.Cleanup;
 using LabPortal.Features.Labs.Definitions;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
@@ -13,7 +14,8 @@ namespace LabPortal.Features.LabRuns;
 /// A learner's lab runs: starting one, reading its state, and recording steps that need no cloud
 /// (reading, quizzes). A learner only ever reaches their own runs: every query filters by user.
 /// </summary>
-public sealed class LabRunService(PortalDbContext db, LabCatalog catalog, LabAvailability availability, LearnerCloud cloud, TimeProvider time)
+public sealed class LabRunService(
+    PortalDbContext db, LabCatalog catalog, LabAvailability availability, LearnerCloud cloud, TimeProvider time, AuditLog audit, CleanupService cleanup, CleanupClock cleanupClock)
 {
     public async Task<IReadOnlyList<LabListItem>> ListForUserAsync(int userId, CancellationToken cancellationToken = default)
     {
@@ -163,6 +165,72 @@ public sealed class LabRunService(PortalDbContext db, LabCatalog catalog, LabAva
         await db.SaveChangesAsync(cancellationToken);
         return FormResult.Ok<IReadOnlyDictionary<string, string>>(values);
     }
+
+    /// <summary>
+    /// The "Keep" choice of a finish step: the run ends with its resources left in the cloud
+    /// (status <see cref="LabRunStatus.Kept"/>), the step is recorded as done, and the choice is
+    /// audited. Auto-cleanup tears a kept run down after its grace period; the learner can still
+    /// choose "Tear down" sooner. Keeping an already kept run changes nothing.
+    /// </summary>
+    public async Task<FormResult<DateTime>> KeepResourcesAsync(RunView view, string stepId, CancellationToken cancellationToken = default)
+    {
+        if (view.Step(stepId) is not { Definition.Kind: StepKind.Finish } step)
+        {
+            return FormResult.Invalid<DateTime>(new() { [""] = L.T("Only the last step can keep the lab's resources.", "리소스 남겨 두기는 마지막 단계에서만 할 수 있습니다.") });
+        }
+
+        if (view.Run.Status == LabRunStatus.Kept)
+        {
+            return FormResult.Ok(KeptUntil(view.Run));
+        }
+
+        if (!step.Unlocked)
+        {
+            return FormResult.Invalid<DateTime>(new() { [""] = L.T("Finish the earlier steps first.", "앞 단계를 먼저 마치세요.") });
+        }
+
+        if (step.InProgress)
+        {
+            return FormResult.Invalid<DateTime>(new() { [""] = L.T("The teardown is already running; the resources cannot be kept now.", "정리 작업이 이미 실행 중이라 이제 리소스를 남겨 둘 수 없습니다.") });
+        }
+
+        if (view.Run.Status != LabRunStatus.Active)
+        {
+            return FormResult.Invalid<DateTime>(new() { [""] = L.T("This lab run has been torn down; there is nothing left to keep.", "이 실습 실행은 정리되어 남겨 둘 리소스가 없습니다.") });
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        view.Run.Status = LabRunStatus.Kept;
+        view.Run.FinishedAtUtc = now;
+        view.Run.CleanupWarnedAtUtc = null;
+        var resources = await db.Ledger.CountAsync(e => e.LabRunId == view.Run.Id && e.State != LedgerState.Deleted, cancellationToken);
+        var limits = await cleanup.LimitsForAsync(view.Run.UserId, cancellationToken);
+        db.StepRuns.Add(new StepRun
+        {
+            LabRunId = view.Run.Id,
+            StepId = stepId,
+            Status = StepRunStatus.Succeeded,
+            Attempts = 1,
+            InputJson = JsonSerializer.Serialize(new Dictionary<string, string> { ["choice"] = "keep" }),
+            CreatedAtUtc = now,
+            StartedAtUtc = now,
+            FinishedAtUtc = now,
+        });
+        view.Run.LastActivityAtUtc = now;
+
+        // The audit entry and the run's new state are saved together.
+        await audit.WriteAsync(new AuditRecord(AuditActions.KeepResources, AuditLog.Succeeded, $"The learner kept {resources} resource(s) of lab {view.Run.LabId}; auto-cleanup after {KeptUntil(view.Run):u}.")
+        {
+            ActorUserId = view.Run.UserId,
+            ClassroomId = limits.ClassroomId,
+            SubjectUserId = view.Run.UserId,
+            LabRunId = view.Run.Id,
+        }, cancellationToken);
+        return FormResult.Ok(KeptUntil(view.Run));
+    }
+
+    /// <summary>When auto-cleanup tears a kept run down (the end of its grace period).</summary>
+    public DateTime KeptUntil(LabRun run) => (run.FinishedAtUtc ?? run.LastActivityAtUtc) + cleanupClock.Options.Scaled(cleanupClock.Options.FinishedGracePeriod);
 
     /// <summary>What a step that needs a data plane says on a cloud without one.</summary>
     public static string NotAvailableText => L.T(

@@ -1,4 +1,6 @@
 using Markdig;
+using Markdig.Renderers;
+using Markdig.Syntax;
 
 namespace LabPortal.Features.Labs.Definitions;
 
@@ -21,6 +23,23 @@ public static class LabMarkdown
     public static string Fill(string text, IReadOnlyDictionary<string, string> values) =>
         LabCatalog.PlaceholderRegex().Replace(text, match => values.TryGetValue(match.Groups["name"].Value, out var value) ? value : match.Value);
 
-    public static string ToHtml(string markdown, IReadOnlyDictionary<string, string> values) =>
-        Markdown.ToHtml(Fill(markdown, values), Pipeline);
+    /// <summary>
+    /// The step's HTML. Its headings are one level down (<c>#</c> renders as h2, <c>##</c> as h3, up
+    /// to h6): the page's own step title is its one h1, and the text sits below it in the outline.
+    /// </summary>
+    public static string ToHtml(string markdown, IReadOnlyDictionary<string, string> values)
+    {
+        var document = Markdown.Parse(Fill(markdown, values), Pipeline);
+        foreach (var heading in document.Descendants<HeadingBlock>())
+        {
+            heading.Level = Math.Min(heading.Level + 1, 6);
+        }
+
+        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        var renderer = new HtmlRenderer(writer);
+        Pipeline.Setup(renderer);
+        renderer.Render(document);
+        writer.Flush();
+        return writer.ToString();
+    }
 }
