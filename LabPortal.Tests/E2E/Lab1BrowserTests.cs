@@ -143,7 +143,8 @@ public sealed partial class Lab1BrowserTests : IAsyncLifetime
             await page.GotoAsync(stepUrl);
             await page.GetByRole(AriaRole.Link, new() { Name = "Next step" }).ClickAsync();
             await ExpectStepAsync(page, "finish");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Run this step" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Keep my resources" })).ToBeVisibleAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Tear everything down" }).ClickAsync();
             await Assertions.Expect(page.Locator("#step-status-text")).ToContainTextAsync("Done in", new() { Timeout = (float)StepLimit.TotalMilliseconds });
             await page.ReloadAsync();
             await Assertions.Expect(page.Locator("#progress-text")).ToHaveTextAsync($"{Lab1Flow.Lab.Steps.Count} of {Lab1Flow.Lab.Steps.Count} steps done");

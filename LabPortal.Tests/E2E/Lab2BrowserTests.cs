@@ -92,7 +92,8 @@ public sealed partial class Lab2BrowserTests : IAsyncLifetime
                     await Assertions.Expect(choices.First).ToHaveTextAsync(new Regex(@"^i-[0-9a-f]+ \(ap-northeast-2[ac]\)$"));
                 }
 
-                await page.GetByRole(AriaRole.Button, new() { Name = "Run this step" }).ClickAsync();
+                // The last step offers keeping the resources or tearing them down; the walk-through tears down.
+                await page.GetByRole(AriaRole.Button, new() { Name = step.Id == "finish" ? "Tear everything down" : "Run this step" }).ClickAsync();
                 var status = page.Locator("#step-status-text");
                 await Assertions.Expect(status).ToHaveClassAsync(new Regex("text-success|text-danger"), new() { Timeout = StepTimeout });
                 await Assertions.Expect(status).ToContainTextAsync("Done");
