@@ -25,15 +25,10 @@ public sealed partial class Lab1BrowserTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _factory = new PortalFactory(_data.Path, new Dictionary<string, string?>
+        _factory = new PortalFactory(_data.Path, PortalFactory.OnSandbox(new Dictionary<string, string?>
         {
-            ["Labs:Directory"] = Lab1Flow.ShippedLabs,
-            ["Sandbox:Enabled"] = "true",
-            ["Sandbox:ApiPort"] = "0",
-            ["Sandbox:DataPlanePort"] = "0",
-            ["Sandbox:TimeScale"] = "200",
             ["LivePanel:IntervalMilliseconds"] = "500",
-        });
+        }));
         _factory.UseKestrel(0);
         _factory.StartServer();
         // Only this run's screenshots: the check at the end must not count an earlier run's.

@@ -32,15 +32,10 @@ public sealed class Lab1TwoStudentsTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _factory = new PortalFactory(_data.Path, new Dictionary<string, string?>
+        _factory = new PortalFactory(_data.Path, PortalFactory.OnSandbox(new Dictionary<string, string?>
         {
-            ["Labs:Directory"] = Lab1Flow.ShippedLabs,
-            ["Sandbox:Enabled"] = "true",
-            ["Sandbox:ApiPort"] = "0",
-            ["Sandbox:DataPlanePort"] = "0",
-            ["Sandbox:TimeScale"] = "200",
             ["LivePanel:IntervalMilliseconds"] = "500",
-        });
+        }));
         return Task.CompletedTask;
     }
 

@@ -22,14 +22,7 @@ public sealed partial class Lab2BrowserTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _factory = new PortalFactory(_data.Path, new Dictionary<string, string?>
-        {
-            ["Labs:Directory"] = Lab1Flow.ShippedLabs,
-            ["Sandbox:Enabled"] = "true",
-            ["Sandbox:ApiPort"] = "0",
-            ["Sandbox:DataPlanePort"] = "0",
-            ["Sandbox:TimeScale"] = "200",
-        });
+        _factory = new PortalFactory(_data.Path, PortalFactory.OnSandbox());
         _factory.UseKestrel(0);
         _factory.StartServer();
         (_playwright, _browser) = await Browser.LaunchAsync();

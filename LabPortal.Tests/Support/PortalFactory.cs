@@ -17,6 +17,29 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _configureServices;
 
+    /// <summary>
+    /// Settings for a portal on its embedded sandbox with the shipped labs: free ports, and a time scale
+    /// high enough that instances boot and health checks pass in a test's time. <paramref name="extra"/>
+    /// adds to or overrides them.
+    /// </summary>
+    public static Dictionary<string, string?> OnSandbox(IDictionary<string, string?>? extra = null, int timeScale = 200)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Labs:Directory"] = E2E.Lab1Flow.ShippedLabs,
+            ["Sandbox:Enabled"] = "true",
+            ["Sandbox:ApiPort"] = "0",
+            ["Sandbox:DataPlanePort"] = "0",
+            ["Sandbox:TimeScale"] = timeScale.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
     /// <param name="dataDirectory">The portal's data folder (database, job store, keys).</param>
     /// <param name="settings">Configuration over the test defaults.</param>
     /// <param name="configureServices">Registrations applied after the portal's own (e.g. a sandbox hosted outside the portal).</param>

@@ -28,17 +28,12 @@ public sealed class AutoCleanupTests : IAsyncLifetime
     [Fact]
     public async Task Abandoned_run_is_warned_with_a_countdown_then_torn_down_after_the_idle_limit()
     {
-        await using var factory = new PortalFactory(_data.Path, new Dictionary<string, string?>
+        await using var factory = new PortalFactory(_data.Path, PortalFactory.OnSandbox(new Dictionary<string, string?>
         {
-            ["Labs:Directory"] = Lab1Flow.ShippedLabs,
-            ["Sandbox:Enabled"] = "true",
-            ["Sandbox:ApiPort"] = "0",
-            ["Sandbox:DataPlanePort"] = "0",
-            ["Sandbox:TimeScale"] = "200",
             ["Cleanup:Interval"] = "00:00:01",
             ["Cleanup:TimeScale"] = "60",
             ["Cleanup:WarningPeriod"] = "00:05:00",
-        });
+        }));
         var code = await Students.CreateClassAsync(factory, "IDLE01");
         var classId = await PortalState.ClassIdAsync(factory, code);
         var student = await Students.JoinAsync(factory, code, "Idle Learner");

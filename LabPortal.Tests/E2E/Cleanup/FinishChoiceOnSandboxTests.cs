@@ -124,14 +124,7 @@ public sealed class FinishChoiceOnSandboxTests : IAsyncLifetime
 
     private PortalFactory SandboxPortal(Dictionary<string, string?> extra)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Labs:Directory"] = Lab1Flow.ShippedLabs,
-            ["Sandbox:Enabled"] = "true",
-            ["Sandbox:ApiPort"] = "0",
-            ["Sandbox:DataPlanePort"] = "0",
-            ["Sandbox:TimeScale"] = "200",
-        };
+        var settings = PortalFactory.OnSandbox();
         foreach (var (key, value) in extra)
         {
             settings[key] = value;

@@ -36,15 +36,10 @@ public sealed class ResetOnSandboxTests : IAsyncLifetime
     [InlineData("asg-behind-alb", true)]
     public async Task Learner_reset_of_a_finished_lab_leaves_nothing_the_verification_scan_can_find(string labId, bool dropAccount)
     {
-        await using var factory = new PortalFactory(_data.Path, new Dictionary<string, string?>
+        await using var factory = new PortalFactory(_data.Path, PortalFactory.OnSandbox(new Dictionary<string, string?>
         {
-            ["Labs:Directory"] = Lab1Flow.ShippedLabs,
-            ["Sandbox:Enabled"] = "true",
-            ["Sandbox:ApiPort"] = "0",
-            ["Sandbox:DataPlanePort"] = "0",
-            ["Sandbox:TimeScale"] = "200",
             ["Cleanup:DropSandboxAccountOnReset"] = dropAccount ? "true" : "false",
-        });
+        }));
         var code = await Students.CreateClassAsync(factory, "RESET1");
         var classId = await PortalState.ClassIdAsync(factory, code);
         var student = await Students.JoinAsync(factory, code, "Reset Learner");
@@ -94,15 +89,10 @@ public sealed class ResetOnSandboxTests : IAsyncLifetime
     [Fact]
     public async Task Class_reset_tears_every_learner_down_at_most_two_at_a_time_and_leaves_nothing()
     {
-        await using var factory = new PortalFactory(_data.Path, new Dictionary<string, string?>
+        await using var factory = new PortalFactory(_data.Path, PortalFactory.OnSandbox(new Dictionary<string, string?>
         {
-            ["Labs:Directory"] = Lab1Flow.ShippedLabs,
-            ["Sandbox:Enabled"] = "true",
-            ["Sandbox:ApiPort"] = "0",
-            ["Sandbox:DataPlanePort"] = "0",
-            ["Sandbox:TimeScale"] = "200",
             ["Cleanup:MaxParallelTeardowns"] = "2",
-        });
+        }));
         var code = await Students.CreateClassAsync(factory, "CLASS1");
         var classId = await PortalState.ClassIdAsync(factory, code);
         var names = Enumerable.Range(1, 4).Select(i => $"Class Learner {i}").ToList();

@@ -23,14 +23,7 @@ public sealed class SweeperAndAuthorizationTests : IAsyncLifetime
     [Fact]
     public async Task Instance_made_out_of_band_with_the_lab_tags_is_found_by_the_sweeper_and_deleted_in_one_click()
     {
-        await using var factory = new PortalFactory(_data.Path, new Dictionary<string, string?>
-        {
-            ["Labs:Directory"] = Lab1Flow.ShippedLabs,
-            ["Sandbox:Enabled"] = "true",
-            ["Sandbox:ApiPort"] = "0",
-            ["Sandbox:DataPlanePort"] = "0",
-            ["Sandbox:TimeScale"] = "200",
-        });
+        await using var factory = new PortalFactory(_data.Path, PortalFactory.OnSandbox());
         var code = await Students.CreateClassAsync(factory, "SWEEP1");
         var classId = await PortalState.ClassIdAsync(factory, code);
         var student = await Students.JoinAsync(factory, code, "Sweep Learner");

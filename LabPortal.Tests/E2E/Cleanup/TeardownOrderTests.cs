@@ -30,14 +30,7 @@ public sealed class TeardownOrderTests : IAsyncLifetime
     [Fact]
     public async Task Reset_revokes_cross_referencing_rules_and_waits_for_the_Auto_Scaling_group_before_deleting_groups()
     {
-        await using var factory = new PortalFactory(_data.Path, new Dictionary<string, string?>
-        {
-            ["Labs:Directory"] = Lab1Flow.ShippedLabs,
-            ["Sandbox:Enabled"] = "true",
-            ["Sandbox:ApiPort"] = "0",
-            ["Sandbox:DataPlanePort"] = "0",
-            ["Sandbox:TimeScale"] = "200",
-        });
+        await using var factory = new PortalFactory(_data.Path, PortalFactory.OnSandbox());
         var code = await Students.CreateClassAsync(factory, "ORDER1");
         var classId = await PortalState.ClassIdAsync(factory, code);
         using var student = await Students.JoinAsync(factory, code, "Order Learner");

@@ -17,14 +17,7 @@ public sealed class InstructorPagesOnLab1Tests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _factory = new PortalFactory(_data.Path, new Dictionary<string, string?>
-        {
-            ["Labs:Directory"] = Lab1Flow.ShippedLabs,
-            ["Sandbox:Enabled"] = "true",
-            ["Sandbox:ApiPort"] = "0",
-            ["Sandbox:DataPlanePort"] = "0",
-            ["Sandbox:TimeScale"] = "200",
-        });
+        _factory = new PortalFactory(_data.Path, PortalFactory.OnSandbox());
         return Task.CompletedTask;
     }
 
