@@ -78,6 +78,13 @@ public sealed class SweeperAndAuthorizationTests : IAsyncLifetime
         var (forgotten, _) = await instructor.SubmitAsync($"/classes/{classId}/orphans", $"#vanished tr[data-resource='{groupId}'] form", new Dictionary<string, string>());
         Assert.Equal(HttpStatusCode.Redirect, forgotten.StatusCode);
         Assert.Equal(LedgerState.Deleted, await PortalState.ReadAsync(factory, db => db.Ledger.Where(e => e.ResourceId == groupId).Select(e => e.State).SingleAsync()));
+
+        // A Korean-speaking instructor reads the outcome in Korean (the audit keeps English).
+        instructor.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("ko");
+        var koToken = await PortalState.AntiforgeryTokenAsync(instructor, "/classes");
+        var missing = await PortalState.PostAsync(instructor, $"/classes/{classId}/orphans/forget", koToken, new Dictionary<string, string> { ["entryId"] = "999999" });
+        var (_, korean) = await instructor.GetAsync(missing.Headers.Location!.OriginalString);
+        Assert.Contains("그런 장부 항목이 없습니다", korean.QuerySelector("#orphan-status")!.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using LabPortal.Features.Accounts;
 using LabPortal.Features.LabRuns;
 using LabPortal.Features.Preferences;
 using LabPortal.Infrastructure.Htmx;
+using LabPortal.Infrastructure.Localization;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -110,7 +111,7 @@ public static class CleanupEndpoints
             var resourceId = form["resourceId"].ToString();
             if (kind.Length == 0 || resourceId.Length == 0)
             {
-                return Back(http, OrphansUrl(classId, "failed", "Choose a resource to delete."));
+                return Back(http, OrphansUrl(classId, "failed", L.T("Choose a resource to delete.", "삭제할 리소스를 고르세요.")));
             }
 
             var (deleted, message) = await sweeper.DeleteAsync(classId, http.User.UserId(), userId, kind, resourceId, http.RequestAborted);
@@ -132,7 +133,7 @@ public static class CleanupEndpoints
             var form = await http.Request.ReadFormAsync(http.RequestAborted);
             if (!int.TryParse(form["entryId"], CultureInfo.InvariantCulture, out var entryId))
             {
-                return Back(http, OrphansUrl(classId, "failed", "Choose a ledger entry."));
+                return Back(http, OrphansUrl(classId, "failed", L.T("Choose a ledger entry.", "장부 항목을 고르세요.")));
             }
 
             var (forgotten, message) = await sweeper.ForgetAsync(classId, http.User.UserId(), entryId, http.RequestAborted);

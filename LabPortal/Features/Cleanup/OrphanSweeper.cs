@@ -6,6 +6,7 @@ using LabPortal.Aws.Elbv2;
 using LabPortal.Features.Labs.Definitions;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
+using LabPortal.Infrastructure.Localization;
 using Microsoft.EntityFrameworkCore;
 
 namespace LabPortal.Features.Cleanup;
@@ -99,7 +100,7 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
         var orphan = report.Orphans.FirstOrDefault(o => o.UserId == userId && o.Resource.Kind == kind && o.Resource.ResourceId == resourceId);
         if (orphan is null)
         {
-            return (false, $"{kind} {resourceId} is not an orphan of this class (any more).");
+            return (false, L.T($"{kind} {resourceId} is not an orphan of this class (any more).", $"{kind} {resourceId}은(는) (더 이상) 이 수업의 고아 리소스가 아닙니다."));
         }
 
         AwsClients clients;
@@ -144,7 +145,10 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
             SubjectUserId = userId,
             LabRunId = int.TryParse(orphan.Resource.RunTag, CultureInfo.InvariantCulture, out var runId) ? runId : null,
         }, cancellationToken);
-        return (outcome == AuditLog.Succeeded, message);
+        // The audit keeps English; the instructor reads the outcome in their language.
+        return (outcome == AuditLog.Succeeded, outcome == AuditLog.Succeeded
+            ? L.T(message, $"{orphan.Resource.Describe}을(를) 삭제했습니다.")
+            : L.T(message, $"{orphan.Resource.Describe}을(를) 삭제하지 못했습니다. AWS 응답: {message[(message.IndexOf(": ", StringComparison.Ordinal) + 2)..]}"));
     }
 
     /// <summary>Marks a vanished ledger entry deleted (the cloud already lost it), after finding it vanished in a fresh scan.</summary>
@@ -153,13 +157,13 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
         var entry = await db.Ledger.Include(e => e.LabRun).SingleOrDefaultAsync(e => e.Id == ledgerEntryId, cancellationToken);
         if (entry is null)
         {
-            return (false, "No such ledger entry.");
+            return (false, L.T("No such ledger entry.", "그런 장부 항목이 없습니다."));
         }
 
         var report = await ScanAsync(classId, entry.LabRun.UserId, cancellationToken);
         if (report.Vanished.All(v => v.LedgerEntryId != ledgerEntryId))
         {
-            return (false, $"{entry.Kind} {entry.ResourceId} has not vanished from this class's cloud.");
+            return (false, L.T($"{entry.Kind} {entry.ResourceId} has not vanished from this class's cloud.", $"{entry.Kind} {entry.ResourceId}은(는) 이 수업의 클라우드에 아직 있습니다."));
         }
 
         entry.State = LedgerState.Deleted;
@@ -172,6 +176,6 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
             SubjectUserId = entry.LabRun.UserId,
             LabRunId = entry.LabRunId,
         }, cancellationToken);
-        return (true, message);
+        return (true, L.T(message, $"{entry.LabRunId}번 실행의 장부 항목 {entry.Kind} {entry.ResourceId}을(를) 삭제됨으로 표시했습니다. 리소스가 더 이상 없습니다."));
     }
 }
