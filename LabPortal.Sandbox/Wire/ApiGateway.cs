@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using LabPortal.Sandbox.Accounts;
+using LabPortal.Sandbox.Wire.Validation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -59,29 +60,39 @@ internal sealed partial class ApiGateway
         var xmlNamespace = Ec2Namespace;
         try
         {
+            // Errors are written in the protocol of the service the request targets from the first moment
+            // that service is known: X-Amz-Target or a JSON content type first, then the Query Version,
+            // then the credential scope. So an SSM call with a broken signature still gets JSON an SDK reads.
+            var target = TargetFromHeaders(context.Request);
+            (protocol, xmlNamespace) = ProtocolOf(target);
+            var body = await ReadBodyAsync(context);
+            target ??= TargetFromVersion(context.Request, body);
+            (protocol, xmlNamespace) = ProtocolOf(target);
+
             SigV4Request? auth;
-            ApiService? service;
             try
             {
                 auth = SigV4Request.Parse(context.Request);
             }
             catch (FormatException ex)
             {
-                service = Find(SigV4Request.GuessService(context.Request));
-                (protocol, xmlNamespace) = ProtocolOf(service);
+                target ??= Find(SigV4Request.GuessService(context.Request));
+                (protocol, xmlNamespace) = ProtocolOf(target);
                 throw IncompleteSignature(protocol, ex.Message);
             }
 
-            var body = await ReadBodyAsync(context);
             if (auth is null)
             {
-                // Unsigned: pick the envelope from the request itself so the error is still readable.
-                service = GuessService(context.Request, body);
-                (protocol, xmlNamespace) = ProtocolOf(service);
                 throw MissingAuthentication(protocol);
             }
 
-            service = Find(auth.Service);
+            var service = Find(auth.Service);
+            if (target is not null && service != target)
+            {
+                // AWS answers a request signed for another service at that service's endpoint this way.
+                throw IncompleteSignature(protocol, $"Credential should be scoped to correct service: '{target.SigningName}'.");
+            }
+
             (protocol, xmlNamespace) = ProtocolOf(service);
             if (service is null)
             {
@@ -91,16 +102,27 @@ internal sealed partial class ApiGateway
                     $"The service '{QueryParameters.Shorten(auth.Service)}' is not available in this sandbox; it serves {string.Join(", ", _services.Keys.Order(StringComparer.Ordinal))}.");
             }
 
-            var account = Authenticate(auth, context.Request, body, protocol);
             if (!RegionName().IsMatch(auth.Region))
             {
                 throw IncompleteSignature(protocol, $"Credential should be scoped to a valid region, not '{QueryParameters.Shorten(auth.Region)}'.");
             }
 
+            var account = Authenticate(auth, context.Request, body, protocol);
             var request = BuildRequest(context, service, account, auth.Region, body, requestId);
             if (!service.TryGetHandler(request.Action, out var handler))
             {
                 throw service.UnknownOperation(request.Action);
+            }
+
+            // The model's constraints before the handler: bad types and bounds are the caller's 4xx,
+            // never a handler's exception (docs/sandbox-differences.md, "Input validation").
+            if (service.Protocol == WireProtocol.Json)
+            {
+                JsonModelValidator.Validate(service.SigningName, request.Action, request.Json);
+            }
+            else
+            {
+                QueryModelValidator.Validate(service.SigningName, request.Action, request.Parameters.Values);
             }
 
             // Counted once the action is known, so a caller cannot invent metric tags.
@@ -197,16 +219,22 @@ internal sealed partial class ApiGateway
                 Region = region,
                 Action = action,
                 Parameters = new QueryParameters(new Dictionary<string, string>(), WireProtocol.Json),
-                Json = WireWriter.ParseJson(body),
+                Json = ParseJsonBody(body),
                 RequestId = requestId,
                 HttpContext = context,
             };
         }
 
-        var parameters = ReadParameters(context.Request, body);
+        var parameters = ReadParameters(context.Request, body, service.Protocol);
         if (!parameters.TryGetValue("Action", out var name) || name.Length == 0)
         {
             throw new ApiException("MissingAction", "The request must contain the parameter Action");
+        }
+
+        CheckVersion(service, name, parameters);
+        if (service.Protocol == WireProtocol.Ec2)
+        {
+            Ec2FilterTable.Normalize(name, parameters);
         }
 
         return new ApiRequest
@@ -220,8 +248,36 @@ internal sealed partial class ApiGateway
         };
     }
 
+    /// <summary>
+    /// Every Query call names the API version it was written for; AWS refuses a missing one and one the
+    /// service does not have (EC2 API reference, common client errors: MissingParameter, NoSuchVersion;
+    /// the Query services answer InvalidAction "Could not find operation ... for version ...").
+    /// </summary>
+    private static void CheckVersion(ApiService service, string action, Dictionary<string, string> parameters)
+    {
+        if (!parameters.TryGetValue("Version", out var version) || version.Length == 0)
+        {
+            throw new ApiException("MissingParameter", "The request must contain the parameter Version");
+        }
+
+        if (version == service.ApiVersion)
+        {
+            return;
+        }
+
+        throw service.Protocol == WireProtocol.Ec2
+            ? new ApiException("NoSuchVersion", $"The requested version ({QueryParameters.Shorten(version)}) of service AmazonEC2 does not exist")
+            : new ApiException("InvalidAction", $"Could not find operation {QueryParameters.Shorten(action)} for version {QueryParameters.Shorten(version)}");
+    }
+
+    private static System.Text.Json.JsonElement ParseJsonBody(byte[] body)
+    {
+        JsonModelValidator.RequireUtf8(body);
+        return WireWriter.ParseJson(body);
+    }
+
     /// <summary>Query string plus form body (POST, as SDKs send; GET also works as on AWS), minus presigning parameters.</summary>
-    private static Dictionary<string, string> ReadParameters(HttpRequest request, byte[] body)
+    private static Dictionary<string, string> ReadParameters(HttpRequest request, byte[] body, WireProtocol protocol)
     {
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         if (request.QueryString.HasValue)
@@ -246,7 +302,9 @@ internal sealed partial class ApiGateway
         {
             if (!QueryParameters.IsXmlSafe(key) || !QueryParameters.IsXmlSafe(value))
             {
-                throw new ApiException("InvalidParameterValue", $"Parameter {QueryParameters.Shorten(key)} contains characters that are not allowed.");
+                throw protocol == WireProtocol.Ec2
+                    ? new ApiException("InvalidParameterValue", $"Parameter {QueryParameters.Shorten(key)} contains characters that are not allowed.")
+                    : new ApiException("ValidationError", $"Parameter {QueryParameters.Shorten(key)} contains characters that are not allowed.");
             }
         }
 
@@ -293,21 +351,38 @@ internal sealed partial class ApiGateway
     private ApiService? Find(string? signingName) =>
         signingName is not null && _services.TryGetValue(signingName, out var service) ? service : null;
 
-    private ApiService? GuessService(HttpRequest request, byte[] body)
+    /// <summary>The JSON service named by <c>X-Amz-Target</c>, or the only JSON service when the content type is AWS JSON.</summary>
+    private ApiService? TargetFromHeaders(HttpRequest request)
     {
         var target = request.Headers["X-Amz-Target"].ToString();
+        var json = _services.Values.Where(s => s.JsonTargetPrefix is not null).ToList();
         if (target.Length > 0)
         {
-            var json = _services.Values.FirstOrDefault(s => s.JsonTargetPrefix is not null && target.StartsWith(s.JsonTargetPrefix + ".", StringComparison.Ordinal));
-            if (json is not null)
+            var named = json.FirstOrDefault(s => target.StartsWith(s.JsonTargetPrefix + ".", StringComparison.Ordinal));
+            if (named is not null)
             {
-                return json;
+                return named;
             }
         }
 
-        var parameters = ReadParameters(request, body);
+        var contentType = request.ContentType ?? string.Empty;
+        return contentType.StartsWith("application/x-amz-json", StringComparison.OrdinalIgnoreCase) && json.Count == 1 ? json[0] : null;
+    }
+
+    /// <summary>The Query service whose API version the request's <c>Version</c> parameter names.</summary>
+    private ApiService? TargetFromVersion(HttpRequest request, byte[] body)
+    {
+        var contentType = request.ContentType ?? string.Empty;
+        var pairs = request.QueryString.HasValue ? request.QueryString.Value![1..] : string.Empty;
+        if (body.Length > 0 && (contentType.Length == 0 || contentType.Contains("x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)))
+        {
+            pairs += "&" + Encoding.UTF8.GetString(body);
+        }
+
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        AddPairs(parameters, pairs);
         return parameters.TryGetValue("Version", out var version)
-            ? _services.Values.FirstOrDefault(s => s.ApiVersion == version)
+            ? _services.Values.FirstOrDefault(s => s.JsonTargetPrefix is null && s.ApiVersion == version)
             : null;
     }
 
@@ -354,6 +429,6 @@ internal sealed partial class ApiGateway
         _ => new ApiException("InvalidSignatureException", $"Signature expired: {QueryParameters.Shorten(amzDate)} is now earlier or later than the allowed window."),
     };
 
-    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    [GeneratedRegex(@"\A[a-z0-9]+(-[a-z0-9]+)*\z")]
     private static partial Regex RegionName();
 }

@@ -35,6 +35,9 @@ public sealed class QueryParameters
 
     public WireProtocol Protocol { get; }
 
+    /// <summary>Every parameter as received (names unscoped), for the model validation that runs before handlers.</summary>
+    internal IReadOnlyDictionary<string, string> Values => _values;
+
     /// <summary>The full wire name of a member of this (possibly nested) reader.</summary>
     public string NameOf(string name) => _prefix + name;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LabPortal.Sandbox.Wire.Validation;
 using Microsoft.AspNetCore.Http;
 
 namespace LabPortal.Sandbox.Wire;
@@ -20,6 +21,9 @@ internal sealed record SigV4Request(
     int ExpiresSeconds)
 {
     public const string Algorithm = "AWS4-HMAC-SHA256";
+
+    /// <summary>Seven days: the longest a presigned URL may live.</summary>
+    public const int MaxExpiresSeconds = 604800;
 
     /// <summary>The credential scope: <c>date/region/service/aws4_request</c>.</summary>
     public string Scope => $"{ScopeDate}/{Region}/{Service}/aws4_request";
@@ -100,10 +104,22 @@ internal sealed record SigV4Request(
             throw new FormatException("A presigned request requires X-Amz-Credential, X-Amz-SignedHeaders, X-Amz-Signature and X-Amz-Date.");
         }
 
-        if (!int.TryParse(request.Query["X-Amz-Expires"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var expires))
+        // SigV4QueryAuth's default when absent (botocore auth.py DEFAULT_EXPIRES). AWS caps a presigned
+        // URL's life at seven days (SigV4 docs, "Authenticating requests: using query parameters":
+        // X-Amz-Expires minimum 1, maximum 604800).
+        var expires = 3600;
+        if (request.Query.TryGetValue("X-Amz-Expires", out var rawExpires))
         {
-            // SigV4QueryAuth's default (botocore auth.py DEFAULT_EXPIRES).
-            expires = 3600;
+            var text = rawExpires.ToString();
+            if (!AsciiNumber.IsDigits(text) || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out expires) || expires < 1)
+            {
+                throw new FormatException($"X-Amz-Expires should be a number of seconds between 1 and {MaxExpiresSeconds}, not '{QueryParameters.Shorten(text)}'.");
+            }
+
+            if (expires > MaxExpiresSeconds)
+            {
+                throw new FormatException($"X-Amz-Expires must be less than a week (in seconds) that is {MaxExpiresSeconds}.");
+            }
         }
 
         return Build(credential, signedHeaders, signature, amzDate, presigned: true, expires);

@@ -12,6 +12,6 @@ public static partial class Ec2Ids
     public static bool IsWellFormed(string id, string prefix) =>
         id.StartsWith(prefix + "-", StringComparison.Ordinal) && HexTail().IsMatch(id.AsSpan(prefix.Length + 1));
 
-    [GeneratedRegex("^([0-9a-f]{8}|[0-9a-f]{17})$")]
+    [GeneratedRegex(@"\A([0-9a-f]{8}|[0-9a-f]{17})\z")]
     private static partial Regex HexTail();
 }

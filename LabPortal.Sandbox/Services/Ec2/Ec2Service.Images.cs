@@ -4,6 +4,8 @@ namespace LabPortal.Sandbox.Services.Ec2;
 
 public sealed partial class Ec2Service
 {
+    private static readonly Dictionary<string, string> NoTags = [];
+
     private Task<ApiResult> DescribeImagesAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var p = request.Parameters;
@@ -30,7 +32,8 @@ public sealed partial class Ec2Service
 
             // Owner: an account id, "amazon" (Amazon and verified publishers such as Canonical here) or "self" (the caller owns none).
             .Where(i => owners.Count == 0 || owners.Contains(i.OwnerId) || owners.Contains(i.OwnerAlias))
-            .Where(i => MatchesAll(filters, f => f switch
+            // Public images carry no tags the caller can see, so a tag filter matches none of them.
+            .Where(i => MatchesAll(filters, f => TagFilterValues(f, NoTags) ?? f switch
             {
                 "name" => [i.Name],
                 "image-id" => [i.ImageId],

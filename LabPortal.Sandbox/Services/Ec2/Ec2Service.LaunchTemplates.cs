@@ -320,6 +320,6 @@ public sealed partial class Ec2Service
         throw new ApiException("MissingParameter", "The request must contain the parameter LaunchTemplateName or LaunchTemplateId");
     }
 
-    [GeneratedRegex(@"^[a-zA-Z0-9().\-/_]+$")]
+    [GeneratedRegex(@"\A[a-zA-Z0-9().\-/_]+\z")]
     private static partial Regex TemplateName();
 }

@@ -470,6 +470,6 @@ public sealed partial class Ec2Service
         w.Element("description", rule.Description).TagSet(tags);
     }
 
-    [GeneratedRegex(@"^[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]*$")]
+    [GeneratedRegex(@"\A[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]*\z")]
     private static partial Regex GroupText();
 }

@@ -107,6 +107,6 @@ public static partial class Elbv2Names
 
     private static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
-    [GeneratedRegex("^[A-Za-z0-9-]+$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9-]+\z")]
     private static partial Regex NamePattern();
 }

@@ -463,7 +463,8 @@ public sealed partial class Elbv2Service
         }
     }
 
-    [GeneratedRegex(@"^(2|4|5)\d\d$")]
+    // ASCII digits only and \z: the router parses this code on every request to the listener.
+    [GeneratedRegex(@"\A(2|4|5)[0-9][0-9]\z")]
     private static partial Regex FixedStatusPattern();
 
     /// <summary>A rule as DescribeRules shows it: a stored rule, or a listener's default rule.</summary>

@@ -435,6 +435,7 @@ public sealed partial class Elbv2Service
     private static void WriteAttributes(XmlWriter w, IReadOnlyDictionary<string, string> attributes) =>
         w.MemberList("Attributes", attributes.OrderBy(a => a.Key, StringComparer.Ordinal), (x, a) => x.Element("Key", a.Key).Element("Value", a.Value));
 
-    [GeneratedRegex(@"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")]
+    // ASCII digits only ([0-9], not \d, which takes every Unicode digit) and \z, not $, which would let "200\n" through.
+    [GeneratedRegex(@"\A[0-9]{3}(-[0-9]{3})?(,[0-9]{3}(-[0-9]{3})?)*\z")]
     private static partial Regex MatcherPattern();
 }
