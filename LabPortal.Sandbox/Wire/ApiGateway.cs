@@ -381,9 +381,16 @@ internal sealed partial class ApiGateway
 
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         AddPairs(parameters, pairs);
-        return parameters.TryGetValue("Version", out var version)
-            ? _services.Values.FirstOrDefault(s => s.JsonTargetPrefix is null && s.ApiVersion == version)
-            : null;
+        if (!parameters.TryGetValue("Version", out var version))
+        {
+            return null;
+        }
+
+        // Two services could share an API version (a test's probe service does): the one the credential
+        // scope names wins among them.
+        var candidates = _services.Values.Where(s => s.JsonTargetPrefix is null && s.ApiVersion == version).ToList();
+        var scoped = Find(SigV4Request.GuessService(request));
+        return scoped is not null && candidates.Contains(scoped) ? scoped : candidates.FirstOrDefault();
     }
 
     private static (WireProtocol Protocol, string Namespace) ProtocolOf(ApiService? service) =>

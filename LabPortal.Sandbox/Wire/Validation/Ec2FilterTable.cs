@@ -82,7 +82,7 @@ internal static class Ec2FilterTable
             ["availability-zone", "instance-state-name", "instance-state-code", "instance-status.status", "system-status.status", "instance-status.reachability", "system-status.reachability"]),
         ["DescribeImages"] = new(
             [
-                .. TagFamily, "name", "image-id", "architecture", "owner-alias", "owner-id", "state", "is-public", "image-type", "platform-details",
+                .. TagFamily, "name", "image-id", "architecture", "owner-alias", "owner-id", "state", "is-public", "image-type",
                 "root-device-type", "root-device-name", "virtualization-type", "hypervisor", "description", "ena-support",
             ],
             TagValue),
