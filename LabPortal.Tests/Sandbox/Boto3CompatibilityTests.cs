@@ -139,6 +139,16 @@ public sealed class Boto3CompatibilityTests : IAsyncLifetime
                 assert response.status == 200 and "<DescribeVpcsResponse" in body and vpc_id in body, body
         except urllib.error.HTTPError as e:
             sys.exit(f"presigned {url} -> {e.code} {e.read().decode()}")
+
+        # AWS caps a presigned URL's life at seven days: 604800 s is accepted, one second more is refused.
+        with urllib.request.urlopen(ec2.generate_presigned_url("describe_vpcs", Params={}, ExpiresIn=604800, HttpMethod="GET")) as response:
+            assert response.status == 200, response.status
+        try:
+            urllib.request.urlopen(ec2.generate_presigned_url("describe_vpcs", Params={}, ExpiresIn=604801, HttpMethod="GET"))
+            sys.exit("presigned URL valid for more than 7 days accepted")
+        except urllib.error.HTTPError as e:
+            body = e.read().decode()
+            assert e.code == 401 and "<Code>AuthFailure</Code>" in body and "604800" in body, (e.code, body)
         print("OK")
         """;
 
