@@ -86,6 +86,10 @@ public sealed class Elbv2TargetGroupMembership : ITargetGroupMembership, ISecuri
         return scope.Find<Elbv2RegionState>(region)?.LoadBalancers.Values.Any(lb => lb.SecurityGroups.Contains(groupId, StringComparer.Ordinal)) == true;
     }
 
+    /// <summary>True when the target's instance no longer exists or is shutting down or terminated.</summary>
+    internal bool IsGone(AccountScope scope, string region, string instanceId) =>
+        _instances.FindInstance(scope, region, instanceId)?.State is null or Ec2InstanceState.ShuttingDown or Ec2InstanceState.Terminated;
+
     internal static Elbv2TargetGroup FindGroup(Elbv2RegionState state, string targetGroupArn) =>
         state.TargetGroups.GetValueOrDefault(targetGroupArn)
         ?? throw new ApiException("TargetGroupNotFound", $"Target groups '{QueryParameters.Shorten(targetGroupArn)}' not found");
@@ -157,7 +161,9 @@ public sealed class Elbv2TargetGroupMembership : ITargetGroupMembership, ISecuri
             case null:
             case Ec2InstanceState.Terminated:
             case Ec2InstanceState.ShuttingDown:
-                return (new TargetHealthSnapshot("unused", "Target.InvalidState"), "Target is in the terminated state");
+                // ELB deregisters a terminated instance: it drains from the moment it terminates, even
+                // before the state-change event has started the delay here (verified against AWS, issue 19).
+                return (new TargetHealthSnapshot("draining", "Target.DeregistrationInProgress"), "Target deregistration is in progress");
             case Ec2InstanceState.Stopped:
             case Ec2InstanceState.Stopping:
                 return (new TargetHealthSnapshot("unused", "Target.InvalidState"), "Target is in the stopped state");
