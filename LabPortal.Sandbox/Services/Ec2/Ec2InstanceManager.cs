@@ -907,6 +907,13 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
 
         return async context =>
         {
+            if (!await IsReachableFromInternetAsync(address, context.RequestAborted))
+            {
+                // On AWS the packets are dropped and the browser times out; the data plane says why at once.
+                await HttpForwarder.WriteTextAsync(context.Response, StatusCodes.Status504GatewayTimeout, "504 Gateway Timeout: the instance's subnet has no route to an internet gateway, so nothing from the internet reaches it.");
+                return;
+            }
+
             var endpoint = GetHttpEndpoint(address.AccountId, address.InstanceId, 80);
             if (endpoint is null)
             {
@@ -916,6 +923,19 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
 
             await _forwarder.ForwardAsync(context, endpoint);
         };
+    }
+
+    /// <summary>
+    /// A public address is reachable only through an internet gateway: the subnet's route table must
+    /// send 0.0.0.0/0 to a gateway attached to the VPC (VPC user guide, "Enable internet access").
+    /// </summary>
+    private async Task<bool> IsReachableFromInternetAsync(InstanceAddress address, CancellationToken cancellationToken)
+    {
+        await using var scope = await _state.EnterAsync(address.AccountId, cancellationToken);
+        var ec2 = scope.Find<Ec2RegionState>(address.Region);
+        var instance = ec2?.Instances.GetValueOrDefault(address.InstanceId);
+        var subnet = instance is null ? null : ec2!.Subnets.GetValueOrDefault(instance.SubnetId);
+        return subnet is not null && ec2!.HasInternetRoute(subnet);
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^ec2-(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})\.([a-z0-9-]+)\.compute\.localhost$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]

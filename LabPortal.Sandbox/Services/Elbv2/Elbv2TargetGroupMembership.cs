@@ -9,7 +9,7 @@ namespace LabPortal.Sandbox.Services.Elbv2;
 /// (<see cref="ITargetGroupMembership"/>); also tells EC2 which security groups load balancers use.
 /// Every method runs inside the caller's <see cref="AccountScope"/>.
 /// </summary>
-public sealed class Elbv2TargetGroupMembership : ITargetGroupMembership, ISecurityGroupReferences
+public sealed class Elbv2TargetGroupMembership : ITargetGroupMembership, ISecurityGroupReferences, INetworkReferences
 {
     private readonly Elbv2Runtime _runtime;
     private readonly Elbv2HealthChecker _health;
@@ -84,6 +84,20 @@ public sealed class Elbv2TargetGroupMembership : ITargetGroupMembership, ISecuri
     {
         ArgumentNullException.ThrowIfNull(scope);
         return scope.Find<Elbv2RegionState>(region)?.LoadBalancers.Values.Any(lb => lb.SecurityGroups.Contains(groupId, StringComparer.Ordinal)) == true;
+    }
+
+    /// <summary>A load balancer has a network interface in each of its subnets.</summary>
+    public bool IsSubnetInUse(AccountScope scope, string region, string subnetId)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        return scope.Find<Elbv2RegionState>(region)?.LoadBalancers.Values.Any(lb => lb.Zones.Any(z => z.SubnetId == subnetId)) == true;
+    }
+
+    /// <summary>An internet-facing load balancer holds public addresses in its VPC.</summary>
+    public bool HasPublicAddresses(AccountScope scope, string region, string vpcId)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        return scope.Find<Elbv2RegionState>(region)?.LoadBalancers.Values.Any(lb => lb.VpcId == vpcId && lb.Scheme == "internet-facing") == true;
     }
 
     /// <summary>True when the target's instance no longer exists or is shutting down or terminated.</summary>
