@@ -11,7 +11,7 @@ namespace LabPortal.Tests.Sandbox.Verified;
 /// <summary>
 /// Issue 19: behaviours whose answers were recorded from real AWS, checked against the sandbox
 /// through the typed clients the portal uses (LabPortal.Aws). The same behaviours run through boto3
-/// against the sandbox and moto in VerifiedBehaviourBoto3Tests.
+/// against the sandbox and moto in <see cref="VerifiedBehaviourBoto3Tests"/>.
 /// </summary>
 public sealed class VerifiedBehaviourClientTests(SandboxServerFixture sandbox) : IClassFixture<SandboxServerFixture>
 {
