@@ -73,6 +73,7 @@ public static class SandboxModule
         services.TryAddSingleton<Elbv2TargetGroupMembership>();
         services.TryAddSingleton<ITargetGroupMembership>(sp => sp.GetRequiredService<Elbv2TargetGroupMembership>());
         services.AddSingleton<ISecurityGroupReferences>(sp => sp.GetRequiredService<Elbv2TargetGroupMembership>());
+        services.AddSingleton<INetworkReferences>(sp => sp.GetRequiredService<Elbv2TargetGroupMembership>());
         services.AddSingleton<IAccountCleanup>(sp => sp.GetRequiredService<Elbv2Runtime>());
         services.AddSingleton<ISandboxLifecycle>(sp => sp.GetRequiredService<Elbv2Runtime>());
         services.AddSandboxApiService<Elbv2Service>();

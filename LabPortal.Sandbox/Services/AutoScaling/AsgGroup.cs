@@ -11,8 +11,8 @@ public sealed class AsgGroup
 
     public string? LaunchTemplateName { get; set; }
 
-    /// <summary>As the caller gave it (<c>$Default</c>, <c>$Latest</c> or a number); AWS echoes it unchanged.</summary>
-    public string LaunchTemplateVersion { get; set; } = "$Default";
+    /// <summary>As the caller gave it (<c>$Default</c>, <c>$Latest</c> or a number; null when not given, meaning the default version); AWS echoes it unchanged.</summary>
+    public string? LaunchTemplateVersion { get; set; }
 
     public int MinSize { get; set; }
 
@@ -35,6 +35,11 @@ public sealed class AsgGroup
     public DateTimeOffset CreatedTime { get; set; }
 
     public List<AsgTag> Tags { get; set; } = [];
+
+    /// <summary>Instances launched from now on are protected from scale-in.</summary>
+    public bool NewInstancesProtectedFromScaleIn { get; set; }
+
+    public bool CapacityRebalance { get; set; }
 
     public List<AsgTrafficSource> TrafficSources { get; set; } = [];
 

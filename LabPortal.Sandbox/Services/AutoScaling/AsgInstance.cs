@@ -21,9 +21,12 @@ public sealed class AsgInstance
 
     public string? LaunchTemplateName { get; set; }
 
-    public string LaunchTemplateVersion { get; set; } = "$Default";
+    public string? LaunchTemplateVersion { get; set; }
 
     public DateTimeOffset LaunchedAt { get; set; }
+
+    /// <summary>Scale-in protection, from the group's <c>NewInstancesProtectedFromScaleIn</c> at launch.</summary>
+    public bool ProtectedFromScaleIn { get; set; }
 
     /// <summary>When the instance reached InService: the health check grace period counts from here.</summary>
     public DateTimeOffset? InServiceAt { get; set; }

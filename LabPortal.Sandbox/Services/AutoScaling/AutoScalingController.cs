@@ -332,7 +332,13 @@ public sealed class AutoScalingController : ISandboxLifecycle, IAccountCleanup, 
             var from = active.Count;
             for (var count = from; count > desired; count--)
             {
-                var victim = ChooseScaleInVictim(group);
+                var victim = ChooseScaleInVictim(group, ignoreProtection: group.Deleting);
+                if (victim is null)
+                {
+                    // Every active instance is protected from scale-in: AWS leaves the group above its desired capacity.
+                    break;
+                }
+
                 var cause = Join(group.CapacityCause, $"At {Stamp(now)} an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity from {from} to {desired}.");
                 StartTermination(scope, region, asg, group, victim, cause, _ec2.FindInstance(scope, region, victim.InstanceId), unhealthy: false);
             }
@@ -356,9 +362,16 @@ public sealed class AutoScalingController : ISandboxLifecycle, IAccountCleanup, 
     /// The sandbox applies the first rule; within the zone it takes the instance launched first
     /// (there is no billing hour here and every instance uses the group's one template).
     /// </summary>
-    private static AsgInstance ChooseScaleInVictim(AsgGroup group)
+    private static AsgInstance? ChooseScaleInVictim(AsgGroup group, bool ignoreProtection)
     {
-        var active = group.Instances.Where(IsActive).ToList();
+        // Instances protected from scale-in are never chosen (Auto Scaling user guide, "Use instance scale-in
+        // protection"); deleting the group with ForceDelete terminates them all the same.
+        var active = group.Instances.Where(i => IsActive(i) && (ignoreProtection || !i.ProtectedFromScaleIn)).ToList();
+        if (active.Count == 0)
+        {
+            return null;
+        }
+
         var zone = active
             .GroupBy(i => i.AvailabilityZone, StringComparer.Ordinal)
             .OrderByDescending(g => g.Count())
@@ -427,6 +440,7 @@ public sealed class AutoScalingController : ISandboxLifecycle, IAccountCleanup, 
             LaunchTemplateVersion = group.LaunchTemplateVersion,
             LaunchedAt = now,
             ActivityId = activity.ActivityId,
+            ProtectedFromScaleIn = group.NewInstancesProtectedFromScaleIn,
         });
         return true;
     }

@@ -58,6 +58,8 @@ public sealed partial class AutoScalingService
             HealthCheckGracePeriod = gracePeriod,
             CreatedTime = now,
             Tags = tags,
+            NewInstancesProtectedFromScaleIn = p.GetBool("NewInstancesProtectedFromScaleIn") == true,
+            CapacityRebalance = p.GetBool("CapacityRebalance") == true,
             TrafficSources = targetGroups.DistinctBy(t => t.Identifier, StringComparer.Ordinal).ToList(),
             CapacityCause = desired == 0 ? null : $"At {AutoScalingController.Stamp(now)} a user request created an AutoScalingGroup changing the desired capacity from 0 to {desired}.",
         };
@@ -78,7 +80,8 @@ public sealed partial class AutoScalingService
             .Where(g => filters.All(f => f.Matches(TagFilterValues(f.Name, g))))
             .OrderBy(g => g.Name, StringComparer.Ordinal)
             .ToList();
-        var (page, next) = Paginate(groups, p);
+        // MaxRecords defaults to 50 and may be up to 100 (DescribeAutoScalingGroups API reference; verified against AWS, issue 19).
+        var (page, next) = Paginate(groups, p, 100, 50);
         return ApiResult.Xml(w =>
         {
             w.MemberList("AutoScalingGroups", page, (x, g) => WriteGroup(x, g, request.AccountId));
@@ -97,8 +100,14 @@ public sealed partial class AutoScalingService
         var gracePeriod = p.GetInt("HealthCheckGracePeriod", 0);
         var cooldown = p.GetInt("DefaultCooldown", 0);
 
+        var protect = p.GetBool("NewInstancesProtectedFromScaleIn");
+        var rebalance = p.GetBool("CapacityRebalance");
+
         await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
-        var group = FindGroup(scope.Read<AutoScalingRegionState>(request.Region), name);
+
+        // UpdateAutoScalingGroup words a missing group differently from the other calls (verified against AWS, issue 19).
+        var group = scope.Read<AutoScalingRegionState>(request.Region).Groups.GetValueOrDefault(name)
+            ?? throw new ApiException("ValidationError", "AutoScalingGroup name not found - null");
         EnsureNotDeleting(group);
         var min = newMin ?? group.MinSize;
         var max = newMax ?? group.MaxSize;
@@ -106,7 +115,7 @@ public sealed partial class AutoScalingService
         // A new minimum above the desired capacity raises it, a new maximum below lowers it (UpdateAutoScalingGroup API reference).
         var desired = newDesired ?? Math.Clamp(group.DesiredCapacity, min, Math.Max(min, max));
         ValidateSizes(min, max, desired);
-        var template = p.HasAny("LaunchTemplate") ? ReadLaunchTemplate(scope, request.Region, p) : ((string?, string?, string)?)null;
+        var template = p.HasAny("LaunchTemplate") ? ReadLaunchTemplate(scope, request.Region, p) : ((string?, string?, string?)?)null;
         var placement = p.Has("VPCZoneIdentifier") || p.HasAny("AvailabilityZones") ? ReadPlacement(scope, request.Region, p) : ((List<string>, List<string>)?)null;
 
         group = scope.Write<AutoScalingRegionState>(request.Region).Groups[name];
@@ -121,6 +130,8 @@ public sealed partial class AutoScalingService
         group.HealthCheckType = healthCheckType ?? group.HealthCheckType;
         group.HealthCheckGracePeriod = gracePeriod ?? group.HealthCheckGracePeriod;
         group.DefaultCooldown = cooldown ?? group.DefaultCooldown;
+        group.NewInstancesProtectedFromScaleIn = protect ?? group.NewInstancesProtectedFromScaleIn;
+        group.CapacityRebalance = rebalance ?? group.CapacityRebalance;
         if (template is var (templateId, templateName, version))
         {
             (group.LaunchTemplateId, group.LaunchTemplateName, group.LaunchTemplateVersion) = (templateId, templateName, version);
@@ -242,7 +253,7 @@ public sealed partial class AutoScalingService
                     .Element("LifecycleState", i.LifecycleState)
                     .Element("HealthStatus", i.HealthStatus);
                 WriteLaunchTemplate(x, i.LaunchTemplateId, i.LaunchTemplateName, i.LaunchTemplateVersion);
-                x.Element("ProtectedFromScaleIn", false);
+                x.Element("ProtectedFromScaleIn", i.ProtectedFromScaleIn);
             })
             .Element("CreatedTime", g.CreatedTime)
             .MemberList("SuspendedProcesses", Array.Empty<string>(), (x, s) => x.WriteString(s))
@@ -251,9 +262,9 @@ public sealed partial class AutoScalingService
             .Element("Status", g.Deleting ? "Delete in progress" : null)
             .MemberList("Tags", g.Tags, (x, t) => WriteTag(x, g.Name, t))
             .MemberList("TerminationPolicies", ["Default"], (x, t) => x.WriteString(t))
-            .Element("NewInstancesProtectedFromScaleIn", false)
+            .Element("NewInstancesProtectedFromScaleIn", g.NewInstancesProtectedFromScaleIn)
             .Element("ServiceLinkedRoleARN", $"arn:aws:iam::{accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling")
-            .Element("CapacityRebalance", false)
+            .Element("CapacityRebalance", g.CapacityRebalance)
             .MemberList("TrafficSources", targetGroups, (x, t) => x.Element("Identifier", t.Identifier).Element("Type", t.Type));
     }
 
@@ -302,12 +313,12 @@ public sealed partial class AutoScalingService
     }
 
     /// <summary>Resolves LaunchTemplate.LaunchTemplateId or .LaunchTemplateName and its Version against EC2's templates.</summary>
-    private static (string Id, string Name, string Version) ReadLaunchTemplate(AccountScope scope, string region, QueryParameters p)
+    private static (string Id, string Name, string? Version) ReadLaunchTemplate(AccountScope scope, string region, QueryParameters p)
     {
         var spec = p.Struct("LaunchTemplate");
         var id = spec.Get("LaunchTemplateId");
         var name = spec.Get("LaunchTemplateName");
-        var version = spec.Get("Version") ?? "$Default";
+        var version = spec.Get("Version");
         if ((id is null) == (name is null))
         {
             throw new ApiException("ValidationError", "Valid requests must contain either launchTemplateId or LaunchTemplateName");
@@ -325,7 +336,7 @@ public sealed partial class AutoScalingService
 
         if (template.FindVersion(version) is null)
         {
-            throw new ApiException("ValidationError", $"You must use a valid fully-formed launch template. The specified launch template version {QueryParameters.Shorten(version)}, with {described}, does not exist.");
+            throw new ApiException("ValidationError", $"You must use a valid fully-formed launch template. The specified launch template version {QueryParameters.Shorten(version ?? "$Default")}, with {described}, does not exist.");
         }
 
         return (template.LaunchTemplateId, template.LaunchTemplateName, version);

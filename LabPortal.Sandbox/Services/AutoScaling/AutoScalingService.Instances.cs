@@ -27,7 +27,7 @@ public sealed partial class AutoScalingService
                     .Element("LifecycleState", r.Instance.LifecycleState)
                     .Element("HealthStatus", r.Instance.HealthStatus.ToUpperInvariant());
                 WriteLaunchTemplate(x, r.Instance.LaunchTemplateId, r.Instance.LaunchTemplateName, r.Instance.LaunchTemplateVersion);
-                x.Element("ProtectedFromScaleIn", false);
+                x.Element("ProtectedFromScaleIn", r.Instance.ProtectedFromScaleIn);
             });
             w.Element("NextToken", next);
         });

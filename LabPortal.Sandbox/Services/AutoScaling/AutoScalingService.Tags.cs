@@ -68,13 +68,16 @@ public sealed partial class AutoScalingService
         var rows = (asg?.Groups.Values ?? Enumerable.Empty<AsgGroup>())
             .OrderBy(g => g.Name, StringComparer.Ordinal)
             .SelectMany(g => g.Tags.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => (Group: g.Name, Tag: t)))
-            .Where(r => filters.All(f => f.Matches(f.Name switch
-            {
-                "auto-scaling-group" => r.Group,
-                "key" => r.Tag.Key,
-                "value" => r.Tag.Value,
-                _ => r.Tag.PropagateAtLaunch ? "true" : "false",
-            })))
+            .Where(r => filters.All(f => f.Name == "propagate-at-launch"
+
+                // AWS matches the flag whatever its case ("True" as boto3 users write it; verified against AWS, issue 19).
+                ? f.Values.Any(v => string.Equals(v, r.Tag.PropagateAtLaunch ? "true" : "false", StringComparison.OrdinalIgnoreCase))
+                : f.Matches(f.Name switch
+                {
+                    "auto-scaling-group" => r.Group,
+                    "key" => r.Tag.Key,
+                    _ => r.Tag.Value,
+                })))
             .ToList();
         var (page, next) = Paginate(rows, request.Parameters);
         return ApiResult.Xml(w =>

@@ -65,9 +65,9 @@ public sealed partial class AutoScalingService : ApiService
     }
 
     /// <summary>Applies MaxRecords/NextToken (an offset) to an ordered list.</summary>
-    private static (List<T> Page, string? NextToken) Paginate<T>(IReadOnlyList<T> items, QueryParameters parameters, int max = 100)
+    private static (List<T> Page, string? NextToken) Paginate<T>(IReadOnlyList<T> items, QueryParameters parameters, int max = 100, int? defaultSize = null)
     {
-        var maxRecords = parameters.GetInt("MaxRecords", 1, max) ?? max;
+        var maxRecords = parameters.GetInt("MaxRecords", 1, max) ?? defaultSize ?? max;
         var token = parameters.Get("NextToken");
         var start = 0;
         if (!string.IsNullOrEmpty(token)
@@ -81,7 +81,8 @@ public sealed partial class AutoScalingService : ApiService
         return (page, next);
     }
 
-    private static void WriteLaunchTemplate(XmlWriter w, string? id, string? name, string version) =>
+    /// <summary>The LaunchTemplate structure; <c>Version</c> only when the caller gave one (verified against AWS, issue 19).</summary>
+    private static void WriteLaunchTemplate(XmlWriter w, string? id, string? name, string? version) =>
         w.Struct("LaunchTemplate", x => x.Element("LaunchTemplateId", id).Element("LaunchTemplateName", name).Element("Version", version));
 
     private static void WriteActivity(XmlWriter w, AsgActivity a, bool withGroupState)

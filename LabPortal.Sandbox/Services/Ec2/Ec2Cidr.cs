@@ -49,6 +49,32 @@ public static class Ec2Cidr
             && address.AddressFamily == AddressFamily.InterNetworkV6;
     }
 
+    public static uint ToUInt32(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var bytes = address.GetAddressBytes();
+        return ((uint)bytes[0] << 24) | ((uint)bytes[1] << 16) | ((uint)bytes[2] << 8) | bytes[3];
+    }
+
+    /// <summary>True when the block <paramref name="inner"/> lies wholly inside <paramref name="outer"/>.</summary>
+    public static bool Contains(string outer, string inner)
+    {
+        var (outerNetwork, outerPrefix) = Parse(outer);
+        var (innerNetwork, innerPrefix) = Parse(inner);
+        return innerPrefix >= outerPrefix && (innerNetwork & Mask(outerPrefix)) == outerNetwork;
+    }
+
+    /// <summary>True when the two blocks share an address.</summary>
+    public static bool Overlaps(string a, string b)
+    {
+        var (aNetwork, aPrefix) = Parse(a);
+        var (bNetwork, bPrefix) = Parse(b);
+        var prefix = Math.Min(aPrefix, bPrefix);
+        return (aNetwork & Mask(prefix)) == (bNetwork & Mask(prefix));
+    }
+
+    public static uint Mask(int prefix) => prefix == 0 ? 0u : uint.MaxValue << (32 - prefix);
+
     public static string Format(uint address) =>
         $"{address >> 24}.{(address >> 16) & 0xff}.{(address >> 8) & 0xff}.{address & 0xff}";
 }

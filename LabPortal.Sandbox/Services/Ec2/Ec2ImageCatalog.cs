@@ -20,6 +20,11 @@ public static class Ec2ImageCatalog
             ["/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64"]),
         ("al2023-ami-2023.6.20241121.0-kernel-6.1-arm64", "Amazon Linux 2023 AMI 2023.6.20241121.0 arm64 HVM kernel-6.1", "arm64", AmazonOwner, "amazon", "2024-11-20T21:41:24.000Z",
             ["/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64", "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64"]),
+        // The kernel 6.12 family AWS publishes beside 6.1 (the default stays 6.1; verified against AWS, issue 19).
+        ("al2023-ami-2023.9.20251117.1-kernel-6.12-x86_64", "Amazon Linux 2023 AMI 2023.9.20251117.1 x86_64 HVM kernel-6.12", "x86_64", AmazonOwner, "amazon", "2025-11-17T19:32:41.000Z",
+            ["/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.12-x86_64"]),
+        ("al2023-ami-2023.9.20251117.1-kernel-6.12-arm64", "Amazon Linux 2023 AMI 2023.9.20251117.1 arm64 HVM kernel-6.12", "arm64", AmazonOwner, "amazon", "2025-11-17T19:32:44.000Z",
+            ["/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.12-arm64"]),
         ("amzn2-ami-kernel-5.10-hvm-2.0.20241113.1-x86_64-gp2", "Amazon Linux 2 Kernel 5.10 AMI 2.0.20241113.1 x86_64 HVM gp2", "x86_64", AmazonOwner, "amazon", "2024-11-13T21:10:01.000Z",
             ["/aws/service/ami-amazon-linux-latest/amzn2-ami-kernel-5.10-hvm-x86_64-gp2", "/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2"]),
         ("ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20241119", "Canonical, Ubuntu, 24.04, amd64 noble image", "x86_64", CanonicalOwner, "amazon", "2024-11-19T06:18:10.000Z",

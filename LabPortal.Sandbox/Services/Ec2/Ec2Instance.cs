@@ -80,4 +80,14 @@ public sealed class Ec2Instance
     public string? LaunchTemplateId { get; set; }
 
     public string? LaunchTemplateVersion { get; set; }
+
+    /// <summary>Detailed monitoring (RunInstances <c>Monitoring.Enabled</c>).</summary>
+    public bool MonitoringEnabled { get; set; }
+
+    public bool EbsOptimized { get; set; }
+
+    public bool HibernationConfigured { get; set; }
+
+    /// <summary>Source/destination checking (ModifyInstanceAttribute <c>SourceDestCheck</c>); on by default.</summary>
+    public bool SourceDestCheck { get; set; } = true;
 }

@@ -143,7 +143,9 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
             }
         }
 
-        var template = ResolveTemplateData(ec2, spec);
+        var templateResource = ResolveTemplate(ec2, spec);
+        var templateVersion = templateResource is null ? null : ResolveTemplateVersion(templateResource, spec);
+        var template = templateVersion?.Data;
         var imageId = spec.ImageId ?? template?.ImageId ?? throw new ApiException("MissingParameter", "The request must contain the parameter ImageId");
         var image = FindImage(region, imageId);
         var instanceType = spec.InstanceType ?? template?.InstanceType ?? "m1.small";
@@ -199,6 +201,20 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
             tags[key] = value;
         }
 
+        if (templateResource is not null)
+        {
+            // EC2 tags what a launch template launched with the template and the version it used
+            // (verified against AWS, issue 19); users cannot write "aws:" keys themselves.
+            tags["aws:ec2launchtemplate:id"] = templateResource.LaunchTemplateId;
+            tags["aws:ec2launchtemplate:version"] = templateVersion!.VersionNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var requestedIp = spec.PrivateIpAddress;
+        if (requestedIp is not null)
+        {
+            ValidateRequestedPrivateIp(ec2, subnet, requestedIp, count);
+        }
+
         var associatePublicIp = spec.AssociatePublicIpAddress ?? template?.AssociatePublicIpAddress ?? subnet.MapPublicIpOnLaunch;
 
         ec2 = scope.Write<Ec2RegionState>(region);
@@ -218,7 +234,7 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
                 SubnetId = subnet.SubnetId,
                 VpcId = subnet.VpcId,
                 AvailabilityZone = subnet.AvailabilityZone,
-                PrivateIpAddress = AllocatePrivateIp(ec2, subnet),
+                PrivateIpAddress = requestedIp ?? AllocatePrivateIp(ec2, subnet),
                 AssociatePublicIp = associatePublicIp,
                 NetworkInterfaceId = Ec2Ids.New("eni"),
                 MacAddress = "02:" + string.Join(':', RandomNumberGenerator.GetBytes(5).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))),
@@ -230,9 +246,13 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
                 AmiLaunchIndex = index,
                 ClientToken = spec.ClientToken,
                 UserData = userData,
-                LaunchTemplateId = template is null ? null : ResolveTemplate(ec2, spec)?.LaunchTemplateId,
+                LaunchTemplateId = templateResource?.LaunchTemplateId,
                 LaunchTemplateVersion = spec.LaunchTemplateVersion,
                 DisableApiTermination = spec.DisableApiTermination,
+                DisableApiStop = spec.DisableApiStop,
+                MonitoringEnabled = spec.MonitoringEnabled,
+                EbsOptimized = spec.EbsOptimized,
+                HibernationConfigured = spec.HibernationConfigured,
             };
             if (associatePublicIp)
             {
@@ -281,17 +301,44 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
                 ?? throw new ApiException("InvalidLaunchTemplateName.NotFoundException", $"The specified launch template, with template name {QueryParameters.Shorten(spec.LaunchTemplateName!)}, does not exist.");
     }
 
-    private static Ec2LaunchTemplateData? ResolveTemplateData(Ec2RegionState ec2, InstanceLaunchSpec spec)
+    private static Ec2LaunchTemplateVersion ResolveTemplateVersion(Ec2LaunchTemplate template, InstanceLaunchSpec spec) =>
+        template.FindVersion(spec.LaunchTemplateVersion)
+            ?? throw new ApiException("InvalidLaunchTemplateId.VersionNotFound", $"Could not find launch template version {QueryParameters.Shorten(spec.LaunchTemplateVersion ?? "$Default")} for launch template {template.LaunchTemplateId}.");
+
+    /// <summary>
+    /// <c>PrivateIpAddress</c>: EC2 gives the instance that address; it must be a usable address of the
+    /// subnet, free, and only one instance can be launched with it (RunInstances API reference; verified against AWS, issue 19).
+    /// </summary>
+    private static void ValidateRequestedPrivateIp(Ec2RegionState ec2, Ec2Subnet subnet, string address, int count)
     {
-        var template = ResolveTemplate(ec2, spec);
-        if (template is null)
+        if (!System.Net.IPAddress.TryParse(address, out var parsed) || parsed.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
         {
-            return null;
+            throw new ApiException("InvalidParameterValue", $"Invalid value '{QueryParameters.Shorten(address)}' for PrivateIpAddress.");
         }
 
-        var version = template.FindVersion(spec.LaunchTemplateVersion)
-            ?? throw new ApiException("InvalidLaunchTemplateId.VersionNotFound", $"Could not find launch template version {QueryParameters.Shorten(spec.LaunchTemplateVersion ?? "$Default")} for launch template {template.LaunchTemplateId}.");
-        return version.Data;
+        var (network, prefix) = Ec2Cidr.Parse(subnet.CidrBlock);
+        var value = Ec2Cidr.ToUInt32(parsed);
+        var size = 1u << (32 - prefix);
+        if (value < network || value >= network + size)
+        {
+            throw new ApiException("InvalidParameterValue", $"Address {address} does not fall within the subnet's address range");
+        }
+
+        // The first four addresses and the last one are reserved (VPC user guide, "Subnet CIDR blocks").
+        if (value - network < 4 || value == network + size - 1)
+        {
+            throw new ApiException("InvalidParameterValue", $"Address {address} is in subnet's reserved address range");
+        }
+
+        if (count > 1)
+        {
+            throw new ApiException("InvalidParameterCombination", "Cannot specify a private IP address when launching more than one instance.");
+        }
+
+        if (ec2.Instances.Values.Any(i => i.State != Ec2InstanceState.Terminated && i.PrivateIpAddress == address))
+        {
+            throw new ApiException("InvalidIPAddress.InUse", $"Address {address} is in use.");
+        }
     }
 
     private static Ec2Subnet ChooseSubnet(Ec2RegionState ec2, string? subnetId, string? availabilityZone)
@@ -860,6 +907,13 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
 
         return async context =>
         {
+            if (!await IsReachableFromInternetAsync(address, context.RequestAborted))
+            {
+                // On AWS the packets are dropped and the browser times out; the data plane says why at once.
+                await HttpForwarder.WriteTextAsync(context.Response, StatusCodes.Status504GatewayTimeout, "504 Gateway Timeout: the instance's subnet has no route to an internet gateway, so nothing from the internet reaches it.");
+                return;
+            }
+
             var endpoint = GetHttpEndpoint(address.AccountId, address.InstanceId, 80);
             if (endpoint is null)
             {
@@ -869,6 +923,19 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
 
             await _forwarder.ForwardAsync(context, endpoint);
         };
+    }
+
+    /// <summary>
+    /// A public address is reachable only through an internet gateway: the subnet's route table must
+    /// send 0.0.0.0/0 to a gateway attached to the VPC (VPC user guide, "Enable internet access").
+    /// </summary>
+    private async Task<bool> IsReachableFromInternetAsync(InstanceAddress address, CancellationToken cancellationToken)
+    {
+        await using var scope = await _state.EnterAsync(address.AccountId, cancellationToken);
+        var ec2 = scope.Find<Ec2RegionState>(address.Region);
+        var instance = ec2?.Instances.GetValueOrDefault(address.InstanceId);
+        var subnet = instance is null ? null : ec2!.Subnets.GetValueOrDefault(instance.SubnetId);
+        return subnet is not null && ec2!.HasInternetRoute(subnet);
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^ec2-(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})\.([a-z0-9-]+)\.compute\.localhost$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]

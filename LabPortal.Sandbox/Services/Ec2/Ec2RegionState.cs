@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using LabPortal.Sandbox.Accounts;
 using LabPortal.Sandbox.State;
 
@@ -8,7 +9,7 @@ namespace LabPortal.Sandbox.Services.Ec2;
 /// default public subnet per Availability Zone (<c>172.31.0.0/20</c>, <c>172.31.16.0/20</c>, ... as
 /// AWS lays them out) and the VPC's <c>default</c> security group.
 /// </summary>
-public sealed class Ec2RegionState : IRegionState
+public sealed class Ec2RegionState : IRegionState, IJsonOnDeserialized
 {
     public const string SectionName = "ec2";
 
@@ -27,6 +28,10 @@ public sealed class Ec2RegionState : IRegionState
     public Dictionary<string, Ec2ClientToken> ClientTokens { get; set; } = [];
 
     public Dictionary<string, Ec2KeyPair> KeyPairs { get; set; } = [];
+
+    public Dictionary<string, Ec2InternetGateway> InternetGateways { get; set; } = [];
+
+    public Dictionary<string, Ec2RouteTable> RouteTables { get; set; } = [];
 
     public static Ec2RegionState Create(string region)
     {
@@ -69,13 +74,90 @@ public sealed class Ec2RegionState : IRegionState
         group.Ingress.Add(new Ec2SecurityGroupRule { RuleId = Ec2Ids.New("sgr"), IpProtocol = "-1", ReferencedGroupId = group.GroupId });
         group.Egress.Add(new Ec2SecurityGroupRule { RuleId = Ec2Ids.New("sgr"), IpProtocol = "-1", CidrIpv4 = "0.0.0.0/0" });
         state.SecurityGroups[group.GroupId] = group;
+        state.EnsureDefaultNetwork();
         return state;
+    }
+
+    /// <summary>
+    /// The default VPC's internet gateway and main route table (local route plus 0.0.0.0/0 to the
+    /// gateway), as every AWS default VPC has them. States saved before VPCs could be built lack
+    /// them; they are added when such a state is read.
+    /// </summary>
+    public void OnDeserialized() => EnsureDefaultNetwork();
+
+    private void EnsureDefaultNetwork()
+    {
+        var vpc = Vpcs.Values.FirstOrDefault(v => v.IsDefault);
+        if (vpc is null || RouteTables.Values.Any(t => t.VpcId == vpc.VpcId))
+        {
+            return;
+        }
+
+        var gateway = new Ec2InternetGateway { InternetGatewayId = Ec2Ids.New("igw"), VpcId = vpc.VpcId, IsDefault = true };
+        InternetGateways[gateway.InternetGatewayId] = gateway;
+        var table = NewMainRouteTable(vpc);
+        table.Routes.Add(new Ec2Route { DestinationCidrBlock = "0.0.0.0/0", GatewayId = gateway.InternetGatewayId });
+        RouteTables[table.RouteTableId] = table;
+    }
+
+    /// <summary>A VPC's main route table with its local route (VPC user guide, "Main route table").</summary>
+    public static Ec2RouteTable NewMainRouteTable(Ec2Vpc vpc)
+    {
+        ArgumentNullException.ThrowIfNull(vpc);
+        var table = new Ec2RouteTable { RouteTableId = Ec2Ids.New("rtb"), VpcId = vpc.VpcId };
+        table.Routes.Add(new Ec2Route { DestinationCidrBlock = vpc.CidrBlock, GatewayId = "local", Origin = "CreateRouteTable" });
+        table.Associations.Add(new Ec2RouteTableAssociation { AssociationId = Ec2Ids.New("rtbassoc"), Main = true });
+        return table;
+    }
+
+    /// <summary>The route table a subnet uses: its explicit association, else its VPC's main table.</summary>
+    public Ec2RouteTable? RouteTableOf(Ec2Subnet subnet)
+    {
+        ArgumentNullException.ThrowIfNull(subnet);
+        return RouteTables.Values.FirstOrDefault(t => t.Associations.Any(a => a.SubnetId == subnet.SubnetId))
+            ?? RouteTables.Values.FirstOrDefault(t => t.VpcId == subnet.VpcId && t.IsMain);
+    }
+
+    /// <summary>The internet gateway attached to the VPC, if any.</summary>
+    public Ec2InternetGateway? GatewayOf(string vpcId) => InternetGateways.Values.FirstOrDefault(g => g.VpcId == vpcId);
+
+    /// <summary>
+    /// True when the subnet's route table sends 0.0.0.0/0 to an internet gateway attached to its VPC:
+    /// the subnet is public (VPC user guide, "Subnet types").
+    /// </summary>
+    public bool HasInternetRoute(Ec2Subnet subnet)
+    {
+        var gateway = GatewayOf(subnet.VpcId);
+        var table = RouteTableOf(subnet);
+        return gateway is not null && table is not null
+            && table.Routes.Any(r => r.GatewayId == gateway.InternetGatewayId && r.DestinationCidrBlock == "0.0.0.0/0");
     }
 
     public Ec2Vpc DefaultVpc => Vpcs.Values.First(v => v.IsDefault);
 
     public IEnumerable<SandboxResource> ListResources()
     {
+        foreach (var vpc in Vpcs.Values.Where(v => !v.IsDefault))
+        {
+            yield return new SandboxResource(SectionName, Region, "vpc", vpc.VpcId);
+        }
+
+        foreach (var subnet in Subnets.Values.Where(s => !s.DefaultForAz))
+        {
+            yield return new SandboxResource(SectionName, Region, "subnet", subnet.SubnetId);
+        }
+
+        foreach (var gateway in InternetGateways.Values.Where(g => !g.IsDefault))
+        {
+            yield return new SandboxResource(SectionName, Region, "internet-gateway", gateway.InternetGatewayId);
+        }
+
+        // A VPC's main table goes with the VPC; tables users create are their own resources.
+        foreach (var table in RouteTables.Values.Where(t => !t.IsMain))
+        {
+            yield return new SandboxResource(SectionName, Region, "route-table", table.RouteTableId);
+        }
+
         foreach (var group in SecurityGroups.Values.Where(g => !g.IsDefault))
         {
             yield return new SandboxResource(SectionName, Region, "security-group", group.GroupId);

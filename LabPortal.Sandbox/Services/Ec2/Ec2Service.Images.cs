@@ -20,11 +20,18 @@ public sealed partial class Ec2Service
             {
                 throw new ApiException("InvalidAMIID.Malformed", $"Invalid id: \"{QueryParameters.Shorten(id)}\" (expecting \"ami-...\")");
             }
+        }
 
-            if (!catalogue.Any(i => i.ImageId == id))
-            {
-                throw new ApiException("InvalidAMIID.NotFound", $"The image id '[{id}]' does not exist");
-            }
+        // AWS names every missing image in one message (verified against AWS, issue 19).
+        var missing = ids.Where(id => !catalogue.Any(i => i.ImageId == id)).Distinct(StringComparer.Ordinal).ToList();
+        if (missing.Count == 1)
+        {
+            throw new ApiException("InvalidAMIID.NotFound", $"The image id '[{missing[0]}]' does not exist");
+        }
+
+        if (missing.Count > 1)
+        {
+            throw new ApiException("InvalidAMIID.NotFound", $"The image ids '[{string.Join(", ", missing)}]' do not exist");
         }
 
         var images = catalogue

@@ -20,8 +20,8 @@ public sealed partial class Ec2Service
             "disableApiStop" => Attribute(id, "disableApiStop", Bool(instance.DisableApiStop)),
             "instanceInitiatedShutdownBehavior" => Attribute(id, "instanceInitiatedShutdownBehavior", "stop"),
             "rootDeviceName" => Attribute(id, "rootDeviceName", "/dev/xvda"),
-            "sourceDestCheck" => Attribute(id, "sourceDestCheck", "true"),
-            "ebsOptimized" => Attribute(id, "ebsOptimized", "false"),
+            "sourceDestCheck" => Attribute(id, "sourceDestCheck", Bool(instance.SourceDestCheck)),
+            "ebsOptimized" => Attribute(id, "ebsOptimized", Bool(instance.EbsOptimized)),
             "enaSupport" => Attribute(id, "enaSupport", "true"),
             "groupSet" => ApiResult.Xml(w => w
                 .Element("instanceId", id)
@@ -50,9 +50,11 @@ public sealed partial class Ec2Service
         var userData = Read("userData", "UserData");
         var termination = Read("disableApiTermination", "DisableApiTermination");
         var stop = Read("disableApiStop", "DisableApiStop");
+        var sourceDest = Read("sourceDestCheck", "SourceDestCheck");
+        var ebsOptimized = Read("ebsOptimized", "EbsOptimized");
         var groups = attribute == "groupSet" && value is not null ? [value] : p.GetList("GroupId");
         if (instanceType is null && userData is null && termination is null && stop is null && groups.Count == 0
-            && Read("sourceDestCheck", "SourceDestCheck") is null && Read("ebsOptimized", "EbsOptimized") is null)
+            && sourceDest is null && ebsOptimized is null)
         {
             throw new ApiException("MissingParameter", "The request must contain the parameter attribute or one attribute value to modify");
         }
@@ -88,11 +90,15 @@ public sealed partial class Ec2Service
 
         var terminationFlag = ParseFlag(termination, "DisableApiTermination");
         var stopFlag = ParseFlag(stop, "DisableApiStop");
+        var sourceDestFlag = ParseFlag(sourceDest, "SourceDestCheck");
+        var ebsFlag = ParseFlag(ebsOptimized, "EbsOptimized");
         scope.MarkChanged<Ec2RegionState>(request.Region);
         instance.InstanceType = instanceType ?? instance.InstanceType;
         instance.UserData = userData ?? instance.UserData;
         instance.DisableApiTermination = terminationFlag ?? instance.DisableApiTermination;
         instance.DisableApiStop = stopFlag ?? instance.DisableApiStop;
+        instance.SourceDestCheck = sourceDestFlag ?? instance.SourceDestCheck;
+        instance.EbsOptimized = ebsFlag ?? instance.EbsOptimized;
         if (groups.Count > 0)
         {
             instance.SecurityGroupIds = [.. groups.Distinct(StringComparer.Ordinal)];

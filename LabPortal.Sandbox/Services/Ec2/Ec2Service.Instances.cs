@@ -41,6 +41,11 @@ public sealed partial class Ec2Service
             LaunchTemplateVersion = template.Get("Version"),
             AssociatePublicIpAddress = networkInterface?.GetBool("AssociatePublicIpAddress"),
             DisableApiTermination = p.GetBool("DisableApiTermination") == true,
+            DisableApiStop = p.GetBool("DisableApiStop") == true,
+            PrivateIpAddress = p.Get("PrivateIpAddress") ?? networkInterface?.Get("PrivateIpAddress"),
+            MonitoringEnabled = p.Struct("Monitoring").GetBool("Enabled") == true,
+            EbsOptimized = p.GetBool("EbsOptimized") == true,
+            HibernationConfigured = p.Struct("HibernationOptions").GetBool("Configured") == true,
         };
 
         await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
@@ -148,12 +153,12 @@ public sealed partial class Ec2Service
             .Element("instanceType", i.InstanceType)
             .Element("launchTime", i.LaunchTime)
             .Struct("placement", s => s.Element("availabilityZone", i.AvailabilityZone).Element("availabilityZoneId", Ec2Regions.ZoneId(i.AvailabilityZone)).Element("groupName", string.Empty).Element("tenancy", "default"))
-            .Struct("monitoring", s => s.Element("state", "disabled"))
+            .Struct("monitoring", s => s.Element("state", i.MonitoringEnabled ? "enabled" : "disabled"))
             .Element("subnetId", i.SubnetId)
             .Element("vpcId", i.VpcId)
             .Element("privateIpAddress", i.PrivateIpAddress)
             .Element("ipAddress", i.PublicIpAddress)
-            .Element("sourceDestCheck", true)
+            .Element("sourceDestCheck", i.SourceDestCheck)
             .ItemSet("groupSet", i.SecurityGroupIds, (x, g) => x.Element("groupId", g).Element("groupName", ec2.SecurityGroups.GetValueOrDefault(g)?.GroupName));
         if (i.StateReasonCode is not null)
         {
@@ -194,7 +199,7 @@ public sealed partial class Ec2Service
                     .Element("macAddress", i.MacAddress)
                     .Element("privateIpAddress", i.PrivateIpAddress)
                     .Element("privateDnsName", privateDns)
-                    .Element("sourceDestCheck", true)
+                    .Element("sourceDestCheck", i.SourceDestCheck)
                     .ItemSet("groupSet", i.SecurityGroupIds, (g, id) => g.Element("groupId", id).Element("groupName", ec2.SecurityGroups.GetValueOrDefault(id)?.GroupName))
                     .Struct("attachment", a => a
                         .Element("attachmentId", "eni-attach-" + i.NetworkInterfaceId[4..])
@@ -212,7 +217,7 @@ public sealed partial class Ec2Service
                 x.ItemSet("ipv6AddressesSet", Array.Empty<string>(), (_, _) => { })
                     .Element("interfaceType", "interface");
             })
-            .Element("ebsOptimized", false)
+            .Element("ebsOptimized", i.EbsOptimized)
             .Element("enaSupport", true)
             .Struct("cpuOptions", s => s.Element("coreCount", 1).Element("threadsPerCore", 2))
             .Struct("metadataOptions", s => s
@@ -222,7 +227,7 @@ public sealed partial class Ec2Service
                 .Element("httpEndpoint", "enabled")
                 .Element("httpProtocolIpv6", "disabled")
                 .Element("instanceMetadataTags", "disabled"))
-            .Struct("hibernationOptions", s => s.Element("configured", false))
+            .Struct("hibernationOptions", s => s.Element("configured", i.HibernationConfigured))
             .Element("platformDetails", "Linux/UNIX")
             .Element("usageOperation", "RunInstances")
             .Struct("privateDnsNameOptions", s => s

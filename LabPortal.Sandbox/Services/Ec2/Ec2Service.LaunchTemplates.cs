@@ -48,18 +48,19 @@ public sealed partial class Ec2Service
             Versions = [new Ec2LaunchTemplateVersion { VersionNumber = 1, Description = description, CreateTime = now, Data = data }],
         };
         scope.Write<Ec2RegionState>(request.Region).LaunchTemplates[template.LaunchTemplateId] = template;
-        return ApiResult.Xml(w => w.Struct("launchTemplate", x => WriteTemplate(x, template)));
+        var warnings = TemplateWarnings(request.Region, data);
+        return ApiResult.Xml(w =>
+        {
+            w.Struct("launchTemplate", x => WriteTemplate(x, template));
+            WriteWarnings(w, warnings);
+        });
     }
 
     /// <summary>Reads <c>LaunchTemplateData</c>; fields not sent keep <paramref name="source"/>'s values (CreateLaunchTemplateVersion's SourceVersion).</summary>
     private static Ec2LaunchTemplateData ReadTemplateData(QueryParameters d, Ec2LaunchTemplateData? source = null)
     {
+        // An image id is not checked here: AWS creates the template (with a warning) and the launch fails (issue 19).
         var imageId = d.Get("ImageId");
-        if (imageId is not null && !Ec2Ids.IsWellFormed(imageId, "ami"))
-        {
-            throw new ApiException("InvalidAMIID.Malformed", $"Invalid id: \"{QueryParameters.Shorten(imageId)}\" (expecting \"ami-...\")");
-        }
-
         var instanceType = d.Get("InstanceType");
         if (instanceType is not null && !Ec2InstanceTypes.IsKnown(instanceType))
         {
@@ -100,6 +101,36 @@ public sealed partial class Ec2Service
             AssociatePublicIpAddress = network is not null ? network.GetBool("AssociatePublicIpAddress") : source?.AssociatePublicIpAddress,
             AvailabilityZone = d.Struct("Placement").Get("AvailabilityZone") ?? source?.AvailabilityZone,
         };
+    }
+
+    /// <summary>
+    /// What CreateLaunchTemplate(Version) reports in <c>Warning</c> instead of refusing: an image id that is
+    /// malformed or unknown (the launch fails later with the same code).
+    /// </summary>
+    private static List<(string Code, string Message)> TemplateWarnings(string region, Ec2LaunchTemplateData data)
+    {
+        var warnings = new List<(string Code, string Message)>();
+        if (data.ImageId is { } imageId)
+        {
+            if (!Ec2Ids.IsWellFormed(imageId, "ami"))
+            {
+                warnings.Add(("InvalidAMIID.Malformed", $"The image ID '{QueryParameters.Shorten(imageId)}' is not valid. The expected format is ami-xxxxxxxx or ami-xxxxxxxxxxxxxxxxx."));
+            }
+            else if (Ec2ImageCatalog.Find(region, imageId) is null)
+            {
+                warnings.Add(("InvalidAMIID.NotFound", $"The image id '[{imageId}]' does not exist"));
+            }
+        }
+
+        return warnings;
+    }
+
+    private static void WriteWarnings(XmlWriter w, List<(string Code, string Message)> warnings)
+    {
+        if (warnings.Count > 0)
+        {
+            w.Struct("warning", x => x.ItemSet("errorSet", warnings, (e, warning) => e.Element("code", warning.Code).Element("message", warning.Message)));
+        }
     }
 
     private static void WriteTemplate(XmlWriter w, Ec2LaunchTemplate t)
@@ -160,6 +191,11 @@ public sealed partial class Ec2Service
         var min = p.Get("MinVersion");
         var max = p.Get("MaxVersion");
         await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
+        if (string.IsNullOrEmpty(p.Get("LaunchTemplateId")) && string.IsNullOrEmpty(p.Get("LaunchTemplateName")))
+        {
+            return DescribeVersionsOfEveryTemplate(scope.Read<Ec2RegionState>(request.Region), versions, p);
+        }
+
         var template = FindTemplate(scope, request);
         var selected = new List<Ec2LaunchTemplateVersion>();
         if (versions.Count > 0)
@@ -181,6 +217,34 @@ public sealed partial class Ec2Service
         return ApiResult.Xml(w =>
         {
             w.ItemSet("launchTemplateVersionSet", page, (x, v) => WriteVersion(x, template, v));
+            w.Element("nextToken", next);
+        });
+    }
+
+    /// <summary>
+    /// Without a template id or name, AWS answers <c>$Latest</c> and <c>$Default</c> for every template
+    /// (DescribeLaunchTemplateVersions API reference; verified against AWS, issue 19); other versions need a template.
+    /// </summary>
+    private static ApiResult DescribeVersionsOfEveryTemplate(Ec2RegionState ec2, IReadOnlyList<string> versions, QueryParameters p)
+    {
+        if (versions.Count == 0 || versions.Any(v => v is not ("$Latest" or "$Default")))
+        {
+            throw new ApiException("MissingParameter", "The request must contain the parameter LaunchTemplateName or LaunchTemplateId");
+        }
+
+        var selected = new List<(Ec2LaunchTemplate Template, Ec2LaunchTemplateVersion Version)>();
+        foreach (var template in ec2.LaunchTemplates.Values.OrderBy(t => t.CreateTime))
+        {
+            foreach (var version in versions.Select(v => template.FindVersion(v)!).DistinctBy(v => v.VersionNumber))
+            {
+                selected.Add((template, version));
+            }
+        }
+
+        var (page, next) = Paginate(selected, p, 1, 200);
+        return ApiResult.Xml(w =>
+        {
+            w.ItemSet("launchTemplateVersionSet", page, (x, v) => WriteVersion(x, v.Template, v.Version));
             w.Element("nextToken", next);
         });
     }
@@ -271,13 +335,24 @@ public sealed partial class Ec2Service
         };
         template.Versions.Add(version);
         template.LatestVersionNumber = version.VersionNumber;
-        return ApiResult.Xml(w => w.Struct("launchTemplateVersion", x => WriteVersion(x, template, version)));
+        var warnings = TemplateWarnings(request.Region, data);
+        return ApiResult.Xml(w =>
+        {
+            w.Struct("launchTemplateVersion", x => WriteVersion(x, template, version));
+            WriteWarnings(w, warnings);
+        });
     }
 
     private async Task<ApiResult> ModifyLaunchTemplateAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var p = request.Parameters;
         var defaultVersion = p.Get("SetDefaultVersion");
+        if (!string.IsNullOrEmpty(p.Get("LaunchTemplateId")) && !string.IsNullOrEmpty(p.Get("LaunchTemplateName")))
+        {
+            // Verified against AWS (issue 19).
+            throw new ApiException("InvalidParameterCombination", "Either provide launch template ID or launch template name to modify the template.");
+        }
+
         await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
         var template = FindTemplate(scope, request);
         if (defaultVersion is not null)

@@ -99,10 +99,10 @@ public sealed partial class Ec2Service
         return ApiResult.Xml(w => w.ItemSet("vpcSet", vpcs, (x, v) => WriteVpc(x, v, request.AccountId)));
     }
 
-    private static void WriteVpc(XmlWriter w, Ec2Vpc vpc, string accountId) => w
+    private static void WriteVpc(XmlWriter w, Ec2Vpc vpc, string accountId, string state = "available") => w
         .Element("vpcId", vpc.VpcId)
         .Element("ownerId", accountId)
-        .Element("state", "available")
+        .Element("state", state)
         .Element("cidrBlock", vpc.CidrBlock)
         .ItemSet("cidrBlockAssociationSet", new[] { vpc }, (x, v) => x
             .Element("cidrBlock", v.CidrBlock)
@@ -148,32 +148,33 @@ public sealed partial class Ec2Service
                 _ => null,
             }))
             .ToList();
-        var used = ec2.Instances.Values.Where(i => i.State != Ec2InstanceState.Terminated).GroupBy(i => i.SubnetId).ToDictionary(g => g.Key, g => g.Count());
-        return ApiResult.Xml(w => w.ItemSet("subnetSet", subnets, (x, s) =>
-        {
-            var (_, prefix) = Ec2Cidr.Parse(s.CidrBlock);
+        return ApiResult.Xml(w => w.ItemSet("subnetSet", subnets, (x, s) => WriteSubnet(x, s, request, ec2)));
+    }
 
-            // Five addresses per subnet are reserved (VPC user guide, "Subnet CIDR blocks").
-            var available = (1 << (32 - prefix)) - 5 - used.GetValueOrDefault(s.SubnetId);
-            x.Element("subnetId", s.SubnetId)
-                .Element("subnetArn", $"arn:aws:ec2:{request.Region}:{request.AccountId}:subnet/{s.SubnetId}")
-                .Element("state", "available")
-                .Element("ownerId", request.AccountId)
-                .Element("vpcId", s.VpcId)
-                .Element("cidrBlock", s.CidrBlock)
-                .ItemSet("ipv6CidrBlockAssociationSet", Array.Empty<string>(), (_, _) => { })
-                .Element("availableIpAddressCount", available)
-                .Element("availabilityZone", s.AvailabilityZone)
-                .Element("availabilityZoneId", s.AvailabilityZoneId)
-                .Element("defaultForAz", s.DefaultForAz)
-                .Element("mapPublicIpOnLaunch", s.MapPublicIpOnLaunch)
-                .Element("assignIpv6AddressOnCreation", false)
-                .Element("ipv6Native", false)
-                .Struct("privateDnsNameOptionsOnLaunch", o => o
-                    .Element("hostnameType", "ip-name")
-                    .Element("enableResourceNameDnsARecord", false)
-                    .Element("enableResourceNameDnsAAAARecord", false))
-                .TagSet(s.Tags);
-        }));
+    private static void WriteSubnet(XmlWriter x, Ec2Subnet s, ApiRequest request, Ec2RegionState ec2, string state = "available")
+    {
+        var (_, prefix) = Ec2Cidr.Parse(s.CidrBlock);
+
+        // Five addresses per subnet are reserved (VPC user guide, "Subnet CIDR blocks").
+        var available = (1 << (32 - prefix)) - 5 - ec2.Instances.Values.Count(i => i.SubnetId == s.SubnetId && i.State != Ec2InstanceState.Terminated);
+        x.Element("subnetId", s.SubnetId)
+            .Element("subnetArn", $"arn:aws:ec2:{request.Region}:{request.AccountId}:subnet/{s.SubnetId}")
+            .Element("state", state)
+            .Element("ownerId", request.AccountId)
+            .Element("vpcId", s.VpcId)
+            .Element("cidrBlock", s.CidrBlock)
+            .ItemSet("ipv6CidrBlockAssociationSet", Array.Empty<string>(), (_, _) => { })
+            .Element("availableIpAddressCount", available)
+            .Element("availabilityZone", s.AvailabilityZone)
+            .Element("availabilityZoneId", s.AvailabilityZoneId)
+            .Element("defaultForAz", s.DefaultForAz)
+            .Element("mapPublicIpOnLaunch", s.MapPublicIpOnLaunch)
+            .Element("assignIpv6AddressOnCreation", false)
+            .Element("ipv6Native", false)
+            .Struct("privateDnsNameOptionsOnLaunch", o => o
+                .Element("hostnameType", "ip-name")
+                .Element("enableResourceNameDnsARecord", false)
+                .Element("enableResourceNameDnsAAAARecord", false))
+            .TagSet(s.Tags);
     }
 }

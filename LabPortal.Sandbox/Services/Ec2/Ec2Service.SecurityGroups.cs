@@ -181,6 +181,8 @@ public sealed partial class Ec2Service
     private Task<ApiResult> RevokeSecurityGroupEgressAsync(ApiRequest request, CancellationToken cancellationToken) =>
         RevokeAsync(request, egress: true, cancellationToken);
 
+    private const int MaxRulesPerGroup = 60;
+
     private async Task<ApiResult> AuthorizeAsync(ApiRequest request, bool egress, CancellationToken cancellationToken)
     {
         var p = request.Parameters;
@@ -198,6 +200,15 @@ public sealed partial class Ec2Service
             {
                 throw new ApiException("InvalidPermission.Duplicate", $"the specified rule \"{Describe(rule)}\" already exists");
             }
+        }
+
+        // 60 inbound and 60 outbound rules per group, IPv4 and IPv6 counted apart (VPC quotas, "Inbound or
+        // outbound rules per security group"; verified against AWS, issue 19).
+        var ipv6 = existing.Count(r => r.CidrIpv6 is not null) + rules.Count(r => r.CidrIpv6 is not null);
+        var ipv4 = existing.Count(r => r.CidrIpv6 is null) + rules.Count(r => r.CidrIpv6 is null);
+        if (ipv4 > MaxRulesPerGroup || ipv6 > MaxRulesPerGroup)
+        {
+            throw new ApiException("RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached.");
         }
 
         scope.MarkChanged<Ec2RegionState>(request.Region);

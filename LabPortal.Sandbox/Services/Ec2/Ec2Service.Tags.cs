@@ -125,7 +125,9 @@ public sealed partial class Ec2Service
             .Concat(ec2.Vpcs.Values.Select(v => (v.VpcId, "vpc", v.Tags)))
             .Concat(ec2.Subnets.Values.Select(s => (s.SubnetId, "subnet", s.Tags)))
             .Concat(ec2.LaunchTemplates.Values.Select(t => (t.LaunchTemplateId, "launch-template", t.Tags)))
-            .Concat(ec2.KeyPairs.Values.Select(k => (k.KeyPairId, "key-pair", k.Tags)));
+            .Concat(ec2.KeyPairs.Values.Select(k => (k.KeyPairId, "key-pair", k.Tags)))
+            .Concat(ec2.InternetGateways.Values.Select(g => (g.InternetGatewayId, "internet-gateway", g.Tags)))
+            .Concat(ec2.RouteTables.Values.Select(t => (t.RouteTableId, "route-table", t.Tags)));
 
     /// <summary>The tag dictionary of a resource by id, with the resource type's own NotFound code.</summary>
     private static (string Type, Dictionary<string, string> Tags) TagsOf(Ec2RegionState ec2, string id)
@@ -139,6 +141,8 @@ public sealed partial class Ec2Service
             "subnet" => ("subnet", ec2.Subnets.GetValueOrDefault(id)?.Tags ?? throw new ApiException("InvalidSubnetID.NotFound", $"The subnet ID '{QueryParameters.Shorten(id)}' does not exist")),
             "lt" => ("launch-template", ec2.LaunchTemplates.GetValueOrDefault(id)?.Tags ?? throw new ApiException("InvalidLaunchTemplateId.NotFound", $"The specified launch template, with template ID {QueryParameters.Shorten(id)}, does not exist.")),
             "key" => ("key-pair", ec2.KeyPairs.GetValueOrDefault(id)?.Tags ?? throw new ApiException("InvalidKeyPair.NotFound", $"The key pair '{QueryParameters.Shorten(id)}' does not exist")),
+            "igw" => ("internet-gateway", ec2.InternetGateways.GetValueOrDefault(id)?.Tags ?? throw new ApiException("InvalidInternetGatewayID.NotFound", $"The internetGateway ID '{QueryParameters.Shorten(id)}' does not exist")),
+            "rtb" => ("route-table", ec2.RouteTables.GetValueOrDefault(id)?.Tags ?? throw new ApiException("InvalidRouteTableID.NotFound", $"The routeTable ID '{QueryParameters.Shorten(id)}' does not exist")),
             "ami" => throw new ApiException("InvalidAMIID.NotFound", $"The image id '[{QueryParameters.Shorten(id)}]' does not exist"),
             _ => throw new ApiException("InvalidID", $"The ID '{QueryParameters.Shorten(id)}' is not valid"),
         };

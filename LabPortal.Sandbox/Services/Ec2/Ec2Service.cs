@@ -14,14 +14,16 @@ public sealed partial class Ec2Service : ApiService
     private readonly SandboxState _state;
     private readonly Ec2InstanceManager _instances;
     private readonly IEnumerable<ISecurityGroupReferences> _groupReferences;
+    private readonly IEnumerable<INetworkReferences> _networkReferences;
     private readonly SandboxClock _clock;
 
-    public Ec2Service(SandboxState state, Ec2InstanceManager instances, IEnumerable<ISecurityGroupReferences> groupReferences, SandboxClock clock)
+    public Ec2Service(SandboxState state, Ec2InstanceManager instances, IEnumerable<ISecurityGroupReferences> groupReferences, IEnumerable<INetworkReferences> networkReferences, SandboxClock clock)
         : base("ec2", WireProtocol.Ec2, Namespace, "2016-11-15")
     {
         _state = state;
         _instances = instances;
         _groupReferences = groupReferences;
+        _networkReferences = networkReferences;
         _clock = clock;
 
         Add("DescribeRegions", DescribeRegionsAsync);
@@ -57,6 +59,23 @@ public sealed partial class Ec2Service : ApiService
         Add("CreateLaunchTemplateVersion", CreateLaunchTemplateVersionAsync);
         Add("ModifyLaunchTemplate", ModifyLaunchTemplateAsync);
         Add("DescribeInstanceStatus", DescribeInstanceStatusAsync);
+        Add("CreateVpc", CreateVpcAsync);
+        Add("DeleteVpc", DeleteVpcAsync);
+        Add("CreateSubnet", CreateSubnetAsync);
+        Add("ModifySubnetAttribute", ModifySubnetAttributeAsync);
+        Add("DeleteSubnet", DeleteSubnetAsync);
+        Add("CreateInternetGateway", CreateInternetGatewayAsync);
+        Add("AttachInternetGateway", AttachInternetGatewayAsync);
+        Add("DetachInternetGateway", DetachInternetGatewayAsync);
+        Add("DeleteInternetGateway", DeleteInternetGatewayAsync);
+        Add("DescribeInternetGateways", DescribeInternetGatewaysAsync);
+        Add("CreateRouteTable", CreateRouteTableAsync);
+        Add("DeleteRouteTable", DeleteRouteTableAsync);
+        Add("DescribeRouteTables", DescribeRouteTablesAsync);
+        Add("CreateRoute", CreateRouteAsync);
+        Add("DeleteRoute", DeleteRouteAsync);
+        Add("AssociateRouteTable", AssociateRouteTableAsync);
+        Add("DisassociateRouteTable", DisassociateRouteTableAsync);
     }
 
     private static readonly RateLimit NonMutating = new("non-mutating", 100, 20);

@@ -48,4 +48,17 @@ public sealed record InstanceLaunchSpec
     public bool? AssociatePublicIpAddress { get; init; }
 
     public bool DisableApiTermination { get; init; }
+
+    public bool DisableApiStop { get; init; }
+
+    /// <summary>RunInstances' <c>PrivateIpAddress</c>: the primary address asked for, or null for one EC2 chooses.</summary>
+    public string? PrivateIpAddress { get; init; }
+
+    /// <summary><c>Monitoring.Enabled</c>: detailed monitoring, echoed as <c>monitoring.state</c>.</summary>
+    public bool MonitoringEnabled { get; init; }
+
+    public bool EbsOptimized { get; init; }
+
+    /// <summary><c>HibernationOptions.Configured</c>.</summary>
+    public bool HibernationConfigured { get; init; }
 }

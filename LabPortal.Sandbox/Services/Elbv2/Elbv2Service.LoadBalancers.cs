@@ -63,6 +63,13 @@ public sealed partial class Elbv2Service
             }
 
             var vpcId = subnets[0].VpcId;
+
+            // An internet-facing load balancer needs an internet gateway on its VPC (verified against AWS, issue 19).
+            if (scheme == "internet-facing" && ec2.GatewayOf(vpcId) is null)
+            {
+                throw new ApiException("InvalidSubnet", $"VPC {vpcId} has no internet gateway");
+            }
+
             foreach (var groupId in groupIds)
             {
                 if (!ec2.SecurityGroups.TryGetValue(groupId, out var group) || group.VpcId != vpcId)

@@ -361,24 +361,26 @@ public sealed partial class Elbv2Service
             {
                 foreach (var target in group.Targets)
                 {
+                    // A target whose instance terminated leaves the unfiltered list at once; asked by id it
+                    // still reports draining until the deregistration delay ends (verified against AWS, issue 19).
+                    if (target.DrainingUntil is not null && _membership.IsGone(scope, request.Region, target.Id))
+                    {
+                        continue;
+                    }
+
                     var (health, description) = _membership.Evaluate(scope, request.Region, state, group, target);
                     rows.Add((target.Id, target.Port, health, description));
                 }
             }
             else
             {
-                var ec2 = scope.Read<Ec2RegionState>(request.Region);
                 foreach (var (id, port) in requested)
                 {
-                    if (!ec2.Instances.ContainsKey(id))
-                    {
-                        throw new ApiException("InvalidTarget", $"The following targets are not valid instances: '{QueryParameters.Shorten(id)}'");
-                    }
-
                     var matches = group.Targets.Where(t => t.Id == id && (port is null || t.Port == port)).ToList();
                     if (matches.Count == 0)
                     {
-                        // An unregistered target is reported, not refused (aws-behaviour.md 1.2).
+                        // An unregistered target is reported, not refused, even an id no instance has: AWS
+                        // answers unused / Target.NotRegistered with the group's port (issue 19, aws-behaviour.md 1.2).
                         rows.Add((id, port ?? group.Port, new TargetHealthSnapshot("unused", "Target.NotRegistered"), "Target is not registered to the target group"));
                     }
 

@@ -9,7 +9,7 @@ namespace LabPortal.Sandbox.Services.Elbv2;
 /// (<see cref="ITargetGroupMembership"/>); also tells EC2 which security groups load balancers use.
 /// Every method runs inside the caller's <see cref="AccountScope"/>.
 /// </summary>
-public sealed class Elbv2TargetGroupMembership : ITargetGroupMembership, ISecurityGroupReferences
+public sealed class Elbv2TargetGroupMembership : ITargetGroupMembership, ISecurityGroupReferences, INetworkReferences
 {
     private readonly Elbv2Runtime _runtime;
     private readonly Elbv2HealthChecker _health;
@@ -86,6 +86,24 @@ public sealed class Elbv2TargetGroupMembership : ITargetGroupMembership, ISecuri
         return scope.Find<Elbv2RegionState>(region)?.LoadBalancers.Values.Any(lb => lb.SecurityGroups.Contains(groupId, StringComparer.Ordinal)) == true;
     }
 
+    /// <summary>A load balancer has a network interface in each of its subnets.</summary>
+    public bool IsSubnetInUse(AccountScope scope, string region, string subnetId)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        return scope.Find<Elbv2RegionState>(region)?.LoadBalancers.Values.Any(lb => lb.Zones.Any(z => z.SubnetId == subnetId)) == true;
+    }
+
+    /// <summary>An internet-facing load balancer holds public addresses in its VPC.</summary>
+    public bool HasPublicAddresses(AccountScope scope, string region, string vpcId)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        return scope.Find<Elbv2RegionState>(region)?.LoadBalancers.Values.Any(lb => lb.VpcId == vpcId && lb.Scheme == "internet-facing") == true;
+    }
+
+    /// <summary>True when the target's instance no longer exists or is shutting down or terminated.</summary>
+    internal bool IsGone(AccountScope scope, string region, string instanceId) =>
+        _instances.FindInstance(scope, region, instanceId)?.State is null or Ec2InstanceState.ShuttingDown or Ec2InstanceState.Terminated;
+
     internal static Elbv2TargetGroup FindGroup(Elbv2RegionState state, string targetGroupArn) =>
         state.TargetGroups.GetValueOrDefault(targetGroupArn)
         ?? throw new ApiException("TargetGroupNotFound", $"Target groups '{QueryParameters.Shorten(targetGroupArn)}' not found");
@@ -157,7 +175,9 @@ public sealed class Elbv2TargetGroupMembership : ITargetGroupMembership, ISecuri
             case null:
             case Ec2InstanceState.Terminated:
             case Ec2InstanceState.ShuttingDown:
-                return (new TargetHealthSnapshot("unused", "Target.InvalidState"), "Target is in the terminated state");
+                // ELB deregisters a terminated instance: it drains from the moment it terminates, even
+                // before the state-change event has started the delay here (verified against AWS, issue 19).
+                return (new TargetHealthSnapshot("draining", "Target.DeregistrationInProgress"), "Target deregistration is in progress");
             case Ec2InstanceState.Stopped:
             case Ec2InstanceState.Stopping:
                 return (new TargetHealthSnapshot("unused", "Target.InvalidState"), "Target is in the stopped state");

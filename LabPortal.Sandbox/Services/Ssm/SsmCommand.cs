@@ -13,6 +13,13 @@ public sealed class SsmCommand
 
     public List<string> InstanceIds { get; set; } = [];
 
+    /// <summary>The Targets the command was sent to (empty when it named InstanceIds).</summary>
+    public List<SsmTarget> Targets { get; set; } = [];
+
+    public string MaxConcurrency { get; set; } = "50";
+
+    public string MaxErrors { get; set; } = "0";
+
     public int TimeoutSeconds { get; set; } = 3600;
 
     public DateTimeOffset RequestedDateTime { get; set; }

@@ -13,7 +13,7 @@ namespace LabPortal.Sandbox.Services.Ssm;
 /// parameters and Run Command with <c>AWS-RunShellScript</c>, which runs on the instance's
 /// <see cref="Runtime.IMachine"/> in the background (ARCHITECTURE.md "faults").
 /// </summary>
-public sealed class SsmService : ApiService, IAccountCleanup, ISandboxLifecycle
+public sealed partial class SsmService : ApiService, IAccountCleanup, ISandboxLifecycle
 {
     public const string RunShellScript = "AWS-RunShellScript";
 
@@ -46,6 +46,7 @@ public sealed class SsmService : ApiService, IAccountCleanup, ISandboxLifecycle
         Register("SendCommand", SendCommandAsync);
         Register("GetCommandInvocation", GetCommandInvocationAsync);
         Register("ListCommandInvocations", ListCommandInvocationsAsync);
+        Register("ListCommands", ListCommandsAsync);
     }
 
     public Task CleanUpAsync(AccountScope scope, CancellationToken cancellationToken)
@@ -159,9 +160,28 @@ public sealed class SsmService : ApiService, IAccountCleanup, ISandboxLifecycle
 
         var lines = ReadCommands(json);
         var instanceIds = ReadStrings(json, "InstanceIds");
-        if (instanceIds.Count == 0)
+        var targets = ReadTargets(json);
+        if (instanceIds.Count == 0 && targets.Count == 0)
         {
-            throw new ApiException("InvalidParameters", "Specify InstanceIds: this sandbox does not resolve Targets.");
+            throw new ApiException("ValidationException", "Either InstanceIds or Targets must be specified.");
+        }
+
+        if (instanceIds.Count > 0 && targets.Count > 0)
+        {
+            throw new ApiException("ValidationException", "InstanceIds and Targets cannot be specified together.");
+        }
+
+        // MaxConcurrency and MaxErrors default to 50 and 0 only when not given (SendCommand API reference; verified against AWS, issue 19).
+        var maxConcurrency = OptionalString(json, "MaxConcurrency") ?? "50";
+        var maxErrors = OptionalString(json, "MaxErrors") ?? "0";
+        if (!RateOrCount().IsMatch(maxConcurrency))
+        {
+            throw new ApiException("ValidationException", $"1 validation error detected: Value '{QueryParameters.Shorten(maxConcurrency)}' at 'maxConcurrency' failed to satisfy constraint: Member must satisfy regular expression pattern: ^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$");
+        }
+
+        if (!ErrorsPattern().IsMatch(maxErrors))
+        {
+            throw new ApiException("ValidationException", $"1 validation error detected: Value '{QueryParameters.Shorten(maxErrors)}' at 'maxErrors' failed to satisfy constraint: Member must satisfy regular expression pattern: ^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$");
         }
 
         if (instanceIds.Count != instanceIds.Distinct(StringComparer.Ordinal).Count())
@@ -173,6 +193,13 @@ public sealed class SsmService : ApiService, IAccountCleanup, ISandboxLifecycle
         var comment = json.TryGetProperty("Comment", out var c) ? c.GetString() : null;
 
         await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
+        if (targets.Count > 0)
+        {
+            // Targets pick the managed instances (running, agent registered) that match every key.
+            instanceIds = ResolveTargets(scope, request.Region, targets)
+                .Where(id => _ec2.GetMachine(request.AccountId, id) is not null)
+                .ToList();
+        }
 
         // Only running instances with an agent (a booted machine) take commands.
         var invalid = instanceIds
@@ -189,7 +216,10 @@ public sealed class SsmService : ApiService, IAccountCleanup, ISandboxLifecycle
             DocumentName = document,
             Comment = comment,
             Commands = lines,
-            InstanceIds = instanceIds.ToList(),
+            InstanceIds = targets.Count > 0 ? [] : instanceIds.ToList(),
+            Targets = targets,
+            MaxConcurrency = maxConcurrency,
+            MaxErrors = maxErrors,
             TimeoutSeconds = timeout,
             RequestedDateTime = _clock.UtcNow,
             Invocations = instanceIds.Select(id => new SsmInvocation { InstanceId = id }).ToList(),
@@ -361,6 +391,123 @@ public sealed class SsmService : ApiService, IAccountCleanup, ISandboxLifecycle
         return ApiResult.Json(result);
     }
 
+    /// <summary>ListCommands: the account's commands newest first, by id, instance or the Status/DocumentName filters.</summary>
+    private async Task<ApiResult> ListCommandsAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var json = request.Json;
+        var commandId = OptionalString(json, "CommandId");
+        var instanceId = OptionalString(json, "InstanceId");
+        var maxResults = json.TryGetProperty("MaxResults", out var m) && m.TryGetInt32(out var max) ? max : 50;
+        if (maxResults is < 1 or > 50)
+        {
+            throw new ApiException("ValidationException", $"1 validation error detected: Value '{maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 50");
+        }
+
+        var token = OptionalString(json, "NextToken");
+        var start = 0;
+        if (!string.IsNullOrEmpty(token) && !int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out start))
+        {
+            throw new ApiException("InvalidNextToken", "The specified token is not valid.");
+        }
+
+        var filters = new List<(string Key, string Value)>();
+        if (json.TryGetProperty("Filters", out var f) && f.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var filter in f.EnumerateArray())
+            {
+                var key = RequiredString(filter, "key");
+                var value = RequiredString(filter, "value");
+                if (key is not ("Status" or "DocumentName"))
+                {
+                    throw new ApiException("InvalidFilterKey", $"The filter key {QueryParameters.Shorten(key)} is not valid for this sandbox; use Status or DocumentName.");
+                }
+
+                filters.Add((key, value));
+            }
+        }
+
+        await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
+        var commands = scope.Find<SsmRegionState>(request.Region)?.Commands ?? [];
+        if (commandId is not null && commands.All(x => x.CommandId != commandId))
+        {
+            throw new ApiException("InvalidCommandId", string.Empty);
+        }
+
+        var rows = commands
+            .Where(x => commandId is null || x.CommandId == commandId)
+            .Where(x => instanceId is null || x.Invocations.Any(v => v.InstanceId == instanceId))
+            .Where(x => filters.All(flt => flt.Key == "Status" ? x.OverallStatus() == flt.Value : x.DocumentName == flt.Value))
+            .Reverse()
+            .ToList();
+        var page = rows.Skip(start).Take(maxResults).ToList();
+        var result = new JsonObject
+        {
+            ["Commands"] = new JsonArray(page.Select(x => (JsonNode)CommandJson(x, request.Region)).ToArray()),
+        };
+        if (start + page.Count < rows.Count)
+        {
+            result["NextToken"] = (start + page.Count).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return ApiResult.Json(result);
+    }
+
+    /// <summary>
+    /// The instances that Targets select: <c>InstanceIds</c>, <c>tag:Key</c> (any of the values) and
+    /// <c>tag-key</c>, every key required (Run Command user guide, "Targets"). Running instances only.
+    /// </summary>
+    private static List<string> ResolveTargets(AccountScope scope, string region, IReadOnlyList<SsmTarget> targets)
+    {
+        var instances = scope.Find<Ec2RegionState>(region)?.Instances.Values.Where(i => i.State == Ec2InstanceState.Running).ToList() ?? [];
+        return instances
+            .Where(i => targets.All(t => t.Key switch
+            {
+                "InstanceIds" => t.Values.Contains(i.InstanceId, StringComparer.Ordinal),
+                "tag-key" => t.Values.Any(i.Tags.ContainsKey),
+                _ => i.Tags.TryGetValue(t.Key[4..], out var value) && t.Values.Contains(value, StringComparer.Ordinal),
+            }))
+            .OrderBy(i => i.LaunchTime)
+            .Select(i => i.InstanceId)
+            .ToList();
+    }
+
+    private static List<SsmTarget> ReadTargets(JsonElement json)
+    {
+        if (!json.TryGetProperty("Targets", out var value) || value.ValueKind != JsonValueKind.Array)
+        {
+            return [];
+        }
+
+        var targets = new List<SsmTarget>();
+        foreach (var item in value.EnumerateArray())
+        {
+            var key = RequiredString(item, "Key");
+            if (key is not ("InstanceIds" or "tag-key") && !key.StartsWith("tag:", StringComparison.Ordinal))
+            {
+                throw new ApiException("InvalidTarget", $"Target key {QueryParameters.Shorten(key)} is not supported by this sandbox; use InstanceIds, tag:<key> or tag-key.");
+            }
+
+            var values = ReadStrings(item, "Values");
+            if (values.Count == 0)
+            {
+                throw new ApiException("InvalidTarget", $"Target {QueryParameters.Shorten(key)} needs at least one value.");
+            }
+
+            targets.Add(new SsmTarget { Key = key, Values = values });
+        }
+
+        return targets;
+    }
+
+    private static string? OptionalString(JsonElement json, string name) =>
+        json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex("^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$")]
+    private static partial System.Text.RegularExpressions.Regex RateOrCount();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$")]
+    private static partial System.Text.RegularExpressions.Regex ErrorsPattern();
+
     private static JsonObject InvocationJson(SsmCommand command, SsmInvocation invocation, string region, bool details)
     {
         var plugins = new JsonArray();
@@ -426,15 +573,19 @@ public sealed class SsmService : ApiService, IAccountCleanup, ISandboxLifecycle
             ["ExpiresAfter"] = Epoch(command.RequestedDateTime.AddSeconds(command.TimeoutSeconds + 3600)),
             ["Parameters"] = new JsonObject { ["commands"] = new JsonArray(command.Commands.Select(l => (JsonNode?)l).ToArray()) },
             ["InstanceIds"] = new JsonArray(command.InstanceIds.Select(id => (JsonNode?)id).ToArray()),
-            ["Targets"] = new JsonArray(),
+            ["Targets"] = new JsonArray(command.Targets.Select(t => (JsonNode)new JsonObject
+            {
+                ["Key"] = t.Key,
+                ["Values"] = new JsonArray(t.Values.Select(v => (JsonNode?)v).ToArray()),
+            }).ToArray()),
             ["RequestedDateTime"] = Epoch(command.RequestedDateTime),
             ["Status"] = command.OverallStatus(),
             ["StatusDetails"] = command.OverallStatus(),
             ["OutputS3Region"] = region,
             ["OutputS3BucketName"] = string.Empty,
             ["OutputS3KeyPrefix"] = string.Empty,
-            ["MaxConcurrency"] = "50",
-            ["MaxErrors"] = "0",
+            ["MaxConcurrency"] = command.MaxConcurrency,
+            ["MaxErrors"] = command.MaxErrors,
             ["TargetCount"] = command.Invocations.Count,
             ["CompletedCount"] = completed,
             ["ErrorCount"] = command.Invocations.Count(i => i.Status is "Failed" or "TimedOut"),
