@@ -93,6 +93,14 @@ internal static class Ec2FilterTable
         // with the "not evaluated" answer rather than ignored.
         ["DescribeLaunchTemplateVersions"] = new([]),
         ["DescribeTags"] = new(["tag:*", "resource-id", "resource-type", "key", "value"]),
+        ["DescribeInternetGateways"] = new([.. TagFamily, "internet-gateway-id", "attachment.vpc-id", "attachment.state", "owner-id"], TagValue),
+        ["DescribeRouteTables"] = new(
+            [
+                .. TagFamily, "route-table-id", "vpc-id", "owner-id", "association.main", "association.subnet-id",
+                "association.route-table-association-id", "association.route-table-id", "route.destination-cidr-block",
+                "route.gateway-id", "route.origin", "route.state",
+            ],
+            TagValue),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The operations the table covers (for tests and for the lead adding operations).</summary>
