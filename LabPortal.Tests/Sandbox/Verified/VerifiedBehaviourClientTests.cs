@@ -177,7 +177,7 @@ public sealed class VerifiedBehaviourClientTests(SandboxServerFixture sandbox) :
     }
 
     [Fact]
-    public async Task RunInstances_honours_PrivateIpAddress_and_refuses_one_outside_the_subnet()
+    public async Task RunInstances_honours_PrivateIpAddress_and_refuses_one_outside_the_subnet_in_use_or_for_two_instances()
     {
         var net = await LabNetwork.DiscoverAsync(_context);
         var subnet = Assert.Single((await Ec2.DescribeSubnetsAsync(new Ec2Api.DescribeSubnetsRequest { SubnetIds = [net.SubnetC] })).Subnets!);
@@ -186,8 +186,13 @@ public sealed class VerifiedBehaviourClientTests(SandboxServerFixture sandbox) :
         var id = await RunAsync(new Ec2Api.RunInstancesRequest { ImageId = net.ImageId, InstanceType = "t3.micro", MinCount = 1, MaxCount = 1, SubnetId = net.SubnetC, PrivateIpAddress = address });
         var outside = await Assert.ThrowsAsync<AwsServiceException>(() => Ec2.RunInstancesAsync(new Ec2Api.RunInstancesRequest { ImageId = net.ImageId, InstanceType = "t3.micro", MinCount = 1, MaxCount = 1, SubnetId = net.SubnetC, PrivateIpAddress = "10.99.0.50" }));
 
+        var taken = await Assert.ThrowsAsync<AwsServiceException>(() => Ec2.RunInstancesAsync(new Ec2Api.RunInstancesRequest { ImageId = net.ImageId, InstanceType = "t3.micro", MinCount = 1, MaxCount = 1, SubnetId = net.SubnetC, PrivateIpAddress = address }));
+        var two = await Assert.ThrowsAsync<AwsServiceException>(() => Ec2.RunInstancesAsync(new Ec2Api.RunInstancesRequest { ImageId = net.ImageId, InstanceType = "t3.micro", MinCount = 2, MaxCount = 2, SubnetId = net.SubnetC, PrivateIpAddress = FreeAddressIn(subnet.CidrBlock!) }));
+
         Assert.Equal(address, (await DescribeInstanceAsync(id)).PrivateIpAddress);
         Assert.Equal("InvalidParameterValue", outside.Code);
+        Assert.Equal("InvalidIPAddress.InUse", taken.Code);
+        Assert.Equal("InvalidParameterCombination", two.Code);
         await Ec2.TerminateInstancesAsync(new Ec2Api.TerminateInstancesRequest { InstanceIds = [id] });
     }
 
