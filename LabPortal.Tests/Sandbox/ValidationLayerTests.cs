@@ -69,6 +69,18 @@ public sealed class ValidationLayerTests
         Assert.Contains("healthCheckIntervalSeconds", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("true\n")]
+    [InlineData(" false")]
+    [InlineData("yes")]
+    public void QueryModelValidator_refuses_a_boolean_when_it_is_not_exactly_true_or_false(string value)
+    {
+        var error = Assert.Throws<ApiException>(() => QueryModelValidator.Validate("elasticloadbalancing", "CreateTargetGroup", Parameters(
+            ("Name", "tg"), ("HealthCheckEnabled", value))));
+
+        Assert.Contains("at 'healthCheckEnabled' failed to satisfy constraint: Member must be 'true' or 'false'", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void QueryModelValidator_reports_a_missing_required_member_and_a_nested_list_item()
     {

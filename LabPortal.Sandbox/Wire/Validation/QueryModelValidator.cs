@@ -113,7 +113,8 @@ internal static class QueryModelValidator
                 errors.Bounds(shape, path, raw, real, isLength: false);
                 break;
             case "boolean":
-                if (!bool.TryParse(raw, out _))
+                // Exactly true or false in any casing; bool.TryParse would also take surrounding whitespace ("true\n").
+                if (!raw.Equals("true", StringComparison.OrdinalIgnoreCase) && !raw.Equals("false", StringComparison.OrdinalIgnoreCase))
                 {
                     errors.Add(path, raw, "Member must be 'true' or 'false'");
                 }
