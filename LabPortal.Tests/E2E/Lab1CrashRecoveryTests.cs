@@ -15,7 +15,7 @@ namespace LabPortal.Tests.E2E;
 
 /// <summary>
 /// The portal process dies (SIGKILL) while Lab 1's "instances" step runs, and a new portal starts on
-/// the same data folder: the same portal database, the same Quartz job store, the same sandbox state
+/// the same data folder: the same portal database, the same Hangfire job storage, the same sandbox state
 /// file (the sandbox is in-process, so it dies and comes back with the portal, as in a real
 /// single-node crash). The step must finish on its own, with exactly two instances, and the ledger
 /// must match the cloud.
