@@ -56,7 +56,10 @@ public sealed class JobsTests
             b.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<ProbeJob>(p => p.WriteAsync(markerB));
         }
 
-        Assert.True(await WaitForAsync(() => markers.All(m => File.Exists(m.A) && File.Exists(m.B)), TimeSpan.FromSeconds(45)), "Not every job ran.");
+        // Done means the job wrote its marker and its Succeeded state is stored.
+        Assert.True(await WaitForAsync(
+            () => markers.All(m => File.Exists(m.A) && File.Exists(m.B)) && storageA.GetMonitoringApi().SucceededListCount() >= 10 && storageB.GetMonitoringApi().SucceededListCount() >= 10,
+            TimeSpan.FromSeconds(45)), "Not every job ran.");
 
         // Each job ran in the host whose storage holds it: the marker records the data folder of the host that ran it.
         foreach (var (markerA, markerB) in markers)
