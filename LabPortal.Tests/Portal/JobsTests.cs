@@ -76,6 +76,28 @@ public sealed class JobsTests
         Assert.All(storageB.GetMonitoringApi().Servers(), s => Assert.StartsWith(serverB, s.Name, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Healthz_reports_the_job_server_with_its_workers_and_the_storage()
+    {
+        using var data = new TempDirectory();
+        await using var factory = new PortalFactory(data.Path, new Dictionary<string, string?> { ["Jobs:MaxConcurrency"] = "3" });
+        using var client = factory.CreateClient();
+
+        // The server registers itself in the storage as it starts: wait for its first heartbeat.
+        System.Text.Json.JsonElement jobs = default;
+        var healthy = await WaitForAsync(() =>
+        {
+            var body = client.GetStringAsync("/healthz").GetAwaiter().GetResult();
+            jobs = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("checks").GetProperty("jobs").Clone();
+            return jobs.GetProperty("status").GetString() == "Healthy";
+        }, TimeSpan.FromSeconds(30));
+
+        Assert.True(healthy, jobs.ToString());
+        Assert.Equal(3, jobs.GetProperty("data").GetProperty("workers").GetInt32());
+        Assert.Equal(nameof(JobStorageKind.Sqlite), jobs.GetProperty("data").GetProperty("storage").GetString());
+        Assert.Equal(factory.Services.GetRequiredService<JobServer>().Name, jobs.GetProperty("data").GetProperty("server").GetString());
+    }
+
     private static async Task<bool> WaitForAsync(Func<bool> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
