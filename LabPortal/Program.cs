@@ -28,6 +28,7 @@ builder.AddPortalHealthChecks();
 var app = builder.Build();
 app.UsePortalWeb();
 app.MapPortalHealthChecks();
+app.MapJobsDashboard();
 app.MapSandbox();
 app.MapPreferences();
 app.MapAccounts();

@@ -20,16 +20,40 @@ public sealed class DatabaseModelTests
     }
 
     [Fact]
-    public async Task Migrations_create_the_Quartz_job_store_tables()
+    public async Task Migration_drops_the_old_job_store_tables_from_an_existing_database()
     {
         using var data = new TempDirectory();
-        using var factory = new PortalFactory(data.Path);
-        using var scope = factory.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using (var first = new PortalFactory(data.Path))
+        {
+            _ = first.Services;
+        }
 
+        // A database from before Hangfire: the old job store's tables, and the dropping migration not yet applied.
+        var dropMigration = typeof(LabPortal.Migrations.HangfireJobs).GetCustomAttributes(typeof(Microsoft.EntityFrameworkCore.Migrations.MigrationAttribute), false)
+            .Cast<Microsoft.EntityFrameworkCore.Migrations.MigrationAttribute>().Single().Id;
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(data.Path, "labportal.db")};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE QRTZ_JOB_DETAILS (SCHED_NAME TEXT NOT NULL, JOB_NAME TEXT NOT NULL);
+                CREATE TABLE QRTZ_TRIGGERS (SCHED_NAME TEXT NOT NULL, TRIGGER_NAME TEXT NOT NULL);
+                CREATE TABLE QRTZ_LOCKS (SCHED_NAME TEXT NOT NULL, LOCK_NAME TEXT NOT NULL);
+                ALTER TABLE StepRuns DROP COLUMN LeaseUntilUtc;
+                ALTER TABLE StepRuns DROP COLUMN WaitingUntilUtc;
+                ALTER TABLE LabRuns DROP COLUMN TeardownLeaseUntilUtc;
+                DELETE FROM __EFMigrationsHistory WHERE MigrationId = $id;
+                """;
+            command.Parameters.AddWithValue("$id", dropMigration);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var second = new PortalFactory(data.Path);
+        using var scope = second.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var tables = await db.Database.SqlQueryRaw<string>("SELECT name AS Value FROM sqlite_master WHERE type = 'table' AND name LIKE 'QRTZ_%'").ToListAsync();
-        Assert.Contains("QRTZ_JOB_DETAILS", tables);
-        Assert.Contains("QRTZ_TRIGGERS", tables);
-        Assert.Contains("QRTZ_LOCKS", tables);
+        Assert.Empty(tables);
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.Equal(0, await db.StepRuns.CountAsync(s => s.LeaseUntilUtc != null));
     }
 }

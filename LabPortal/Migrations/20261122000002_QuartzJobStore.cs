@@ -1,32 +1,23 @@
 using LabPortal.Infrastructure.Data;
-using LabPortal.Infrastructure.Jobs;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace LabPortal.Migrations;
 
 /// <summary>
-/// Quartz's ADO job store tables, from the script Quartz ships (so they match the Quartz version).
-/// They are not part of the EF model; the job store owns them.
+/// Once created the tables of the job scheduler the portal used before Hangfire (prefix <c>QRTZ_</c>).
+/// It stays in the chain under its old id so databases that applied it keep a consistent history;
+/// a fresh database gets nothing from it, and <see cref="HangfireJobs"/> drops the tables where they exist.
 /// </summary>
 [DbContext(typeof(PortalDbContext))]
 [Migration("20261122000002_QuartzJobStore")]
-public sealed class QuartzJobStore : Migration
+public sealed class OldJobStore : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)
     {
-        var dialect = ActiveProvider == "Npgsql.EntityFrameworkCore.PostgreSQL" ? "postgres" : "sqlite";
-        foreach (var statement in QuartzSchema.Statements(dialect))
-        {
-            migrationBuilder.Sql(statement);
-        }
     }
 
     protected override void Down(MigrationBuilder migrationBuilder)
     {
-        foreach (var table in new[] { "FIRED_TRIGGERS", "PAUSED_TRIGGER_GRPS", "SCHEDULER_STATE", "LOCKS", "SIMPLE_TRIGGERS", "SIMPROP_TRIGGERS", "CRON_TRIGGERS", "BLOB_TRIGGERS", "TRIGGERS", "JOB_DETAILS", "CALENDARS" })
-        {
-            migrationBuilder.Sql($"DROP TABLE IF EXISTS {QuartzSchema.TablePrefix}{table};");
-        }
     }
 }

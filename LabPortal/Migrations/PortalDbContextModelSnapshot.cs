@@ -87,6 +87,7 @@ public sealed class PortalDbContextModelSnapshot : ModelSnapshot
             b.Property<string>("OutputsJson").IsRequired().HasColumnType("TEXT");
             b.Property<DateTime>("StartedAtUtc").HasColumnType("TEXT");
             b.Property<int>("Status").HasColumnType("INTEGER");
+            b.Property<DateTime?>("TeardownLeaseUntilUtc").HasColumnType("TEXT");
             b.Property<string>("TeardownReason").HasMaxLength(32).HasColumnType("TEXT");
             b.Property<int>("UserId").HasColumnType("INTEGER");
             b.Property<string>("ValuesJson").IsRequired().HasColumnType("TEXT");
@@ -126,10 +127,12 @@ public sealed class PortalDbContextModelSnapshot : ModelSnapshot
             b.Property<DateTime?>("FinishedAtUtc").HasColumnType("TEXT");
             b.Property<string>("InputJson").IsRequired().HasColumnType("TEXT");
             b.Property<int>("LabRunId").HasColumnType("INTEGER");
+            b.Property<DateTime?>("LeaseUntilUtc").HasColumnType("TEXT");
             b.Property<string>("RequestIds").HasMaxLength(2048).HasColumnType("TEXT");
             b.Property<DateTime?>("StartedAtUtc").HasColumnType("TEXT");
             b.Property<string>("StepId").IsRequired().HasMaxLength(64).HasColumnType("TEXT");
             b.Property<int>("Status").HasColumnType("INTEGER");
+            b.Property<DateTime?>("WaitingUntilUtc").HasColumnType("TEXT");
             b.HasKey("Id");
             b.HasIndex("LabRunId", "StepId");
             b.ToTable("StepRuns");

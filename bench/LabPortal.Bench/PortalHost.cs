@@ -15,7 +15,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LabPortal.Bench;
 
 /// <summary>
-/// <c>LabPortal.Bench portal-host</c>: the real portal (its Program, pages, Quartz jobs and embedded
+/// <c>LabPortal.Bench portal-host</c>: the real portal (its Program, pages, Hangfire jobs and embedded
 /// sandbox) on Kestrel in a process of its own, so the load generator's CPU is never counted as the
 /// portal's. Beside the portal it serves <c>GET /bench/stats</c>: this process's CPU time, working
 /// set and GC heap (peaks sampled every 250 ms) and the API calls the sandbox counted per action and

@@ -26,7 +26,7 @@ internal static class StudentsBenchmark
         var code = "BENCH" + Random.Shared.Next(1000, 9999).ToString(CultureInfo.InvariantCulture);
         await Lab1Student.CreateClassAsync(portal.Url, code);
 
-        // A first student warms the portal up (JIT, EF model, Quartz, the sandbox's first account) and is not reported.
+        // A first student warms the portal up (JIT, EF model, Hangfire, the sandbox's first account) and is not reported.
         Console.WriteLine("Warm-up: one student completes Lab 1 (not measured) ...");
         var warmUp = await RunPhaseAsync(portal, code, "warm-up", 1);
         Console.WriteLine("Reference: one student alone ...");
@@ -97,7 +97,7 @@ internal static class StudentsBenchmark
             new Dictionary<string, string>
             {
                 ["students"] = $"{options.Students} concurrent, after a warm-up student and a single-student reference, all in one portal process",
-                ["portal"] = $"LabPortal's Program in a child process (portal-host) on {portal.Url}, Production environment, SQLite and Quartz's SQLite store in a temp folder, sandbox embedded on free ports, Sandbox:TimeScale {options.TimeScale.ToString(inv)}",
+                ["portal"] = $"LabPortal's Program in a child process (portal-host) on {portal.Url}, Production environment, SQLite and Hangfire's SQLite storage in a temp folder, sandbox embedded on free ports, Sandbox:TimeScale {options.TimeScale.ToString(inv)}",
                 ["flow"] = "join class, start Lab 1, quiz, security-group, instances, Check my progress (open-instances), target-group, load-balancer, Check my progress until every verify-traffic check passes, live panel page, finish (tear down)",
                 ["scratch"] = directory,
             },

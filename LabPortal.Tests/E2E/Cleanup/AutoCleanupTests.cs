@@ -1,5 +1,6 @@
 using System.Net;
 using LabPortal.Features.Cleanup;
+using LabPortal.Infrastructure.Audit;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Sandbox.Accounts;
 using LabPortal.Tests.Support;
@@ -58,7 +59,7 @@ public sealed class AutoCleanupTests : IAsyncLifetime
         Assert.Contains("torn down in", banner.TextContent, StringComparison.Ordinal);
 
         var run = await PortalState.WaitForAsync(factory, db => db.LabRuns.AsNoTracking().SingleAsync(r => r.Id == driver.RunId), r => r.Status == LabRunStatus.TornDown, "the teardown after the countdown");
-        Assert.Equal(CleanUpIdleRunsJob.Reason, run.TeardownReason);
+        Assert.Equal(CleanUpIdleRuns.Reason, run.TeardownReason);
         Assert.All(await PortalState.ReadAsync(factory, db => db.Ledger.Where(e => e.LabRunId == run.Id).ToListAsync()), e => Assert.Equal(LedgerState.Deleted, e.State));
         var account = await PortalState.ReadAsync(factory, db => db.CloudAccounts.SingleAsync(a => a.UserId == run.UserId));
         Assert.Empty(await factory.Services.GetRequiredService<ISandboxAccounts>().ListResourcesAsync(account.AccountId));

@@ -1,5 +1,6 @@
 using System.Net;
 using LabPortal.Features.Cleanup;
+using LabPortal.Infrastructure.Audit;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Sandbox.Accounts;
 using LabPortal.Tests.Support;
@@ -113,7 +114,7 @@ public sealed class FinishChoiceOnSandboxTests : IAsyncLifetime
         // Not before the grace period: the teardown started only once it was over.
         var started = await PortalState.ReadAsync(factory, db => db.Audit.Where(a => a.LabRunId == run.Id && a.Action == AuditActions.Teardown && a.Outcome == AuditLog.Started).Select(a => a.AtUtc).SingleAsync());
         Assert.True(started >= keptRun.FinishedAtUtc!.Value.AddSeconds(8), $"Torn down at {started:O}, kept at {keptRun.FinishedAtUtc:O}: before the grace period ended.");
-        Assert.Equal(CleanUpIdleRunsJob.Reason, run.TeardownReason);
+        Assert.Equal(CleanUpIdleRuns.Reason, run.TeardownReason);
         Assert.All(await PortalState.ReadAsync(factory, db => db.Ledger.Where(e => e.LabRunId == run.Id).ToListAsync()), e => Assert.Equal(LedgerState.Deleted, e.State));
         var left = await accounts.ListResourcesAsync(accountId);
         Assert.True(left.Count == 0, "Left behind: " + string.Join(", ", left.Select(r => $"{r.ResourceType} {r.ResourceId}")));

@@ -1,5 +1,7 @@
 using System.Net;
 using LabPortal.Features.Cleanup;
+using LabPortal.Features.LabRuns.Teardown;
+using LabPortal.Infrastructure.Audit;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Sandbox;

@@ -1,5 +1,5 @@
 using System.Net;
-using LabPortal.Features.Cleanup;
+using LabPortal.Infrastructure.Audit;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;

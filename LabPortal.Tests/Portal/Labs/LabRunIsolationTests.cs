@@ -1,12 +1,12 @@
 using System.Net;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
+using Hangfire;
 using LabPortal.Features.LivePanel;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Quartz;
 
 namespace LabPortal.Tests.Portal.Labs;
 
@@ -190,9 +190,20 @@ public sealed class LabRunIsolationTests : IAsyncLifetime
         var run = await db.LabRuns.AsNoTracking().SingleAsync(r => r.Id == id);
         var steps = string.Join(";", await db.StepRuns.Where(s => s.LabRunId == id).OrderBy(s => s.Id).Select(s => $"{s.Id}:{s.StepId}:{s.Status}:{s.Attempts}").ToListAsync());
         var ledger = await db.Ledger.CountAsync();
-        var scheduler = await _factory.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        var jobs = (await scheduler.GetJobKeys(GroupMatcher<JobKey>.AnyGroup())).Count;
+        var jobs = JobCount();
         return new RunSnapshot(steps, run.ValuesJson, run.CurrentStepId, ledger, jobs);
+    }
+
+    /// <summary>The step and teardown jobs this portal's storage holds or held (enqueued, scheduled, running, done or failed); the recurring auto-cleanup sweep is not the run's.</summary>
+    private int JobCount()
+    {
+        var monitoring = _factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        var types = monitoring.EnqueuedJobs("default", 0, 1000).Select(j => j.Value.Job?.Type)
+            .Concat(monitoring.ScheduledJobs(0, 1000).Select(j => j.Value.Job?.Type))
+            .Concat(monitoring.ProcessingJobs(0, 1000).Select(j => j.Value.Job?.Type))
+            .Concat(monitoring.SucceededJobs(0, 1000).Select(j => j.Value.Job?.Type))
+            .Concat(monitoring.FailedJobs(0, 1000).Select(j => j.Value.Job?.Type));
+        return types.Count(t => t != typeof(LabPortal.Features.Cleanup.CleanUpIdleRuns));
     }
 
     private async Task WaitUntilFinishedAsync()
@@ -202,9 +213,10 @@ public sealed class LabRunIsolationTests : IAsyncLifetime
         {
             using var scope = _factory.Services.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            var scheduler = await _factory.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+            var monitoring = _factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
             if (!await db.StepRuns.AnyAsync(s => s.Status == StepRunStatus.Pending || s.Status == StepRunStatus.Running)
-                && (await scheduler.GetJobKeys(GroupMatcher<JobKey>.AnyGroup())).All(k => k.Equals(LabPortal.Features.Cleanup.CleanUpIdleRunsJob.Key)))
+                && monitoring.ProcessingJobs(0, 1000).All(j => j.Value.Job?.Type == typeof(LabPortal.Features.Cleanup.CleanUpIdleRuns))
+                && monitoring.ScheduledCount() == 0)
             {
                 return;
             }

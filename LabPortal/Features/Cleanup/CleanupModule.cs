@@ -8,16 +8,15 @@ public static class CleanupModule
     /// </summary>
     public static IHostApplicationBuilder AddCleanup(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<CleanupOptions>().BindConfiguration(CleanupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<CleanupOptions>().BindConfiguration(CleanupOptions.Section).ValidateDataAnnotations()
+            .Validate(o => CleanupSchedule.TryCronFor(o.Interval) is not null, "Cleanup:Interval must divide a minute, an hour or a day evenly (e.g. 00:00:15, 00:05:00, 01:00:00).")
+            .ValidateOnStart();
         builder.Services.AddSingleton<CleanupClock>();
-        builder.Services.AddSingleton<TeardownSlots>();
-        builder.Services.AddScoped<AuditLog>();
-        builder.Services.AddScoped<TeardownScheduler>();
-        builder.Services.AddScoped<RunVerifier>();
         builder.Services.AddScoped<ResetService>();
         builder.Services.AddScoped<ResetProgress>();
         builder.Services.AddScoped<CleanupService>();
         builder.Services.AddScoped<OrphanSweeper>();
+        builder.Services.AddScoped<CleanUpIdleRuns>();
         builder.Services.AddHostedService<CleanupSchedule>();
         return builder;
     }

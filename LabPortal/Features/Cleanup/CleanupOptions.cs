@@ -2,12 +2,12 @@ using System.ComponentModel.DataAnnotations;
 
 namespace LabPortal.Features.Cleanup;
 
-/// <summary>Section <c>Cleanup</c>: auto-cleanup timing, reset behaviour and teardown parallelism.</summary>
+/// <summary>Section <c>Cleanup</c>: auto-cleanup timing (the teardown's own settings in the same section: <c>TeardownOptions</c>).</summary>
 public sealed class CleanupOptions
 {
     public const string Section = "Cleanup";
 
-    /// <summary>How often the auto-cleanup job looks at runs (not scaled by <see cref="TimeScale"/>).</summary>
+    /// <summary>How often the auto-cleanup job looks at runs (not scaled by <see cref="TimeScale"/>); it must divide a minute, an hour or a day evenly (cron).</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How long the learner's countdown banner runs before the run is torn down.</summary>
@@ -25,13 +25,6 @@ public sealed class CleanupOptions
     /// </summary>
     [Range(0.001, 1_000_000)]
     public double TimeScale { get; set; } = 1;
-
-    /// <summary>At most this many runs tear down at once across the portal; the others wait their turn.</summary>
-    [Range(1, 64)]
-    public int MaxParallelTeardowns { get; set; } = 4;
-
-    /// <summary>On the sandbox, a learner reset also deletes the learner's whole sandbox account once their runs are torn down.</summary>
-    public bool DropSandboxAccountOnReset { get; set; }
 
     public TimeSpan Scaled(TimeSpan duration) => duration / TimeScale;
 

@@ -1,31 +1,38 @@
+using System.Globalization;
+using Hangfire;
 using Microsoft.Extensions.Options;
-using Quartz;
 
 namespace LabPortal.Features.Cleanup;
 
 /// <summary>
-/// Puts the recurring auto-cleanup job in the job store at start-up (replacing an older schedule,
-/// so a changed <c>Cleanup:Interval</c> takes effect); its first run, one interval (at most 15 s)
-/// after the start, also resumes any teardown a stop interrupted.
+/// Registers the recurring auto-cleanup under its constant id at start-up (idempotent: a changed
+/// <c>Cleanup:Interval</c> replaces the old schedule). Hangfire's recurring jobs are cron-based, so
+/// the interval must divide a minute, an hour or a day evenly.
 /// </summary>
-public sealed class CleanupSchedule(ISchedulerFactory schedulers, IOptions<CleanupOptions> options) : IHostedService
+public sealed class CleanupSchedule(IRecurringJobManager recurring, IOptions<CleanupOptions> options) : IHostedService
 {
-    /// <summary>The first sweep (which also resumes interrupted teardowns) comes after at most this long.</summary>
-    public static readonly TimeSpan FirstRunDelay = TimeSpan.FromSeconds(15);
-
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
-        var job = JobBuilder.Create<CleanUpIdleRunsJob>().WithIdentity(CleanUpIdleRunsJob.Key).StoreDurably().Build();
-        var trigger = TriggerBuilder.Create()
-            .WithIdentity(CleanUpIdleRunsJob.Key.Name, CleanUpIdleRunsJob.Key.Group)
-            .ForJob(job)
-            // Not at the very start: the portal finishes starting (and a quick stop is not held up by a sweep) first.
-            .StartAt(DateTimeOffset.UtcNow + (options.Value.Interval < FirstRunDelay ? options.Value.Interval : FirstRunDelay))
-            .WithSimpleSchedule(s => s.WithInterval(options.Value.Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
-            .Build();
-        await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, cancellationToken);
+        recurring.AddOrUpdate<CleanUpIdleRuns>(CleanUpIdleRuns.Id, sweep => sweep.RunAsync(CancellationToken.None), CronFor(options.Value.Interval));
+        return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>A cron expression (six fields when it needs seconds) firing every <paramref name="interval"/>; null when it cannot be said in cron.</summary>
+    public static string? TryCronFor(TimeSpan interval)
+    {
+        static string N(double value) => ((int)value).ToString(CultureInfo.InvariantCulture);
+        return interval switch
+        {
+            { TotalSeconds: var s } when s >= 1 && s < 60 && s % 1 == 0 && 60 % s == 0 => $"*/{N(s)} * * * * *",
+            { TotalMinutes: var m } when m >= 1 && m < 60 && m % 1 == 0 && 60 % m == 0 => $"*/{N(m)} * * * *",
+            { TotalHours: var h } when h >= 1 && h < 24 && h % 1 == 0 && 24 % h == 0 => $"0 */{N(h)} * * *",
+            { TotalDays: 1 } => "0 0 * * *",
+            _ => null,
+        };
+    }
+
+    public static string CronFor(TimeSpan interval) => TryCronFor(interval)
+        ?? throw new InvalidOperationException($"Cleanup:Interval {interval} cannot be scheduled: use a number of seconds, minutes or hours that divides a minute, an hour or a day (e.g. 00:00:15, 00:05:00, 01:00:00).");
 }

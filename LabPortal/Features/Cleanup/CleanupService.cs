@@ -1,3 +1,4 @@
+using LabPortal.Infrastructure.Audit;
 using LabPortal.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
 

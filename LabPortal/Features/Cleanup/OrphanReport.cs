@@ -1,3 +1,5 @@
+using LabPortal.Features.LabRuns.Teardown;
+
 namespace LabPortal.Features.Cleanup;
 
 /// <summary>A lab-tagged resource in a learner's scope that no live ledger entry knows.</summary>

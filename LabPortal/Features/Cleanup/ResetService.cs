@@ -1,3 +1,5 @@
+using LabPortal.Features.LabRuns.Teardown;
+using LabPortal.Infrastructure.Audit;
 using LabPortal.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -5,12 +7,12 @@ namespace LabPortal.Features.Cleanup;
 
 /// <summary>
 /// Instructor resets: a learner's or a whole class's live runs are torn down by durable jobs (one
-/// per run, <see cref="TearDownLabRunJob"/>). Only the class's instructors may; anyone else
+/// per run, <see cref="RunTeardown"/>). Only the class's instructors may; anyone else
 /// changes nothing.
 /// </summary>
 public sealed class ResetService(PortalDbContext db, AuditLog audit, TeardownScheduler teardowns)
 {
-    public const string Reason = "reset";
+    public const string Reason = TeardownScheduler.ResetReason;
 
     public Task<bool> IsInstructorAsync(int classId, int userId, CancellationToken cancellationToken = default) =>
         db.ClassMemberships.AnyAsync(m => m.ClassroomId == classId && m.UserId == userId && m.Role == UserRole.Instructor, cancellationToken);

@@ -1,6 +1,7 @@
 using LabPortal.Features.LabRuns.Actions;
 using LabPortal.Features.LabRuns.Checks;
 using LabPortal.Features.LabRuns.Engine;
+using LabPortal.Features.LabRuns.Teardown;
 using LabPortal.Features.Labs.Definitions;
 
 namespace LabPortal.Features.LabRuns;
@@ -18,8 +19,17 @@ public static class LabRunsModule
         builder.Services.AddHostedService<LabCatalogLoader>();
         builder.Services.AddScoped<LabRunService>();
         builder.Services.AddScoped<StepScheduler>();
-        // After the database migrator and Quartz's hosted service (registered by AddData and AddJobs, earlier).
+        builder.Services.AddScoped<StepRunner>();
+        // After the database migrator and the job server (registered by AddData and AddJobs, earlier).
         builder.Services.AddHostedService<StepRunResumer>();
+
+        // The one teardown of a run, for every reason (the finish step, resets, auto-cleanup).
+        builder.Services.AddOptions<TeardownOptions>().BindConfiguration(TeardownOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<TeardownSlots>();
+        builder.Services.AddScoped<TeardownScheduler>();
+        builder.Services.AddScoped<RunTeardown>();
+        builder.Services.AddScoped<RunVerifier>();
+        builder.Services.AddHostedService<TeardownResumer>();
         builder.Services.AddScoped<RuntimeChoices>();
         builder.Services.AddScoped<Drill.DrillTimeline>();
         builder.Services.AddSingleton<Drill.DrillObservations>();

@@ -1,3 +1,4 @@
+using LabPortal.Infrastructure.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace LabPortal.Infrastructure.Data;
@@ -6,8 +7,8 @@ public static class DataModule
 {
     /// <summary>
     /// The portal database: SQLite in the data folder unless <c>ConnectionStrings:Portal</c> says
-    /// otherwise. Migrations run at start-up, before any other hosted service (the job store's
-    /// tables are created by a migration, so Quartz must start after it).
+    /// otherwise. Migrations run at start-up, before any other hosted service (the job server
+    /// releases stale leases in these tables before it starts). The audit trail writes here too.
     /// </summary>
     public static IHostApplicationBuilder AddData(this IHostApplicationBuilder builder)
     {
@@ -18,6 +19,7 @@ public static class DataModule
         var connectionString = PortalConnectionString(builder.Configuration, dataDirectory);
         builder.Services.AddDbContext<PortalDbContext>(options => options.UseSqlite(connectionString));
         builder.Services.AddHostedService<DatabaseMigrator>();
+        builder.Services.AddScoped<AuditLog>();
         return builder;
     }
 

@@ -38,6 +38,9 @@ public sealed class LabRun
     /// <summary>Why the run is being or was torn down: <c>learner</c>, <c>reset</c>, <c>auto-cleanup</c>.</summary>
     public string? TeardownReason { get; set; }
 
+    /// <summary>Set while one teardown execution works on the run (until this time): a duplicate execution does nothing.</summary>
+    public DateTime? TeardownLeaseUntilUtc { get; set; }
+
     /// <summary>JSON object: the learner's parameter values by name.</summary>
     public string ValuesJson { get; set; } = "{}";
 

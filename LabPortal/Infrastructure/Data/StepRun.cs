@@ -13,8 +13,20 @@ public sealed class StepRun
 
     public StepRunStatus Status { get; set; }
 
-    /// <summary>How many times the job has started this step run (retries after a crash count too).</summary>
+    /// <summary>
+    /// How many times an execution started this step run afresh: the first run, an automatic retry
+    /// after a transient AWS failure, a re-run after a crash. A continuation after a wait is not a new attempt.
+    /// </summary>
     public int Attempts { get; set; }
+
+    /// <summary>
+    /// Set while one job execution works on the step run (until this time, the execution bound): a second
+    /// execution of the same step run (a duplicate delivery) finds it held and does nothing.
+    /// </summary>
+    public DateTime? LeaseUntilUtc { get; set; }
+
+    /// <summary>When the step waits for AWS (instances booting, a load balancer provisioning): the time its continuation is due.</summary>
+    public DateTime? WaitingUntilUtc { get; set; }
 
     /// <summary>JSON object: the parameter values (or quiz answers) submitted.</summary>
     public string InputJson { get; set; } = "{}";

@@ -10,6 +10,12 @@ public static class CloudSteps
     /// <summary>How long a step waits for AWS to finish something (instances boot in about a minute, an ALB in a few).</summary>
     public static readonly TimeSpan WaitLimit = TimeSpan.FromMinutes(10);
 
+    /// <summary>All the waiting of one step together, across its continuations (a step may wait for a load balancer and then its targets).</summary>
+    public static readonly TimeSpan StepWaitLimit = WaitLimit * 2;
+
+    /// <summary>How soon a continuation looks again after an execution ended waiting.</summary>
+    public static readonly TimeSpan ContinuationDelay = TimeSpan.FromSeconds(2);
+
     public static async Task<string> DefaultVpcAsync(LabActionContext context, CancellationToken cancellationToken)
     {
         var response = await context.Cloud.Ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [Filter("is-default", "true")] }, cancellationToken);
@@ -83,19 +89,38 @@ public static class CloudSteps
         }
     }
 
-    /// <summary>Polls <paramref name="done"/> until it is true, or fails the step with the given words after <see cref="WaitLimit"/>.</summary>
+    /// <summary>
+    /// Polls <paramref name="done"/> until it is true. Past the execution's inline share of waiting the
+    /// job ends and a continuation looks again (<see cref="ContinueLaterException"/>); past the step's
+    /// <see cref="LabActionContext.WaitDeadline"/> the step fails with the given words.
+    /// </summary>
     public static async Task WaitUntilAsync(LabActionContext context, Func<Task<bool>> done, string english, string korean, CancellationToken cancellationToken)
     {
-        var deadline = context.Time.GetUtcNow() + WaitLimit;
         while (!await done())
         {
-            if (context.Time.GetUtcNow() > deadline)
-            {
-                throw new LabStepException("WaitTimedOut", english, korean);
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(1), context.Time, cancellationToken);
+            await PollAgainAsync(context, TimeSpan.FromSeconds(1), english, korean, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The pause between two looks at something AWS is doing: a short sleep while this execution has
+    /// inline waiting left, else the end of the execution with a continuation; a step past its wait
+    /// deadline fails with the given words.
+    /// </summary>
+    public static async Task PollAgainAsync(LabActionContext context, TimeSpan poll, string english, string korean, CancellationToken cancellationToken)
+    {
+        var now = context.Time.GetUtcNow();
+        if (now > context.WaitDeadline)
+        {
+            throw new LabStepException("WaitTimedOut", english, korean);
+        }
+
+        if (now + poll > context.InlineWaitUntil)
+        {
+            throw new ContinueLaterException(poll > ContinuationDelay ? poll : ContinuationDelay);
+        }
+
+        await Task.Delay(poll, context.Time, cancellationToken);
     }
 
     public static Filter Filter(string name, params string[] values) => new() { Name = name, Values = values };

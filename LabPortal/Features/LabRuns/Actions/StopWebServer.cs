@@ -63,7 +63,6 @@ public sealed class StopWebServer : ILabAction
         await WaitForCommandAsync(context, commandId, instanceId, cancellationToken);
 
         // The target's health has no timestamp in the API: the step records when it first saw it unhealthy.
-        var deadline = context.Time.GetUtcNow() + CloudSteps.WaitLimit;
         while (true)
         {
             var target = (await AutoScalingGroups.TargetHealthAsync(context, targetGroupArn, cancellationToken)).FirstOrDefault(t => t.Target?.Id == instanceId);
@@ -81,14 +80,10 @@ public sealed class StopWebServer : ILabAction
                 return;
             }
 
-            if (context.Time.GetUtcNow() > deadline)
-            {
-                throw new LabStepException("WaitTimedOut",
-                    "The web server is stopped, but the load balancer has not reported the target unhealthy yet. Look at the target group's health checks.",
-                    "웹 서버는 멈췄지만 로드 밸런서가 아직 대상을 unhealthy로 보고하지 않았습니다. 대상 그룹의 상태 검사 설정을 살펴보세요.");
-            }
-
-            await Task.Delay(HealthPoll, context.Time, cancellationToken);
+            await CloudSteps.PollAgainAsync(context, HealthPoll,
+                "The web server is stopped, but the load balancer has not reported the target unhealthy yet. Look at the target group's health checks.",
+                "웹 서버는 멈췄지만 로드 밸런서가 아직 대상을 unhealthy로 보고하지 않았습니다. 대상 그룹의 상태 검사 설정을 살펴보세요.",
+                cancellationToken);
         }
     }
 

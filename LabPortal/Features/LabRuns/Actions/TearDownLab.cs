@@ -1,229 +1,55 @@
-using LabPortal.Aws.AutoScaling;
-using LabPortal.Aws.Core;
-using LabPortal.Aws.Ec2;
-using LabPortal.Aws.Elbv2;
 using LabPortal.Features.LabRuns.Engine;
+using LabPortal.Features.LabRuns.Teardown;
+using LabPortal.Infrastructure.Audit;
 using LabPortal.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace LabPortal.Features.LabRuns.Actions;
 
 /// <summary>
-/// The last step of every lab: deletes what the ledger says the run owns, in dependency order
-/// (groups and wait, listeners and rules, load balancers and wait, target groups, instances and wait,
-/// launch templates, security groups after revoking the rules that reference each other), waiting where AWS needs time and retrying what it refuses for a while
-/// (DependencyViolation, ResourceInUse). A resource already gone counts as deleted; nothing is
-/// reported deleted that was not.
+/// The finish step's "Tear everything down": asks for the run's teardown through the same use case
+/// as resets and auto-cleanup (<see cref="RunTeardown"/>: dependency order, verification scan, audit
+/// entry), then waits for it as continuations. The step succeeds when the run is TornDown, and fails
+/// with what is left when the teardown's verification scan finds something.
 /// </summary>
 public sealed class TearDownLab : ILabAction
 {
-    /// <summary>Deletion order: a kind is deleted only after every kind before it.</summary>
-    public static readonly string[] Order = ["AutoScalingGroup", "Rule", "Listener", "LoadBalancer", "TargetGroup", "Instance", "LaunchTemplate", "SecurityGroup"];
-
-    private static readonly HashSet<string> GoneCodes =
-    [
-        "InvalidGroup.NotFound", "InvalidInstanceID.NotFound", "InvalidLaunchTemplateName.NotFoundException", "InvalidLaunchTemplateId.NotFound",
-        "LoadBalancerNotFound", "TargetGroupNotFound", "ListenerNotFound", "RuleNotFound",
-    ];
-
-    private static readonly HashSet<string> NotYetCodes = ["DependencyViolation", "ResourceInUse", "ScalingActivityInProgress"];
-
     public string Name => nameof(TearDownLab);
 
     public async Task RunAsync(LabActionContext context, CancellationToken cancellationToken)
     {
-        var live = await context.LiveLedgerAsync(cancellationToken);
-        foreach (var kind in Order)
+        var run = context.Run;
+        var services = context.Services ?? throw new InvalidOperationException("The teardown action needs the job's services.");
+        var db = services.GetRequiredService<PortalDbContext>();
+        // Only a teardown this step asked for (after the step started) counts: an earlier, failed reset does not.
+        var since = context.StepRun.StartedAtUtc ?? context.StepRun.CreatedAtUtc;
+        while (true)
         {
-            var entries = live.Where(e => e.Kind == kind).ToList();
-            if (kind == "Instance" && entries.Count > 0)
+            await db.Entry(run).ReloadAsync(cancellationToken);
+            if (run.Status == LabRunStatus.TornDown)
             {
-                await TerminateInstancesAsync(context, entries, cancellationToken);
-                continue;
+                return;
             }
 
-            if (kind == "SecurityGroup" && entries.Count > 0)
+            var last = await db.Audit.Where(a => a.LabRunId == run.Id && a.Action == AuditActions.Teardown && a.AtUtc >= since)
+                .OrderByDescending(a => a.Id).FirstOrDefaultAsync(cancellationToken);
+            if (last is null)
             {
-                // Two groups that name each other in their rules cannot be deleted in either order
-                // (DependencyViolation until the rule goes), so the referencing rules go first.
-                await RevokeCrossReferencesAsync(context, entries, cancellationToken);
+                var classroomId = await db.ClassMemberships.Where(m => m.UserId == run.UserId && m.Role == UserRole.Student)
+                    .OrderByDescending(m => m.JoinedAtUtc).Select(m => (int?)m.ClassroomId).FirstOrDefaultAsync(cancellationToken);
+                await services.GetRequiredService<TeardownScheduler>().RequestAsync(run, TeardownScheduler.LearnerReason, classroomId, run.UserId, cancellationToken);
+            }
+            else if (last.Outcome == AuditLog.Failed)
+            {
+                throw new LabStepException("TeardownIncomplete",
+                    $"The teardown could not remove everything: {last.Detail}",
+                    $"정리 작업이 모든 리소스를 지우지 못했습니다: {last.Detail}");
             }
 
-            foreach (var entry in entries)
-            {
-                await DeleteWithRetriesAsync(context, entry, cancellationToken);
-            }
-
-            switch (kind)
-            {
-                case "AutoScalingGroup" when entries.Count > 0:
-                    // ForceDelete terminates the group's instances; the group is gone only after them,
-                    // and until then its instances still hold the security groups and target groups.
-                    await WaitForGroupsGoneAsync(context, entries, cancellationToken);
-                    break;
-                case "LoadBalancer" when entries.Count > 0:
-                    // A deleted load balancer keeps its network interfaces (and so its security group) for a while.
-                    await WaitForLoadBalancersGoneAsync(context, entries, cancellationToken);
-                    break;
-            }
-        }
-
-        context.Run.Status = LabRunStatus.TornDown;
-        context.Run.FinishedAtUtc = context.Time.GetUtcNow().UtcDateTime;
-    }
-
-    private static async Task DeleteWithRetriesAsync(LabActionContext context, LedgerEntry entry, CancellationToken cancellationToken)
-    {
-        if (entry.ResourceId is null)
-        {
-            // Intended but never created (the create call failed or never ran): nothing to delete.
-            await context.MarkDeletedAsync(entry, cancellationToken);
-            return;
-        }
-
-        var deadline = context.Time.GetUtcNow() + CloudSteps.WaitLimit;
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await DeleteAsync(context, entry, cancellationToken);
-                break;
-            }
-            catch (AwsServiceException e) when (GoneCodes.Contains(e.Code) || (e.Code == "ValidationError" && e.Message.Contains("not found", StringComparison.OrdinalIgnoreCase)))
-            {
-                break;
-            }
-            catch (AwsServiceException e) when (NotYetCodes.Contains(e.Code) && context.Time.GetUtcNow() < deadline)
-            {
-                // The resource still has dependants that AWS is removing (e.g. an ALB's network interfaces).
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, 1 << Math.Min(attempt, 3))), context.Time, cancellationToken);
-            }
-        }
-
-        await context.MarkDeletedAsync(entry, cancellationToken);
-    }
-
-    private static async Task DeleteAsync(LabActionContext context, LedgerEntry entry, CancellationToken cancellationToken)
-    {
-        var id = entry.ResourceId!;
-        AwsResponse response = entry.Kind switch
-        {
-            "AutoScalingGroup" => await context.Cloud.AutoScaling.DeleteAutoScalingGroupAsync(new DeleteAutoScalingGroupRequest { AutoScalingGroupName = id, ForceDelete = true }, cancellationToken),
-            "Rule" => await context.Cloud.Elbv2.DeleteRuleAsync(new DeleteRuleRequest { RuleArn = id }, cancellationToken),
-            "Listener" => await context.Cloud.Elbv2.DeleteListenerAsync(new DeleteListenerRequest { ListenerArn = id }, cancellationToken),
-            "LoadBalancer" => await context.Cloud.Elbv2.DeleteLoadBalancerAsync(new DeleteLoadBalancerRequest { LoadBalancerArn = id }, cancellationToken),
-            "TargetGroup" => await context.Cloud.Elbv2.DeleteTargetGroupAsync(new DeleteTargetGroupRequest { TargetGroupArn = id }, cancellationToken),
-            "LaunchTemplate" => await context.Cloud.Ec2.DeleteLaunchTemplateAsync(new DeleteLaunchTemplateRequest { LaunchTemplateId = id }, cancellationToken),
-            "SecurityGroup" => await context.Cloud.Ec2.DeleteSecurityGroupAsync(new DeleteSecurityGroupRequest { GroupId = id }, cancellationToken),
-            _ => throw new InvalidOperationException($"The ledger holds a resource kind teardown does not know: {entry.Kind}."),
-        };
-        context.Trace(response.RequestId);
-    }
-
-    private static async Task RevokeCrossReferencesAsync(LabActionContext context, List<LedgerEntry> groups, CancellationToken cancellationToken)
-    {
-        var ids = groups.Where(g => g.ResourceId is not null).Select(g => g.ResourceId!).ToHashSet(StringComparer.Ordinal);
-        if (ids.Count == 0)
-        {
-            return;
-        }
-
-        foreach (var groupId in ids)
-        {
-            DescribeSecurityGroupsResponse described;
-            try
-            {
-                described = await context.Cloud.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [groupId] }, cancellationToken);
-            }
-            catch (AwsServiceException e) when (e.Code == "InvalidGroup.NotFound")
-            {
-                continue;
-            }
-
-            context.Trace(described.RequestId);
-            var referencing = (described.SecurityGroups ?? [])
-                .SelectMany(g => g.IpPermissions ?? [])
-                .Where(p => (p.UserIdGroupPairs ?? []).Any(pair => pair.GroupId is { } other && ids.Contains(other)))
-                .Select(p => p with { UserIdGroupPairs = [.. p.UserIdGroupPairs!.Where(pair => pair.GroupId is { } other && ids.Contains(other))], IpRanges = null, Ipv6Ranges = null, PrefixListIds = null })
-                .ToList();
-            if (referencing.Count == 0)
-            {
-                continue;
-            }
-
-            try
-            {
-                var revoked = await context.Cloud.Ec2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest { GroupId = groupId, IpPermissions = referencing }, cancellationToken);
-                context.Trace(revoked.RequestId);
-            }
-            catch (AwsServiceException e) when (e.Code is "InvalidGroup.NotFound" or "InvalidPermission.NotFound")
-            {
-                // Already gone: the rule or the group went between the describe and the revoke.
-            }
-        }
-    }
-
-    private static async Task WaitForGroupsGoneAsync(LabActionContext context, List<LedgerEntry> groups, CancellationToken cancellationToken)
-    {
-        var names = groups.Where(g => g.ResourceId is not null).Select(g => g.ResourceId!).ToList();
-        if (names.Count == 0)
-        {
-            return;
-        }
-
-        await CloudSteps.WaitUntilAsync(context, async () =>
-        {
-            var described = await context.Cloud.AutoScaling.DescribeAutoScalingGroupsAsync(new DescribeAutoScalingGroupsRequest { AutoScalingGroupNames = names }, cancellationToken);
-            return (described.AutoScalingGroups ?? []).Count == 0;
-        }, "The Auto Scaling group is still being deleted; teardown will retry.", "Auto Scaling 그룹이 아직 삭제 중입니다. 정리 작업을 다시 시도합니다.", cancellationToken);
-    }
-
-    private static async Task WaitForLoadBalancersGoneAsync(LabActionContext context, List<LedgerEntry> balancers, CancellationToken cancellationToken)
-    {
-        var arns = balancers.Where(b => b.ResourceId is not null).Select(b => b.ResourceId!).ToList();
-        if (arns.Count == 0)
-        {
-            return;
-        }
-
-        await CloudSteps.WaitUntilAsync(context, async () =>
-        {
-            try
-            {
-                var described = await context.Cloud.Elbv2.DescribeLoadBalancersAsync(new DescribeLoadBalancersRequest { LoadBalancerArns = arns }, cancellationToken);
-                return (described.LoadBalancers ?? []).Count == 0;
-            }
-            catch (AwsServiceException e) when (e.Code == "LoadBalancerNotFound")
-            {
-                return true;
-            }
-        }, "The load balancer is still being deleted; teardown will retry.", "로드 밸런서가 아직 삭제 중입니다. 정리 작업을 다시 시도합니다.", cancellationToken);
-    }
-
-    /// <summary>Terminates the run's instances together and waits until AWS reports them terminated.</summary>
-    private static async Task TerminateInstancesAsync(LabActionContext context, List<LedgerEntry> entries, CancellationToken cancellationToken)
-    {
-        var ids = entries.Where(e => e.ResourceId is not null).Select(e => e.ResourceId!).ToList();
-        if (ids.Count > 0)
-        {
-            try
-            {
-                var response = await context.Cloud.Ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = ids }, cancellationToken);
-                context.Trace(response.RequestId);
-                await CloudSteps.WaitUntilAsync(context, async () =>
-                {
-                    var described = await context.Cloud.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = ids }, cancellationToken);
-                    return (described.Reservations ?? []).SelectMany(r => r.Instances ?? []).All(i => i.State?.Name == "terminated");
-                }, "The instances did not terminate in time; teardown will retry.", "인스턴스가 제시간에 종료되지 않았습니다. 정리 작업을 다시 시도합니다.", cancellationToken);
-            }
-            catch (AwsServiceException e) when (e.Code == "InvalidInstanceID.NotFound")
-            {
-                // Already gone (terminated instances disappear from AWS after about an hour).
-            }
-        }
-
-        foreach (var entry in entries)
-        {
-            await context.MarkDeletedAsync(entry, cancellationToken);
+            await CloudSteps.PollAgainAsync(context, TimeSpan.FromSeconds(1),
+                "The teardown is taking longer than expected; your instructor can see what is left.",
+                "정리 작업이 예상보다 오래 걸립니다. 강사가 남은 리소스를 볼 수 있습니다.",
+                cancellationToken);
         }
     }
 }

@@ -40,6 +40,15 @@ public sealed class LabActionContext(
     /// <summary>The browser address for a DNS name, or null when this cloud has no data plane.</summary>
     public Func<string, Uri?> DataPlaneUrl { get; init; } = _ => null;
 
+    /// <summary>The job execution's scoped services (an action that hands work to another use case).</summary>
+    public IServiceProvider? Services { get; init; }
+
+    /// <summary>When a wait gives up and fails the step (<c>WaitTimedOut</c>); counted from the step's first start, across continuations.</summary>
+    public DateTimeOffset WaitDeadline { get; init; } = time.GetUtcNow() + Actions.CloudSteps.StepWaitLimit;
+
+    /// <summary>Until when this execution may wait inline; a wait still unfinished then becomes a continuation (<see cref="ContinueLaterException"/>).</summary>
+    public DateTimeOffset InlineWaitUntil { get; init; } = time.GetUtcNow() + TimeSpan.FromSeconds(20);
+
     /// <summary>The learner's value for a parameter, else its default in lab.yaml.</summary>
     public string Value(string name) =>
         _values.TryGetValue(name, out var value) ? value

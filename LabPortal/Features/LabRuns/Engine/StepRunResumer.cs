@@ -1,36 +1,38 @@
+using Hangfire;
 using LabPortal.Infrastructure.Data;
+using LabPortal.Infrastructure.Jobs;
 using Microsoft.EntityFrameworkCore;
 
 namespace LabPortal.Features.LabRuns.Engine;
 
 /// <summary>
-/// At start-up, gives every step run a shutdown interrupted (left pending, with no job in the store)
-/// back to the scheduler, so it finishes without the learner pressing anything. Steps a crash
-/// interrupted still have their job in the store, and Quartz recovers those itself
-/// (<c>RequestRecovery</c>). One node only: with several, the node that owns the run should do this.
+/// At start-up, enqueues every unfinished step run that no job execution holds and no continuation
+/// waits for: a step a crash interrupted (the job storage hides that job until its invisibility
+/// timeout, far off: see <see cref="JobsModule"/>), or one whose enqueue a crash lost. A second
+/// delivery of a job that also comes back finds the step finished or leased and does nothing.
 /// </summary>
-public sealed partial class StepRunResumer(IServiceScopeFactory scopes, ILogger<StepRunResumer> logger) : IHostedService
+public sealed partial class StepRunResumer(IServiceScopeFactory scopes, IBackgroundJobClient jobs, TimeProvider time, ILogger<StepRunResumer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var scheduler = scope.ServiceProvider.GetRequiredService<StepScheduler>();
+        var now = time.GetUtcNow().UtcDateTime;
         var unfinished = await db.StepRuns
-            .Where(s => s.Status == StepRunStatus.Pending || s.Status == StepRunStatus.Running)
+            .Where(s => (s.Status == StepRunStatus.Pending || s.Status == StepRunStatus.Running)
+                && (s.LeaseUntilUtc == null || s.LeaseUntilUtc < now)
+                && (s.WaitingUntilUtc == null || s.WaitingUntilUtc < now))
             .Select(s => s.Id)
             .ToListAsync(cancellationToken);
         foreach (var id in unfinished)
         {
-            if (await scheduler.ResumeAsync(id, cancellationToken))
-            {
-                LogResumed(id);
-            }
+            StepRunner.Enqueue(jobs, id);
+            LogResumed(id);
         }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Step run {StepRunId} was interrupted by a shutdown; scheduled again")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Step run {StepRunId} was left unfinished by the last stop; enqueued again")]
     private partial void LogResumed(int stepRunId);
 }

@@ -1,6 +1,6 @@
 using LabPortal.Infrastructure.Data;
 
-namespace LabPortal.Features.Cleanup;
+namespace LabPortal.Infrastructure.Audit;
 
 /// <summary>
 /// Writes the audit trail (db.Audit): who did what to which learner's lab, when, and how it ended.

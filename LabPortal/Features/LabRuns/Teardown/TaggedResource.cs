@@ -1,4 +1,4 @@
-namespace LabPortal.Features.Cleanup;
+namespace LabPortal.Features.LabRuns.Teardown;
 
 /// <summary>A resource found in the cloud by its <c>lab-portal:*</c> tags.</summary>
 /// <param name="Kind">The ledger's kind name (<c>Instance</c>, <c>SecurityGroup</c>, <c>LoadBalancer</c>...).</param>

@@ -1,90 +1,109 @@
+using Hangfire;
 using LabPortal.Aws.Core;
-using LabPortal.Features.LabRuns.Actions;
 using LabPortal.Features.LabRuns.Engine;
 using LabPortal.Features.Labs.Definitions;
+using LabPortal.Infrastructure.Audit;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
+using LabPortal.Infrastructure.Jobs;
 using LabPortal.Sandbox.Accounts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Quartz;
 
-namespace LabPortal.Features.Cleanup;
+namespace LabPortal.Features.LabRuns.Teardown;
 
 /// <summary>
-/// Tears one run down for a reset or an auto-cleanup: the ledger's resources in dependency order
-/// (<see cref="TearDownLab"/>), on a learner reset on the sandbox optionally the whole sandbox
-/// account, then a verification scan that must find nothing. Durable and idempotent: the job
-/// store keeps it (<c>RequestsRecovery</c>), every deletion is recorded in the ledger as it
-/// happens, and a run no longer TearingDown is left alone. When the portal stops mid-way the job
-/// gives up its work at once and <see cref="TeardownScheduler.ResumeInterruptedAsync"/> picks the
-/// run up at the next start, from where the ledger says it stopped.
+/// The one teardown of a run, whoever asked for it (<see cref="TeardownScheduler.RequestAsync"/>): the
+/// learner's "Tear everything down" on a lab's finish step, an instructor's learner or class reset,
+/// auto-cleanup. A Hangfire job enqueued with the run's id: the ledger's resources in dependency
+/// order (<see cref="TeardownPass"/>), waits as continuations, on a learner reset on the sandbox
+/// optionally the whole sandbox account, then a verification scan. The run becomes TornDown only
+/// when the scan finds nothing; otherwise it stays TearingDown and the audit entry says what is left
+/// and why. Idempotent: every deletion is recorded in the ledger as it happens, a lease keeps a
+/// second delivery of the job from working at the same time, and a run no longer TearingDown is left alone.
 /// </summary>
-[DisallowConcurrentExecution]
-public sealed partial class TearDownLabRunJob(
+public sealed partial class RunTeardown(
     PortalDbContext db,
     LabCatalog catalog,
     LearnerCloud cloud,
-    IEnumerable<ILabAction> actions,
     AuditLog audit,
     RunVerifier verifier,
     TeardownSlots slots,
-    IHostApplicationLifetime lifetime,
-    IOptions<CleanupOptions> options,
+    IBackgroundJobClient jobs,
+    JobExecutions executions,
+    IOptions<TeardownOptions> options,
+    IOptions<JobsOptions> jobOptions,
     IServiceProvider services,
     TimeProvider time,
-    ILogger<TearDownLabRunJob> logger) : IJob
+    ILogger<RunTeardown> logger)
 {
     /// <summary>A step still running when the teardown comes is waited for this long, so what it creates is torn down too.</summary>
     private static readonly TimeSpan StepGrace = TimeSpan.FromMinutes(15);
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    public static void Enqueue(IBackgroundJobClient jobs, int runId) =>
+        jobs.Enqueue<RunTeardown>(teardown => teardown.RunAsync(runId, CancellationToken.None));
+
+    // Failures are handled inside (reported to the instructor with what is left); nothing for Hangfire to retry.
+    [AutomaticRetry(Attempts = 0)]
+    [JobDisplayName("Teardown of run {0}")]
+    public async Task RunAsync(int runId, CancellationToken cancellationToken = default)
     {
-        var runId = context.MergedJobDataMap.GetInt(TeardownScheduler.RunIdKey);
-        if (!slots.TryEnter())
+        var limit = jobOptions.Value.ExecutionLimit;
+        if (!await ClaimAsync(runId, limit, cancellationToken))
         {
-            // Every slot is busy: give the job pool back and come again shortly (the job keeps this new trigger).
-            await context.Scheduler.ScheduleJob(TeardownScheduler.TriggerFor(context.JobDetail.Key, time.GetUtcNow() + TimeSpan.FromMilliseconds(500 + Random.Shared.Next(500))), cancellationToken: cancellationToken);
+            executions.Skipped(JobExecutions.Teardown);
             return;
         }
 
+        executions.Started(JobExecutions.Teardown);
+        TimeSpan? continueAfter = null;
+        var entered = slots.TryEnter();
         try
         {
-            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
-            await TearDownAsync(context, runId, stopping.Token);
+            using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bound.CancelAfter(limit);
+            // Every slot busy: give the worker back and come again shortly.
+            continueAfter = entered ? await TearDownAsync(runId, cancellationToken, bound.Token) : TimeSpan.FromMilliseconds(500 + Random.Shared.Next(500));
         }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested || cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            // The portal is stopping: the run stays TearingDown and resumes at the next start.
+            // The portal stops: the run stays TearingDown; Hangfire re-queues this job and the ledger says where it was.
             LogInterrupted(runId);
+            await ReleaseAsync(runId);
+            throw new OperationCanceledException(cancellationToken);
         }
         finally
         {
-            slots.Release();
+            if (entered)
+            {
+                slots.Release();
+            }
+        }
+
+        await ReleaseAsync(runId);
+        if (continueAfter is { } after)
+        {
+            jobs.Schedule<RunTeardown>(teardown => teardown.RunAsync(runId, CancellationToken.None), after);
         }
     }
 
-    private async Task TearDownAsync(IJobExecutionContext jobContext, int runId, CancellationToken cancellationToken)
+    /// <summary>One pass; returns when to continue if AWS is still busy, null when the teardown ended (either way).</summary>
+    private async Task<TimeSpan?> TearDownAsync(int runId, CancellationToken stopping, CancellationToken cancellationToken)
     {
-        var run = await db.LabRuns.SingleOrDefaultAsync(r => r.Id == runId, cancellationToken);
-        if (run is null || run.Status != LabRunStatus.TearingDown)
-        {
-            return;
-        }
-
+        var run = await db.LabRuns.SingleAsync(r => r.Id == runId, cancellationToken);
+        var lab = catalog.Find(run.LabId);
         var now = time.GetUtcNow().UtcDateTime;
-        if (await db.StepRuns.AnyAsync(s => s.LabRunId == runId && (s.Status == StepRunStatus.Pending || s.Status == StepRunStatus.Running) && s.CreatedAtUtc > now - StepGrace, cancellationToken))
+        // The finish step's own step run waits for this teardown: it must not be waited for in turn.
+        var finishSteps = lab?.Steps.Where(s => s.Kind == StepKind.Finish).Select(s => s.Id).ToList() ?? [];
+        if (await db.StepRuns.AnyAsync(s => s.LabRunId == runId && (s.Status == StepRunStatus.Pending || s.Status == StepRunStatus.Running) && !finishSteps.Contains(s.StepId) && s.CreatedAtUtc > now - StepGrace, cancellationToken))
         {
-            await jobContext.Scheduler.ScheduleJob(TeardownScheduler.TriggerFor(jobContext.JobDetail.Key, time.GetUtcNow() + TimeSpan.FromSeconds(2)), cancellationToken: cancellationToken);
-            return;
+            return TimeSpan.FromSeconds(2);
         }
 
         var started = await db.Audit.Where(a => a.LabRunId == runId && a.Action == AuditActions.Teardown && a.Outcome == AuditLog.Started)
             .OrderByDescending(a => a.Id).FirstOrDefaultAsync(cancellationToken);
-        var lab = catalog.Find(run.LabId);
         var live = await db.Ledger.Where(e => e.LabRunId == runId && e.State != LedgerState.Deleted).ToListAsync(cancellationToken);
         var region = lab?.Region ?? live.Select(e => e.Region).FirstOrDefault() ?? "us-east-1";
-        var deletedBefore = await db.Ledger.CountAsync(e => e.LabRunId == runId && e.State == LedgerState.Deleted, cancellationToken);
         var notes = new List<string>();
         try
         {
@@ -97,13 +116,25 @@ public sealed partial class TearDownLabRunJob(
 
                 var clients = await cloud.ClientsForAsync(run, region, cancellationToken);
                 var probe = new StepRun { LabRunId = run.Id, StepId = "teardown", CreatedAtUtc = now };
-                var context = new LabActionContext(db, run, probe, lab, clients, cloud.HasDataPlane, time) { DataPlaneUrl = cloud.DataPlaneUrlFor };
-                var teardown = actions.OfType<TearDownLab>().FirstOrDefault() ?? new TearDownLab();
-                await teardown.RunAsync(context, cancellationToken);
+                var since = started?.AtUtc ?? now;
+                var context = new LabActionContext(db, run, probe, lab, clients, cloud.HasDataPlane, time)
+                {
+                    DataPlaneUrl = cloud.DataPlaneUrlFor,
+                    WaitDeadline = new DateTimeOffset(DateTime.SpecifyKind(since, DateTimeKind.Utc)) + options.Value.TimeLimit,
+                    InlineWaitUntil = time.GetUtcNow() + jobOptions.Value.InlineWait,
+                };
+                try
+                {
+                    await TeardownPass.RunAsync(context, cancellationToken);
+                }
+                catch (ContinueLaterException wait)
+                {
+                    return wait.After;
+                }
             }
 
             var deleted = await db.Ledger.CountAsync(e => e.LabRunId == runId && e.State == LedgerState.Deleted, cancellationToken);
-            notes.Add($"{deleted} resource(s) deleted ({deleted - deletedBefore} in this pass).");
+            notes.Add($"{deleted} resource(s) deleted.");
             await DropSandboxAccountIfDueAsync(run, started, notes, cancellationToken);
 
             var remaining = await verifier.RemainingAsync(run, region, cancellationToken);
@@ -122,7 +153,7 @@ public sealed partial class TearDownLabRunJob(
                 await WriteAsync(run, started, AuditLog.Failed, string.Join(" ", notes), CancellationToken.None);
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (!stopping.IsCancellationRequested)
         {
             LogFailed(e, runId);
             run.Status = LabRunStatus.TearingDown;
@@ -130,17 +161,33 @@ public sealed partial class TearDownLabRunJob(
             {
                 AwsServiceException aws => $"AWS refused: {aws.Code}: {aws.Message}",
                 LabStepException step => step.English,
+                OperationCanceledException => $"one execution took longer than {jobOptions.Value.ExecutionLimit.TotalSeconds:0} s",
                 _ => e.Message,
             };
             var left = await db.Ledger.Where(l => l.LabRunId == runId && l.State != LedgerState.Deleted).Select(l => l.Kind + " " + (l.ResourceId ?? l.Name)).ToListAsync(CancellationToken.None);
             notes.Add($"Teardown failed: {what}. Still in the ledger: {(left.Count == 0 ? "nothing" : string.Join(", ", left))}.");
             await WriteAsync(run, started, AuditLog.Failed, string.Join(" ", notes), CancellationToken.None);
         }
+
+        return null;
     }
+
+    private async Task<bool> ClaimAsync(int runId, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var until = now + limit + limit;
+        var claimed = await db.LabRuns
+            .Where(r => r.Id == runId && r.Status == LabRunStatus.TearingDown && (r.TeardownLeaseUntilUtc == null || r.TeardownLeaseUntilUtc < now))
+            .ExecuteUpdateAsync(set => set.SetProperty(r => r.TeardownLeaseUntilUtc, until), cancellationToken);
+        return claimed == 1;
+    }
+
+    private Task<int> ReleaseAsync(int runId) =>
+        db.LabRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(set => set.SetProperty(r => r.TeardownLeaseUntilUtc, (DateTime?)null), CancellationToken.None);
 
     private async Task DropSandboxAccountIfDueAsync(LabRun run, AuditEntry? started, List<string> notes, CancellationToken cancellationToken)
     {
-        if (!options.Value.DropSandboxAccountOnReset || cloud.Mode != CloudMode.Sandbox || run.TeardownReason != "reset" || run.CloudAccountId is not { } accountRowId)
+        if (!options.Value.DropSandboxAccountOnReset || cloud.Mode != CloudMode.Sandbox || run.TeardownReason != TeardownScheduler.ResetReason || run.CloudAccountId is not { } accountRowId)
         {
             return;
         }
@@ -173,7 +220,7 @@ public sealed partial class TearDownLabRunJob(
             LabRunId = run.Id,
         }, cancellationToken);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Teardown of run {RunId} interrupted by shutdown; it resumes at the next start")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Teardown of run {RunId} interrupted by shutdown; Hangfire runs it again after the restart")]
     private partial void LogInterrupted(int runId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Teardown of run {RunId} failed")]

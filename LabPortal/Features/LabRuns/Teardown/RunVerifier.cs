@@ -4,7 +4,7 @@ using LabPortal.Infrastructure.Data;
 using LabPortal.Sandbox.Accounts;
 using Microsoft.EntityFrameworkCore;
 
-namespace LabPortal.Features.Cleanup;
+namespace LabPortal.Features.LabRuns.Teardown;
 
 /// <summary>
 /// The verification scan after a teardown: what of the run is still in the cloud. On the sandbox,

@@ -1,36 +1,36 @@
+using Hangfire;
+using LabPortal.Features.LabRuns.Teardown;
+using LabPortal.Infrastructure.Audit;
 using LabPortal.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
-using Quartz;
 
 namespace LabPortal.Features.Cleanup;
 
 /// <summary>
-/// The recurring auto-cleanup (every <c>Cleanup:Interval</c>): resumes interrupted teardowns, warns
-/// runs past their idle or lifetime deadline (the learner sees a countdown banner), tears down
-/// warned runs whose countdown ended, and cleans finished runs whose resources were kept once
-/// their grace period is over. Every action is audited.
+/// The recurring auto-cleanup (every <c>Cleanup:Interval</c>, Hangfire recurring job <see cref="Id"/>,
+/// registered at start-up by <see cref="CleanupSchedule"/>): warns runs past their idle or lifetime
+/// deadline (the learner sees a countdown banner), asks for the teardown of warned runs whose
+/// countdown ended, and of finished runs whose resources were kept once their grace period is over.
+/// Every action is audited; the teardowns themselves are <see cref="RunTeardown"/> jobs.
 /// </summary>
-[DisallowConcurrentExecution]
-public sealed partial class CleanUpIdleRunsJob(
+public sealed class CleanUpIdleRuns(
     PortalDbContext db,
     CleanupService cleanup,
     CleanupClock clock,
     TeardownScheduler teardowns,
-    AuditLog audit,
-    ILogger<CleanUpIdleRunsJob> logger) : IJob
+    AuditLog audit)
 {
-    public const string Reason = "auto-cleanup";
+    public const string Reason = TeardownScheduler.AutoCleanupReason;
 
-    public static readonly JobKey Key = new("clean-up-idle-runs", TeardownScheduler.Group);
+    /// <summary>The recurring job's constant id: registering it again at every start replaces it.</summary>
+    public const string Id = "clean-up-idle-runs";
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    // One sweep at a time (a slow one must not overlap the next); a failed sweep is simply the next one's work.
+    [DisableConcurrentExecution(timeoutInSeconds: 5)]
+    [AutomaticRetry(Attempts = 0, LogEvents = false)]
+    [JobDisplayName("Auto-cleanup sweep")]
+    public async Task RunAsync(CancellationToken cancellationToken = default)
     {
-        var resumed = await teardowns.ResumeInterruptedAsync(cancellationToken);
-        if (resumed > 0)
-        {
-            LogResumed(resumed);
-        }
-
         var now = clock.Now;
         var limits = new Dictionary<int, ClassLimits>();
         foreach (var run in await db.LabRuns.Where(r => r.Status == LabRunStatus.Active).ToListAsync(cancellationToken))
@@ -70,7 +70,4 @@ public sealed partial class CleanUpIdleRunsJob(
             }
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Resumed {Count} interrupted teardown(s)")]
-    private partial void LogResumed(int count);
 }

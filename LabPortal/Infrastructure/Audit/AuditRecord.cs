@@ -1,4 +1,4 @@
-namespace LabPortal.Features.Cleanup;
+namespace LabPortal.Infrastructure.Audit;
 
 /// <summary>What <see cref="AuditLog"/> records; <see cref="ActorUserId"/> is null when the portal acted on its own.</summary>
 public sealed record AuditRecord(string Action, string Outcome, string Detail = "")

@@ -1,4 +1,4 @@
-namespace LabPortal.Features.Cleanup;
+namespace LabPortal.Features.LabRuns.Teardown;
 
 /// <summary>
 /// Bounds how many runs tear down at once (<c>Cleanup:MaxParallelTeardowns</c>), so a class reset
@@ -6,7 +6,7 @@ namespace LabPortal.Features.Cleanup;
 /// run the calls are sequential, and every call also waits on the clients' per-account token
 /// buckets (<c>AwsRateLimiter</c>, sized to AWS's published budgets).
 /// </summary>
-public sealed class TeardownSlots(Microsoft.Extensions.Options.IOptions<CleanupOptions> options) : IDisposable
+public sealed class TeardownSlots(Microsoft.Extensions.Options.IOptions<TeardownOptions> options) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(options.Value.MaxParallelTeardowns, options.Value.MaxParallelTeardowns);
     private int _peak;

@@ -3,7 +3,7 @@ using LabPortal.Aws.Core;
 using LabPortal.Aws.Ec2;
 using LabPortal.Aws.Elbv2;
 
-namespace LabPortal.Features.Cleanup;
+namespace LabPortal.Features.LabRuns.Teardown;
 
 /// <summary>
 /// Finds lab resources in one account and region by their tags, with the typed clients: EC2

@@ -1,4 +1,4 @@
-namespace LabPortal.Features.Cleanup;
+namespace LabPortal.Infrastructure.Audit;
 
 /// <summary>The <c>Action</c> names of audit entries, as the instructor pages filter them.</summary>
 public static class AuditActions

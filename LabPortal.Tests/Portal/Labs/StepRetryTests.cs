@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Hangfire;
+using LabPortal.Aws.Core;
+using LabPortal.Features.LabRuns.Actions;
+using LabPortal.Features.LabRuns.Engine;
+using LabPortal.Infrastructure.Data;
+using LabPortal.Tests.E2E.Cleanup;
+using LabPortal.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LabPortal.Tests.Portal.Labs;
+
+/// <summary>
+/// Which failures Hangfire retries: the fixture lab's action step runs a scripted action (in place of
+/// its real one) that fails the way AWS does. A validation error fails the step once, for good; a
+/// throttling error is retried with backoff and the step then succeeds, showing its attempt count.
+/// </summary>
+public sealed class StepRetryTests : IAsyncLifetime
+{
+    private readonly TempDirectory _data = new();
+    private readonly ScriptedAction _action = new();
+    private PortalFactory _factory = null!;
+
+    public Task InitializeAsync()
+    {
+        _factory = new PortalFactory(_data.Path, PortalFactory.OnSandbox(new Dictionary<string, string?> { ["Labs:Directory"] = PortalFactory.FixtureLabs }), services =>
+        {
+            var real = services.Single(d => d.ServiceType == typeof(ILabAction) && d.ImplementationType == typeof(CreateTargetGroupWithTargets));
+            services.Remove(real);
+            services.AddSingleton<ILabAction>(_action);
+        });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        _data.Dispose();
+    }
+
+    [Fact]
+    public async Task Validation_failure_is_not_retried()
+    {
+        _action.Script.Enqueue(new AwsServiceException("ValidationError", "Target group name 'web_tg' can only contain characters that are alphanumeric characters or hyphens(-)", "req-validation", HttpStatusCode.BadRequest));
+        var stepRunId = await SubmitActionStepAsync("RETRY1");
+
+        var step = await WaitForEndAsync(stepRunId);
+        Assert.Equal(StepRunStatus.Failed, step.Status);
+        Assert.Equal("ValidationError", step.ErrorCode);
+        Assert.Equal(1, step.Attempts);
+
+        // Well past the first retry's delay (2 s): still one execution, and Hangfire holds no retry.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Assert.Single(_action.Executions);
+        var monitoring = _factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        Assert.Equal(0, monitoring.ScheduledCount());
+        Assert.Equal(0, monitoring.FailedCount());
+    }
+
+    [Fact]
+    public async Task Throttling_failure_is_retried_with_backoff_and_succeeds()
+    {
+        _action.Script.Enqueue(new AwsServiceException("Throttling", "Rate exceeded", "req-throttled", HttpStatusCode.BadRequest));
+        var stepRunId = await SubmitActionStepAsync("RETRY2");
+
+        var step = await WaitForEndAsync(stepRunId);
+        Assert.True(step.Status == StepRunStatus.Succeeded, $"{step.Status}: {step.ErrorCode} {step.ErrorMessage}");
+        Assert.Equal(2, step.Attempts);
+        var executions = _action.Executions.Order().ToList();
+        Assert.Equal(2, executions.Count);
+        var gap = executions[1] - executions[0];
+        Assert.True(gap >= TimeSpan.FromSeconds(1.9), $"Retried after {gap.TotalSeconds:0.00} s: no backoff.");
+    }
+
+    private async Task<int> SubmitActionStepAsync(string classCode)
+    {
+        var code = await Students.CreateClassAsync(_factory, classCode);
+        using var student = await Students.JoinAsync(_factory, code, "Retry Student");
+        var (started, _) = await student.SubmitAsync("/labs", "#start-fixture-lab", new Dictionary<string, string>());
+        Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
+        var location = started.Headers.Location!;
+        var runUrl = location.IsAbsoluteUri ? location.PathAndQuery : "/" + location.OriginalString.TrimStart('/');
+        Assert.Equal(HttpStatusCode.Redirect, (await student.SubmitAsync($"{runUrl}/steps/welcome", "#read-form", new Dictionary<string, string>())).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await student.SubmitAsync($"{runUrl}/steps/concepts", "#quiz-form", new Dictionary<string, string> { ["Answers[kinds]"] = "alb" })).Response.StatusCode);
+        var (submitted, page) = await student.SubmitAsShownAsync($"{runUrl}/steps/target-group", "#action-form");
+        Assert.True(submitted.StatusCode == HttpStatusCode.Redirect, $"The action form answered {(int)submitted.StatusCode}: {page.QuerySelector(".alert-danger")?.TextContent}");
+        return await PortalState.ReadAsync(_factory, db => db.StepRuns.Where(s => s.StepId == "target-group").Select(s => s.Id).SingleAsync());
+    }
+
+    private Task<StepRun> WaitForEndAsync(int stepRunId) =>
+        PortalState.WaitForAsync(_factory, db => db.StepRuns.AsNoTracking().SingleAsync(s => s.Id == stepRunId), s => s.Status is StepRunStatus.Succeeded or StepRunStatus.Failed, "the step's end");
+
+    /// <summary>Stands in for the fixture lab's action: throws the scripted failures in turn, then succeeds; records when it ran.</summary>
+    private sealed class ScriptedAction : ILabAction
+    {
+        public ConcurrentQueue<Exception> Script { get; } = new();
+
+        public ConcurrentBag<DateTime> Executions { get; } = [];
+
+        public string Name => nameof(CreateTargetGroupWithTargets);
+
+        public Task RunAsync(LabActionContext context, CancellationToken cancellationToken)
+        {
+            Executions.Add(DateTime.UtcNow);
+            return Script.TryDequeue(out var failure) ? Task.FromException(failure) : Task.CompletedTask;
+        }
+    }
+}
