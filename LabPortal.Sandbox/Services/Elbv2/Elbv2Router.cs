@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using LabPortal.Sandbox.DataPlane;
 using LabPortal.Sandbox.Services.Ec2;
+using LabPortal.Sandbox.Wire.Validation;
 using Microsoft.AspNetCore.Http;
 
 namespace LabPortal.Sandbox.Services.Elbv2;
@@ -310,7 +311,11 @@ public sealed class Elbv2Router
 
     private static async Task WriteFixedResponseAsync(HttpResponse response, Elbv2Action action)
     {
-        response.StatusCode = int.Parse(action.FixedStatusCode ?? "200", CultureInfo.InvariantCulture);
+        // CreateListener/CreateRule accept only ASCII 2XX-5XX codes now; a code stored before that check
+        // (non-ASCII digits) answers as a misconfigured listener would on AWS (502) instead of throwing per request.
+        response.StatusCode = AsciiNumber.TryParseInt32(action.FixedStatusCode ?? "200", out var code) && code is >= 200 and <= 599
+            ? code
+            : StatusCodes.Status502BadGateway;
         response.Headers.Server = "awselb/2.0";
         response.ContentType = action.FixedContentType ?? "text/plain";
         var body = Encoding.UTF8.GetBytes(action.FixedMessageBody ?? string.Empty);
