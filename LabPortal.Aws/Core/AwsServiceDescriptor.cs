@@ -15,15 +15,12 @@ public sealed record AwsServiceDescriptor(
     AwsProtocol Protocol,
     string? JsonTargetPrefix = null)
 {
-    /// <summary>EC2, API version 2016-11-15, <c>ec2</c> protocol.</summary>
-    public static AwsServiceDescriptor Ec2 { get; } = new("ec2", "ec2", "ec2", "2016-11-15", AwsProtocol.Ec2Query);
+    /// <summary>Turns a generic error into the service's modelled exception (the generated clients set it).</summary>
+    public Func<AwsServiceException, AwsServiceException>? MapError { get; init; }
 
     /// <summary>Elastic Load Balancing v2, API version 2015-12-01, <c>query</c> protocol.</summary>
     public static AwsServiceDescriptor Elbv2 { get; } = new("elbv2", "elasticloadbalancing", "elasticloadbalancing", "2015-12-01", AwsProtocol.Query);
 
     /// <summary>EC2 Auto Scaling, API version 2011-01-01, <c>query</c> protocol.</summary>
     public static AwsServiceDescriptor AutoScaling { get; } = new("autoscaling", "autoscaling", "autoscaling", "2011-01-01", AwsProtocol.Query);
-
-    /// <summary>Systems Manager, API version 2014-11-06, JSON 1.1 with target prefix <c>AmazonSSM</c>.</summary>
-    public static AwsServiceDescriptor Ssm { get; } = new("ssm", "ssm", "ssm", "2014-11-06", AwsProtocol.Json11, "AmazonSSM");
 }

@@ -202,16 +202,16 @@ public sealed class AwsTransport
                 _metrics.Throttles.Add(1, tags);
             }
 
-            var retryable = AwsRetryClassifier.IsRetryable(error.Code, error.StatusCode);
+            var retryable = AwsRetryClassifier.IsRetryable(error.ErrorCode, error.StatusCode);
             if (!retryable || attempt >= _options.MaxAttempts || !_quota.TryAcquire(cost))
             {
-                Finish(service, action, started, attempt, error.RequestId, error.Code, tags);
-                throw error;
+                Finish(service, action, started, attempt, error.RequestId, error.ErrorCode, tags);
+                throw service.MapError is { } map ? map(error) : error;
             }
 
             spent += cost;
             var delay = Backoff(attempt);
-            _logger.LogDebug("AWS {Service} {Action} attempt {Attempt} failed with {ErrorCode}; retrying in {DelayMs} ms", service.ServiceId, action, attempt, error.Code, (int)delay.TotalMilliseconds);
+            _logger.LogDebug("AWS {Service} {Action} attempt {Attempt} failed with {ErrorCode}; retrying in {DelayMs} ms", service.ServiceId, action, attempt, error.ErrorCode, (int)delay.TotalMilliseconds);
             await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -1,4 +1,4 @@
-using LabPortal.Aws.Core;
+using Amazon.Runtime;
 using LabPortal.Features.LabRuns.Actions;
 using LabPortal.Features.LabRuns.Engine;
 using LabPortal.Features.Labs.Definitions;
@@ -128,7 +128,7 @@ public sealed partial class TearDownLabRunJob(
             run.Status = LabRunStatus.TearingDown;
             var what = e switch
             {
-                AwsServiceException aws => $"AWS refused: {aws.Code}: {aws.Message}",
+                AmazonServiceException aws => $"AWS refused: {aws.ErrorCode}: {aws.Message}",
                 LabStepException step => step.English,
                 _ => e.Message,
             };

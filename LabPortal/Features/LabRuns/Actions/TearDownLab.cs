@@ -1,6 +1,6 @@
+using Amazon.EC2.Model;
+using Amazon.Runtime;
 using LabPortal.Aws.AutoScaling;
-using LabPortal.Aws.Core;
-using LabPortal.Aws.Ec2;
 using LabPortal.Aws.Elbv2;
 using LabPortal.Features.LabRuns.Engine;
 using LabPortal.Infrastructure.Data;
@@ -88,11 +88,11 @@ public sealed class TearDownLab : ILabAction
                 await DeleteAsync(context, entry, cancellationToken);
                 break;
             }
-            catch (AwsServiceException e) when (GoneCodes.Contains(e.Code) || (e.Code == "ValidationError" && e.Message.Contains("not found", StringComparison.OrdinalIgnoreCase)))
+            catch (AmazonServiceException e) when (GoneCodes.Contains(e.ErrorCode) || (e.ErrorCode == "ValidationError" && e.Message.Contains("not found", StringComparison.OrdinalIgnoreCase)))
             {
                 break;
             }
-            catch (AwsServiceException e) when (NotYetCodes.Contains(e.Code) && context.Time.GetUtcNow() < deadline)
+            catch (AmazonServiceException e) when (NotYetCodes.Contains(e.ErrorCode) && context.Time.GetUtcNow() < deadline)
             {
                 // The resource still has dependants that AWS is removing (e.g. an ALB's network interfaces).
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, 1 << Math.Min(attempt, 3))), context.Time, cancellationToken);
@@ -105,7 +105,7 @@ public sealed class TearDownLab : ILabAction
     private static async Task DeleteAsync(LabActionContext context, LedgerEntry entry, CancellationToken cancellationToken)
     {
         var id = entry.ResourceId!;
-        AwsResponse response = entry.Kind switch
+        AmazonWebServiceResponse response = entry.Kind switch
         {
             "AutoScalingGroup" => await context.Cloud.AutoScaling.DeleteAutoScalingGroupAsync(new DeleteAutoScalingGroupRequest { AutoScalingGroupName = id, ForceDelete = true }, cancellationToken),
             "Rule" => await context.Cloud.Elbv2.DeleteRuleAsync(new DeleteRuleRequest { RuleArn = id }, cancellationToken),
@@ -116,7 +116,7 @@ public sealed class TearDownLab : ILabAction
             "SecurityGroup" => await context.Cloud.Ec2.DeleteSecurityGroupAsync(new DeleteSecurityGroupRequest { GroupId = id }, cancellationToken),
             _ => throw new InvalidOperationException($"The ledger holds a resource kind teardown does not know: {entry.Kind}."),
         };
-        context.Trace(response.RequestId);
+        context.Trace(response.ResponseMetadata.RequestId);
     }
 
     private static async Task RevokeCrossReferencesAsync(LabActionContext context, List<LedgerEntry> groups, CancellationToken cancellationToken)
@@ -134,16 +134,16 @@ public sealed class TearDownLab : ILabAction
             {
                 described = await context.Cloud.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [groupId] }, cancellationToken);
             }
-            catch (AwsServiceException e) when (e.Code == "InvalidGroup.NotFound")
+            catch (AmazonServiceException e) when (e.ErrorCode == "InvalidGroup.NotFound")
             {
                 continue;
             }
 
-            context.Trace(described.RequestId);
+            context.Trace(described.ResponseMetadata.RequestId);
             var referencing = (described.SecurityGroups ?? [])
                 .SelectMany(g => g.IpPermissions ?? [])
                 .Where(p => (p.UserIdGroupPairs ?? []).Any(pair => pair.GroupId is { } other && ids.Contains(other)))
-                .Select(p => p with { UserIdGroupPairs = [.. p.UserIdGroupPairs!.Where(pair => pair.GroupId is { } other && ids.Contains(other))], IpRanges = null, Ipv6Ranges = null, PrefixListIds = null })
+                .Select(p => new IpPermission { IpProtocol = p.IpProtocol, FromPort = p.FromPort, ToPort = p.ToPort, UserIdGroupPairs = [.. p.UserIdGroupPairs!.Where(pair => pair.GroupId is { } other && ids.Contains(other))] })
                 .ToList();
             if (referencing.Count == 0)
             {
@@ -153,9 +153,9 @@ public sealed class TearDownLab : ILabAction
             try
             {
                 var revoked = await context.Cloud.Ec2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest { GroupId = groupId, IpPermissions = referencing }, cancellationToken);
-                context.Trace(revoked.RequestId);
+                context.Trace(revoked.ResponseMetadata.RequestId);
             }
-            catch (AwsServiceException e) when (e.Code is "InvalidGroup.NotFound" or "InvalidPermission.NotFound")
+            catch (AmazonServiceException e) when (e.ErrorCode is "InvalidGroup.NotFound" or "InvalidPermission.NotFound")
             {
                 // Already gone: the rule or the group went between the describe and the revoke.
             }
@@ -192,7 +192,7 @@ public sealed class TearDownLab : ILabAction
                 var described = await context.Cloud.Elbv2.DescribeLoadBalancersAsync(new DescribeLoadBalancersRequest { LoadBalancerArns = arns }, cancellationToken);
                 return (described.LoadBalancers ?? []).Count == 0;
             }
-            catch (AwsServiceException e) when (e.Code == "LoadBalancerNotFound")
+            catch (AmazonServiceException e) when (e.ErrorCode == "LoadBalancerNotFound")
             {
                 return true;
             }
@@ -208,14 +208,14 @@ public sealed class TearDownLab : ILabAction
             try
             {
                 var response = await context.Cloud.Ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = ids }, cancellationToken);
-                context.Trace(response.RequestId);
+                context.Trace(response.ResponseMetadata.RequestId);
                 await CloudSteps.WaitUntilAsync(context, async () =>
                 {
                     var described = await context.Cloud.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = ids }, cancellationToken);
                     return (described.Reservations ?? []).SelectMany(r => r.Instances ?? []).All(i => i.State?.Name == "terminated");
                 }, "The instances did not terminate in time; teardown will retry.", "인스턴스가 제시간에 종료되지 않았습니다. 정리 작업을 다시 시도합니다.", cancellationToken);
             }
-            catch (AwsServiceException e) when (e.Code == "InvalidInstanceID.NotFound")
+            catch (AmazonServiceException e) when (e.ErrorCode == "InvalidInstanceID.NotFound")
             {
                 // Already gone (terminated instances disappear from AWS after about an hour).
             }

@@ -1,4 +1,4 @@
-using LabPortal.Aws.Core;
+using Amazon.Runtime;
 using LabPortal.Features.Labs.Definitions;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
@@ -64,10 +64,10 @@ public sealed partial class RunStepJob(
             stepRun.Status = StepRunStatus.Pending;
             LogInterrupted(stepRunId);
         }
-        catch (AwsServiceException e)
+        catch (AmazonServiceException e)
         {
             // The code is AWS's; the page explains it through the error catalogue.
-            Finish(stepRun, StepRunStatus.Failed, e.Code, e.Message);
+            Finish(stepRun, StepRunStatus.Failed, e.ErrorCode, e.Message);
             if (e.RequestId is { } requestId)
             {
                 stepRun.RequestIds = string.IsNullOrEmpty(stepRun.RequestIds) ? requestId : stepRun.RequestIds + " " + requestId;
