@@ -20,7 +20,7 @@ public sealed class GoldenRequestTests
     private static readonly JsonElement Expected = Load("expected.json").GetProperty("cases");
 
     // The inputs are botocore's JSON: enums arrive as strings, which the SDK-shaped classes hold as ConstantClass.
-    private static readonly JsonSerializerOptions InputOptions = new(AwsJson.Options) { Converters = { new ConstantClassConverter() } };
+    private static readonly JsonSerializerOptions InputOptions = new() { Converters = { new ConstantClassConverter() } };
 
     public static TheoryData<string> Cases()
     {

@@ -4,7 +4,6 @@ using System.Reflection;
 using System.Text.Json;
 using System.Xml.Linq;
 using Amazon.Runtime;
-using LabPortal.Aws.Core;
 using LabPortal.Tests.Aws.Support;
 
 namespace LabPortal.Tests.Aws.Responses;
@@ -46,7 +45,7 @@ public sealed class DocumentedExampleTests
         await task;
         var response = (AmazonWebServiceResponse)task.GetType().GetProperty("Result", BindingFlags.Public | BindingFlags.Instance)!.GetValue(task)!;
 
-        var actual = Leaves(JsonSerializer.SerializeToElement(response, response.GetType(), AwsJson.Options)).ToList();
+        var actual = Leaves(JsonSerializer.SerializeToElement(response, response.GetType())).ToList();
         var root = XDocument.Parse(body).Root!;
         var requestId = root.Descendants().First(e => e.Name.LocalName is "requestId" or "RequestId").Value;
         Assert.Equal(requestId, response.ResponseMetadata.RequestId);

@@ -96,7 +96,7 @@ public sealed class ResponseParsingTests
     {
         var elb = TestClients.Create(Answer(AwsExamples.ElbTargetGroupNotFound, HttpStatusCode.BadRequest)).Elbv2;
 
-        var ex = await Assert.ThrowsAsync<AmazonServiceException>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "arn:nope" }));
+        var ex = await Assert.ThrowsAnyAsync<AmazonServiceException>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "arn:nope" }));
 
         Assert.Equal("TargetGroupNotFound", ex.ErrorCode);
         Assert.Equal("One or more target groups not found", ex.Message);

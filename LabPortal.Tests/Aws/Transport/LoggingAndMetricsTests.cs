@@ -29,7 +29,7 @@ public sealed partial class LoggingAndMetricsTests
         var clients = TestClients.Create(handler, TestClients.Options(SessionToken), logs);
 
         await clients.AutoScaling.CreateAutoScalingGroupAsync(new CreateAutoScalingGroupRequest { AutoScalingGroupName = "a", MinSize = 1, MaxSize = 2 });
-        await Assert.ThrowsAsync<AmazonServiceException>(() => clients.Elbv2.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "x" }));
+        await Assert.ThrowsAnyAsync<AmazonServiceException>(() => clients.Elbv2.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "x" }));
         await clients.AutoScaling.CreateAutoScalingGroupAsync(new CreateAutoScalingGroupRequest { AutoScalingGroupName = "b", MinSize = 1, MaxSize = 2 });
 
         var signatures = handler.Requests.Select(r => SignatureRegex().Match(r.Headers["Authorization"]).Groups[1].Value).ToList();
@@ -75,7 +75,7 @@ public sealed partial class LoggingAndMetricsTests
         var elb = factory.CreateElbv2Client(TestClients.Options());
 
         await elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "a" });
-        await Assert.ThrowsAsync<AmazonServiceException>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "b" }));
+        await Assert.ThrowsAnyAsync<AmazonServiceException>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "b" }));
 
         Assert.Equal(2, seen["labportal.aws.calls"]);
         Assert.Equal(1, seen["labportal.aws.errors"]);

@@ -96,7 +96,7 @@ public sealed class RetryTests
         var handler = new FakeAwsHandler(_ => new(HttpStatusCode.BadRequest, ValidationError));
         var elb = TestClients.Create(handler).Elbv2;
 
-        var ex = await Assert.ThrowsAsync<AmazonServiceException>(() => elb.CreateTargetGroupAsync(new CreateTargetGroupRequest { Name = "bad_name" }));
+        var ex = await Assert.ThrowsAnyAsync<AmazonServiceException>(() => elb.CreateTargetGroupAsync(new CreateTargetGroupRequest { Name = "bad_name" }));
 
         Assert.Equal("ValidationError", ex.ErrorCode);
         Assert.Single(handler.Requests);
@@ -156,12 +156,12 @@ public sealed class RetryTests
         var elb = new AmazonElasticLoadBalancingV2Client(transport);
 
         // First call: 1 attempt + 2 retries (cost 5 each) empties the 10-token budget.
-        await Assert.ThrowsAsync<AmazonServiceException>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "a" }));
+        await Assert.ThrowsAnyAsync<AmazonServiceException>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "a" }));
         Assert.Equal(3, handler.Requests.Count);
         Assert.Equal(0, quota.Available);
 
         // Second call: no budget left, so exactly one attempt.
-        await Assert.ThrowsAsync<AmazonServiceException>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "b" }));
+        await Assert.ThrowsAnyAsync<AmazonServiceException>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "b" }));
         Assert.Equal(4, handler.Requests.Count);
     }
 

@@ -16,7 +16,7 @@ public sealed class TransportFailureTests
         var handler = new FakeAwsHandler(_ => new(HttpStatusCode.OK, "<html>proxy page"));
         var elb = TestClients.Create(handler).Elbv2;
 
-        var ex = await Assert.ThrowsAsync<AmazonServiceException>(() => elb.DescribeLoadBalancersAsync(new DescribeLoadBalancersRequest()));
+        var ex = await Assert.ThrowsAnyAsync<AmazonServiceException>(() => elb.DescribeLoadBalancersAsync(new DescribeLoadBalancersRequest()));
 
         Assert.Equal("InvalidResponse", ex.ErrorCode);
         Assert.Single(handler.Requests);
@@ -28,7 +28,7 @@ public sealed class TransportFailureTests
         var handler = new FakeAwsHandler(_ => new(HttpStatusCode.Forbidden, "<html><body>Forbidden</body></html>", "text/html"));
         var elb = TestClients.Create(handler).Elbv2;
 
-        var ex = await Assert.ThrowsAsync<AmazonServiceException>(() => elb.DescribeLoadBalancersAsync(new DescribeLoadBalancersRequest()));
+        var ex = await Assert.ThrowsAnyAsync<AmazonServiceException>(() => elb.DescribeLoadBalancersAsync(new DescribeLoadBalancersRequest()));
 
         Assert.Equal("Http403", ex.ErrorCode);
         Assert.Single(handler.Requests);
@@ -42,7 +42,7 @@ public sealed class TransportFailureTests
         options.Credentials = new BrokenCredentials();
         var elb = TestClients.Create(handler, options).Elbv2;
 
-        var ex = await Assert.ThrowsAsync<AmazonServiceException>(() => elb.DescribeLoadBalancersAsync(new DescribeLoadBalancersRequest()));
+        var ex = await Assert.ThrowsAnyAsync<AmazonServiceException>(() => elb.DescribeLoadBalancersAsync(new DescribeLoadBalancersRequest()));
 
         Assert.Equal("CredentialsUnavailable", ex.ErrorCode);
         Assert.Empty(handler.Requests);
