@@ -140,24 +140,7 @@ public partial class AmazonAutoScalingClient : IAmazonAutoScaling
     }
 
     /// <inheritdoc/>
-    public IAsyncEnumerable<DescribeAutoScalingGroupsResponse> DescribeAutoScalingGroupsPagesAsync(DescribeAutoScalingGroupsRequest request, CancellationToken cancellationToken = default) =>
-        AwsPaginator.PagesAsync(request, DescribeAutoScalingGroupsAsync, r => r.NextToken, (q, t) => { q.NextToken = t; return q; }, cancellationToken);
-
-    /// <inheritdoc/>
-    public IAsyncEnumerable<DescribeLoadBalancerTargetGroupsResponse> DescribeLoadBalancerTargetGroupsPagesAsync(DescribeLoadBalancerTargetGroupsRequest request, CancellationToken cancellationToken = default) =>
-        AwsPaginator.PagesAsync(request, DescribeLoadBalancerTargetGroupsAsync, r => r.NextToken, (q, t) => { q.NextToken = t; return q; }, cancellationToken);
-
-    /// <inheritdoc/>
-    public IAsyncEnumerable<DescribeAutoScalingInstancesResponse> DescribeAutoScalingInstancesPagesAsync(DescribeAutoScalingInstancesRequest request, CancellationToken cancellationToken = default) =>
-        AwsPaginator.PagesAsync(request, DescribeAutoScalingInstancesAsync, r => r.NextToken, (q, t) => { q.NextToken = t; return q; }, cancellationToken);
-
-    /// <inheritdoc/>
-    public IAsyncEnumerable<DescribeScalingActivitiesResponse> DescribeScalingActivitiesPagesAsync(DescribeScalingActivitiesRequest request, CancellationToken cancellationToken = default) =>
-        AwsPaginator.PagesAsync(request, DescribeScalingActivitiesAsync, r => r.NextToken, (q, t) => { q.NextToken = t; return q; }, cancellationToken);
-
-    /// <inheritdoc/>
-    public IAsyncEnumerable<DescribeTagsResponse> DescribeTagsPagesAsync(DescribeTagsRequest request, CancellationToken cancellationToken = default) =>
-        AwsPaginator.PagesAsync(request, DescribeTagsAsync, r => r.NextToken, (q, t) => { q.NextToken = t; return q; }, cancellationToken);
+    public IAutoScalingPaginatorFactory Paginators => field ??= new AutoScalingPaginatorFactory(this);
 
     /// <summary>Nothing to release: the transport and its HTTP connections belong to the factory.</summary>
     public void Dispose()

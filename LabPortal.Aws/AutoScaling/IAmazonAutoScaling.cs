@@ -126,33 +126,6 @@ public partial interface IAmazonAutoScaling : IDisposable
     /// <exception cref="AmazonAutoScalingException">AWS answered with an error.</exception>
     Task<DescribeTagsResponse> DescribeTagsAsync(DescribeTagsRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>Every page of <c>DescribeAutoScalingGroups</c>, following <c>NextToken</c>.</summary>
-    /// <param name="request">The first request; its token is advanced in place, as the SDK's paginators do.</param>
-    /// <param name="cancellationToken">Cancels the enumeration.</param>
-    /// <returns>The pages, fetched lazily.</returns>
-    IAsyncEnumerable<DescribeAutoScalingGroupsResponse> DescribeAutoScalingGroupsPagesAsync(DescribeAutoScalingGroupsRequest request, CancellationToken cancellationToken = default);
-
-    /// <summary>Every page of <c>DescribeLoadBalancerTargetGroups</c>, following <c>NextToken</c>.</summary>
-    /// <param name="request">The first request; its token is advanced in place, as the SDK's paginators do.</param>
-    /// <param name="cancellationToken">Cancels the enumeration.</param>
-    /// <returns>The pages, fetched lazily.</returns>
-    IAsyncEnumerable<DescribeLoadBalancerTargetGroupsResponse> DescribeLoadBalancerTargetGroupsPagesAsync(DescribeLoadBalancerTargetGroupsRequest request, CancellationToken cancellationToken = default);
-
-    /// <summary>Every page of <c>DescribeAutoScalingInstances</c>, following <c>NextToken</c>.</summary>
-    /// <param name="request">The first request; its token is advanced in place, as the SDK's paginators do.</param>
-    /// <param name="cancellationToken">Cancels the enumeration.</param>
-    /// <returns>The pages, fetched lazily.</returns>
-    IAsyncEnumerable<DescribeAutoScalingInstancesResponse> DescribeAutoScalingInstancesPagesAsync(DescribeAutoScalingInstancesRequest request, CancellationToken cancellationToken = default);
-
-    /// <summary>Every page of <c>DescribeScalingActivities</c>, following <c>NextToken</c>.</summary>
-    /// <param name="request">The first request; its token is advanced in place, as the SDK's paginators do.</param>
-    /// <param name="cancellationToken">Cancels the enumeration.</param>
-    /// <returns>The pages, fetched lazily.</returns>
-    IAsyncEnumerable<DescribeScalingActivitiesResponse> DescribeScalingActivitiesPagesAsync(DescribeScalingActivitiesRequest request, CancellationToken cancellationToken = default);
-
-    /// <summary>Every page of <c>DescribeTags</c>, following <c>NextToken</c>.</summary>
-    /// <param name="request">The first request; its token is advanced in place, as the SDK's paginators do.</param>
-    /// <param name="cancellationToken">Cancels the enumeration.</param>
-    /// <returns>The pages, fetched lazily.</returns>
-    IAsyncEnumerable<DescribeTagsResponse> DescribeTagsPagesAsync(DescribeTagsRequest request, CancellationToken cancellationToken = default);
+    /// <summary>Paginators for the operations that page, as in the SDK: <c>client.Paginators.DescribeAutoScalingGroups(request).Responses</c>.</summary>
+    IAutoScalingPaginatorFactory Paginators { get; }
 }

@@ -189,20 +189,7 @@ public partial class AmazonElasticLoadBalancingV2Client : IAmazonElasticLoadBala
     }
 
     /// <inheritdoc/>
-    public IAsyncEnumerable<DescribeTargetGroupsResponse> DescribeTargetGroupsPagesAsync(DescribeTargetGroupsRequest request, CancellationToken cancellationToken = default) =>
-        AwsPaginator.PagesAsync(request, DescribeTargetGroupsAsync, r => r.NextMarker, (q, t) => { q.Marker = t; return q; }, cancellationToken);
-
-    /// <inheritdoc/>
-    public IAsyncEnumerable<DescribeLoadBalancersResponse> DescribeLoadBalancersPagesAsync(DescribeLoadBalancersRequest request, CancellationToken cancellationToken = default) =>
-        AwsPaginator.PagesAsync(request, DescribeLoadBalancersAsync, r => r.NextMarker, (q, t) => { q.Marker = t; return q; }, cancellationToken);
-
-    /// <inheritdoc/>
-    public IAsyncEnumerable<DescribeListenersResponse> DescribeListenersPagesAsync(DescribeListenersRequest request, CancellationToken cancellationToken = default) =>
-        AwsPaginator.PagesAsync(request, DescribeListenersAsync, r => r.NextMarker, (q, t) => { q.Marker = t; return q; }, cancellationToken);
-
-    /// <inheritdoc/>
-    public IAsyncEnumerable<DescribeRulesResponse> DescribeRulesPagesAsync(DescribeRulesRequest request, CancellationToken cancellationToken = default) =>
-        AwsPaginator.PagesAsync(request, DescribeRulesAsync, r => r.NextMarker, (q, t) => { q.Marker = t; return q; }, cancellationToken);
+    public IElasticLoadBalancingV2PaginatorFactory Paginators => field ??= new ElasticLoadBalancingV2PaginatorFactory(this);
 
     /// <summary>Nothing to release: the transport and its HTTP connections belong to the factory.</summary>
     public void Dispose()

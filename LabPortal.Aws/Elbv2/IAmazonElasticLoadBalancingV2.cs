@@ -175,27 +175,6 @@ public partial interface IAmazonElasticLoadBalancingV2 : IDisposable
     /// <exception cref="AmazonElasticLoadBalancingV2Exception">AWS answered with an error.</exception>
     Task<DescribeTagsResponse> DescribeTagsAsync(DescribeTagsRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>Every page of <c>DescribeTargetGroups</c>, following <c>NextMarker</c>.</summary>
-    /// <param name="request">The first request; its token is advanced in place, as the SDK's paginators do.</param>
-    /// <param name="cancellationToken">Cancels the enumeration.</param>
-    /// <returns>The pages, fetched lazily.</returns>
-    IAsyncEnumerable<DescribeTargetGroupsResponse> DescribeTargetGroupsPagesAsync(DescribeTargetGroupsRequest request, CancellationToken cancellationToken = default);
-
-    /// <summary>Every page of <c>DescribeLoadBalancers</c>, following <c>NextMarker</c>.</summary>
-    /// <param name="request">The first request; its token is advanced in place, as the SDK's paginators do.</param>
-    /// <param name="cancellationToken">Cancels the enumeration.</param>
-    /// <returns>The pages, fetched lazily.</returns>
-    IAsyncEnumerable<DescribeLoadBalancersResponse> DescribeLoadBalancersPagesAsync(DescribeLoadBalancersRequest request, CancellationToken cancellationToken = default);
-
-    /// <summary>Every page of <c>DescribeListeners</c>, following <c>NextMarker</c>.</summary>
-    /// <param name="request">The first request; its token is advanced in place, as the SDK's paginators do.</param>
-    /// <param name="cancellationToken">Cancels the enumeration.</param>
-    /// <returns>The pages, fetched lazily.</returns>
-    IAsyncEnumerable<DescribeListenersResponse> DescribeListenersPagesAsync(DescribeListenersRequest request, CancellationToken cancellationToken = default);
-
-    /// <summary>Every page of <c>DescribeRules</c>, following <c>NextMarker</c>.</summary>
-    /// <param name="request">The first request; its token is advanced in place, as the SDK's paginators do.</param>
-    /// <param name="cancellationToken">Cancels the enumeration.</param>
-    /// <returns>The pages, fetched lazily.</returns>
-    IAsyncEnumerable<DescribeRulesResponse> DescribeRulesPagesAsync(DescribeRulesRequest request, CancellationToken cancellationToken = default);
+    /// <summary>Paginators for the operations that page, as in the SDK: <c>client.Paginators.DescribeTargetGroups(request).Responses</c>.</summary>
+    IElasticLoadBalancingV2PaginatorFactory Paginators { get; }
 }

@@ -344,9 +344,9 @@ class Gen:
             u.append('using System.Net;')
         if 'XElement' in text:
             u.append('using System.Xml.Linq;')
-        if 'ConstantClass' in text or 'AmazonWebService' in text or 'ResponseMetadata' in text:
+        if 'ConstantClass' in text or 'AmazonWebService' in text or 'ResponseMetadata' in text or 'IPaginat' in text or 'PaginatedResponse' in text:
             u.append('using Amazon.Runtime;')
-        if 'QueryWriter' in text or 'XmlRead' in text or 'AwsTransport' in text or 'AwsServiceException' in text:
+        if 'QueryWriter' in text or 'XmlRead' in text or 'AwsTransport' in text or 'AwsServiceException' in text or 'AwsPaginator' in text:
             u.append('using LabPortal.Aws.Core;')
         return u
 
@@ -398,6 +398,7 @@ class Gen:
         self.write_bases()
         self.write_exceptions()
         self.write_interface()
+        self.write_paginators()
         self.write_client()
 
     def write_bases(self):
@@ -491,7 +492,7 @@ class Gen:
             '    {',
             '        {} => e,'.format(base),
             '        _ => e.ErrorCode switch',
-            '        {'] + ['    ' + c for c in cases] + [
+            '        {'] + cases + [
             '            _ => new {}(e.ErrorCode, e.Message, e.RequestId, e.StatusCode, e.InnerException),'.format(base),
             '        },',
             '    };',
@@ -502,6 +503,68 @@ class Gen:
             p = self.paginators.get(op)
             if p and isinstance(p['input_token'], str) and isinstance(p['output_token'], str):
                 yield op, p
+
+    def result_key(self, op, p):
+        key = p.get('result_key')
+        if not isinstance(key, str):
+            return None
+        out = self.shapes[self.model['operations'][op]['output']['shape']]
+        member = out['members'].get(key)
+        if member is None or self.shapes[member['shape']]['type'] != 'list':
+            return None
+        return self.prop_name(key, op + 'Response'), self.cs_type(self.shapes[member['shape']]['member']['shape'])
+
+    def write_paginators(self):
+        factory = '{}PaginatorFactory'.format(self.sdk)
+        fbody = ['/// <summary>The paginators of {}, in the SDK\'s shape.</summary>'.format(self.svc['title']),
+                 'public partial interface I{}'.format(factory),
+                 '{']
+        cbody = ['/// <summary>Creates the paginators of one client.</summary>',
+                 'internal sealed class {}({} client) : I{}'.format(factory, self.interface, factory),
+                 '{']
+        for op, p in self.paginated():
+            out_token = self.prop_name(p['output_token'], op + 'Response')
+            in_token = self.prop_name(p['input_token'], op + 'Request')
+            key = self.result_key(op, p)
+            iface = ['/// <summary>Pages through <c>{}</c>, following <c>{}</c>.</summary>'.format(op, p['output_token']),
+                     'public partial interface I{0}Paginator : IPaginator<{0}Response>'.format(op),
+                     '{',
+                     '    /// <summary>Every response, fetched lazily.</summary>',
+                     '    IPaginatedEnumerable<{0}Response> Responses {{ get; }}'.format(op)]
+            impl = ['/// <summary>Pages through <c>{}</c> on a client; the request\'s token is advanced in place, as the SDK does.</summary>'.format(op),
+                    'internal sealed class {0}Paginator({1} client, {0}Request request) : I{0}Paginator'.format(op, self.interface),
+                    '{',
+                    '    /// <inheritdoc/>',
+                    '    public IPaginatedEnumerable<{0}Response> Responses => new PaginatedResponse<{0}Response>(this);'.format(op)]
+            if key:
+                iface += ['',
+                          '    /// <summary>Every <c>{}</c> item of every response, fetched lazily.</summary>'.format(key[0]),
+                          '    IPaginatedEnumerable<{}> {} {{ get; }}'.format(key[1], key[0])]
+                impl += ['',
+                         '    /// <inheritdoc/>',
+                         '    public IPaginatedEnumerable<{1}> {2} => new PaginatedResultKeyResponse<{0}Response, {1}>(this, r => r.{2} ?? []);'.format(op, key[1], key[0])]
+            iface.append('}')
+            impl += ['',
+                     '    /// <inheritdoc/>',
+                     '    public IAsyncEnumerable<{0}Response> PaginateAsync(CancellationToken cancellationToken = default) =>'.format(op),
+                     '        AwsPaginator.PagesAsync(request, client.{0}Async, r => r.{1}, (q, t) => {{ q.{2} = t; return q; }}, cancellationToken);'.format(op, out_token, in_token),
+                     '}']
+            self.write_file('I{}Paginator'.format(op), iface)
+            self.write_file('{}Paginator'.format(op), impl)
+            if fbody[-1] != '{':
+                fbody.append('')
+            fbody += ['    /// <summary>A paginator for <c>{}</c>.</summary>'.format(op),
+                      '    /// <param name="request">The first request.</param>',
+                      '    /// <returns>The paginator.</returns>',
+                      '    I{0}Paginator {0}({0}Request request);'.format(op)]
+            if cbody[-1] != '{':
+                cbody.append('')
+            cbody += ['    /// <inheritdoc/>',
+                      '    public I{0}Paginator {0}({0}Request request) => new {0}Paginator(client, request);'.format(op)]
+        fbody.append('}')
+        cbody.append('}')
+        self.write_file('I' + factory, fbody)
+        self.write_file(factory, cbody)
 
     def write_interface(self):
         svc = self.svc
@@ -521,13 +584,9 @@ class Gen:
                      '    /// <returns>The response.</returns>',
                      '    /// <exception cref="{}">AWS answered with an error.</exception>'.format(self.base_exception),
                      '    Task<{0}Response> {0}Async({0}Request request, CancellationToken cancellationToken = default);'.format(op)]
-        for op, p in self.paginated():
-            body += ['',
-                     '    /// <summary>Every page of <c>{}</c>, following <c>{}</c>.</summary>'.format(op, p['output_token']),
-                     '    /// <param name="request">The first request; its token is advanced in place, as the SDK\'s paginators do.</param>',
-                     '    /// <param name="cancellationToken">Cancels the enumeration.</param>',
-                     '    /// <returns>The pages, fetched lazily.</returns>',
-                     '    IAsyncEnumerable<{0}Response> {0}PagesAsync({0}Request request, CancellationToken cancellationToken = default);'.format(op)]
+        body += ['',
+                 '    /// <summary>Paginators for the operations that page, as in the SDK: <c>client.Paginators.{}(request).Responses</c>.</summary>'.format(next(self.paginated())[0]),
+                 '    I{}PaginatorFactory Paginators {{ get; }}'.format(self.sdk)]
         body.append('}')
         self.write_file(self.interface, body)
 
@@ -558,14 +617,9 @@ class Gen:
                      '        ArgumentNullException.ThrowIfNull(request);',
                      '        return _transport.InvokeQueryAsync(Service, "{0}", w => request.WriteQuery(w, string.Empty), {0}Response.ReadXml, cancellationToken);'.format(op),
                      '    }']
-        for op, p in self.paginated():
-            out_token = self.prop_name(p['output_token'], op + 'Response')
-            in_token = self.prop_name(p['input_token'], op + 'Request')
-            body += ['',
-                     '    /// <inheritdoc/>',
-                     '    public IAsyncEnumerable<{0}Response> {0}PagesAsync({0}Request request, CancellationToken cancellationToken = default) =>'.format(op),
-                     '        AwsPaginator.PagesAsync(request, {0}Async, r => r.{1}, (q, t) => {{ q.{2} = t; return q; }}, cancellationToken);'.format(
-                         op, out_token, in_token)]
+        body += ['',
+                 '    /// <inheritdoc/>',
+                 '    public I{0}PaginatorFactory Paginators => field ??= new {0}PaginatorFactory(this);'.format(self.sdk)]
         body += ['',
                  '    /// <summary>Nothing to release: the transport and its HTTP connections belong to the factory.</summary>',
                  '    public void Dispose()',

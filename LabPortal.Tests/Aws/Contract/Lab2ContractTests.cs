@@ -77,7 +77,7 @@ public abstract class Lab2ContractTests(IAwsTestServer server)
             "three InService instances");
         Assert.Equal(3, group.DesiredCapacity);
         var activities = new List<AsgApi.Activity>();
-        await foreach (var page in asg.DescribeScalingActivitiesPagesAsync(new AsgApi.DescribeScalingActivitiesRequest { AutoScalingGroupName = groupName }))
+        await foreach (var page in asg.Paginators.DescribeScalingActivities(new AsgApi.DescribeScalingActivitiesRequest { AutoScalingGroupName = groupName }).Responses)
         {
             activities.AddRange(page.Activities!);
         }

@@ -104,7 +104,7 @@ public sealed class ResponseParsingTests
     }
 
     [Fact]
-    public async Task DescribeTargetGroupsPagesAsync_follows_marker_when_service_pages()
+    public async Task DescribeTargetGroups_paginator_follows_marker_when_service_pages()
     {
         var handler = new FakeAwsHandler(seen => new FakeAwsHandler.Reply(
             HttpStatusCode.OK,
@@ -112,12 +112,19 @@ public sealed class ResponseParsingTests
         var elb = TestClients.Create(handler).Elbv2;
 
         var names = new List<string>();
-        await foreach (var page in elb.DescribeTargetGroupsPagesAsync(new DescribeTargetGroupsRequest()))
+        await foreach (var page in elb.Paginators.DescribeTargetGroups(new DescribeTargetGroupsRequest()).Responses)
         {
             names.AddRange(page.TargetGroups!.Select(t => t.TargetGroupName!));
         }
 
+        var items = new List<string>();
+        await foreach (var group in elb.Paginators.DescribeTargetGroups(new DescribeTargetGroupsRequest()).TargetGroups)
+        {
+            items.Add(group.TargetGroupName!);
+        }
+
         Assert.Equal(["tg-a", "tg-b"], names);
+        Assert.Equal(["tg-a", "tg-b"], items);
         Assert.Equal("m-2", handler.Requests[1].Form["Marker"]);
     }
 
