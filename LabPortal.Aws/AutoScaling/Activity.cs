@@ -5,43 +5,43 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>Activity</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_Activity.html">the API reference</see>.</summary>
-public sealed record Activity
+public partial class Activity
 {
     /// <summary>The <c>ActivityId</c> member. Required.</summary>
-    public string? ActivityId { get; init; }
+    public string? ActivityId { get; set; }
 
     /// <summary>The <c>AutoScalingGroupName</c> member. Required.</summary>
-    public string? AutoScalingGroupName { get; init; }
+    public string? AutoScalingGroupName { get; set; }
 
     /// <summary>The <c>Description</c> member.</summary>
-    public string? Description { get; init; }
+    public string? Description { get; set; }
 
     /// <summary>The <c>Cause</c> member. Required.</summary>
-    public string? Cause { get; init; }
+    public string? Cause { get; set; }
 
     /// <summary>The <c>StartTime</c> member. Required. UTC.</summary>
-    public DateTimeOffset? StartTime { get; init; }
+    public DateTime? StartTime { get; set; }
 
     /// <summary>The <c>EndTime</c> member. UTC.</summary>
-    public DateTimeOffset? EndTime { get; init; }
+    public DateTime? EndTime { get; set; }
 
-    /// <summary>The <c>StatusCode</c> member. Required. Values: <c>PendingSpotBidPlacement</c>, <c>WaitingForSpotInstanceRequestId</c>, <c>WaitingForSpotInstanceId</c>, <c>WaitingForInstanceId</c>, <c>PreInService</c>, <c>InProgress</c>, <c>WaitingForELBConnectionDraining</c>, <c>MidLifecycleAction</c>, <c>WaitingForInstanceWarmup</c>, <c>Successful</c>, <c>Failed</c>, <c>Cancelled</c>, ....</summary>
-    public string? StatusCode { get; init; }
+    /// <summary>The <c>StatusCode</c> member. Required.</summary>
+    public ScalingActivityStatusCode? StatusCode { get; set; }
 
     /// <summary>The <c>StatusMessage</c> member.</summary>
-    public string? StatusMessage { get; init; }
+    public string? StatusMessage { get; set; }
 
     /// <summary>The <c>Progress</c> member.</summary>
-    public int? Progress { get; init; }
+    public int? Progress { get; set; }
 
     /// <summary>The <c>Details</c> member.</summary>
-    public string? Details { get; init; }
+    public string? Details { get; set; }
 
     /// <summary>The <c>AutoScalingGroupState</c> member.</summary>
-    public string? AutoScalingGroupState { get; init; }
+    public string? AutoScalingGroupState { get; set; }
 
     /// <summary>The <c>AutoScalingGroupARN</c> member.</summary>
-    public string? AutoScalingGroupARN { get; init; }
+    public string? AutoScalingGroupARN { get; set; }
 
     internal static Activity ReadXml(XElement e) => new()
     {
@@ -49,9 +49,9 @@ public sealed record Activity
         AutoScalingGroupName = XmlRead.ReadString(e, "AutoScalingGroupName"),
         Description = XmlRead.ReadString(e, "Description"),
         Cause = XmlRead.ReadString(e, "Cause"),
-        StartTime = XmlRead.ReadTimestamp(e, "StartTime"),
-        EndTime = XmlRead.ReadTimestamp(e, "EndTime"),
-        StatusCode = XmlRead.ReadString(e, "StatusCode"),
+        StartTime = XmlRead.ReadDateTime(e, "StartTime"),
+        EndTime = XmlRead.ReadDateTime(e, "EndTime"),
+        StatusCode = XmlRead.ReadString(e, "StatusCode") is { } vStatusCode ? ScalingActivityStatusCode.FindValue(vStatusCode) : null,
         StatusMessage = XmlRead.ReadString(e, "StatusMessage"),
         Progress = XmlRead.ReadInt(e, "Progress"),
         Details = XmlRead.ReadString(e, "Details"),

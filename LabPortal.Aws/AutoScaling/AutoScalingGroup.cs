@@ -5,130 +5,130 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>AutoScalingGroup</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_AutoScalingGroup.html">the API reference</see>.</summary>
-public sealed record AutoScalingGroup
+public partial class AutoScalingGroup
 {
     /// <summary>The <c>AutoScalingGroupName</c> member. Required.</summary>
-    public string? AutoScalingGroupName { get; init; }
+    public string? AutoScalingGroupName { get; set; }
 
     /// <summary>The <c>AutoScalingGroupARN</c> member.</summary>
-    public string? AutoScalingGroupARN { get; init; }
+    public string? AutoScalingGroupARN { get; set; }
 
     /// <summary>The <c>LaunchConfigurationName</c> member.</summary>
-    public string? LaunchConfigurationName { get; init; }
+    public string? LaunchConfigurationName { get; set; }
 
     /// <summary>The <c>LaunchTemplate</c> member.</summary>
-    public LaunchTemplateSpecification? LaunchTemplate { get; init; }
+    public LaunchTemplateSpecification? LaunchTemplate { get; set; }
 
     /// <summary>The <c>MixedInstancesPolicy</c> member.</summary>
-    public MixedInstancesPolicy? MixedInstancesPolicy { get; init; }
+    public MixedInstancesPolicy? MixedInstancesPolicy { get; set; }
 
     /// <summary>The <c>MinSize</c> member. Required.</summary>
-    public int? MinSize { get; init; }
+    public int? MinSize { get; set; }
 
     /// <summary>The <c>MaxSize</c> member. Required.</summary>
-    public int? MaxSize { get; init; }
+    public int? MaxSize { get; set; }
 
     /// <summary>The <c>DesiredCapacity</c> member. Required.</summary>
-    public int? DesiredCapacity { get; init; }
+    public int? DesiredCapacity { get; set; }
 
     /// <summary>The <c>PredictedCapacity</c> member.</summary>
-    public int? PredictedCapacity { get; init; }
+    public int? PredictedCapacity { get; set; }
 
     /// <summary>The <c>DefaultCooldown</c> member. Required.</summary>
-    public int? DefaultCooldown { get; init; }
+    public int? DefaultCooldown { get; set; }
 
     /// <summary>The <c>AvailabilityZones</c> member. Required.</summary>
-    public IReadOnlyList<string>? AvailabilityZones { get; init; }
+    public List<string>? AvailabilityZones { get; set; }
 
     /// <summary>The <c>AvailabilityZoneIds</c> member.</summary>
-    public IReadOnlyList<string>? AvailabilityZoneIds { get; init; }
+    public List<string>? AvailabilityZoneIds { get; set; }
 
     /// <summary>The <c>LoadBalancerNames</c> member.</summary>
-    public IReadOnlyList<string>? LoadBalancerNames { get; init; }
+    public List<string>? LoadBalancerNames { get; set; }
 
     /// <summary>The <c>TargetGroupARNs</c> member.</summary>
-    public IReadOnlyList<string>? TargetGroupARNs { get; init; }
+    public List<string>? TargetGroupARNs { get; set; }
 
     /// <summary>The <c>HealthCheckType</c> member. Required.</summary>
-    public string? HealthCheckType { get; init; }
+    public string? HealthCheckType { get; set; }
 
     /// <summary>The <c>HealthCheckGracePeriod</c> member.</summary>
-    public int? HealthCheckGracePeriod { get; init; }
+    public int? HealthCheckGracePeriod { get; set; }
 
     /// <summary>The <c>Instances</c> member.</summary>
-    public IReadOnlyList<Instance>? Instances { get; init; }
+    public List<Instance>? Instances { get; set; }
 
     /// <summary>The <c>CreatedTime</c> member. Required. UTC.</summary>
-    public DateTimeOffset? CreatedTime { get; init; }
+    public DateTime? CreatedTime { get; set; }
 
     /// <summary>The <c>SuspendedProcesses</c> member.</summary>
-    public IReadOnlyList<SuspendedProcess>? SuspendedProcesses { get; init; }
+    public List<SuspendedProcess>? SuspendedProcesses { get; set; }
 
     /// <summary>The <c>PlacementGroup</c> member.</summary>
-    public string? PlacementGroup { get; init; }
+    public string? PlacementGroup { get; set; }
 
     /// <summary>The <c>VPCZoneIdentifier</c> member.</summary>
-    public string? VPCZoneIdentifier { get; init; }
+    public string? VPCZoneIdentifier { get; set; }
 
     /// <summary>The <c>EnabledMetrics</c> member.</summary>
-    public IReadOnlyList<EnabledMetric>? EnabledMetrics { get; init; }
+    public List<EnabledMetric>? EnabledMetrics { get; set; }
 
     /// <summary>The <c>Status</c> member.</summary>
-    public string? Status { get; init; }
+    public string? Status { get; set; }
 
     /// <summary>The <c>Tags</c> member.</summary>
-    public IReadOnlyList<TagDescription>? Tags { get; init; }
+    public List<TagDescription>? Tags { get; set; }
 
     /// <summary>The <c>TerminationPolicies</c> member.</summary>
-    public IReadOnlyList<string>? TerminationPolicies { get; init; }
+    public List<string>? TerminationPolicies { get; set; }
 
     /// <summary>The <c>NewInstancesProtectedFromScaleIn</c> member.</summary>
-    public bool? NewInstancesProtectedFromScaleIn { get; init; }
+    public bool? NewInstancesProtectedFromScaleIn { get; set; }
 
     /// <summary>The <c>ServiceLinkedRoleARN</c> member.</summary>
-    public string? ServiceLinkedRoleARN { get; init; }
+    public string? ServiceLinkedRoleARN { get; set; }
 
     /// <summary>The <c>MaxInstanceLifetime</c> member.</summary>
-    public int? MaxInstanceLifetime { get; init; }
+    public int? MaxInstanceLifetime { get; set; }
 
     /// <summary>The <c>CapacityRebalance</c> member.</summary>
-    public bool? CapacityRebalance { get; init; }
+    public bool? CapacityRebalance { get; set; }
 
     /// <summary>The <c>WarmPoolConfiguration</c> member.</summary>
-    public WarmPoolConfiguration? WarmPoolConfiguration { get; init; }
+    public WarmPoolConfiguration? WarmPoolConfiguration { get; set; }
 
     /// <summary>The <c>WarmPoolSize</c> member.</summary>
-    public int? WarmPoolSize { get; init; }
+    public int? WarmPoolSize { get; set; }
 
     /// <summary>The <c>Context</c> member.</summary>
-    public string? Context { get; init; }
+    public string? Context { get; set; }
 
     /// <summary>The <c>DesiredCapacityType</c> member.</summary>
-    public string? DesiredCapacityType { get; init; }
+    public string? DesiredCapacityType { get; set; }
 
     /// <summary>The <c>DefaultInstanceWarmup</c> member.</summary>
-    public int? DefaultInstanceWarmup { get; init; }
+    public int? DefaultInstanceWarmup { get; set; }
 
     /// <summary>The <c>TrafficSources</c> member.</summary>
-    public IReadOnlyList<TrafficSourceIdentifier>? TrafficSources { get; init; }
+    public List<TrafficSourceIdentifier>? TrafficSources { get; set; }
 
     /// <summary>The <c>InstanceMaintenancePolicy</c> member.</summary>
-    public InstanceMaintenancePolicy? InstanceMaintenancePolicy { get; init; }
+    public InstanceMaintenancePolicy? InstanceMaintenancePolicy { get; set; }
 
-    /// <summary>The <c>DeletionProtection</c> member. Values: <c>none</c>, <c>prevent-force-deletion</c>, <c>prevent-all-deletion</c>.</summary>
-    public string? DeletionProtection { get; init; }
+    /// <summary>The <c>DeletionProtection</c> member.</summary>
+    public DeletionProtection? DeletionProtection { get; set; }
 
     /// <summary>The <c>AvailabilityZoneDistribution</c> member.</summary>
-    public AvailabilityZoneDistribution? AvailabilityZoneDistribution { get; init; }
+    public AvailabilityZoneDistribution? AvailabilityZoneDistribution { get; set; }
 
     /// <summary>The <c>AvailabilityZoneImpairmentPolicy</c> member.</summary>
-    public AvailabilityZoneImpairmentPolicy? AvailabilityZoneImpairmentPolicy { get; init; }
+    public AvailabilityZoneImpairmentPolicy? AvailabilityZoneImpairmentPolicy { get; set; }
 
     /// <summary>The <c>CapacityReservationSpecification</c> member.</summary>
-    public CapacityReservationSpecification? CapacityReservationSpecification { get; init; }
+    public CapacityReservationSpecification? CapacityReservationSpecification { get; set; }
 
     /// <summary>The <c>InstanceLifecyclePolicy</c> member.</summary>
-    public InstanceLifecyclePolicy? InstanceLifecyclePolicy { get; init; }
+    public InstanceLifecyclePolicy? InstanceLifecyclePolicy { get; set; }
 
     internal static AutoScalingGroup ReadXml(XElement e) => new()
     {
@@ -142,21 +142,21 @@ public sealed record AutoScalingGroup
         DesiredCapacity = XmlRead.ReadInt(e, "DesiredCapacity"),
         PredictedCapacity = XmlRead.ReadInt(e, "PredictedCapacity"),
         DefaultCooldown = XmlRead.ReadInt(e, "DefaultCooldown"),
-        AvailabilityZones = XmlRead.ReadList(e, "AvailabilityZones", "member", false, XmlRead.StringValue),
-        AvailabilityZoneIds = XmlRead.ReadList(e, "AvailabilityZoneIds", "member", false, XmlRead.StringValue),
-        LoadBalancerNames = XmlRead.ReadList(e, "LoadBalancerNames", "member", false, XmlRead.StringValue),
-        TargetGroupARNs = XmlRead.ReadList(e, "TargetGroupARNs", "member", false, XmlRead.StringValue),
+        AvailabilityZones = XmlRead.ReadList(e, "AvailabilityZones", "member", false, XmlRead.StringValue) ?? XmlRead.AbsentList<string>(),
+        AvailabilityZoneIds = XmlRead.ReadList(e, "AvailabilityZoneIds", "member", false, XmlRead.StringValue) ?? XmlRead.AbsentList<string>(),
+        LoadBalancerNames = XmlRead.ReadList(e, "LoadBalancerNames", "member", false, XmlRead.StringValue) ?? XmlRead.AbsentList<string>(),
+        TargetGroupARNs = XmlRead.ReadList(e, "TargetGroupARNs", "member", false, XmlRead.StringValue) ?? XmlRead.AbsentList<string>(),
         HealthCheckType = XmlRead.ReadString(e, "HealthCheckType"),
         HealthCheckGracePeriod = XmlRead.ReadInt(e, "HealthCheckGracePeriod"),
-        Instances = XmlRead.ReadList(e, "Instances", "member", false, Instance.ReadXml),
-        CreatedTime = XmlRead.ReadTimestamp(e, "CreatedTime"),
-        SuspendedProcesses = XmlRead.ReadList(e, "SuspendedProcesses", "member", false, SuspendedProcess.ReadXml),
+        Instances = XmlRead.ReadList(e, "Instances", "member", false, Instance.ReadXml) ?? XmlRead.AbsentList<Instance>(),
+        CreatedTime = XmlRead.ReadDateTime(e, "CreatedTime"),
+        SuspendedProcesses = XmlRead.ReadList(e, "SuspendedProcesses", "member", false, SuspendedProcess.ReadXml) ?? XmlRead.AbsentList<SuspendedProcess>(),
         PlacementGroup = XmlRead.ReadString(e, "PlacementGroup"),
         VPCZoneIdentifier = XmlRead.ReadString(e, "VPCZoneIdentifier"),
-        EnabledMetrics = XmlRead.ReadList(e, "EnabledMetrics", "member", false, EnabledMetric.ReadXml),
+        EnabledMetrics = XmlRead.ReadList(e, "EnabledMetrics", "member", false, EnabledMetric.ReadXml) ?? XmlRead.AbsentList<EnabledMetric>(),
         Status = XmlRead.ReadString(e, "Status"),
-        Tags = XmlRead.ReadList(e, "Tags", "member", false, TagDescription.ReadXml),
-        TerminationPolicies = XmlRead.ReadList(e, "TerminationPolicies", "member", false, XmlRead.StringValue),
+        Tags = XmlRead.ReadList(e, "Tags", "member", false, TagDescription.ReadXml) ?? XmlRead.AbsentList<TagDescription>(),
+        TerminationPolicies = XmlRead.ReadList(e, "TerminationPolicies", "member", false, XmlRead.StringValue) ?? XmlRead.AbsentList<string>(),
         NewInstancesProtectedFromScaleIn = XmlRead.ReadBool(e, "NewInstancesProtectedFromScaleIn"),
         ServiceLinkedRoleARN = XmlRead.ReadString(e, "ServiceLinkedRoleARN"),
         MaxInstanceLifetime = XmlRead.ReadInt(e, "MaxInstanceLifetime"),
@@ -166,9 +166,9 @@ public sealed record AutoScalingGroup
         Context = XmlRead.ReadString(e, "Context"),
         DesiredCapacityType = XmlRead.ReadString(e, "DesiredCapacityType"),
         DefaultInstanceWarmup = XmlRead.ReadInt(e, "DefaultInstanceWarmup"),
-        TrafficSources = XmlRead.ReadList(e, "TrafficSources", "member", false, TrafficSourceIdentifier.ReadXml),
+        TrafficSources = XmlRead.ReadList(e, "TrafficSources", "member", false, TrafficSourceIdentifier.ReadXml) ?? XmlRead.AbsentList<TrafficSourceIdentifier>(),
         InstanceMaintenancePolicy = XmlRead.ReadStruct(e, "InstanceMaintenancePolicy", InstanceMaintenancePolicy.ReadXml),
-        DeletionProtection = XmlRead.ReadString(e, "DeletionProtection"),
+        DeletionProtection = XmlRead.ReadString(e, "DeletionProtection") is { } vDeletionProtection ? DeletionProtection.FindValue(vDeletionProtection) : null,
         AvailabilityZoneDistribution = XmlRead.ReadStruct(e, "AvailabilityZoneDistribution", AvailabilityZoneDistribution.ReadXml),
         AvailabilityZoneImpairmentPolicy = XmlRead.ReadStruct(e, "AvailabilityZoneImpairmentPolicy", AvailabilityZoneImpairmentPolicy.ReadXml),
         CapacityReservationSpecification = XmlRead.ReadStruct(e, "CapacityReservationSpecification", CapacityReservationSpecification.ReadXml),

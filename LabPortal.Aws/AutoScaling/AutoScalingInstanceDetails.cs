@@ -5,43 +5,43 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>AutoScalingInstanceDetails</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_AutoScalingInstanceDetails.html">the API reference</see>.</summary>
-public sealed record AutoScalingInstanceDetails
+public partial class AutoScalingInstanceDetails
 {
     /// <summary>The <c>InstanceId</c> member. Required.</summary>
-    public string? InstanceId { get; init; }
+    public string? InstanceId { get; set; }
 
     /// <summary>The <c>InstanceType</c> member.</summary>
-    public string? InstanceType { get; init; }
+    public string? InstanceType { get; set; }
 
     /// <summary>The <c>AutoScalingGroupName</c> member. Required.</summary>
-    public string? AutoScalingGroupName { get; init; }
+    public string? AutoScalingGroupName { get; set; }
 
     /// <summary>The <c>AvailabilityZone</c> member. Required.</summary>
-    public string? AvailabilityZone { get; init; }
+    public string? AvailabilityZone { get; set; }
 
     /// <summary>The <c>AvailabilityZoneId</c> member.</summary>
-    public string? AvailabilityZoneId { get; init; }
+    public string? AvailabilityZoneId { get; set; }
 
     /// <summary>The <c>LifecycleState</c> member. Required.</summary>
-    public string? LifecycleState { get; init; }
+    public string? LifecycleState { get; set; }
 
     /// <summary>The <c>HealthStatus</c> member. Required.</summary>
-    public string? HealthStatus { get; init; }
+    public string? HealthStatus { get; set; }
 
     /// <summary>The <c>LaunchConfigurationName</c> member.</summary>
-    public string? LaunchConfigurationName { get; init; }
+    public string? LaunchConfigurationName { get; set; }
 
     /// <summary>The <c>LaunchTemplate</c> member.</summary>
-    public LaunchTemplateSpecification? LaunchTemplate { get; init; }
+    public LaunchTemplateSpecification? LaunchTemplate { get; set; }
 
     /// <summary>The <c>ImageId</c> member.</summary>
-    public string? ImageId { get; init; }
+    public string? ImageId { get; set; }
 
     /// <summary>The <c>ProtectedFromScaleIn</c> member. Required.</summary>
-    public bool? ProtectedFromScaleIn { get; init; }
+    public bool? ProtectedFromScaleIn { get; set; }
 
     /// <summary>The <c>WeightedCapacity</c> member.</summary>
-    public string? WeightedCapacity { get; init; }
+    public string? WeightedCapacity { get; set; }
 
     internal static AutoScalingInstanceDetails ReadXml(XElement e) => new()
     {

@@ -5,18 +5,18 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>AvailabilityZoneDistribution</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_AvailabilityZoneDistribution.html">the API reference</see>.</summary>
-public sealed record AvailabilityZoneDistribution
+public partial class AvailabilityZoneDistribution
 {
-    /// <summary>The <c>CapacityDistributionStrategy</c> member. Values: <c>balanced-only</c>, <c>balanced-best-effort</c>.</summary>
-    public string? CapacityDistributionStrategy { get; init; }
+    /// <summary>The <c>CapacityDistributionStrategy</c> member.</summary>
+    public CapacityDistributionStrategy? CapacityDistributionStrategy { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {
-        w.Add(prefix + "CapacityDistributionStrategy", CapacityDistributionStrategy);
+        w.Add(prefix + "CapacityDistributionStrategy", CapacityDistributionStrategy?.Value);
     }
 
     internal static AvailabilityZoneDistribution ReadXml(XElement e) => new()
     {
-        CapacityDistributionStrategy = XmlRead.ReadString(e, "CapacityDistributionStrategy"),
+        CapacityDistributionStrategy = XmlRead.ReadString(e, "CapacityDistributionStrategy") is { } vCapacityDistributionStrategy ? CapacityDistributionStrategy.FindValue(vCapacityDistributionStrategy) : null,
     };
 }

@@ -5,23 +5,23 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>AvailabilityZoneImpairmentPolicy</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_AvailabilityZoneImpairmentPolicy.html">the API reference</see>.</summary>
-public sealed record AvailabilityZoneImpairmentPolicy
+public partial class AvailabilityZoneImpairmentPolicy
 {
     /// <summary>The <c>ZonalShiftEnabled</c> member.</summary>
-    public bool? ZonalShiftEnabled { get; init; }
+    public bool? ZonalShiftEnabled { get; set; }
 
-    /// <summary>The <c>ImpairedZoneHealthCheckBehavior</c> member. Values: <c>ReplaceUnhealthy</c>, <c>IgnoreUnhealthy</c>.</summary>
-    public string? ImpairedZoneHealthCheckBehavior { get; init; }
+    /// <summary>The <c>ImpairedZoneHealthCheckBehavior</c> member.</summary>
+    public ImpairedZoneHealthCheckBehavior? ImpairedZoneHealthCheckBehavior { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {
         w.Add(prefix + "ZonalShiftEnabled", ZonalShiftEnabled);
-        w.Add(prefix + "ImpairedZoneHealthCheckBehavior", ImpairedZoneHealthCheckBehavior);
+        w.Add(prefix + "ImpairedZoneHealthCheckBehavior", ImpairedZoneHealthCheckBehavior?.Value);
     }
 
     internal static AvailabilityZoneImpairmentPolicy ReadXml(XElement e) => new()
     {
         ZonalShiftEnabled = XmlRead.ReadBool(e, "ZonalShiftEnabled"),
-        ImpairedZoneHealthCheckBehavior = XmlRead.ReadString(e, "ImpairedZoneHealthCheckBehavior"),
+        ImpairedZoneHealthCheckBehavior = XmlRead.ReadString(e, "ImpairedZoneHealthCheckBehavior") is { } vImpairedZoneHealthCheckBehavior ? ImpairedZoneHealthCheckBehavior.FindValue(vImpairedZoneHealthCheckBehavior) : null,
     };
 }

@@ -5,10 +5,10 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>BaselinePerformanceFactorsRequest</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_BaselinePerformanceFactorsRequest.html">the API reference</see>.</summary>
-public sealed record BaselinePerformanceFactorsRequest
+public partial class BaselinePerformanceFactorsRequest
 {
     /// <summary>The <c>Cpu</c> member.</summary>
-    public CpuPerformanceFactorRequest? Cpu { get; init; }
+    public CpuPerformanceFactorRequest? Cpu { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

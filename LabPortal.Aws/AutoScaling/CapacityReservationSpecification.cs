@@ -5,23 +5,23 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>CapacityReservationSpecification</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CapacityReservationSpecification.html">the API reference</see>.</summary>
-public sealed record CapacityReservationSpecification
+public partial class CapacityReservationSpecification
 {
-    /// <summary>The <c>CapacityReservationPreference</c> member. Values: <c>capacity-reservations-only</c>, <c>capacity-reservations-first</c>, <c>none</c>, <c>default</c>.</summary>
-    public string? CapacityReservationPreference { get; init; }
+    /// <summary>The <c>CapacityReservationPreference</c> member.</summary>
+    public CapacityReservationPreference? CapacityReservationPreference { get; set; }
 
     /// <summary>The <c>CapacityReservationTarget</c> member.</summary>
-    public CapacityReservationTarget? CapacityReservationTarget { get; init; }
+    public CapacityReservationTarget? CapacityReservationTarget { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {
-        w.Add(prefix + "CapacityReservationPreference", CapacityReservationPreference);
+        w.Add(prefix + "CapacityReservationPreference", CapacityReservationPreference?.Value);
         CapacityReservationTarget?.WriteQuery(w, prefix + "CapacityReservationTarget" + ".");
     }
 
     internal static CapacityReservationSpecification ReadXml(XElement e) => new()
     {
-        CapacityReservationPreference = XmlRead.ReadString(e, "CapacityReservationPreference"),
+        CapacityReservationPreference = XmlRead.ReadString(e, "CapacityReservationPreference") is { } vCapacityReservationPreference ? CapacityReservationPreference.FindValue(vCapacityReservationPreference) : null,
         CapacityReservationTarget = XmlRead.ReadStruct(e, "CapacityReservationTarget", CapacityReservationTarget.ReadXml),
     };
 }

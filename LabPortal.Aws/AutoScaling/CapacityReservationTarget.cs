@@ -5,13 +5,13 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>CapacityReservationTarget</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CapacityReservationTarget.html">the API reference</see>.</summary>
-public sealed record CapacityReservationTarget
+public partial class CapacityReservationTarget
 {
     /// <summary>The <c>CapacityReservationIds</c> member.</summary>
-    public IReadOnlyList<string>? CapacityReservationIds { get; init; }
+    public List<string>? CapacityReservationIds { get; set; }
 
     /// <summary>The <c>CapacityReservationResourceGroupArns</c> member.</summary>
-    public IReadOnlyList<string>? CapacityReservationResourceGroupArns { get; init; }
+    public List<string>? CapacityReservationResourceGroupArns { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {
@@ -21,7 +21,7 @@ public sealed record CapacityReservationTarget
 
     internal static CapacityReservationTarget ReadXml(XElement e) => new()
     {
-        CapacityReservationIds = XmlRead.ReadList(e, "CapacityReservationIds", "member", false, XmlRead.StringValue),
-        CapacityReservationResourceGroupArns = XmlRead.ReadList(e, "CapacityReservationResourceGroupArns", "member", false, XmlRead.StringValue),
+        CapacityReservationIds = XmlRead.ReadList(e, "CapacityReservationIds", "member", false, XmlRead.StringValue) ?? XmlRead.AbsentList<string>(),
+        CapacityReservationResourceGroupArns = XmlRead.ReadList(e, "CapacityReservationResourceGroupArns", "member", false, XmlRead.StringValue) ?? XmlRead.AbsentList<string>(),
     };
 }

@@ -5,10 +5,10 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>CpuPerformanceFactorRequest</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CpuPerformanceFactorRequest.html">the API reference</see>.</summary>
-public sealed record CpuPerformanceFactorRequest
+public partial class CpuPerformanceFactorRequest
 {
     /// <summary>The <c>References</c> member (on the wire <c>Reference</c>).</summary>
-    public IReadOnlyList<PerformanceFactorReferenceRequest>? References { get; init; }
+    public List<PerformanceFactorReferenceRequest>? References { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {
@@ -17,6 +17,6 @@ public sealed record CpuPerformanceFactorRequest
 
     internal static CpuPerformanceFactorRequest ReadXml(XElement e) => new()
     {
-        References = XmlRead.ReadList(e, "Reference", "item", false, PerformanceFactorReferenceRequest.ReadXml),
+        References = XmlRead.ReadList(e, "Reference", "item", false, PerformanceFactorReferenceRequest.ReadXml) ?? XmlRead.AbsentList<PerformanceFactorReferenceRequest>(),
     };
 }

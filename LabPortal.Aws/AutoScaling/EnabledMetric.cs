@@ -5,13 +5,13 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>EnabledMetric</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_EnabledMetric.html">the API reference</see>.</summary>
-public sealed record EnabledMetric
+public partial class EnabledMetric
 {
     /// <summary>The <c>Metric</c> member.</summary>
-    public string? Metric { get; init; }
+    public string? Metric { get; set; }
 
     /// <summary>The <c>Granularity</c> member.</summary>
-    public string? Granularity { get; init; }
+    public string? Granularity { get; set; }
 
     internal static EnabledMetric ReadXml(XElement e) => new()
     {

@@ -4,13 +4,13 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>Filter</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_Filter.html">the API reference</see>.</summary>
-public sealed record Filter
+public partial class Filter
 {
     /// <summary>The <c>Name</c> member.</summary>
-    public string? Name { get; init; }
+    public string? Name { get; set; }
 
     /// <summary>The <c>Values</c> member.</summary>
-    public IReadOnlyList<string>? Values { get; init; }
+    public List<string>? Values { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

@@ -5,40 +5,40 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>Instance</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_Instance.html">the API reference</see>.</summary>
-public sealed record Instance
+public partial class Instance
 {
     /// <summary>The <c>InstanceId</c> member. Required.</summary>
-    public string? InstanceId { get; init; }
+    public string? InstanceId { get; set; }
 
     /// <summary>The <c>InstanceType</c> member.</summary>
-    public string? InstanceType { get; init; }
+    public string? InstanceType { get; set; }
 
     /// <summary>The <c>AvailabilityZone</c> member. Required.</summary>
-    public string? AvailabilityZone { get; init; }
+    public string? AvailabilityZone { get; set; }
 
     /// <summary>The <c>AvailabilityZoneId</c> member.</summary>
-    public string? AvailabilityZoneId { get; init; }
+    public string? AvailabilityZoneId { get; set; }
 
-    /// <summary>The <c>LifecycleState</c> member. Required. Values: <c>Pending</c>, <c>Pending:Wait</c>, <c>Pending:Proceed</c>, <c>Quarantined</c>, <c>InService</c>, <c>Terminating</c>, <c>Terminating:Wait</c>, <c>Terminating:Proceed</c>, <c>Terminating:Retained</c>, <c>Terminated</c>, <c>Detaching</c>, <c>Detached</c>, ....</summary>
-    public string? LifecycleState { get; init; }
+    /// <summary>The <c>LifecycleState</c> member. Required.</summary>
+    public LifecycleState? LifecycleState { get; set; }
 
     /// <summary>The <c>HealthStatus</c> member. Required.</summary>
-    public string? HealthStatus { get; init; }
+    public string? HealthStatus { get; set; }
 
     /// <summary>The <c>LaunchConfigurationName</c> member.</summary>
-    public string? LaunchConfigurationName { get; init; }
+    public string? LaunchConfigurationName { get; set; }
 
     /// <summary>The <c>LaunchTemplate</c> member.</summary>
-    public LaunchTemplateSpecification? LaunchTemplate { get; init; }
+    public LaunchTemplateSpecification? LaunchTemplate { get; set; }
 
     /// <summary>The <c>ImageId</c> member.</summary>
-    public string? ImageId { get; init; }
+    public string? ImageId { get; set; }
 
     /// <summary>The <c>ProtectedFromScaleIn</c> member. Required.</summary>
-    public bool? ProtectedFromScaleIn { get; init; }
+    public bool? ProtectedFromScaleIn { get; set; }
 
     /// <summary>The <c>WeightedCapacity</c> member.</summary>
-    public string? WeightedCapacity { get; init; }
+    public string? WeightedCapacity { get; set; }
 
     internal static Instance ReadXml(XElement e) => new()
     {
@@ -46,7 +46,7 @@ public sealed record Instance
         InstanceType = XmlRead.ReadString(e, "InstanceType"),
         AvailabilityZone = XmlRead.ReadString(e, "AvailabilityZone"),
         AvailabilityZoneId = XmlRead.ReadString(e, "AvailabilityZoneId"),
-        LifecycleState = XmlRead.ReadString(e, "LifecycleState"),
+        LifecycleState = XmlRead.ReadString(e, "LifecycleState") is { } vLifecycleState ? LifecycleState.FindValue(vLifecycleState) : null,
         HealthStatus = XmlRead.ReadString(e, "HealthStatus"),
         LaunchConfigurationName = XmlRead.ReadString(e, "LaunchConfigurationName"),
         LaunchTemplate = XmlRead.ReadStruct(e, "LaunchTemplate", LaunchTemplateSpecification.ReadXml),

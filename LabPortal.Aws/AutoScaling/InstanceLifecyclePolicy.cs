@@ -5,10 +5,10 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>InstanceLifecyclePolicy</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstanceLifecyclePolicy.html">the API reference</see>.</summary>
-public sealed record InstanceLifecyclePolicy
+public partial class InstanceLifecyclePolicy
 {
     /// <summary>The <c>RetentionTriggers</c> member.</summary>
-    public RetentionTriggers? RetentionTriggers { get; init; }
+    public RetentionTriggers? RetentionTriggers { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

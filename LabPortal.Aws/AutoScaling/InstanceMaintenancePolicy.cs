@@ -5,13 +5,13 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>InstanceMaintenancePolicy</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstanceMaintenancePolicy.html">the API reference</see>.</summary>
-public sealed record InstanceMaintenancePolicy
+public partial class InstanceMaintenancePolicy
 {
     /// <summary>The <c>MinHealthyPercentage</c> member.</summary>
-    public int? MinHealthyPercentage { get; init; }
+    public int? MinHealthyPercentage { get; set; }
 
     /// <summary>The <c>MaxHealthyPercentage</c> member.</summary>
-    public int? MaxHealthyPercentage { get; init; }
+    public int? MaxHealthyPercentage { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

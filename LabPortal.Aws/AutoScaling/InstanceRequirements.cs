@@ -5,106 +5,106 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>InstanceRequirements</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstanceRequirements.html">the API reference</see>.</summary>
-public sealed record InstanceRequirements
+public partial class InstanceRequirements
 {
     /// <summary>The <c>VCpuCount</c> member. Required.</summary>
-    public VCpuCountRequest? VCpuCount { get; init; }
+    public VCpuCountRequest? VCpuCount { get; set; }
 
     /// <summary>The <c>MemoryMiB</c> member. Required.</summary>
-    public MemoryMiBRequest? MemoryMiB { get; init; }
+    public MemoryMiBRequest? MemoryMiB { get; set; }
 
-    /// <summary>The <c>CpuManufacturers</c> member. Values: <c>intel</c>, <c>amd</c>, <c>amazon-web-services</c>, <c>apple</c>.</summary>
-    public IReadOnlyList<string>? CpuManufacturers { get; init; }
+    /// <summary>The <c>CpuManufacturers</c> member.</summary>
+    public List<CpuManufacturer>? CpuManufacturers { get; set; }
 
     /// <summary>The <c>MemoryGiBPerVCpu</c> member.</summary>
-    public MemoryGiBPerVCpuRequest? MemoryGiBPerVCpu { get; init; }
+    public MemoryGiBPerVCpuRequest? MemoryGiBPerVCpu { get; set; }
 
     /// <summary>The <c>ExcludedInstanceTypes</c> member.</summary>
-    public IReadOnlyList<string>? ExcludedInstanceTypes { get; init; }
+    public List<string>? ExcludedInstanceTypes { get; set; }
 
-    /// <summary>The <c>InstanceGenerations</c> member. Values: <c>current</c>, <c>previous</c>.</summary>
-    public IReadOnlyList<string>? InstanceGenerations { get; init; }
+    /// <summary>The <c>InstanceGenerations</c> member.</summary>
+    public List<InstanceGeneration>? InstanceGenerations { get; set; }
 
     /// <summary>The <c>SpotMaxPricePercentageOverLowestPrice</c> member.</summary>
-    public int? SpotMaxPricePercentageOverLowestPrice { get; init; }
+    public int? SpotMaxPricePercentageOverLowestPrice { get; set; }
 
     /// <summary>The <c>MaxSpotPriceAsPercentageOfOptimalOnDemandPrice</c> member.</summary>
-    public int? MaxSpotPriceAsPercentageOfOptimalOnDemandPrice { get; init; }
+    public int? MaxSpotPriceAsPercentageOfOptimalOnDemandPrice { get; set; }
 
     /// <summary>The <c>OnDemandMaxPricePercentageOverLowestPrice</c> member.</summary>
-    public int? OnDemandMaxPricePercentageOverLowestPrice { get; init; }
+    public int? OnDemandMaxPricePercentageOverLowestPrice { get; set; }
 
-    /// <summary>The <c>BareMetal</c> member. Values: <c>included</c>, <c>excluded</c>, <c>required</c>.</summary>
-    public string? BareMetal { get; init; }
+    /// <summary>The <c>BareMetal</c> member.</summary>
+    public BareMetal? BareMetal { get; set; }
 
-    /// <summary>The <c>BurstablePerformance</c> member. Values: <c>included</c>, <c>excluded</c>, <c>required</c>.</summary>
-    public string? BurstablePerformance { get; init; }
+    /// <summary>The <c>BurstablePerformance</c> member.</summary>
+    public BurstablePerformance? BurstablePerformance { get; set; }
 
     /// <summary>The <c>RequireHibernateSupport</c> member.</summary>
-    public bool? RequireHibernateSupport { get; init; }
+    public bool? RequireHibernateSupport { get; set; }
 
     /// <summary>The <c>NetworkInterfaceCount</c> member.</summary>
-    public NetworkInterfaceCountRequest? NetworkInterfaceCount { get; init; }
+    public NetworkInterfaceCountRequest? NetworkInterfaceCount { get; set; }
 
-    /// <summary>The <c>LocalStorage</c> member. Values: <c>included</c>, <c>excluded</c>, <c>required</c>.</summary>
-    public string? LocalStorage { get; init; }
+    /// <summary>The <c>LocalStorage</c> member.</summary>
+    public LocalStorage? LocalStorage { get; set; }
 
-    /// <summary>The <c>LocalStorageTypes</c> member. Values: <c>hdd</c>, <c>ssd</c>.</summary>
-    public IReadOnlyList<string>? LocalStorageTypes { get; init; }
+    /// <summary>The <c>LocalStorageTypes</c> member.</summary>
+    public List<LocalStorageType>? LocalStorageTypes { get; set; }
 
     /// <summary>The <c>TotalLocalStorageGB</c> member.</summary>
-    public TotalLocalStorageGBRequest? TotalLocalStorageGB { get; init; }
+    public TotalLocalStorageGBRequest? TotalLocalStorageGB { get; set; }
 
     /// <summary>The <c>BaselineEbsBandwidthMbps</c> member.</summary>
-    public BaselineEbsBandwidthMbpsRequest? BaselineEbsBandwidthMbps { get; init; }
+    public BaselineEbsBandwidthMbpsRequest? BaselineEbsBandwidthMbps { get; set; }
 
-    /// <summary>The <c>AcceleratorTypes</c> member. Values: <c>gpu</c>, <c>fpga</c>, <c>inference</c>.</summary>
-    public IReadOnlyList<string>? AcceleratorTypes { get; init; }
+    /// <summary>The <c>AcceleratorTypes</c> member.</summary>
+    public List<AcceleratorType>? AcceleratorTypes { get; set; }
 
     /// <summary>The <c>AcceleratorCount</c> member.</summary>
-    public AcceleratorCountRequest? AcceleratorCount { get; init; }
+    public AcceleratorCountRequest? AcceleratorCount { get; set; }
 
-    /// <summary>The <c>AcceleratorManufacturers</c> member. Values: <c>nvidia</c>, <c>amd</c>, <c>amazon-web-services</c>, <c>xilinx</c>.</summary>
-    public IReadOnlyList<string>? AcceleratorManufacturers { get; init; }
+    /// <summary>The <c>AcceleratorManufacturers</c> member.</summary>
+    public List<AcceleratorManufacturer>? AcceleratorManufacturers { get; set; }
 
-    /// <summary>The <c>AcceleratorNames</c> member. Values: <c>a100</c>, <c>v100</c>, <c>k80</c>, <c>t4</c>, <c>m60</c>, <c>radeon-pro-v520</c>, <c>vu9p</c>.</summary>
-    public IReadOnlyList<string>? AcceleratorNames { get; init; }
+    /// <summary>The <c>AcceleratorNames</c> member.</summary>
+    public List<AcceleratorName>? AcceleratorNames { get; set; }
 
     /// <summary>The <c>AcceleratorTotalMemoryMiB</c> member.</summary>
-    public AcceleratorTotalMemoryMiBRequest? AcceleratorTotalMemoryMiB { get; init; }
+    public AcceleratorTotalMemoryMiBRequest? AcceleratorTotalMemoryMiB { get; set; }
 
     /// <summary>The <c>NetworkBandwidthGbps</c> member.</summary>
-    public NetworkBandwidthGbpsRequest? NetworkBandwidthGbps { get; init; }
+    public NetworkBandwidthGbpsRequest? NetworkBandwidthGbps { get; set; }
 
     /// <summary>The <c>AllowedInstanceTypes</c> member.</summary>
-    public IReadOnlyList<string>? AllowedInstanceTypes { get; init; }
+    public List<string>? AllowedInstanceTypes { get; set; }
 
     /// <summary>The <c>BaselinePerformanceFactors</c> member.</summary>
-    public BaselinePerformanceFactorsRequest? BaselinePerformanceFactors { get; init; }
+    public BaselinePerformanceFactorsRequest? BaselinePerformanceFactors { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {
         VCpuCount?.WriteQuery(w, prefix + "VCpuCount" + ".");
         MemoryMiB?.WriteQuery(w, prefix + "MemoryMiB" + ".");
-        w.AddList(prefix + "CpuManufacturers", CpuManufacturers, "member", true, (w1, p1, v1) => w1.Add(p1, v1));
+        w.AddList(prefix + "CpuManufacturers", CpuManufacturers, "member", true, (w1, p1, v1) => w1.Add(p1, v1?.Value));
         MemoryGiBPerVCpu?.WriteQuery(w, prefix + "MemoryGiBPerVCpu" + ".");
         w.AddList(prefix + "ExcludedInstanceTypes", ExcludedInstanceTypes, "member", true, (w1, p1, v1) => w1.Add(p1, v1));
-        w.AddList(prefix + "InstanceGenerations", InstanceGenerations, "member", true, (w1, p1, v1) => w1.Add(p1, v1));
+        w.AddList(prefix + "InstanceGenerations", InstanceGenerations, "member", true, (w1, p1, v1) => w1.Add(p1, v1?.Value));
         w.Add(prefix + "SpotMaxPricePercentageOverLowestPrice", SpotMaxPricePercentageOverLowestPrice);
         w.Add(prefix + "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", MaxSpotPriceAsPercentageOfOptimalOnDemandPrice);
         w.Add(prefix + "OnDemandMaxPricePercentageOverLowestPrice", OnDemandMaxPricePercentageOverLowestPrice);
-        w.Add(prefix + "BareMetal", BareMetal);
-        w.Add(prefix + "BurstablePerformance", BurstablePerformance);
+        w.Add(prefix + "BareMetal", BareMetal?.Value);
+        w.Add(prefix + "BurstablePerformance", BurstablePerformance?.Value);
         w.Add(prefix + "RequireHibernateSupport", RequireHibernateSupport);
         NetworkInterfaceCount?.WriteQuery(w, prefix + "NetworkInterfaceCount" + ".");
-        w.Add(prefix + "LocalStorage", LocalStorage);
-        w.AddList(prefix + "LocalStorageTypes", LocalStorageTypes, "member", true, (w1, p1, v1) => w1.Add(p1, v1));
+        w.Add(prefix + "LocalStorage", LocalStorage?.Value);
+        w.AddList(prefix + "LocalStorageTypes", LocalStorageTypes, "member", true, (w1, p1, v1) => w1.Add(p1, v1?.Value));
         TotalLocalStorageGB?.WriteQuery(w, prefix + "TotalLocalStorageGB" + ".");
         BaselineEbsBandwidthMbps?.WriteQuery(w, prefix + "BaselineEbsBandwidthMbps" + ".");
-        w.AddList(prefix + "AcceleratorTypes", AcceleratorTypes, "member", true, (w1, p1, v1) => w1.Add(p1, v1));
+        w.AddList(prefix + "AcceleratorTypes", AcceleratorTypes, "member", true, (w1, p1, v1) => w1.Add(p1, v1?.Value));
         AcceleratorCount?.WriteQuery(w, prefix + "AcceleratorCount" + ".");
-        w.AddList(prefix + "AcceleratorManufacturers", AcceleratorManufacturers, "member", true, (w1, p1, v1) => w1.Add(p1, v1));
-        w.AddList(prefix + "AcceleratorNames", AcceleratorNames, "member", true, (w1, p1, v1) => w1.Add(p1, v1));
+        w.AddList(prefix + "AcceleratorManufacturers", AcceleratorManufacturers, "member", true, (w1, p1, v1) => w1.Add(p1, v1?.Value));
+        w.AddList(prefix + "AcceleratorNames", AcceleratorNames, "member", true, (w1, p1, v1) => w1.Add(p1, v1?.Value));
         AcceleratorTotalMemoryMiB?.WriteQuery(w, prefix + "AcceleratorTotalMemoryMiB" + ".");
         NetworkBandwidthGbps?.WriteQuery(w, prefix + "NetworkBandwidthGbps" + ".");
         w.AddList(prefix + "AllowedInstanceTypes", AllowedInstanceTypes, "member", true, (w1, p1, v1) => w1.Add(p1, v1));
@@ -115,28 +115,28 @@ public sealed record InstanceRequirements
     {
         VCpuCount = XmlRead.ReadStruct(e, "VCpuCount", VCpuCountRequest.ReadXml),
         MemoryMiB = XmlRead.ReadStruct(e, "MemoryMiB", MemoryMiBRequest.ReadXml),
-        CpuManufacturers = XmlRead.ReadList(e, "CpuManufacturers", "member", false, XmlRead.StringValue),
+        CpuManufacturers = XmlRead.ReadList(e, "CpuManufacturers", "member", false, x => CpuManufacturer.FindValue(XmlRead.StringValue(x))) ?? XmlRead.AbsentList<CpuManufacturer>(),
         MemoryGiBPerVCpu = XmlRead.ReadStruct(e, "MemoryGiBPerVCpu", MemoryGiBPerVCpuRequest.ReadXml),
-        ExcludedInstanceTypes = XmlRead.ReadList(e, "ExcludedInstanceTypes", "member", false, XmlRead.StringValue),
-        InstanceGenerations = XmlRead.ReadList(e, "InstanceGenerations", "member", false, XmlRead.StringValue),
+        ExcludedInstanceTypes = XmlRead.ReadList(e, "ExcludedInstanceTypes", "member", false, XmlRead.StringValue) ?? XmlRead.AbsentList<string>(),
+        InstanceGenerations = XmlRead.ReadList(e, "InstanceGenerations", "member", false, x => InstanceGeneration.FindValue(XmlRead.StringValue(x))) ?? XmlRead.AbsentList<InstanceGeneration>(),
         SpotMaxPricePercentageOverLowestPrice = XmlRead.ReadInt(e, "SpotMaxPricePercentageOverLowestPrice"),
         MaxSpotPriceAsPercentageOfOptimalOnDemandPrice = XmlRead.ReadInt(e, "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice"),
         OnDemandMaxPricePercentageOverLowestPrice = XmlRead.ReadInt(e, "OnDemandMaxPricePercentageOverLowestPrice"),
-        BareMetal = XmlRead.ReadString(e, "BareMetal"),
-        BurstablePerformance = XmlRead.ReadString(e, "BurstablePerformance"),
+        BareMetal = XmlRead.ReadString(e, "BareMetal") is { } vBareMetal ? BareMetal.FindValue(vBareMetal) : null,
+        BurstablePerformance = XmlRead.ReadString(e, "BurstablePerformance") is { } vBurstablePerformance ? BurstablePerformance.FindValue(vBurstablePerformance) : null,
         RequireHibernateSupport = XmlRead.ReadBool(e, "RequireHibernateSupport"),
         NetworkInterfaceCount = XmlRead.ReadStruct(e, "NetworkInterfaceCount", NetworkInterfaceCountRequest.ReadXml),
-        LocalStorage = XmlRead.ReadString(e, "LocalStorage"),
-        LocalStorageTypes = XmlRead.ReadList(e, "LocalStorageTypes", "member", false, XmlRead.StringValue),
+        LocalStorage = XmlRead.ReadString(e, "LocalStorage") is { } vLocalStorage ? LocalStorage.FindValue(vLocalStorage) : null,
+        LocalStorageTypes = XmlRead.ReadList(e, "LocalStorageTypes", "member", false, x => LocalStorageType.FindValue(XmlRead.StringValue(x))) ?? XmlRead.AbsentList<LocalStorageType>(),
         TotalLocalStorageGB = XmlRead.ReadStruct(e, "TotalLocalStorageGB", TotalLocalStorageGBRequest.ReadXml),
         BaselineEbsBandwidthMbps = XmlRead.ReadStruct(e, "BaselineEbsBandwidthMbps", BaselineEbsBandwidthMbpsRequest.ReadXml),
-        AcceleratorTypes = XmlRead.ReadList(e, "AcceleratorTypes", "member", false, XmlRead.StringValue),
+        AcceleratorTypes = XmlRead.ReadList(e, "AcceleratorTypes", "member", false, x => AcceleratorType.FindValue(XmlRead.StringValue(x))) ?? XmlRead.AbsentList<AcceleratorType>(),
         AcceleratorCount = XmlRead.ReadStruct(e, "AcceleratorCount", AcceleratorCountRequest.ReadXml),
-        AcceleratorManufacturers = XmlRead.ReadList(e, "AcceleratorManufacturers", "member", false, XmlRead.StringValue),
-        AcceleratorNames = XmlRead.ReadList(e, "AcceleratorNames", "member", false, XmlRead.StringValue),
+        AcceleratorManufacturers = XmlRead.ReadList(e, "AcceleratorManufacturers", "member", false, x => AcceleratorManufacturer.FindValue(XmlRead.StringValue(x))) ?? XmlRead.AbsentList<AcceleratorManufacturer>(),
+        AcceleratorNames = XmlRead.ReadList(e, "AcceleratorNames", "member", false, x => AcceleratorName.FindValue(XmlRead.StringValue(x))) ?? XmlRead.AbsentList<AcceleratorName>(),
         AcceleratorTotalMemoryMiB = XmlRead.ReadStruct(e, "AcceleratorTotalMemoryMiB", AcceleratorTotalMemoryMiBRequest.ReadXml),
         NetworkBandwidthGbps = XmlRead.ReadStruct(e, "NetworkBandwidthGbps", NetworkBandwidthGbpsRequest.ReadXml),
-        AllowedInstanceTypes = XmlRead.ReadList(e, "AllowedInstanceTypes", "member", false, XmlRead.StringValue),
+        AllowedInstanceTypes = XmlRead.ReadList(e, "AllowedInstanceTypes", "member", false, XmlRead.StringValue) ?? XmlRead.AbsentList<string>(),
         BaselinePerformanceFactors = XmlRead.ReadStruct(e, "BaselinePerformanceFactors", BaselinePerformanceFactorsRequest.ReadXml),
     };
 }

@@ -5,10 +5,10 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>InstanceReusePolicy</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstanceReusePolicy.html">the API reference</see>.</summary>
-public sealed record InstanceReusePolicy
+public partial class InstanceReusePolicy
 {
     /// <summary>The <c>ReuseOnScaleIn</c> member.</summary>
-    public bool? ReuseOnScaleIn { get; init; }
+    public bool? ReuseOnScaleIn { get; set; }
 
     internal static InstanceReusePolicy ReadXml(XElement e) => new()
     {

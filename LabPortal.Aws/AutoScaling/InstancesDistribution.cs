@@ -5,25 +5,25 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>InstancesDistribution</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstancesDistribution.html">the API reference</see>.</summary>
-public sealed record InstancesDistribution
+public partial class InstancesDistribution
 {
     /// <summary>The <c>OnDemandAllocationStrategy</c> member.</summary>
-    public string? OnDemandAllocationStrategy { get; init; }
+    public string? OnDemandAllocationStrategy { get; set; }
 
     /// <summary>The <c>OnDemandBaseCapacity</c> member.</summary>
-    public int? OnDemandBaseCapacity { get; init; }
+    public int? OnDemandBaseCapacity { get; set; }
 
     /// <summary>The <c>OnDemandPercentageAboveBaseCapacity</c> member.</summary>
-    public int? OnDemandPercentageAboveBaseCapacity { get; init; }
+    public int? OnDemandPercentageAboveBaseCapacity { get; set; }
 
     /// <summary>The <c>SpotAllocationStrategy</c> member.</summary>
-    public string? SpotAllocationStrategy { get; init; }
+    public string? SpotAllocationStrategy { get; set; }
 
     /// <summary>The <c>SpotInstancePools</c> member.</summary>
-    public int? SpotInstancePools { get; init; }
+    public int? SpotInstancePools { get; set; }
 
     /// <summary>The <c>SpotMaxPrice</c> member.</summary>
-    public string? SpotMaxPrice { get; init; }
+    public string? SpotMaxPrice { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

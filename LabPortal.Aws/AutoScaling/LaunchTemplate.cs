@@ -5,13 +5,13 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>LaunchTemplate</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LaunchTemplate.html">the API reference</see>.</summary>
-public sealed record LaunchTemplate
+public partial class LaunchTemplate
 {
     /// <summary>The <c>LaunchTemplateSpecification</c> member.</summary>
-    public LaunchTemplateSpecification? LaunchTemplateSpecification { get; init; }
+    public LaunchTemplateSpecification? LaunchTemplateSpecification { get; set; }
 
     /// <summary>The <c>Overrides</c> member.</summary>
-    public IReadOnlyList<LaunchTemplateOverrides>? Overrides { get; init; }
+    public List<LaunchTemplateOverrides>? Overrides { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {
@@ -22,6 +22,6 @@ public sealed record LaunchTemplate
     internal static LaunchTemplate ReadXml(XElement e) => new()
     {
         LaunchTemplateSpecification = XmlRead.ReadStruct(e, "LaunchTemplateSpecification", LaunchTemplateSpecification.ReadXml),
-        Overrides = XmlRead.ReadList(e, "Overrides", "member", false, LaunchTemplateOverrides.ReadXml),
+        Overrides = XmlRead.ReadList(e, "Overrides", "member", false, LaunchTemplateOverrides.ReadXml) ?? XmlRead.AbsentList<LaunchTemplateOverrides>(),
     };
 }

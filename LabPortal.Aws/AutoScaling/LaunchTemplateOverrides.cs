@@ -5,22 +5,22 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>LaunchTemplateOverrides</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LaunchTemplateOverrides.html">the API reference</see>.</summary>
-public sealed record LaunchTemplateOverrides
+public partial class LaunchTemplateOverrides
 {
     /// <summary>The <c>InstanceType</c> member.</summary>
-    public string? InstanceType { get; init; }
+    public string? InstanceType { get; set; }
 
     /// <summary>The <c>WeightedCapacity</c> member.</summary>
-    public string? WeightedCapacity { get; init; }
+    public string? WeightedCapacity { get; set; }
 
     /// <summary>The <c>LaunchTemplateSpecification</c> member.</summary>
-    public LaunchTemplateSpecification? LaunchTemplateSpecification { get; init; }
+    public LaunchTemplateSpecification? LaunchTemplateSpecification { get; set; }
 
     /// <summary>The <c>InstanceRequirements</c> member.</summary>
-    public InstanceRequirements? InstanceRequirements { get; init; }
+    public InstanceRequirements? InstanceRequirements { get; set; }
 
     /// <summary>The <c>ImageId</c> member.</summary>
-    public string? ImageId { get; init; }
+    public string? ImageId { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

@@ -5,16 +5,16 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>LaunchTemplateSpecification</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LaunchTemplateSpecification.html">the API reference</see>.</summary>
-public sealed record LaunchTemplateSpecification
+public partial class LaunchTemplateSpecification
 {
     /// <summary>The <c>LaunchTemplateId</c> member.</summary>
-    public string? LaunchTemplateId { get; init; }
+    public string? LaunchTemplateId { get; set; }
 
     /// <summary>The <c>LaunchTemplateName</c> member.</summary>
-    public string? LaunchTemplateName { get; init; }
+    public string? LaunchTemplateName { get; set; }
 
     /// <summary>The <c>Version</c> member.</summary>
-    public string? Version { get; init; }
+    public string? Version { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

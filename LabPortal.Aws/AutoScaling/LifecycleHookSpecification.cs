@@ -4,28 +4,28 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>LifecycleHookSpecification</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LifecycleHookSpecification.html">the API reference</see>.</summary>
-public sealed record LifecycleHookSpecification
+public partial class LifecycleHookSpecification
 {
     /// <summary>The <c>LifecycleHookName</c> member. Required.</summary>
-    public string? LifecycleHookName { get; init; }
+    public string? LifecycleHookName { get; set; }
 
     /// <summary>The <c>LifecycleTransition</c> member. Required.</summary>
-    public string? LifecycleTransition { get; init; }
+    public string? LifecycleTransition { get; set; }
 
     /// <summary>The <c>NotificationMetadata</c> member.</summary>
-    public string? NotificationMetadata { get; init; }
+    public string? NotificationMetadata { get; set; }
 
     /// <summary>The <c>HeartbeatTimeout</c> member.</summary>
-    public int? HeartbeatTimeout { get; init; }
+    public int? HeartbeatTimeout { get; set; }
 
     /// <summary>The <c>DefaultResult</c> member.</summary>
-    public string? DefaultResult { get; init; }
+    public string? DefaultResult { get; set; }
 
     /// <summary>The <c>NotificationTargetARN</c> member.</summary>
-    public string? NotificationTargetARN { get; init; }
+    public string? NotificationTargetARN { get; set; }
 
     /// <summary>The <c>RoleARN</c> member.</summary>
-    public string? RoleARN { get; init; }
+    public string? RoleARN { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

@@ -5,13 +5,13 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>LoadBalancerTargetGroupState</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LoadBalancerTargetGroupState.html">the API reference</see>.</summary>
-public sealed record LoadBalancerTargetGroupState
+public partial class LoadBalancerTargetGroupState
 {
     /// <summary>The <c>LoadBalancerTargetGroupARN</c> member.</summary>
-    public string? LoadBalancerTargetGroupARN { get; init; }
+    public string? LoadBalancerTargetGroupARN { get; set; }
 
     /// <summary>The <c>State</c> member.</summary>
-    public string? State { get; init; }
+    public string? State { get; set; }
 
     internal static LoadBalancerTargetGroupState ReadXml(XElement e) => new()
     {

@@ -5,13 +5,13 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>MemoryGiBPerVCpuRequest</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_MemoryGiBPerVCpuRequest.html">the API reference</see>.</summary>
-public sealed record MemoryGiBPerVCpuRequest
+public partial class MemoryGiBPerVCpuRequest
 {
     /// <summary>The <c>Min</c> member.</summary>
-    public double? Min { get; init; }
+    public double? Min { get; set; }
 
     /// <summary>The <c>Max</c> member.</summary>
-    public double? Max { get; init; }
+    public double? Max { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

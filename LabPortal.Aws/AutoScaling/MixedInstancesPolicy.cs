@@ -5,13 +5,13 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>MixedInstancesPolicy</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_MixedInstancesPolicy.html">the API reference</see>.</summary>
-public sealed record MixedInstancesPolicy
+public partial class MixedInstancesPolicy
 {
     /// <summary>The <c>LaunchTemplate</c> member.</summary>
-    public LaunchTemplate? LaunchTemplate { get; init; }
+    public LaunchTemplate? LaunchTemplate { get; set; }
 
     /// <summary>The <c>InstancesDistribution</c> member.</summary>
-    public InstancesDistribution? InstancesDistribution { get; init; }
+    public InstancesDistribution? InstancesDistribution { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

@@ -5,13 +5,13 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>NetworkInterfaceCountRequest</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_NetworkInterfaceCountRequest.html">the API reference</see>.</summary>
-public sealed record NetworkInterfaceCountRequest
+public partial class NetworkInterfaceCountRequest
 {
     /// <summary>The <c>Min</c> member.</summary>
-    public int? Min { get; init; }
+    public int? Min { get; set; }
 
     /// <summary>The <c>Max</c> member.</summary>
-    public int? Max { get; init; }
+    public int? Max { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

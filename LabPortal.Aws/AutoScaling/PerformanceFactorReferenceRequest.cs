@@ -5,10 +5,10 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>PerformanceFactorReferenceRequest</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PerformanceFactorReferenceRequest.html">the API reference</see>.</summary>
-public sealed record PerformanceFactorReferenceRequest
+public partial class PerformanceFactorReferenceRequest
 {
     /// <summary>The <c>InstanceFamily</c> member.</summary>
-    public string? InstanceFamily { get; init; }
+    public string? InstanceFamily { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

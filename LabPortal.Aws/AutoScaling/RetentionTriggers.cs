@@ -5,18 +5,18 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>RetentionTriggers</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RetentionTriggers.html">the API reference</see>.</summary>
-public sealed record RetentionTriggers
+public partial class RetentionTriggers
 {
-    /// <summary>The <c>TerminateHookAbandon</c> member. Values: <c>retain</c>, <c>terminate</c>.</summary>
-    public string? TerminateHookAbandon { get; init; }
+    /// <summary>The <c>TerminateHookAbandon</c> member.</summary>
+    public RetentionAction? TerminateHookAbandon { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {
-        w.Add(prefix + "TerminateHookAbandon", TerminateHookAbandon);
+        w.Add(prefix + "TerminateHookAbandon", TerminateHookAbandon?.Value);
     }
 
     internal static RetentionTriggers ReadXml(XElement e) => new()
     {
-        TerminateHookAbandon = XmlRead.ReadString(e, "TerminateHookAbandon"),
+        TerminateHookAbandon = XmlRead.ReadString(e, "TerminateHookAbandon") is { } vTerminateHookAbandon ? RetentionAction.FindValue(vTerminateHookAbandon) : null,
     };
 }

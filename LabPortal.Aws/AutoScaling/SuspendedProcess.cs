@@ -5,13 +5,13 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>SuspendedProcess</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_SuspendedProcess.html">the API reference</see>.</summary>
-public sealed record SuspendedProcess
+public partial class SuspendedProcess
 {
     /// <summary>The <c>ProcessName</c> member.</summary>
-    public string? ProcessName { get; init; }
+    public string? ProcessName { get; set; }
 
     /// <summary>The <c>SuspensionReason</c> member.</summary>
-    public string? SuspensionReason { get; init; }
+    public string? SuspensionReason { get; set; }
 
     internal static SuspendedProcess ReadXml(XElement e) => new()
     {

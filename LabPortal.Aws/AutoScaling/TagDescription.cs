@@ -5,22 +5,22 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>TagDescription</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_TagDescription.html">the API reference</see>.</summary>
-public sealed record TagDescription
+public partial class TagDescription
 {
     /// <summary>The <c>ResourceId</c> member.</summary>
-    public string? ResourceId { get; init; }
+    public string? ResourceId { get; set; }
 
     /// <summary>The <c>ResourceType</c> member.</summary>
-    public string? ResourceType { get; init; }
+    public string? ResourceType { get; set; }
 
     /// <summary>The <c>Key</c> member.</summary>
-    public string? Key { get; init; }
+    public string? Key { get; set; }
 
     /// <summary>The <c>Value</c> member.</summary>
-    public string? Value { get; init; }
+    public string? Value { get; set; }
 
     /// <summary>The <c>PropagateAtLaunch</c> member.</summary>
-    public bool? PropagateAtLaunch { get; init; }
+    public bool? PropagateAtLaunch { get; set; }
 
     internal static TagDescription ReadXml(XElement e) => new()
     {

@@ -5,13 +5,13 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>TrafficSourceIdentifier</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_TrafficSourceIdentifier.html">the API reference</see>.</summary>
-public sealed record TrafficSourceIdentifier
+public partial class TrafficSourceIdentifier
 {
     /// <summary>The <c>Identifier</c> member. Required.</summary>
-    public string? Identifier { get; init; }
+    public string? Identifier { get; set; }
 
     /// <summary>The <c>Type</c> member.</summary>
-    public string? Type { get; init; }
+    public string? Type { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

@@ -5,19 +5,19 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>TrafficSourceState</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_TrafficSourceState.html">the API reference</see>.</summary>
-public sealed record TrafficSourceState
+public partial class TrafficSourceState
 {
     /// <summary>The <c>TrafficSource</c> member.</summary>
-    public string? TrafficSource { get; init; }
+    public string? TrafficSource { get; set; }
 
     /// <summary>The <c>State</c> member.</summary>
-    public string? State { get; init; }
+    public string? State { get; set; }
 
     /// <summary>The <c>Identifier</c> member.</summary>
-    public string? Identifier { get; init; }
+    public string? Identifier { get; set; }
 
     /// <summary>The <c>Type</c> member.</summary>
-    public string? Type { get; init; }
+    public string? Type { get; set; }
 
     internal static TrafficSourceState ReadXml(XElement e) => new()
     {

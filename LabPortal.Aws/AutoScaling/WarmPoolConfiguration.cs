@@ -5,29 +5,29 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.AutoScaling;
 
 /// <summary>The Amazon EC2 Auto Scaling <c>WarmPoolConfiguration</c> data type. See <see href="https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_WarmPoolConfiguration.html">the API reference</see>.</summary>
-public sealed record WarmPoolConfiguration
+public partial class WarmPoolConfiguration
 {
     /// <summary>The <c>MaxGroupPreparedCapacity</c> member.</summary>
-    public int? MaxGroupPreparedCapacity { get; init; }
+    public int? MaxGroupPreparedCapacity { get; set; }
 
     /// <summary>The <c>MinSize</c> member.</summary>
-    public int? MinSize { get; init; }
+    public int? MinSize { get; set; }
 
-    /// <summary>The <c>PoolState</c> member. Values: <c>Stopped</c>, <c>Running</c>, <c>Hibernated</c>.</summary>
-    public string? PoolState { get; init; }
+    /// <summary>The <c>PoolState</c> member.</summary>
+    public WarmPoolState? PoolState { get; set; }
 
-    /// <summary>The <c>Status</c> member. Values: <c>PendingDelete</c>.</summary>
-    public string? Status { get; init; }
+    /// <summary>The <c>Status</c> member.</summary>
+    public WarmPoolStatus? Status { get; set; }
 
     /// <summary>The <c>InstanceReusePolicy</c> member.</summary>
-    public InstanceReusePolicy? InstanceReusePolicy { get; init; }
+    public InstanceReusePolicy? InstanceReusePolicy { get; set; }
 
     internal static WarmPoolConfiguration ReadXml(XElement e) => new()
     {
         MaxGroupPreparedCapacity = XmlRead.ReadInt(e, "MaxGroupPreparedCapacity"),
         MinSize = XmlRead.ReadInt(e, "MinSize"),
-        PoolState = XmlRead.ReadString(e, "PoolState"),
-        Status = XmlRead.ReadString(e, "Status"),
+        PoolState = XmlRead.ReadString(e, "PoolState") is { } vPoolState ? WarmPoolState.FindValue(vPoolState) : null,
+        Status = XmlRead.ReadString(e, "Status") is { } vStatus ? WarmPoolStatus.FindValue(vStatus) : null,
         InstanceReusePolicy = XmlRead.ReadStruct(e, "InstanceReusePolicy", InstanceReusePolicy.ReadXml),
     };
 }

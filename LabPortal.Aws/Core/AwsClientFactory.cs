@@ -1,14 +1,12 @@
 using LabPortal.Aws.AutoScaling;
-using LabPortal.Aws.Ec2;
 using LabPortal.Aws.Elbv2;
-using LabPortal.Aws.Ssm;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LabPortal.Aws.Core;
 
 /// <summary>
-/// Creates typed clients per account (for example per learner, each with its own static keys) that
+/// Creates the generated ELBv2 and Auto Scaling clients per account (for example per learner, each with its own static keys) that
 /// share one HTTP client, one rate limiter, one set of metrics and one clock. Register it as a
 /// singleton; create clients freely, they are cheap.
 /// </summary>
@@ -47,32 +45,13 @@ public sealed class AwsClientFactory
     public AwsTransport CreateTransport(AwsClientOptions options) =>
         new(options, _http, _loggerFactory.CreateLogger("LabPortal.Aws"), _time, _rateLimiter, _metrics);
 
-    /// <summary>Creates an EC2 client.</summary>
-    /// <param name="options">Region, endpoint and credentials.</param>
-    /// <returns>The client.</returns>
-    public Ec2Client CreateEc2Client(AwsClientOptions options) => new(CreateTransport(options));
-
     /// <summary>Creates an ELBv2 client.</summary>
     /// <param name="options">Region, endpoint and credentials.</param>
     /// <returns>The client.</returns>
-    public Elbv2Client CreateElbv2Client(AwsClientOptions options) => new(CreateTransport(options));
+    public AmazonElasticLoadBalancingV2Client CreateElbv2Client(AwsClientOptions options) => new(CreateTransport(options));
 
     /// <summary>Creates an Auto Scaling client.</summary>
     /// <param name="options">Region, endpoint and credentials.</param>
     /// <returns>The client.</returns>
-    public AutoScalingClient CreateAutoScalingClient(AwsClientOptions options) => new(CreateTransport(options));
-
-    /// <summary>Creates an SSM client.</summary>
-    /// <param name="options">Region, endpoint and credentials.</param>
-    /// <returns>The client.</returns>
-    public SsmClient CreateSsmClient(AwsClientOptions options) => new(CreateTransport(options));
-
-    /// <summary>Creates all four clients sharing one transport (one retry budget) for one account.</summary>
-    /// <param name="options">Region, endpoint and credentials.</param>
-    /// <returns>The clients.</returns>
-    public AwsClients CreateAll(AwsClientOptions options)
-    {
-        var transport = CreateTransport(options);
-        return new AwsClients(new Ec2Client(transport), new Elbv2Client(transport), new AutoScalingClient(transport), new SsmClient(transport));
-    }
+    public AmazonAutoScalingClient CreateAutoScalingClient(AwsClientOptions options) => new(CreateTransport(options));
 }

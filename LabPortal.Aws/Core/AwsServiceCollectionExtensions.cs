@@ -13,7 +13,7 @@ public static class AwsServiceCollectionExtensions
     /// recycled every five minutes so DNS changes are seen), a shared <see cref="AwsRateLimiter"/>,
     /// <see cref="AwsMetrics"/> on the container's <see cref="IMeterFactory"/> when there is one, and
     /// <see cref="TimeProvider.System"/> unless another clock is registered.
-    /// Create clients per learner with <see cref="AwsClientFactory.CreateAll"/>.
+    /// The portal builds one cached set of clients per learner credential on top of it.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <returns>The same collection.</returns>

@@ -1,29 +1,22 @@
 namespace LabPortal.Aws.Core;
 
-/// <summary>The wire facts of one AWS service: endpoint prefix, signing name, API version and protocol.</summary>
-/// <param name="ServiceId">A short name used in logs and metrics (<c>ec2</c>, <c>elbv2</c>, <c>autoscaling</c>, <c>ssm</c>).</param>
+/// <summary>The wire facts of one Query-protocol AWS service: endpoint prefix, signing name and API version.</summary>
+/// <param name="ServiceId">A short name used in logs, metrics and rate-limiter buckets (<c>elbv2</c>, <c>autoscaling</c>).</param>
 /// <param name="EndpointPrefix">The host prefix of the regional endpoint (<c>elasticloadbalancing</c>).</param>
 /// <param name="SigningName">The SigV4 service name in the credential scope.</param>
 /// <param name="ApiVersion">The API version (<c>Version</c> form field for the Query protocols).</param>
-/// <param name="Protocol">The wire protocol.</param>
-/// <param name="JsonTargetPrefix">For JSON 1.1 services, the <c>X-Amz-Target</c> prefix (<c>AmazonSSM</c>).</param>
 public sealed record AwsServiceDescriptor(
     string ServiceId,
     string EndpointPrefix,
     string SigningName,
-    string ApiVersion,
-    AwsProtocol Protocol,
-    string? JsonTargetPrefix = null)
+    string ApiVersion)
 {
-    /// <summary>EC2, API version 2016-11-15, <c>ec2</c> protocol.</summary>
-    public static AwsServiceDescriptor Ec2 { get; } = new("ec2", "ec2", "ec2", "2016-11-15", AwsProtocol.Ec2Query);
+    /// <summary>Turns a generic error into the service's modelled exception (the generated clients set it).</summary>
+    public Func<AwsServiceException, AwsServiceException>? MapError { get; init; }
 
     /// <summary>Elastic Load Balancing v2, API version 2015-12-01, <c>query</c> protocol.</summary>
-    public static AwsServiceDescriptor Elbv2 { get; } = new("elbv2", "elasticloadbalancing", "elasticloadbalancing", "2015-12-01", AwsProtocol.Query);
+    public static AwsServiceDescriptor Elbv2 { get; } = new("elbv2", "elasticloadbalancing", "elasticloadbalancing", "2015-12-01");
 
     /// <summary>EC2 Auto Scaling, API version 2011-01-01, <c>query</c> protocol.</summary>
-    public static AwsServiceDescriptor AutoScaling { get; } = new("autoscaling", "autoscaling", "autoscaling", "2011-01-01", AwsProtocol.Query);
-
-    /// <summary>Systems Manager, API version 2014-11-06, JSON 1.1 with target prefix <c>AmazonSSM</c>.</summary>
-    public static AwsServiceDescriptor Ssm { get; } = new("ssm", "ssm", "ssm", "2014-11-06", AwsProtocol.Json11, "AmazonSSM");
+    public static AwsServiceDescriptor AutoScaling { get; } = new("autoscaling", "autoscaling", "autoscaling", "2011-01-01");
 }

@@ -1,14 +1,17 @@
 using System.Net;
+using Amazon.Runtime;
 
 namespace LabPortal.Aws.Core;
 
 /// <summary>
-/// The one exception every LabPortal.Aws client throws for an AWS error response: the service's
-/// error code (for example <c>InvalidGroup.NotFound</c> or <c>TargetGroupNotFound</c>), its message,
-/// the request id and the HTTP status.
-/// See <see href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html">EC2 error codes</see>.
+/// An AWS error response from one of LabPortal.Aws's clients. It derives from AWSSDK.Core's
+/// <see cref="AmazonServiceException"/>, like every exception of the official service packages, so the
+/// portal catches one family and reads <see cref="AmazonServiceException.ErrorCode"/>,
+/// <see cref="AmazonServiceException.RequestId"/> and <see cref="AmazonServiceException.StatusCode"/>
+/// whichever client failed.
+/// See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/CommonErrors.html">common errors</see>.
 /// </summary>
-public sealed class AwsServiceException : Exception
+public class AwsServiceException : AmazonServiceException
 {
     /// <summary>Creates an exception for an AWS error response.</summary>
     /// <param name="code">The AWS error code as sent on the wire (no <c>Exception</c> suffix).</param>
@@ -16,11 +19,8 @@ public sealed class AwsServiceException : Exception
     /// <param name="requestId">The request id from the response, when present.</param>
     /// <param name="statusCode">The HTTP status of the response.</param>
     public AwsServiceException(string code, string message, string? requestId, HttpStatusCode statusCode)
-        : base(message)
+        : base(message, null, TypeOf(statusCode), code, requestId, statusCode)
     {
-        Code = code;
-        RequestId = requestId;
-        StatusCode = statusCode;
     }
 
     /// <summary>Creates an exception for an AWS error response with an inner exception.</summary>
@@ -29,12 +29,9 @@ public sealed class AwsServiceException : Exception
     /// <param name="requestId">The request id, when present.</param>
     /// <param name="statusCode">The HTTP status.</param>
     /// <param name="innerException">The exception that caused this one.</param>
-    public AwsServiceException(string code, string message, string? requestId, HttpStatusCode statusCode, Exception innerException)
-        : base(message, innerException)
+    public AwsServiceException(string code, string message, string? requestId, HttpStatusCode statusCode, Exception? innerException)
+        : base(message, innerException, TypeOf(statusCode), code, requestId, statusCode)
     {
-        Code = code;
-        RequestId = requestId;
-        StatusCode = statusCode;
     }
 
     /// <summary>Creates an exception with a message only (code <c>Unknown</c>, status 0).</summary>
@@ -58,15 +55,9 @@ public sealed class AwsServiceException : Exception
     {
     }
 
-    /// <summary>The AWS error code, e.g. <c>RequestLimitExceeded</c>, <c>ValidationError</c>.</summary>
-    public string Code { get; }
-
-    /// <summary>The AWS request id of the failed call, for support cases and log correlation.</summary>
-    public string? RequestId { get; }
-
-    /// <summary>The HTTP status code of the error response (0 when no response arrived).</summary>
-    public HttpStatusCode StatusCode { get; }
-
     /// <summary>True when the error code is one of the throttling codes the AWS SDKs retry.</summary>
-    public bool IsThrottling => AwsRetryClassifier.IsThrottlingCode(Code);
+    public bool IsThrottling => AwsRetryClassifier.IsThrottlingCode(ErrorCode);
+
+    // AWS's convention (and the SDK's): 5xx are the service's fault, everything else the caller's.
+    private static ErrorType TypeOf(HttpStatusCode status) => (int)status >= 500 ? ErrorType.Receiver : ErrorType.Sender;
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using System.Xml;
 using System.Xml.Linq;
 using Amazon.Runtime;
@@ -65,7 +64,7 @@ public sealed class AwsTransport
     /// <summary>The retry budget of this transport.</summary>
     public AwsRetryQuota RetryQuota => _quota;
 
-    /// <summary>Calls a Query or EC2 protocol action.</summary>
+    /// <summary>Calls a Query protocol action.</summary>
     /// <typeparam name="TResponse">The response record.</typeparam>
     /// <param name="service">The service.</param>
     /// <param name="action">The action name.</param>
@@ -86,22 +85,12 @@ public sealed class AwsTransport
         var writer = new QueryWriter(action, service.ApiVersion);
         write(writer);
         var body = Encoding.UTF8.GetBytes(writer.ToFormBody());
-        var reply = await SendAsync(service, action, body, "application/x-www-form-urlencoded; charset=utf-8", null, cancellationToken).ConfigureAwait(false);
+        var reply = await SendAsync(service, action, body, "application/x-www-form-urlencoded; charset=utf-8", cancellationToken).ConfigureAwait(false);
         try
         {
             var root = XDocument.Parse(reply.Body).Root ?? throw new XmlException("Empty XML response");
-            string? requestId;
-            XElement result;
-            if (service.Protocol == AwsProtocol.Ec2Query)
-            {
-                requestId = XmlRead.ReadString(root, "requestId");
-                result = root;
-            }
-            else
-            {
-                requestId = XmlRead.ReadString(XmlRead.Child(root, "ResponseMetadata") ?? root, "RequestId");
-                result = XmlRead.Child(root, action + "Result") ?? new XElement(action + "Result");
-            }
+            var requestId = XmlRead.ReadString(XmlRead.Child(root, "ResponseMetadata") ?? root, "RequestId");
+            var result = XmlRead.Child(root, action + "Result") ?? new XElement(action + "Result");
 
             return read(result, requestId ?? reply.RequestId);
         }
@@ -111,38 +100,7 @@ public sealed class AwsTransport
         }
     }
 
-    /// <summary>Calls a JSON 1.1 action (<c>X-Amz-Target: Prefix.Action</c>).</summary>
-    /// <typeparam name="TRequest">The request record.</typeparam>
-    /// <typeparam name="TResponse">The response record.</typeparam>
-    /// <param name="service">The service.</param>
-    /// <param name="action">The action name.</param>
-    /// <param name="request">The request.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The response.</returns>
-    public async Task<TResponse> InvokeJsonAsync<TRequest, TResponse>(
-        AwsServiceDescriptor service,
-        string action,
-        TRequest request,
-        CancellationToken cancellationToken = default)
-        where TResponse : AwsResponse
-    {
-        ArgumentNullException.ThrowIfNull(service);
-        var body = JsonSerializer.SerializeToUtf8Bytes(request, AwsJson.Options);
-        var target = service.JsonTargetPrefix + "." + action;
-        var reply = await SendAsync(service, action, body, "application/x-amz-json-1.1", target, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var response = JsonSerializer.Deserialize<TResponse>(string.IsNullOrWhiteSpace(reply.Body) ? "{}" : reply.Body, AwsJson.Options)
-                ?? throw new JsonException("Empty JSON response");
-            return response with { RequestId = reply.RequestId };
-        }
-        catch (JsonException ex)
-        {
-            throw InvalidResponse(service, action, reply, ex);
-        }
-    }
-
-    private async Task<Reply> SendAsync(AwsServiceDescriptor service, string action, byte[] body, string contentType, string? target, CancellationToken cancellationToken)
+    private async Task<Reply> SendAsync(AwsServiceDescriptor service, string action, byte[] body, string contentType, CancellationToken cancellationToken)
     {
         var endpoint = AwsEndpoints.Resolve(service, _options.Region, _options.ServiceUrl);
         var started = _time.GetTimestamp();
@@ -172,7 +130,7 @@ public sealed class AwsTransport
             var cost = AwsRetryQuota.RetryCost;
             try
             {
-                using var request = Sign(endpoint, service, body, contentType, target, credentials);
+                using var request = Sign(endpoint, service, body, contentType, credentials);
                 using var timeout = new CancellationTokenSource(_options.AttemptTimeout, _time);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
                 using var response = await _http.SendAsync(request, linked.Token).ConfigureAwait(false);
@@ -202,16 +160,16 @@ public sealed class AwsTransport
                 _metrics.Throttles.Add(1, tags);
             }
 
-            var retryable = AwsRetryClassifier.IsRetryable(error.Code, error.StatusCode);
+            var retryable = AwsRetryClassifier.IsRetryable(error.ErrorCode, error.StatusCode);
             if (!retryable || attempt >= _options.MaxAttempts || !_quota.TryAcquire(cost))
             {
-                Finish(service, action, started, attempt, error.RequestId, error.Code, tags);
-                throw error;
+                Finish(service, action, started, attempt, error.RequestId, error.ErrorCode, tags);
+                throw service.MapError is { } map ? map(error) : error;
             }
 
             spent += cost;
             var delay = Backoff(attempt);
-            _logger.LogDebug("AWS {Service} {Action} attempt {Attempt} failed with {ErrorCode}; retrying in {DelayMs} ms", service.ServiceId, action, attempt, error.Code, (int)delay.TotalMilliseconds);
+            _logger.LogDebug("AWS {Service} {Action} attempt {Attempt} failed with {ErrorCode}; retrying in {DelayMs} ms", service.ServiceId, action, attempt, error.ErrorCode, (int)delay.TotalMilliseconds);
             await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -229,18 +187,13 @@ public sealed class AwsTransport
         return TimeSpan.FromMilliseconds(Math.Min(raw, _options.MaxBackoff.TotalMilliseconds));
     }
 
-    private HttpRequestMessage Sign(Uri endpoint, AwsServiceDescriptor service, byte[] body, string contentType, string? target, ImmutableCredentials credentials)
+    private HttpRequestMessage Sign(Uri endpoint, AwsServiceDescriptor service, byte[] body, string contentType, ImmutableCredentials credentials)
     {
         var headers = new List<KeyValuePair<string, string>>
         {
             new("Host", endpoint.Authority),
             new("Content-Type", contentType),
         };
-        if (target is not null)
-        {
-            headers.Add(new("X-Amz-Target", target));
-        }
-
         var signed = SigV4Signer.Sign(
             new SigV4Request("POST", endpoint.AbsolutePath, [], headers, body),
             new SigV4Credentials(credentials.AccessKey, credentials.SecretKey, credentials.UseToken ? credentials.Token : null),

@@ -57,6 +57,11 @@ public sealed class QueryWriter
     /// <summary>Adds an ISO 8601 timestamp parameter when present.</summary>
     /// <param name="name">The wire name.</param>
     /// <param name="value">The value.</param>
+    public void Add(string name, DateTime? value) => Add(name, value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, v.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : v.Kind)) : null);
+
+    /// <summary>Adds an ISO 8601 timestamp parameter when present.</summary>
+    /// <param name="name">The parameter name.</param>
+    /// <param name="value">The time.</param>
     public void Add(string name, DateTimeOffset? value) =>
         Add(name, value?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
 

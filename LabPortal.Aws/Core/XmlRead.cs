@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
+using Amazon;
 
 namespace LabPortal.Aws.Core;
 
@@ -67,6 +68,22 @@ public static class XmlRead
     /// <returns>The value, or null.</returns>
     public static DateTimeOffset? ReadTimestamp(XElement parent, string name) => Child(parent, name) is { } e ? TimestampValue(e) : null;
 
+    /// <summary>Reads a timestamp child as a UTC <see cref="DateTime"/>, the AWS SDK for .NET's type.</summary>
+    /// <param name="parent">The parent element.</param>
+    /// <param name="name">The child's local name.</param>
+    /// <returns>The UTC time, or null when absent or empty.</returns>
+    public static DateTime? ReadDateTime(XElement parent, string name) => ReadTimestamp(parent, name)?.UtcDateTime;
+
+    /// <summary>What an absent list reads as: empty when <see cref="AWSConfigs.InitializeCollections"/> is on (the portal's choice), else null, as in the SDK v4.</summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <returns>An empty list or null.</returns>
+    public static List<T>? AbsentList<T>() => AWSConfigs.InitializeCollections ? [] : null;
+
+    /// <summary>What an absent map reads as: empty when <see cref="AWSConfigs.InitializeCollections"/> is on, else null.</summary>
+    /// <typeparam name="T">The value type.</typeparam>
+    /// <returns>An empty map or null.</returns>
+    public static Dictionary<string, T>? AbsentMap<T>() => AWSConfigs.InitializeCollections ? new Dictionary<string, T>(StringComparer.Ordinal) : null;
+
     /// <summary>Reads a structure member with <paramref name="read"/>.</summary>
     /// <typeparam name="T">The structure type.</typeparam>
     /// <param name="parent">The parent element.</param>
@@ -91,7 +108,7 @@ public static class XmlRead
     /// <param name="flattened">Whether the list is flattened into the parent.</param>
     /// <param name="read">Reads one item.</param>
     /// <returns>The items, or null when the list element is absent.</returns>
-    public static IReadOnlyList<T>? ReadList<T>(XElement parent, string name, string itemName, bool flattened, Func<XElement, T> read)
+    public static List<T>? ReadList<T>(XElement parent, string name, string itemName, bool flattened, Func<XElement, T> read)
     {
         ArgumentNullException.ThrowIfNull(parent);
         ArgumentNullException.ThrowIfNull(read);
@@ -114,7 +131,7 @@ public static class XmlRead
     /// <param name="valueName">The value element name.</param>
     /// <param name="read">Reads one value.</param>
     /// <returns>The map, or null when absent.</returns>
-    public static IReadOnlyDictionary<string, T>? ReadMap<T>(XElement parent, string name, bool flattened, string keyName, string valueName, Func<XElement, T> read)
+    public static Dictionary<string, T>? ReadMap<T>(XElement parent, string name, bool flattened, string keyName, string valueName, Func<XElement, T> read)
     {
         ArgumentNullException.ThrowIfNull(parent);
         ArgumentNullException.ThrowIfNull(read);

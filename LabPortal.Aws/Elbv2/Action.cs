@@ -5,38 +5,38 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>Action</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Action.html">the API reference</see>.</summary>
-public sealed record Action
+public partial class Action
 {
-    /// <summary>The <c>Type</c> member. Required. Values: <c>forward</c>, <c>authenticate-oidc</c>, <c>authenticate-cognito</c>, <c>redirect</c>, <c>fixed-response</c>, <c>jwt-validation</c>.</summary>
-    public string? Type { get; init; }
+    /// <summary>The <c>Type</c> member. Required.</summary>
+    public ActionTypeEnum? Type { get; set; }
 
     /// <summary>The <c>TargetGroupArn</c> member.</summary>
-    public string? TargetGroupArn { get; init; }
+    public string? TargetGroupArn { get; set; }
 
     /// <summary>The <c>AuthenticateOidcConfig</c> member.</summary>
-    public AuthenticateOidcActionConfig? AuthenticateOidcConfig { get; init; }
+    public AuthenticateOidcActionConfig? AuthenticateOidcConfig { get; set; }
 
     /// <summary>The <c>AuthenticateCognitoConfig</c> member.</summary>
-    public AuthenticateCognitoActionConfig? AuthenticateCognitoConfig { get; init; }
+    public AuthenticateCognitoActionConfig? AuthenticateCognitoConfig { get; set; }
 
     /// <summary>The <c>Order</c> member.</summary>
-    public int? Order { get; init; }
+    public int? Order { get; set; }
 
     /// <summary>The <c>RedirectConfig</c> member.</summary>
-    public RedirectActionConfig? RedirectConfig { get; init; }
+    public RedirectActionConfig? RedirectConfig { get; set; }
 
     /// <summary>The <c>FixedResponseConfig</c> member.</summary>
-    public FixedResponseActionConfig? FixedResponseConfig { get; init; }
+    public FixedResponseActionConfig? FixedResponseConfig { get; set; }
 
     /// <summary>The <c>ForwardConfig</c> member.</summary>
-    public ForwardActionConfig? ForwardConfig { get; init; }
+    public ForwardActionConfig? ForwardConfig { get; set; }
 
     /// <summary>The <c>JwtValidationConfig</c> member.</summary>
-    public JwtValidationActionConfig? JwtValidationConfig { get; init; }
+    public JwtValidationActionConfig? JwtValidationConfig { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {
-        w.Add(prefix + "Type", Type);
+        w.Add(prefix + "Type", Type?.Value);
         w.Add(prefix + "TargetGroupArn", TargetGroupArn);
         AuthenticateOidcConfig?.WriteQuery(w, prefix + "AuthenticateOidcConfig" + ".");
         AuthenticateCognitoConfig?.WriteQuery(w, prefix + "AuthenticateCognitoConfig" + ".");
@@ -49,7 +49,7 @@ public sealed record Action
 
     internal static Action ReadXml(XElement e) => new()
     {
-        Type = XmlRead.ReadString(e, "Type"),
+        Type = XmlRead.ReadString(e, "Type") is { } vType ? ActionTypeEnum.FindValue(vType) : null,
         TargetGroupArn = XmlRead.ReadString(e, "TargetGroupArn"),
         AuthenticateOidcConfig = XmlRead.ReadStruct(e, "AuthenticateOidcConfig", AuthenticateOidcActionConfig.ReadXml),
         AuthenticateCognitoConfig = XmlRead.ReadStruct(e, "AuthenticateCognitoConfig", AuthenticateCognitoActionConfig.ReadXml),

@@ -5,21 +5,21 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>AdministrativeOverride</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_AdministrativeOverride.html">the API reference</see>.</summary>
-public sealed record AdministrativeOverride
+public partial class AdministrativeOverride
 {
-    /// <summary>The <c>State</c> member. Values: <c>unknown</c>, <c>no_override</c>, <c>zonal_shift_active</c>, <c>zonal_shift_delegated_to_dns</c>.</summary>
-    public string? State { get; init; }
+    /// <summary>The <c>State</c> member.</summary>
+    public TargetAdministrativeOverrideStateEnum? State { get; set; }
 
-    /// <summary>The <c>Reason</c> member. Values: <c>AdministrativeOverride.Unknown</c>, <c>AdministrativeOverride.NoOverride</c>, <c>AdministrativeOverride.ZonalShiftActive</c>, <c>AdministrativeOverride.ZonalShiftDelegatedToDns</c>.</summary>
-    public string? Reason { get; init; }
+    /// <summary>The <c>Reason</c> member.</summary>
+    public TargetAdministrativeOverrideReasonEnum? Reason { get; set; }
 
     /// <summary>The <c>Description</c> member.</summary>
-    public string? Description { get; init; }
+    public string? Description { get; set; }
 
     internal static AdministrativeOverride ReadXml(XElement e) => new()
     {
-        State = XmlRead.ReadString(e, "State"),
-        Reason = XmlRead.ReadString(e, "Reason"),
+        State = XmlRead.ReadString(e, "State") is { } vState ? TargetAdministrativeOverrideStateEnum.FindValue(vState) : null,
+        Reason = XmlRead.ReadString(e, "Reason") is { } vReason ? TargetAdministrativeOverrideReasonEnum.FindValue(vReason) : null,
         Description = XmlRead.ReadString(e, "Description"),
     };
 }

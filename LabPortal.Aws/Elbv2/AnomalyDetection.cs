@@ -5,17 +5,17 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>AnomalyDetection</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_AnomalyDetection.html">the API reference</see>.</summary>
-public sealed record AnomalyDetection
+public partial class AnomalyDetection
 {
-    /// <summary>The <c>Result</c> member. Values: <c>anomalous</c>, <c>normal</c>.</summary>
-    public string? Result { get; init; }
+    /// <summary>The <c>Result</c> member.</summary>
+    public AnomalyResultEnum? Result { get; set; }
 
-    /// <summary>The <c>MitigationInEffect</c> member. Values: <c>yes</c>, <c>no</c>.</summary>
-    public string? MitigationInEffect { get; init; }
+    /// <summary>The <c>MitigationInEffect</c> member.</summary>
+    public MitigationInEffectEnum? MitigationInEffect { get; set; }
 
     internal static AnomalyDetection ReadXml(XElement e) => new()
     {
-        Result = XmlRead.ReadString(e, "Result"),
-        MitigationInEffect = XmlRead.ReadString(e, "MitigationInEffect"),
+        Result = XmlRead.ReadString(e, "Result") is { } vResult ? AnomalyResultEnum.FindValue(vResult) : null,
+        MitigationInEffect = XmlRead.ReadString(e, "MitigationInEffect") is { } vMitigationInEffect ? MitigationInEffectEnum.FindValue(vMitigationInEffect) : null,
     };
 }

@@ -5,31 +5,31 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>AuthenticateCognitoActionConfig</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_AuthenticateCognitoActionConfig.html">the API reference</see>.</summary>
-public sealed record AuthenticateCognitoActionConfig
+public partial class AuthenticateCognitoActionConfig
 {
     /// <summary>The <c>UserPoolArn</c> member. Required.</summary>
-    public string? UserPoolArn { get; init; }
+    public string? UserPoolArn { get; set; }
 
     /// <summary>The <c>UserPoolClientId</c> member. Required.</summary>
-    public string? UserPoolClientId { get; init; }
+    public string? UserPoolClientId { get; set; }
 
     /// <summary>The <c>UserPoolDomain</c> member. Required.</summary>
-    public string? UserPoolDomain { get; init; }
+    public string? UserPoolDomain { get; set; }
 
     /// <summary>The <c>SessionCookieName</c> member.</summary>
-    public string? SessionCookieName { get; init; }
+    public string? SessionCookieName { get; set; }
 
     /// <summary>The <c>Scope</c> member.</summary>
-    public string? Scope { get; init; }
+    public string? Scope { get; set; }
 
     /// <summary>The <c>SessionTimeout</c> member.</summary>
-    public long? SessionTimeout { get; init; }
+    public long? SessionTimeout { get; set; }
 
     /// <summary>The <c>AuthenticationRequestExtraParams</c> member.</summary>
-    public IReadOnlyDictionary<string, string>? AuthenticationRequestExtraParams { get; init; }
+    public Dictionary<string, string>? AuthenticationRequestExtraParams { get; set; }
 
-    /// <summary>The <c>OnUnauthenticatedRequest</c> member. Values: <c>deny</c>, <c>allow</c>, <c>authenticate</c>.</summary>
-    public string? OnUnauthenticatedRequest { get; init; }
+    /// <summary>The <c>OnUnauthenticatedRequest</c> member.</summary>
+    public AuthenticateCognitoActionConditionalBehaviorEnum? OnUnauthenticatedRequest { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {
@@ -40,7 +40,7 @@ public sealed record AuthenticateCognitoActionConfig
         w.Add(prefix + "Scope", Scope);
         w.Add(prefix + "SessionTimeout", SessionTimeout);
         w.AddMap(prefix + "AuthenticationRequestExtraParams", AuthenticationRequestExtraParams, false, "key", "value", (w1, p1, v1) => w1.Add(p1, v1));
-        w.Add(prefix + "OnUnauthenticatedRequest", OnUnauthenticatedRequest);
+        w.Add(prefix + "OnUnauthenticatedRequest", OnUnauthenticatedRequest?.Value);
     }
 
     internal static AuthenticateCognitoActionConfig ReadXml(XElement e) => new()
@@ -51,7 +51,7 @@ public sealed record AuthenticateCognitoActionConfig
         SessionCookieName = XmlRead.ReadString(e, "SessionCookieName"),
         Scope = XmlRead.ReadString(e, "Scope"),
         SessionTimeout = XmlRead.ReadLong(e, "SessionTimeout"),
-        AuthenticationRequestExtraParams = XmlRead.ReadMap(e, "AuthenticationRequestExtraParams", false, "key", "value", XmlRead.StringValue),
-        OnUnauthenticatedRequest = XmlRead.ReadString(e, "OnUnauthenticatedRequest"),
+        AuthenticationRequestExtraParams = XmlRead.ReadMap(e, "AuthenticationRequestExtraParams", false, "key", "value", XmlRead.StringValue) ?? XmlRead.AbsentMap<string>(),
+        OnUnauthenticatedRequest = XmlRead.ReadString(e, "OnUnauthenticatedRequest") is { } vOnUnauthenticatedRequest ? AuthenticateCognitoActionConditionalBehaviorEnum.FindValue(vOnUnauthenticatedRequest) : null,
     };
 }

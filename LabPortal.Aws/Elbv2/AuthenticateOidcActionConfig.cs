@@ -5,43 +5,43 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>AuthenticateOidcActionConfig</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_AuthenticateOidcActionConfig.html">the API reference</see>.</summary>
-public sealed record AuthenticateOidcActionConfig
+public partial class AuthenticateOidcActionConfig
 {
     /// <summary>The <c>Issuer</c> member. Required.</summary>
-    public string? Issuer { get; init; }
+    public string? Issuer { get; set; }
 
     /// <summary>The <c>AuthorizationEndpoint</c> member. Required.</summary>
-    public string? AuthorizationEndpoint { get; init; }
+    public string? AuthorizationEndpoint { get; set; }
 
     /// <summary>The <c>TokenEndpoint</c> member. Required.</summary>
-    public string? TokenEndpoint { get; init; }
+    public string? TokenEndpoint { get; set; }
 
     /// <summary>The <c>UserInfoEndpoint</c> member. Required.</summary>
-    public string? UserInfoEndpoint { get; init; }
+    public string? UserInfoEndpoint { get; set; }
 
     /// <summary>The <c>ClientId</c> member. Required.</summary>
-    public string? ClientId { get; init; }
+    public string? ClientId { get; set; }
 
     /// <summary>The <c>ClientSecret</c> member.</summary>
-    public string? ClientSecret { get; init; }
+    public string? ClientSecret { get; set; }
 
     /// <summary>The <c>SessionCookieName</c> member.</summary>
-    public string? SessionCookieName { get; init; }
+    public string? SessionCookieName { get; set; }
 
     /// <summary>The <c>Scope</c> member.</summary>
-    public string? Scope { get; init; }
+    public string? Scope { get; set; }
 
     /// <summary>The <c>SessionTimeout</c> member.</summary>
-    public long? SessionTimeout { get; init; }
+    public long? SessionTimeout { get; set; }
 
     /// <summary>The <c>AuthenticationRequestExtraParams</c> member.</summary>
-    public IReadOnlyDictionary<string, string>? AuthenticationRequestExtraParams { get; init; }
+    public Dictionary<string, string>? AuthenticationRequestExtraParams { get; set; }
 
-    /// <summary>The <c>OnUnauthenticatedRequest</c> member. Values: <c>deny</c>, <c>allow</c>, <c>authenticate</c>.</summary>
-    public string? OnUnauthenticatedRequest { get; init; }
+    /// <summary>The <c>OnUnauthenticatedRequest</c> member.</summary>
+    public AuthenticateOidcActionConditionalBehaviorEnum? OnUnauthenticatedRequest { get; set; }
 
     /// <summary>The <c>UseExistingClientSecret</c> member.</summary>
-    public bool? UseExistingClientSecret { get; init; }
+    public bool? UseExistingClientSecret { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {
@@ -55,7 +55,7 @@ public sealed record AuthenticateOidcActionConfig
         w.Add(prefix + "Scope", Scope);
         w.Add(prefix + "SessionTimeout", SessionTimeout);
         w.AddMap(prefix + "AuthenticationRequestExtraParams", AuthenticationRequestExtraParams, false, "key", "value", (w1, p1, v1) => w1.Add(p1, v1));
-        w.Add(prefix + "OnUnauthenticatedRequest", OnUnauthenticatedRequest);
+        w.Add(prefix + "OnUnauthenticatedRequest", OnUnauthenticatedRequest?.Value);
         w.Add(prefix + "UseExistingClientSecret", UseExistingClientSecret);
     }
 
@@ -70,8 +70,8 @@ public sealed record AuthenticateOidcActionConfig
         SessionCookieName = XmlRead.ReadString(e, "SessionCookieName"),
         Scope = XmlRead.ReadString(e, "Scope"),
         SessionTimeout = XmlRead.ReadLong(e, "SessionTimeout"),
-        AuthenticationRequestExtraParams = XmlRead.ReadMap(e, "AuthenticationRequestExtraParams", false, "key", "value", XmlRead.StringValue),
-        OnUnauthenticatedRequest = XmlRead.ReadString(e, "OnUnauthenticatedRequest"),
+        AuthenticationRequestExtraParams = XmlRead.ReadMap(e, "AuthenticationRequestExtraParams", false, "key", "value", XmlRead.StringValue) ?? XmlRead.AbsentMap<string>(),
+        OnUnauthenticatedRequest = XmlRead.ReadString(e, "OnUnauthenticatedRequest") is { } vOnUnauthenticatedRequest ? AuthenticateOidcActionConditionalBehaviorEnum.FindValue(vOnUnauthenticatedRequest) : null,
         UseExistingClientSecret = XmlRead.ReadBool(e, "UseExistingClientSecret"),
     };
 }

@@ -5,29 +5,29 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>AvailabilityZone</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_AvailabilityZone.html">the API reference</see>.</summary>
-public sealed record AvailabilityZone
+public partial class AvailabilityZone
 {
     /// <summary>The <c>ZoneName</c> member.</summary>
-    public string? ZoneName { get; init; }
+    public string? ZoneName { get; set; }
 
     /// <summary>The <c>SubnetId</c> member.</summary>
-    public string? SubnetId { get; init; }
+    public string? SubnetId { get; set; }
 
     /// <summary>The <c>OutpostId</c> member.</summary>
-    public string? OutpostId { get; init; }
+    public string? OutpostId { get; set; }
 
     /// <summary>The <c>LoadBalancerAddresses</c> member.</summary>
-    public IReadOnlyList<LoadBalancerAddress>? LoadBalancerAddresses { get; init; }
+    public List<LoadBalancerAddress>? LoadBalancerAddresses { get; set; }
 
     /// <summary>The <c>SourceNatIpv6Prefixes</c> member.</summary>
-    public IReadOnlyList<string>? SourceNatIpv6Prefixes { get; init; }
+    public List<string>? SourceNatIpv6Prefixes { get; set; }
 
     internal static AvailabilityZone ReadXml(XElement e) => new()
     {
         ZoneName = XmlRead.ReadString(e, "ZoneName"),
         SubnetId = XmlRead.ReadString(e, "SubnetId"),
         OutpostId = XmlRead.ReadString(e, "OutpostId"),
-        LoadBalancerAddresses = XmlRead.ReadList(e, "LoadBalancerAddresses", "member", false, LoadBalancerAddress.ReadXml),
-        SourceNatIpv6Prefixes = XmlRead.ReadList(e, "SourceNatIpv6Prefixes", "member", false, XmlRead.StringValue),
+        LoadBalancerAddresses = XmlRead.ReadList(e, "LoadBalancerAddresses", "member", false, LoadBalancerAddress.ReadXml) ?? XmlRead.AbsentList<LoadBalancerAddress>(),
+        SourceNatIpv6Prefixes = XmlRead.ReadList(e, "SourceNatIpv6Prefixes", "member", false, XmlRead.StringValue) ?? XmlRead.AbsentList<string>(),
     };
 }

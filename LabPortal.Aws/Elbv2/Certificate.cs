@@ -5,13 +5,13 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>Certificate</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Certificate.html">the API reference</see>.</summary>
-public sealed record Certificate
+public partial class Certificate
 {
     /// <summary>The <c>CertificateArn</c> member.</summary>
-    public string? CertificateArn { get; init; }
+    public string? CertificateArn { get; set; }
 
     /// <summary>The <c>IsDefault</c> member.</summary>
-    public bool? IsDefault { get; init; }
+    public bool? IsDefault { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

@@ -5,16 +5,16 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>FixedResponseActionConfig</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_FixedResponseActionConfig.html">the API reference</see>.</summary>
-public sealed record FixedResponseActionConfig
+public partial class FixedResponseActionConfig
 {
     /// <summary>The <c>MessageBody</c> member.</summary>
-    public string? MessageBody { get; init; }
+    public string? MessageBody { get; set; }
 
     /// <summary>The <c>StatusCode</c> member. Required.</summary>
-    public string? StatusCode { get; init; }
+    public string? StatusCode { get; set; }
 
     /// <summary>The <c>ContentType</c> member.</summary>
-    public string? ContentType { get; init; }
+    public string? ContentType { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

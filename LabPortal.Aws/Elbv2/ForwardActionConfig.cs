@@ -5,13 +5,13 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>ForwardActionConfig</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ForwardActionConfig.html">the API reference</see>.</summary>
-public sealed record ForwardActionConfig
+public partial class ForwardActionConfig
 {
     /// <summary>The <c>TargetGroups</c> member.</summary>
-    public IReadOnlyList<TargetGroupTuple>? TargetGroups { get; init; }
+    public List<TargetGroupTuple>? TargetGroups { get; set; }
 
     /// <summary>The <c>TargetGroupStickinessConfig</c> member.</summary>
-    public TargetGroupStickinessConfig? TargetGroupStickinessConfig { get; init; }
+    public TargetGroupStickinessConfig? TargetGroupStickinessConfig { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {
@@ -21,7 +21,7 @@ public sealed record ForwardActionConfig
 
     internal static ForwardActionConfig ReadXml(XElement e) => new()
     {
-        TargetGroups = XmlRead.ReadList(e, "TargetGroups", "member", false, TargetGroupTuple.ReadXml),
+        TargetGroups = XmlRead.ReadList(e, "TargetGroups", "member", false, TargetGroupTuple.ReadXml) ?? XmlRead.AbsentList<TargetGroupTuple>(),
         TargetGroupStickinessConfig = XmlRead.ReadStruct(e, "TargetGroupStickinessConfig", TargetGroupStickinessConfig.ReadXml),
     };
 }

@@ -5,16 +5,16 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>HttpHeaderConditionConfig</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_HttpHeaderConditionConfig.html">the API reference</see>.</summary>
-public sealed record HttpHeaderConditionConfig
+public partial class HttpHeaderConditionConfig
 {
     /// <summary>The <c>HttpHeaderName</c> member.</summary>
-    public string? HttpHeaderName { get; init; }
+    public string? HttpHeaderName { get; set; }
 
     /// <summary>The <c>Values</c> member.</summary>
-    public IReadOnlyList<string>? Values { get; init; }
+    public List<string>? Values { get; set; }
 
     /// <summary>The <c>RegexValues</c> member.</summary>
-    public IReadOnlyList<string>? RegexValues { get; init; }
+    public List<string>? RegexValues { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {
@@ -26,7 +26,7 @@ public sealed record HttpHeaderConditionConfig
     internal static HttpHeaderConditionConfig ReadXml(XElement e) => new()
     {
         HttpHeaderName = XmlRead.ReadString(e, "HttpHeaderName"),
-        Values = XmlRead.ReadList(e, "Values", "member", false, XmlRead.StringValue),
-        RegexValues = XmlRead.ReadList(e, "RegexValues", "member", false, XmlRead.StringValue),
+        Values = XmlRead.ReadList(e, "Values", "member", false, XmlRead.StringValue) ?? XmlRead.AbsentList<string>(),
+        RegexValues = XmlRead.ReadList(e, "RegexValues", "member", false, XmlRead.StringValue) ?? XmlRead.AbsentList<string>(),
     };
 }

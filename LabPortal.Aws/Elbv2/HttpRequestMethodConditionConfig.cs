@@ -5,10 +5,10 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>HttpRequestMethodConditionConfig</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_HttpRequestMethodConditionConfig.html">the API reference</see>.</summary>
-public sealed record HttpRequestMethodConditionConfig
+public partial class HttpRequestMethodConditionConfig
 {
     /// <summary>The <c>Values</c> member.</summary>
-    public IReadOnlyList<string>? Values { get; init; }
+    public List<string>? Values { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {
@@ -17,6 +17,6 @@ public sealed record HttpRequestMethodConditionConfig
 
     internal static HttpRequestMethodConditionConfig ReadXml(XElement e) => new()
     {
-        Values = XmlRead.ReadList(e, "Values", "member", false, XmlRead.StringValue),
+        Values = XmlRead.ReadList(e, "Values", "member", false, XmlRead.StringValue) ?? XmlRead.AbsentList<string>(),
     };
 }

@@ -5,10 +5,10 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>IpamPools</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_IpamPools.html">the API reference</see>.</summary>
-public sealed record IpamPools
+public partial class IpamPools
 {
     /// <summary>The <c>Ipv4IpamPoolId</c> member.</summary>
-    public string? Ipv4IpamPoolId { get; init; }
+    public string? Ipv4IpamPoolId { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

@@ -5,28 +5,28 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>JwtValidationActionAdditionalClaim</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_JwtValidationActionAdditionalClaim.html">the API reference</see>.</summary>
-public sealed record JwtValidationActionAdditionalClaim
+public partial class JwtValidationActionAdditionalClaim
 {
-    /// <summary>The <c>Format</c> member. Required. Values: <c>single-string</c>, <c>string-array</c>, <c>space-separated-values</c>.</summary>
-    public string? Format { get; init; }
+    /// <summary>The <c>Format</c> member. Required.</summary>
+    public JwtValidationActionAdditionalClaimFormatEnum? Format { get; set; }
 
     /// <summary>The <c>Name</c> member. Required.</summary>
-    public string? Name { get; init; }
+    public string? Name { get; set; }
 
     /// <summary>The <c>Values</c> member. Required.</summary>
-    public IReadOnlyList<string>? Values { get; init; }
+    public List<string>? Values { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {
-        w.Add(prefix + "Format", Format);
+        w.Add(prefix + "Format", Format?.Value);
         w.Add(prefix + "Name", Name);
         w.AddList(prefix + "Values", Values, "member", true, (w1, p1, v1) => w1.Add(p1, v1));
     }
 
     internal static JwtValidationActionAdditionalClaim ReadXml(XElement e) => new()
     {
-        Format = XmlRead.ReadString(e, "Format"),
+        Format = XmlRead.ReadString(e, "Format") is { } vFormat ? JwtValidationActionAdditionalClaimFormatEnum.FindValue(vFormat) : null,
         Name = XmlRead.ReadString(e, "Name"),
-        Values = XmlRead.ReadList(e, "Values", "member", false, XmlRead.StringValue),
+        Values = XmlRead.ReadList(e, "Values", "member", false, XmlRead.StringValue) ?? XmlRead.AbsentList<string>(),
     };
 }

@@ -5,16 +5,16 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>JwtValidationActionConfig</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_JwtValidationActionConfig.html">the API reference</see>.</summary>
-public sealed record JwtValidationActionConfig
+public partial class JwtValidationActionConfig
 {
     /// <summary>The <c>JwksEndpoint</c> member. Required.</summary>
-    public string? JwksEndpoint { get; init; }
+    public string? JwksEndpoint { get; set; }
 
     /// <summary>The <c>Issuer</c> member. Required.</summary>
-    public string? Issuer { get; init; }
+    public string? Issuer { get; set; }
 
     /// <summary>The <c>AdditionalClaims</c> member.</summary>
-    public IReadOnlyList<JwtValidationActionAdditionalClaim>? AdditionalClaims { get; init; }
+    public List<JwtValidationActionAdditionalClaim>? AdditionalClaims { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {
@@ -27,6 +27,6 @@ public sealed record JwtValidationActionConfig
     {
         JwksEndpoint = XmlRead.ReadString(e, "JwksEndpoint"),
         Issuer = XmlRead.ReadString(e, "Issuer"),
-        AdditionalClaims = XmlRead.ReadList(e, "AdditionalClaims", "member", false, JwtValidationActionAdditionalClaim.ReadXml),
+        AdditionalClaims = XmlRead.ReadList(e, "AdditionalClaims", "member", false, JwtValidationActionAdditionalClaim.ReadXml) ?? XmlRead.AbsentList<JwtValidationActionAdditionalClaim>(),
     };
 }

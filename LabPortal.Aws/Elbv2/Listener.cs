@@ -5,45 +5,45 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>Listener</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Listener.html">the API reference</see>.</summary>
-public sealed record Listener
+public partial class Listener
 {
     /// <summary>The <c>ListenerArn</c> member.</summary>
-    public string? ListenerArn { get; init; }
+    public string? ListenerArn { get; set; }
 
     /// <summary>The <c>LoadBalancerArn</c> member.</summary>
-    public string? LoadBalancerArn { get; init; }
+    public string? LoadBalancerArn { get; set; }
 
     /// <summary>The <c>Port</c> member.</summary>
-    public int? Port { get; init; }
+    public int? Port { get; set; }
 
-    /// <summary>The <c>Protocol</c> member. Values: <c>HTTP</c>, <c>HTTPS</c>, <c>TCP</c>, <c>TLS</c>, <c>UDP</c>, <c>TCP_UDP</c>, <c>GENEVE</c>, <c>QUIC</c>, <c>TCP_QUIC</c>.</summary>
-    public string? Protocol { get; init; }
+    /// <summary>The <c>Protocol</c> member.</summary>
+    public ProtocolEnum? Protocol { get; set; }
 
     /// <summary>The <c>Certificates</c> member.</summary>
-    public IReadOnlyList<Certificate>? Certificates { get; init; }
+    public List<Certificate>? Certificates { get; set; }
 
     /// <summary>The <c>SslPolicy</c> member.</summary>
-    public string? SslPolicy { get; init; }
+    public string? SslPolicy { get; set; }
 
     /// <summary>The <c>DefaultActions</c> member.</summary>
-    public IReadOnlyList<Action>? DefaultActions { get; init; }
+    public List<Action>? DefaultActions { get; set; }
 
     /// <summary>The <c>AlpnPolicy</c> member.</summary>
-    public IReadOnlyList<string>? AlpnPolicy { get; init; }
+    public List<string>? AlpnPolicy { get; set; }
 
     /// <summary>The <c>MutualAuthentication</c> member.</summary>
-    public MutualAuthenticationAttributes? MutualAuthentication { get; init; }
+    public MutualAuthenticationAttributes? MutualAuthentication { get; set; }
 
     internal static Listener ReadXml(XElement e) => new()
     {
         ListenerArn = XmlRead.ReadString(e, "ListenerArn"),
         LoadBalancerArn = XmlRead.ReadString(e, "LoadBalancerArn"),
         Port = XmlRead.ReadInt(e, "Port"),
-        Protocol = XmlRead.ReadString(e, "Protocol"),
-        Certificates = XmlRead.ReadList(e, "Certificates", "member", false, Certificate.ReadXml),
+        Protocol = XmlRead.ReadString(e, "Protocol") is { } vProtocol ? ProtocolEnum.FindValue(vProtocol) : null,
+        Certificates = XmlRead.ReadList(e, "Certificates", "member", false, Certificate.ReadXml) ?? XmlRead.AbsentList<Certificate>(),
         SslPolicy = XmlRead.ReadString(e, "SslPolicy"),
-        DefaultActions = XmlRead.ReadList(e, "DefaultActions", "member", false, Action.ReadXml),
-        AlpnPolicy = XmlRead.ReadList(e, "AlpnPolicy", "member", false, XmlRead.StringValue),
+        DefaultActions = XmlRead.ReadList(e, "DefaultActions", "member", false, Action.ReadXml) ?? XmlRead.AbsentList<Action>(),
+        AlpnPolicy = XmlRead.ReadList(e, "AlpnPolicy", "member", false, XmlRead.StringValue) ?? XmlRead.AbsentList<string>(),
         MutualAuthentication = XmlRead.ReadStruct(e, "MutualAuthentication", MutualAuthenticationAttributes.ReadXml),
     };
 }

@@ -5,73 +5,73 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>LoadBalancer</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_LoadBalancer.html">the API reference</see>.</summary>
-public sealed record LoadBalancer
+public partial class LoadBalancer
 {
     /// <summary>The <c>LoadBalancerArn</c> member.</summary>
-    public string? LoadBalancerArn { get; init; }
+    public string? LoadBalancerArn { get; set; }
 
     /// <summary>The <c>DNSName</c> member.</summary>
-    public string? DNSName { get; init; }
+    public string? DNSName { get; set; }
 
     /// <summary>The <c>CanonicalHostedZoneId</c> member.</summary>
-    public string? CanonicalHostedZoneId { get; init; }
+    public string? CanonicalHostedZoneId { get; set; }
 
     /// <summary>The <c>CreatedTime</c> member. UTC.</summary>
-    public DateTimeOffset? CreatedTime { get; init; }
+    public DateTime? CreatedTime { get; set; }
 
     /// <summary>The <c>LoadBalancerName</c> member.</summary>
-    public string? LoadBalancerName { get; init; }
+    public string? LoadBalancerName { get; set; }
 
-    /// <summary>The <c>Scheme</c> member. Values: <c>internet-facing</c>, <c>internal</c>.</summary>
-    public string? Scheme { get; init; }
+    /// <summary>The <c>Scheme</c> member.</summary>
+    public LoadBalancerSchemeEnum? Scheme { get; set; }
 
     /// <summary>The <c>VpcId</c> member.</summary>
-    public string? VpcId { get; init; }
+    public string? VpcId { get; set; }
 
     /// <summary>The <c>State</c> member.</summary>
-    public LoadBalancerState? State { get; init; }
+    public LoadBalancerState? State { get; set; }
 
-    /// <summary>The <c>Type</c> member. Values: <c>application</c>, <c>network</c>, <c>gateway</c>.</summary>
-    public string? Type { get; init; }
+    /// <summary>The <c>Type</c> member.</summary>
+    public LoadBalancerTypeEnum? Type { get; set; }
 
     /// <summary>The <c>AvailabilityZones</c> member.</summary>
-    public IReadOnlyList<AvailabilityZone>? AvailabilityZones { get; init; }
+    public List<AvailabilityZone>? AvailabilityZones { get; set; }
 
     /// <summary>The <c>SecurityGroups</c> member.</summary>
-    public IReadOnlyList<string>? SecurityGroups { get; init; }
+    public List<string>? SecurityGroups { get; set; }
 
-    /// <summary>The <c>IpAddressType</c> member. Values: <c>ipv4</c>, <c>dualstack</c>, <c>dualstack-without-public-ipv4</c>.</summary>
-    public string? IpAddressType { get; init; }
+    /// <summary>The <c>IpAddressType</c> member.</summary>
+    public IpAddressType? IpAddressType { get; set; }
 
     /// <summary>The <c>CustomerOwnedIpv4Pool</c> member.</summary>
-    public string? CustomerOwnedIpv4Pool { get; init; }
+    public string? CustomerOwnedIpv4Pool { get; set; }
 
     /// <summary>The <c>EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic</c> member.</summary>
-    public string? EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic { get; init; }
+    public string? EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic { get; set; }
 
-    /// <summary>The <c>EnablePrefixForIpv6SourceNat</c> member. Values: <c>on</c>, <c>off</c>.</summary>
-    public string? EnablePrefixForIpv6SourceNat { get; init; }
+    /// <summary>The <c>EnablePrefixForIpv6SourceNat</c> member.</summary>
+    public EnablePrefixForIpv6SourceNatEnum? EnablePrefixForIpv6SourceNat { get; set; }
 
     /// <summary>The <c>IpamPools</c> member.</summary>
-    public IpamPools? IpamPools { get; init; }
+    public IpamPools? IpamPools { get; set; }
 
     internal static LoadBalancer ReadXml(XElement e) => new()
     {
         LoadBalancerArn = XmlRead.ReadString(e, "LoadBalancerArn"),
         DNSName = XmlRead.ReadString(e, "DNSName"),
         CanonicalHostedZoneId = XmlRead.ReadString(e, "CanonicalHostedZoneId"),
-        CreatedTime = XmlRead.ReadTimestamp(e, "CreatedTime"),
+        CreatedTime = XmlRead.ReadDateTime(e, "CreatedTime"),
         LoadBalancerName = XmlRead.ReadString(e, "LoadBalancerName"),
-        Scheme = XmlRead.ReadString(e, "Scheme"),
+        Scheme = XmlRead.ReadString(e, "Scheme") is { } vScheme ? LoadBalancerSchemeEnum.FindValue(vScheme) : null,
         VpcId = XmlRead.ReadString(e, "VpcId"),
         State = XmlRead.ReadStruct(e, "State", LoadBalancerState.ReadXml),
-        Type = XmlRead.ReadString(e, "Type"),
-        AvailabilityZones = XmlRead.ReadList(e, "AvailabilityZones", "member", false, AvailabilityZone.ReadXml),
-        SecurityGroups = XmlRead.ReadList(e, "SecurityGroups", "member", false, XmlRead.StringValue),
-        IpAddressType = XmlRead.ReadString(e, "IpAddressType"),
+        Type = XmlRead.ReadString(e, "Type") is { } vType ? LoadBalancerTypeEnum.FindValue(vType) : null,
+        AvailabilityZones = XmlRead.ReadList(e, "AvailabilityZones", "member", false, AvailabilityZone.ReadXml) ?? XmlRead.AbsentList<AvailabilityZone>(),
+        SecurityGroups = XmlRead.ReadList(e, "SecurityGroups", "member", false, XmlRead.StringValue) ?? XmlRead.AbsentList<string>(),
+        IpAddressType = XmlRead.ReadString(e, "IpAddressType") is { } vIpAddressType ? IpAddressType.FindValue(vIpAddressType) : null,
         CustomerOwnedIpv4Pool = XmlRead.ReadString(e, "CustomerOwnedIpv4Pool"),
         EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic = XmlRead.ReadString(e, "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"),
-        EnablePrefixForIpv6SourceNat = XmlRead.ReadString(e, "EnablePrefixForIpv6SourceNat"),
+        EnablePrefixForIpv6SourceNat = XmlRead.ReadString(e, "EnablePrefixForIpv6SourceNat") is { } vEnablePrefixForIpv6SourceNat ? EnablePrefixForIpv6SourceNatEnum.FindValue(vEnablePrefixForIpv6SourceNat) : null,
         IpamPools = XmlRead.ReadStruct(e, "IpamPools", IpamPools.ReadXml),
     };
 }

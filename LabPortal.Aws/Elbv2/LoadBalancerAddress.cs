@@ -5,19 +5,19 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>LoadBalancerAddress</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_LoadBalancerAddress.html">the API reference</see>.</summary>
-public sealed record LoadBalancerAddress
+public partial class LoadBalancerAddress
 {
     /// <summary>The <c>IpAddress</c> member.</summary>
-    public string? IpAddress { get; init; }
+    public string? IpAddress { get; set; }
 
     /// <summary>The <c>AllocationId</c> member.</summary>
-    public string? AllocationId { get; init; }
+    public string? AllocationId { get; set; }
 
     /// <summary>The <c>PrivateIPv4Address</c> member.</summary>
-    public string? PrivateIPv4Address { get; init; }
+    public string? PrivateIPv4Address { get; set; }
 
     /// <summary>The <c>IPv6Address</c> member.</summary>
-    public string? IPv6Address { get; init; }
+    public string? IPv6Address { get; set; }
 
     internal static LoadBalancerAddress ReadXml(XElement e) => new()
     {

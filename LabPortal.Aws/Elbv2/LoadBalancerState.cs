@@ -5,17 +5,17 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>LoadBalancerState</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_LoadBalancerState.html">the API reference</see>.</summary>
-public sealed record LoadBalancerState
+public partial class LoadBalancerState
 {
-    /// <summary>The <c>Code</c> member. Values: <c>active</c>, <c>provisioning</c>, <c>active_impaired</c>, <c>failed</c>.</summary>
-    public string? Code { get; init; }
+    /// <summary>The <c>Code</c> member.</summary>
+    public LoadBalancerStateEnum? Code { get; set; }
 
     /// <summary>The <c>Reason</c> member.</summary>
-    public string? Reason { get; init; }
+    public string? Reason { get; set; }
 
     internal static LoadBalancerState ReadXml(XElement e) => new()
     {
-        Code = XmlRead.ReadString(e, "Code"),
+        Code = XmlRead.ReadString(e, "Code") is { } vCode ? LoadBalancerStateEnum.FindValue(vCode) : null,
         Reason = XmlRead.ReadString(e, "Reason"),
     };
 }

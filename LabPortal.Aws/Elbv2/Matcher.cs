@@ -5,13 +5,13 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>Matcher</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Matcher.html">the API reference</see>.</summary>
-public sealed record Matcher
+public partial class Matcher
 {
     /// <summary>The <c>HttpCode</c> member.</summary>
-    public string? HttpCode { get; init; }
+    public string? HttpCode { get; set; }
 
     /// <summary>The <c>GrpcCode</c> member.</summary>
-    public string? GrpcCode { get; init; }
+    public string? GrpcCode { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

@@ -5,30 +5,30 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>MutualAuthenticationAttributes</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_MutualAuthenticationAttributes.html">the API reference</see>.</summary>
-public sealed record MutualAuthenticationAttributes
+public partial class MutualAuthenticationAttributes
 {
     /// <summary>The <c>Mode</c> member.</summary>
-    public string? Mode { get; init; }
+    public string? Mode { get; set; }
 
     /// <summary>The <c>TrustStoreArn</c> member.</summary>
-    public string? TrustStoreArn { get; init; }
+    public string? TrustStoreArn { get; set; }
 
     /// <summary>The <c>IgnoreClientCertificateExpiry</c> member.</summary>
-    public bool? IgnoreClientCertificateExpiry { get; init; }
+    public bool? IgnoreClientCertificateExpiry { get; set; }
 
-    /// <summary>The <c>TrustStoreAssociationStatus</c> member. Values: <c>active</c>, <c>removed</c>.</summary>
-    public string? TrustStoreAssociationStatus { get; init; }
+    /// <summary>The <c>TrustStoreAssociationStatus</c> member.</summary>
+    public TrustStoreAssociationStatusEnum? TrustStoreAssociationStatus { get; set; }
 
-    /// <summary>The <c>AdvertiseTrustStoreCaNames</c> member. Values: <c>on</c>, <c>off</c>.</summary>
-    public string? AdvertiseTrustStoreCaNames { get; init; }
+    /// <summary>The <c>AdvertiseTrustStoreCaNames</c> member.</summary>
+    public AdvertiseTrustStoreCaNamesEnum? AdvertiseTrustStoreCaNames { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {
         w.Add(prefix + "Mode", Mode);
         w.Add(prefix + "TrustStoreArn", TrustStoreArn);
         w.Add(prefix + "IgnoreClientCertificateExpiry", IgnoreClientCertificateExpiry);
-        w.Add(prefix + "TrustStoreAssociationStatus", TrustStoreAssociationStatus);
-        w.Add(prefix + "AdvertiseTrustStoreCaNames", AdvertiseTrustStoreCaNames);
+        w.Add(prefix + "TrustStoreAssociationStatus", TrustStoreAssociationStatus?.Value);
+        w.Add(prefix + "AdvertiseTrustStoreCaNames", AdvertiseTrustStoreCaNames?.Value);
     }
 
     internal static MutualAuthenticationAttributes ReadXml(XElement e) => new()
@@ -36,7 +36,7 @@ public sealed record MutualAuthenticationAttributes
         Mode = XmlRead.ReadString(e, "Mode"),
         TrustStoreArn = XmlRead.ReadString(e, "TrustStoreArn"),
         IgnoreClientCertificateExpiry = XmlRead.ReadBool(e, "IgnoreClientCertificateExpiry"),
-        TrustStoreAssociationStatus = XmlRead.ReadString(e, "TrustStoreAssociationStatus"),
-        AdvertiseTrustStoreCaNames = XmlRead.ReadString(e, "AdvertiseTrustStoreCaNames"),
+        TrustStoreAssociationStatus = XmlRead.ReadString(e, "TrustStoreAssociationStatus") is { } vTrustStoreAssociationStatus ? TrustStoreAssociationStatusEnum.FindValue(vTrustStoreAssociationStatus) : null,
+        AdvertiseTrustStoreCaNames = XmlRead.ReadString(e, "AdvertiseTrustStoreCaNames") is { } vAdvertiseTrustStoreCaNames ? AdvertiseTrustStoreCaNamesEnum.FindValue(vAdvertiseTrustStoreCaNames) : null,
     };
 }

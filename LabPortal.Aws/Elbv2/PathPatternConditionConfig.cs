@@ -5,13 +5,13 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>PathPatternConditionConfig</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_PathPatternConditionConfig.html">the API reference</see>.</summary>
-public sealed record PathPatternConditionConfig
+public partial class PathPatternConditionConfig
 {
     /// <summary>The <c>Values</c> member.</summary>
-    public IReadOnlyList<string>? Values { get; init; }
+    public List<string>? Values { get; set; }
 
     /// <summary>The <c>RegexValues</c> member.</summary>
-    public IReadOnlyList<string>? RegexValues { get; init; }
+    public List<string>? RegexValues { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {
@@ -21,7 +21,7 @@ public sealed record PathPatternConditionConfig
 
     internal static PathPatternConditionConfig ReadXml(XElement e) => new()
     {
-        Values = XmlRead.ReadList(e, "Values", "member", false, XmlRead.StringValue),
-        RegexValues = XmlRead.ReadList(e, "RegexValues", "member", false, XmlRead.StringValue),
+        Values = XmlRead.ReadList(e, "Values", "member", false, XmlRead.StringValue) ?? XmlRead.AbsentList<string>(),
+        RegexValues = XmlRead.ReadList(e, "RegexValues", "member", false, XmlRead.StringValue) ?? XmlRead.AbsentList<string>(),
     };
 }

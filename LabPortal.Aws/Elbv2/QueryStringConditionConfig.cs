@@ -5,10 +5,10 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>QueryStringConditionConfig</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_QueryStringConditionConfig.html">the API reference</see>.</summary>
-public sealed record QueryStringConditionConfig
+public partial class QueryStringConditionConfig
 {
     /// <summary>The <c>Values</c> member.</summary>
-    public IReadOnlyList<QueryStringKeyValuePair>? Values { get; init; }
+    public List<QueryStringKeyValuePair>? Values { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {
@@ -17,6 +17,6 @@ public sealed record QueryStringConditionConfig
 
     internal static QueryStringConditionConfig ReadXml(XElement e) => new()
     {
-        Values = XmlRead.ReadList(e, "Values", "member", false, QueryStringKeyValuePair.ReadXml),
+        Values = XmlRead.ReadList(e, "Values", "member", false, QueryStringKeyValuePair.ReadXml) ?? XmlRead.AbsentList<QueryStringKeyValuePair>(),
     };
 }

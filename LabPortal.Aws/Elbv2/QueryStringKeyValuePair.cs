@@ -5,13 +5,13 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>QueryStringKeyValuePair</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_QueryStringKeyValuePair.html">the API reference</see>.</summary>
-public sealed record QueryStringKeyValuePair
+public partial class QueryStringKeyValuePair
 {
     /// <summary>The <c>Key</c> member.</summary>
-    public string? Key { get; init; }
+    public string? Key { get; set; }
 
     /// <summary>The <c>Value</c> member.</summary>
-    public string? Value { get; init; }
+    public string? Value { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

@@ -5,25 +5,25 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>RedirectActionConfig</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_RedirectActionConfig.html">the API reference</see>.</summary>
-public sealed record RedirectActionConfig
+public partial class RedirectActionConfig
 {
     /// <summary>The <c>Protocol</c> member.</summary>
-    public string? Protocol { get; init; }
+    public string? Protocol { get; set; }
 
     /// <summary>The <c>Port</c> member.</summary>
-    public string? Port { get; init; }
+    public string? Port { get; set; }
 
     /// <summary>The <c>Host</c> member.</summary>
-    public string? Host { get; init; }
+    public string? Host { get; set; }
 
     /// <summary>The <c>Path</c> member.</summary>
-    public string? Path { get; init; }
+    public string? Path { get; set; }
 
     /// <summary>The <c>Query</c> member.</summary>
-    public string? Query { get; init; }
+    public string? Query { get; set; }
 
-    /// <summary>The <c>StatusCode</c> member. Required. Values: <c>HTTP_301</c>, <c>HTTP_302</c>.</summary>
-    public string? StatusCode { get; init; }
+    /// <summary>The <c>StatusCode</c> member. Required.</summary>
+    public RedirectActionStatusCodeEnum? StatusCode { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {
@@ -32,7 +32,7 @@ public sealed record RedirectActionConfig
         w.Add(prefix + "Host", Host);
         w.Add(prefix + "Path", Path);
         w.Add(prefix + "Query", Query);
-        w.Add(prefix + "StatusCode", StatusCode);
+        w.Add(prefix + "StatusCode", StatusCode?.Value);
     }
 
     internal static RedirectActionConfig ReadXml(XElement e) => new()
@@ -42,6 +42,6 @@ public sealed record RedirectActionConfig
         Host = XmlRead.ReadString(e, "Host"),
         Path = XmlRead.ReadString(e, "Path"),
         Query = XmlRead.ReadString(e, "Query"),
-        StatusCode = XmlRead.ReadString(e, "StatusCode"),
+        StatusCode = XmlRead.ReadString(e, "StatusCode") is { } vStatusCode ? RedirectActionStatusCodeEnum.FindValue(vStatusCode) : null,
     };
 }

@@ -5,13 +5,13 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>RewriteConfig</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_RewriteConfig.html">the API reference</see>.</summary>
-public sealed record RewriteConfig
+public partial class RewriteConfig
 {
     /// <summary>The <c>Regex</c> member. Required.</summary>
-    public string? Regex { get; init; }
+    public string? Regex { get; set; }
 
     /// <summary>The <c>Replace</c> member. Required.</summary>
-    public string? Replace { get; init; }
+    public string? Replace { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

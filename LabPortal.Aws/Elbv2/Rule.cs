@@ -5,33 +5,33 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>Rule</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Rule.html">the API reference</see>.</summary>
-public sealed record Rule
+public partial class Rule
 {
     /// <summary>The <c>RuleArn</c> member.</summary>
-    public string? RuleArn { get; init; }
+    public string? RuleArn { get; set; }
 
     /// <summary>The <c>Priority</c> member.</summary>
-    public string? Priority { get; init; }
+    public string? Priority { get; set; }
 
     /// <summary>The <c>Conditions</c> member.</summary>
-    public IReadOnlyList<RuleCondition>? Conditions { get; init; }
+    public List<RuleCondition>? Conditions { get; set; }
 
     /// <summary>The <c>Actions</c> member.</summary>
-    public IReadOnlyList<Action>? Actions { get; init; }
+    public List<Action>? Actions { get; set; }
 
     /// <summary>The <c>IsDefault</c> member.</summary>
-    public bool? IsDefault { get; init; }
+    public bool? IsDefault { get; set; }
 
     /// <summary>The <c>Transforms</c> member.</summary>
-    public IReadOnlyList<RuleTransform>? Transforms { get; init; }
+    public List<RuleTransform>? Transforms { get; set; }
 
     internal static Rule ReadXml(XElement e) => new()
     {
         RuleArn = XmlRead.ReadString(e, "RuleArn"),
         Priority = XmlRead.ReadString(e, "Priority"),
-        Conditions = XmlRead.ReadList(e, "Conditions", "member", false, RuleCondition.ReadXml),
-        Actions = XmlRead.ReadList(e, "Actions", "member", false, Action.ReadXml),
+        Conditions = XmlRead.ReadList(e, "Conditions", "member", false, RuleCondition.ReadXml) ?? XmlRead.AbsentList<RuleCondition>(),
+        Actions = XmlRead.ReadList(e, "Actions", "member", false, Action.ReadXml) ?? XmlRead.AbsentList<Action>(),
         IsDefault = XmlRead.ReadBool(e, "IsDefault"),
-        Transforms = XmlRead.ReadList(e, "Transforms", "member", false, RuleTransform.ReadXml),
+        Transforms = XmlRead.ReadList(e, "Transforms", "member", false, RuleTransform.ReadXml) ?? XmlRead.AbsentList<RuleTransform>(),
     };
 }

@@ -5,34 +5,34 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>RuleCondition</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_RuleCondition.html">the API reference</see>.</summary>
-public sealed record RuleCondition
+public partial class RuleCondition
 {
     /// <summary>The <c>Field</c> member.</summary>
-    public string? Field { get; init; }
+    public string? Field { get; set; }
 
     /// <summary>The <c>Values</c> member.</summary>
-    public IReadOnlyList<string>? Values { get; init; }
+    public List<string>? Values { get; set; }
 
     /// <summary>The <c>HostHeaderConfig</c> member.</summary>
-    public HostHeaderConditionConfig? HostHeaderConfig { get; init; }
+    public HostHeaderConditionConfig? HostHeaderConfig { get; set; }
 
     /// <summary>The <c>PathPatternConfig</c> member.</summary>
-    public PathPatternConditionConfig? PathPatternConfig { get; init; }
+    public PathPatternConditionConfig? PathPatternConfig { get; set; }
 
     /// <summary>The <c>HttpHeaderConfig</c> member.</summary>
-    public HttpHeaderConditionConfig? HttpHeaderConfig { get; init; }
+    public HttpHeaderConditionConfig? HttpHeaderConfig { get; set; }
 
     /// <summary>The <c>QueryStringConfig</c> member.</summary>
-    public QueryStringConditionConfig? QueryStringConfig { get; init; }
+    public QueryStringConditionConfig? QueryStringConfig { get; set; }
 
     /// <summary>The <c>HttpRequestMethodConfig</c> member.</summary>
-    public HttpRequestMethodConditionConfig? HttpRequestMethodConfig { get; init; }
+    public HttpRequestMethodConditionConfig? HttpRequestMethodConfig { get; set; }
 
     /// <summary>The <c>SourceIpConfig</c> member.</summary>
-    public SourceIpConditionConfig? SourceIpConfig { get; init; }
+    public SourceIpConditionConfig? SourceIpConfig { get; set; }
 
     /// <summary>The <c>RegexValues</c> member.</summary>
-    public IReadOnlyList<string>? RegexValues { get; init; }
+    public List<string>? RegexValues { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {
@@ -50,13 +50,13 @@ public sealed record RuleCondition
     internal static RuleCondition ReadXml(XElement e) => new()
     {
         Field = XmlRead.ReadString(e, "Field"),
-        Values = XmlRead.ReadList(e, "Values", "member", false, XmlRead.StringValue),
+        Values = XmlRead.ReadList(e, "Values", "member", false, XmlRead.StringValue) ?? XmlRead.AbsentList<string>(),
         HostHeaderConfig = XmlRead.ReadStruct(e, "HostHeaderConfig", HostHeaderConditionConfig.ReadXml),
         PathPatternConfig = XmlRead.ReadStruct(e, "PathPatternConfig", PathPatternConditionConfig.ReadXml),
         HttpHeaderConfig = XmlRead.ReadStruct(e, "HttpHeaderConfig", HttpHeaderConditionConfig.ReadXml),
         QueryStringConfig = XmlRead.ReadStruct(e, "QueryStringConfig", QueryStringConditionConfig.ReadXml),
         HttpRequestMethodConfig = XmlRead.ReadStruct(e, "HttpRequestMethodConfig", HttpRequestMethodConditionConfig.ReadXml),
         SourceIpConfig = XmlRead.ReadStruct(e, "SourceIpConfig", SourceIpConditionConfig.ReadXml),
-        RegexValues = XmlRead.ReadList(e, "RegexValues", "member", false, XmlRead.StringValue),
+        RegexValues = XmlRead.ReadList(e, "RegexValues", "member", false, XmlRead.StringValue) ?? XmlRead.AbsentList<string>(),
     };
 }

@@ -5,27 +5,27 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>RuleTransform</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_RuleTransform.html">the API reference</see>.</summary>
-public sealed record RuleTransform
+public partial class RuleTransform
 {
-    /// <summary>The <c>Type</c> member. Required. Values: <c>host-header-rewrite</c>, <c>url-rewrite</c>.</summary>
-    public string? Type { get; init; }
+    /// <summary>The <c>Type</c> member. Required.</summary>
+    public TransformTypeEnum? Type { get; set; }
 
     /// <summary>The <c>HostHeaderRewriteConfig</c> member.</summary>
-    public HostHeaderRewriteConfig? HostHeaderRewriteConfig { get; init; }
+    public HostHeaderRewriteConfig? HostHeaderRewriteConfig { get; set; }
 
     /// <summary>The <c>UrlRewriteConfig</c> member.</summary>
-    public UrlRewriteConfig? UrlRewriteConfig { get; init; }
+    public UrlRewriteConfig? UrlRewriteConfig { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {
-        w.Add(prefix + "Type", Type);
+        w.Add(prefix + "Type", Type?.Value);
         HostHeaderRewriteConfig?.WriteQuery(w, prefix + "HostHeaderRewriteConfig" + ".");
         UrlRewriteConfig?.WriteQuery(w, prefix + "UrlRewriteConfig" + ".");
     }
 
     internal static RuleTransform ReadXml(XElement e) => new()
     {
-        Type = XmlRead.ReadString(e, "Type"),
+        Type = XmlRead.ReadString(e, "Type") is { } vType ? TransformTypeEnum.FindValue(vType) : null,
         HostHeaderRewriteConfig = XmlRead.ReadStruct(e, "HostHeaderRewriteConfig", HostHeaderRewriteConfig.ReadXml),
         UrlRewriteConfig = XmlRead.ReadStruct(e, "UrlRewriteConfig", UrlRewriteConfig.ReadXml),
     };

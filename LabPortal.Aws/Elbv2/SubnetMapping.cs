@@ -4,22 +4,22 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>SubnetMapping</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SubnetMapping.html">the API reference</see>.</summary>
-public sealed record SubnetMapping
+public partial class SubnetMapping
 {
     /// <summary>The <c>SubnetId</c> member.</summary>
-    public string? SubnetId { get; init; }
+    public string? SubnetId { get; set; }
 
     /// <summary>The <c>AllocationId</c> member.</summary>
-    public string? AllocationId { get; init; }
+    public string? AllocationId { get; set; }
 
     /// <summary>The <c>PrivateIPv4Address</c> member.</summary>
-    public string? PrivateIPv4Address { get; init; }
+    public string? PrivateIPv4Address { get; set; }
 
     /// <summary>The <c>IPv6Address</c> member.</summary>
-    public string? IPv6Address { get; init; }
+    public string? IPv6Address { get; set; }
 
     /// <summary>The <c>SourceNatIpv6Prefix</c> member.</summary>
-    public string? SourceNatIpv6Prefix { get; init; }
+    public string? SourceNatIpv6Prefix { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

@@ -5,17 +5,17 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>TagDescription</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TagDescription.html">the API reference</see>.</summary>
-public sealed record TagDescription
+public partial class TagDescription
 {
     /// <summary>The <c>ResourceArn</c> member.</summary>
-    public string? ResourceArn { get; init; }
+    public string? ResourceArn { get; set; }
 
     /// <summary>The <c>Tags</c> member.</summary>
-    public IReadOnlyList<Tag>? Tags { get; init; }
+    public List<Tag>? Tags { get; set; }
 
     internal static TagDescription ReadXml(XElement e) => new()
     {
         ResourceArn = XmlRead.ReadString(e, "ResourceArn"),
-        Tags = XmlRead.ReadList(e, "Tags", "member", false, Tag.ReadXml),
+        Tags = XmlRead.ReadList(e, "Tags", "member", false, Tag.ReadXml) ?? XmlRead.AbsentList<Tag>(),
     };
 }

@@ -5,19 +5,19 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>TargetDescription</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetDescription.html">the API reference</see>.</summary>
-public sealed record TargetDescription
+public partial class TargetDescription
 {
     /// <summary>The <c>Id</c> member. Required.</summary>
-    public string? Id { get; init; }
+    public string? Id { get; set; }
 
     /// <summary>The <c>Port</c> member.</summary>
-    public int? Port { get; init; }
+    public int? Port { get; set; }
 
     /// <summary>The <c>AvailabilityZone</c> member.</summary>
-    public string? AvailabilityZone { get; init; }
+    public string? AvailabilityZone { get; set; }
 
     /// <summary>The <c>QuicServerId</c> member.</summary>
-    public string? QuicServerId { get; init; }
+    public string? QuicServerId { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

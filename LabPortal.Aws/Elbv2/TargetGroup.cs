@@ -5,73 +5,73 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>TargetGroup</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroup.html">the API reference</see>.</summary>
-public sealed record TargetGroup
+public partial class TargetGroup
 {
     /// <summary>The <c>TargetGroupArn</c> member.</summary>
-    public string? TargetGroupArn { get; init; }
+    public string? TargetGroupArn { get; set; }
 
     /// <summary>The <c>TargetGroupName</c> member.</summary>
-    public string? TargetGroupName { get; init; }
+    public string? TargetGroupName { get; set; }
 
-    /// <summary>The <c>Protocol</c> member. Values: <c>HTTP</c>, <c>HTTPS</c>, <c>TCP</c>, <c>TLS</c>, <c>UDP</c>, <c>TCP_UDP</c>, <c>GENEVE</c>, <c>QUIC</c>, <c>TCP_QUIC</c>.</summary>
-    public string? Protocol { get; init; }
+    /// <summary>The <c>Protocol</c> member.</summary>
+    public ProtocolEnum? Protocol { get; set; }
 
     /// <summary>The <c>Port</c> member.</summary>
-    public int? Port { get; init; }
+    public int? Port { get; set; }
 
     /// <summary>The <c>VpcId</c> member.</summary>
-    public string? VpcId { get; init; }
+    public string? VpcId { get; set; }
 
-    /// <summary>The <c>HealthCheckProtocol</c> member. Values: <c>HTTP</c>, <c>HTTPS</c>, <c>TCP</c>, <c>TLS</c>, <c>UDP</c>, <c>TCP_UDP</c>, <c>GENEVE</c>, <c>QUIC</c>, <c>TCP_QUIC</c>.</summary>
-    public string? HealthCheckProtocol { get; init; }
+    /// <summary>The <c>HealthCheckProtocol</c> member.</summary>
+    public ProtocolEnum? HealthCheckProtocol { get; set; }
 
     /// <summary>The <c>HealthCheckPort</c> member.</summary>
-    public string? HealthCheckPort { get; init; }
+    public string? HealthCheckPort { get; set; }
 
     /// <summary>The <c>HealthCheckEnabled</c> member.</summary>
-    public bool? HealthCheckEnabled { get; init; }
+    public bool? HealthCheckEnabled { get; set; }
 
     /// <summary>The <c>HealthCheckIntervalSeconds</c> member.</summary>
-    public int? HealthCheckIntervalSeconds { get; init; }
+    public int? HealthCheckIntervalSeconds { get; set; }
 
     /// <summary>The <c>HealthCheckTimeoutSeconds</c> member.</summary>
-    public int? HealthCheckTimeoutSeconds { get; init; }
+    public int? HealthCheckTimeoutSeconds { get; set; }
 
     /// <summary>The <c>HealthyThresholdCount</c> member.</summary>
-    public int? HealthyThresholdCount { get; init; }
+    public int? HealthyThresholdCount { get; set; }
 
     /// <summary>The <c>UnhealthyThresholdCount</c> member.</summary>
-    public int? UnhealthyThresholdCount { get; init; }
+    public int? UnhealthyThresholdCount { get; set; }
 
     /// <summary>The <c>HealthCheckPath</c> member.</summary>
-    public string? HealthCheckPath { get; init; }
+    public string? HealthCheckPath { get; set; }
 
     /// <summary>The <c>Matcher</c> member.</summary>
-    public Matcher? Matcher { get; init; }
+    public Matcher? Matcher { get; set; }
 
     /// <summary>The <c>LoadBalancerArns</c> member.</summary>
-    public IReadOnlyList<string>? LoadBalancerArns { get; init; }
+    public List<string>? LoadBalancerArns { get; set; }
 
-    /// <summary>The <c>TargetType</c> member. Values: <c>instance</c>, <c>ip</c>, <c>lambda</c>, <c>alb</c>.</summary>
-    public string? TargetType { get; init; }
+    /// <summary>The <c>TargetType</c> member.</summary>
+    public TargetTypeEnum? TargetType { get; set; }
 
     /// <summary>The <c>ProtocolVersion</c> member.</summary>
-    public string? ProtocolVersion { get; init; }
+    public string? ProtocolVersion { get; set; }
 
-    /// <summary>The <c>IpAddressType</c> member. Values: <c>ipv4</c>, <c>ipv6</c>.</summary>
-    public string? IpAddressType { get; init; }
+    /// <summary>The <c>IpAddressType</c> member.</summary>
+    public TargetGroupIpAddressTypeEnum? IpAddressType { get; set; }
 
     /// <summary>The <c>TargetControlPort</c> member.</summary>
-    public int? TargetControlPort { get; init; }
+    public int? TargetControlPort { get; set; }
 
     internal static TargetGroup ReadXml(XElement e) => new()
     {
         TargetGroupArn = XmlRead.ReadString(e, "TargetGroupArn"),
         TargetGroupName = XmlRead.ReadString(e, "TargetGroupName"),
-        Protocol = XmlRead.ReadString(e, "Protocol"),
+        Protocol = XmlRead.ReadString(e, "Protocol") is { } vProtocol ? ProtocolEnum.FindValue(vProtocol) : null,
         Port = XmlRead.ReadInt(e, "Port"),
         VpcId = XmlRead.ReadString(e, "VpcId"),
-        HealthCheckProtocol = XmlRead.ReadString(e, "HealthCheckProtocol"),
+        HealthCheckProtocol = XmlRead.ReadString(e, "HealthCheckProtocol") is { } vHealthCheckProtocol ? ProtocolEnum.FindValue(vHealthCheckProtocol) : null,
         HealthCheckPort = XmlRead.ReadString(e, "HealthCheckPort"),
         HealthCheckEnabled = XmlRead.ReadBool(e, "HealthCheckEnabled"),
         HealthCheckIntervalSeconds = XmlRead.ReadInt(e, "HealthCheckIntervalSeconds"),
@@ -80,10 +80,10 @@ public sealed record TargetGroup
         UnhealthyThresholdCount = XmlRead.ReadInt(e, "UnhealthyThresholdCount"),
         HealthCheckPath = XmlRead.ReadString(e, "HealthCheckPath"),
         Matcher = XmlRead.ReadStruct(e, "Matcher", Matcher.ReadXml),
-        LoadBalancerArns = XmlRead.ReadList(e, "LoadBalancerArns", "member", false, XmlRead.StringValue),
-        TargetType = XmlRead.ReadString(e, "TargetType"),
+        LoadBalancerArns = XmlRead.ReadList(e, "LoadBalancerArns", "member", false, XmlRead.StringValue) ?? XmlRead.AbsentList<string>(),
+        TargetType = XmlRead.ReadString(e, "TargetType") is { } vTargetType ? TargetTypeEnum.FindValue(vTargetType) : null,
         ProtocolVersion = XmlRead.ReadString(e, "ProtocolVersion"),
-        IpAddressType = XmlRead.ReadString(e, "IpAddressType"),
+        IpAddressType = XmlRead.ReadString(e, "IpAddressType") is { } vIpAddressType ? TargetGroupIpAddressTypeEnum.FindValue(vIpAddressType) : null,
         TargetControlPort = XmlRead.ReadInt(e, "TargetControlPort"),
     };
 }

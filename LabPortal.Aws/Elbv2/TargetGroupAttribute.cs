@@ -6,14 +6,14 @@ namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>TargetGroupAttribute</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html">the API reference</see>.</summary>
 #pragma warning disable CA1711 // AWS names this shape; it is not a .NET Attribute.
-public sealed record TargetGroupAttribute
+public partial class TargetGroupAttribute
 #pragma warning restore CA1711
 {
     /// <summary>The <c>Key</c> member.</summary>
-    public string? Key { get; init; }
+    public string? Key { get; set; }
 
     /// <summary>The <c>Value</c> member.</summary>
-    public string? Value { get; init; }
+    public string? Value { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

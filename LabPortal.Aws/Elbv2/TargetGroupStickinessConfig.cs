@@ -5,13 +5,13 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>TargetGroupStickinessConfig</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupStickinessConfig.html">the API reference</see>.</summary>
-public sealed record TargetGroupStickinessConfig
+public partial class TargetGroupStickinessConfig
 {
     /// <summary>The <c>Enabled</c> member.</summary>
-    public bool? Enabled { get; init; }
+    public bool? Enabled { get; set; }
 
     /// <summary>The <c>DurationSeconds</c> member.</summary>
-    public int? DurationSeconds { get; init; }
+    public int? DurationSeconds { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

@@ -5,13 +5,13 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>TargetGroupTuple</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupTuple.html">the API reference</see>.</summary>
-public sealed record TargetGroupTuple
+public partial class TargetGroupTuple
 {
     /// <summary>The <c>TargetGroupArn</c> member.</summary>
-    public string? TargetGroupArn { get; init; }
+    public string? TargetGroupArn { get; set; }
 
     /// <summary>The <c>Weight</c> member.</summary>
-    public int? Weight { get; init; }
+    public int? Weight { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {

@@ -5,21 +5,21 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>TargetHealth</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html">the API reference</see>.</summary>
-public sealed record TargetHealth
+public partial class TargetHealth
 {
-    /// <summary>The <c>State</c> member. Values: <c>initial</c>, <c>healthy</c>, <c>unhealthy</c>, <c>unhealthy.draining</c>, <c>unused</c>, <c>draining</c>, <c>unavailable</c>.</summary>
-    public string? State { get; init; }
+    /// <summary>The <c>State</c> member.</summary>
+    public TargetHealthStateEnum? State { get; set; }
 
-    /// <summary>The <c>Reason</c> member. Values: <c>Elb.RegistrationInProgress</c>, <c>Elb.InitialHealthChecking</c>, <c>Target.ResponseCodeMismatch</c>, <c>Target.Timeout</c>, <c>Target.FailedHealthChecks</c>, <c>Target.NotRegistered</c>, <c>Target.NotInUse</c>, <c>Target.DeregistrationInProgress</c>, <c>Target.InvalidState</c>, <c>Target.IpUnusable</c>, <c>Target.HealthCheckDisabled</c>, <c>Elb.InternalError</c>.</summary>
-    public string? Reason { get; init; }
+    /// <summary>The <c>Reason</c> member.</summary>
+    public TargetHealthReasonEnum? Reason { get; set; }
 
     /// <summary>The <c>Description</c> member.</summary>
-    public string? Description { get; init; }
+    public string? Description { get; set; }
 
     internal static TargetHealth ReadXml(XElement e) => new()
     {
-        State = XmlRead.ReadString(e, "State"),
-        Reason = XmlRead.ReadString(e, "Reason"),
+        State = XmlRead.ReadString(e, "State") is { } vState ? TargetHealthStateEnum.FindValue(vState) : null,
+        Reason = XmlRead.ReadString(e, "Reason") is { } vReason ? TargetHealthReasonEnum.FindValue(vReason) : null,
         Description = XmlRead.ReadString(e, "Description"),
     };
 }

@@ -5,22 +5,22 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>TargetHealthDescription</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealthDescription.html">the API reference</see>.</summary>
-public sealed record TargetHealthDescription
+public partial class TargetHealthDescription
 {
     /// <summary>The <c>Target</c> member.</summary>
-    public TargetDescription? Target { get; init; }
+    public TargetDescription? Target { get; set; }
 
     /// <summary>The <c>HealthCheckPort</c> member.</summary>
-    public string? HealthCheckPort { get; init; }
+    public string? HealthCheckPort { get; set; }
 
     /// <summary>The <c>TargetHealth</c> member.</summary>
-    public TargetHealth? TargetHealth { get; init; }
+    public TargetHealth? TargetHealth { get; set; }
 
     /// <summary>The <c>AnomalyDetection</c> member.</summary>
-    public AnomalyDetection? AnomalyDetection { get; init; }
+    public AnomalyDetection? AnomalyDetection { get; set; }
 
     /// <summary>The <c>AdministrativeOverride</c> member.</summary>
-    public AdministrativeOverride? AdministrativeOverride { get; init; }
+    public AdministrativeOverride? AdministrativeOverride { get; set; }
 
     internal static TargetHealthDescription ReadXml(XElement e) => new()
     {

@@ -5,10 +5,10 @@ using LabPortal.Aws.Core;
 namespace LabPortal.Aws.Elbv2;
 
 /// <summary>The Elastic Load Balancing v2 <c>UrlRewriteConfig</c> data type. See <see href="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_UrlRewriteConfig.html">the API reference</see>.</summary>
-public sealed record UrlRewriteConfig
+public partial class UrlRewriteConfig
 {
     /// <summary>The <c>Rewrites</c> member.</summary>
-    public IReadOnlyList<RewriteConfig>? Rewrites { get; init; }
+    public List<RewriteConfig>? Rewrites { get; set; }
 
     internal void WriteQuery(QueryWriter w, string prefix)
     {
@@ -17,6 +17,6 @@ public sealed record UrlRewriteConfig
 
     internal static UrlRewriteConfig ReadXml(XElement e) => new()
     {
-        Rewrites = XmlRead.ReadList(e, "Rewrites", "member", false, RewriteConfig.ReadXml),
+        Rewrites = XmlRead.ReadList(e, "Rewrites", "member", false, RewriteConfig.ReadXml) ?? XmlRead.AbsentList<RewriteConfig>(),
     };
 }

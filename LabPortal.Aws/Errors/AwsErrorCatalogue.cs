@@ -1,4 +1,4 @@
-using LabPortal.Aws.Core;
+using Amazon.Runtime;
 
 namespace LabPortal.Aws.Errors;
 
@@ -34,10 +34,10 @@ public static class AwsErrorCatalogue
     /// <summary>The explanation of an exception's code.</summary>
     /// <param name="exception">The AWS error.</param>
     /// <returns>The explanation.</returns>
-    public static AwsErrorExplanation Explain(AwsServiceException exception)
+    public static AwsErrorExplanation Explain(AmazonServiceException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        return Explain(exception.Code);
+        return Explain(exception.ErrorCode);
     }
 
     private static Dictionary<string, AwsErrorExplanation> Build()

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using LabPortal.Aws.Core;
-using LabPortal.Aws.Ec2;
+using Amazon.EC2.Model;
 using LabPortal.Features.LabRuns;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
@@ -250,7 +249,7 @@ public sealed class Lab1CrashRecoveryTests(ITestOutputHelper output) : IDisposab
         var cloud = scope.ServiceProvider.GetRequiredService<LearnerCloud>();
         var (key, secret) = cloud.RevealKeys(account);
         var endpoints = restarted.Services.GetRequiredService<SandboxEndpoints>();
-        var clients = scope.ServiceProvider.GetRequiredService<AwsClientFactory>().CreateAll(AwsClientOptions.ForStaticKeys(Lab1Flow.Lab.Region, key, secret, endpoints.Api));
+        var clients = scope.ServiceProvider.GetRequiredService<CloudClientFactory>().For(new AwsCredential(Lab1Flow.Lab.Region, endpoints.Api, key, secret));
         var described = await clients.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest());
         var instances = (described.Reservations ?? []).SelectMany(r => r.Instances ?? []).ToList();
         Assert.Equal(ledgerInstances, instances.Select(i => i.InstanceId!).Order(StringComparer.Ordinal));

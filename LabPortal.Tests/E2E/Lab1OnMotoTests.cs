@@ -1,6 +1,6 @@
-using LabPortal.Aws.Core;
-using LabPortal.Aws.Ec2;
+using Amazon.EC2.Model;
 using LabPortal.Aws.Elbv2;
+using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,8 +46,7 @@ public sealed class Lab1OnMotoTests : IAsyncLifetime
         Assert.StartsWith("arn:aws:elasticloadbalancing:ap-northeast-2:", outputs["loadBalancerArn"], StringComparison.Ordinal);
         Assert.False(string.IsNullOrEmpty(outputs["loadBalancerDns"]));
 
-        var aws = _factory.Services.GetRequiredService<AwsClientFactory>()
-            .CreateAll(AwsClientOptions.ForStaticKeys(_portal.Moto.Region, _portal.Moto.AccessKey, _portal.Moto.SecretKey, _portal.Moto.Endpoint));
+        var aws = _factory.Services.GetRequiredService<CloudClientFactory>().For(new AwsCredential(_portal.Moto.Region, _portal.Moto.Endpoint, _portal.Moto.AccessKey, _portal.Moto.SecretKey));
         var health = await aws.Elbv2.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = outputs["targetGroupArn"] });
         Assert.Equal(2, health.TargetHealthDescriptions!.Count);
 

@@ -1,5 +1,5 @@
-using LabPortal.Aws.Core;
-using LabPortal.Aws.Ec2;
+using Amazon.EC2.Model;
+using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Sandbox;
 using LabPortal.Tests.Support;
@@ -53,7 +53,7 @@ public sealed class Lab1OnSandboxTests : IAsyncLifetime
         Assert.Equal(2, instanceIds.Count);
         var clients = await LearnerClientsAsync();
         var described = await clients.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest());
-        var cloudIds = (described.Reservations ?? []).SelectMany(r => r.Instances ?? []).Select(i => i.InstanceId).Order().ToList();
+        var cloudIds = (described.Reservations ?? []).SelectMany(r => r.Instances ?? []).Select(i => (string?)i.InstanceId).Order().ToList();
         Assert.Equal(instanceIds, cloudIds);
     }
 
@@ -170,6 +170,6 @@ public sealed class Lab1OnSandboxTests : IAsyncLifetime
         var cloud = scope.ServiceProvider.GetRequiredService<LabPortal.Infrastructure.Cloud.LearnerCloud>();
         var (key, secret) = cloud.RevealKeys(account);
         var endpoints = _factory.Services.GetRequiredService<SandboxEndpoints>();
-        return scope.ServiceProvider.GetRequiredService<AwsClientFactory>().CreateAll(AwsClientOptions.ForStaticKeys("ap-northeast-2", key, secret, endpoints.Api));
+        return scope.ServiceProvider.GetRequiredService<CloudClientFactory>().For(new AwsCredential("ap-northeast-2", endpoints.Api, key, secret));
     }
 }

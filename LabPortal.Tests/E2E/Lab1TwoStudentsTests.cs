@@ -1,10 +1,9 @@
 using System.Net;
 using System.Net.ServerSentEvents;
+using Amazon.EC2.Model;
 using AngleSharp;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
-using LabPortal.Aws.Core;
-using LabPortal.Aws.Ec2;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Sandbox;
@@ -226,6 +225,6 @@ public sealed class Lab1TwoStudentsTests : IAsyncLifetime
         var account = await db.CloudAccounts.SingleAsync(a => a.Id == accountId);
         var (key, secret) = scope.ServiceProvider.GetRequiredService<LearnerCloud>().RevealKeys(account);
         var endpoints = _factory.Services.GetRequiredService<SandboxEndpoints>();
-        return (scope.ServiceProvider.GetRequiredService<AwsClientFactory>().CreateAll(AwsClientOptions.ForStaticKeys(Lab1Flow.Lab.Region, key, secret, endpoints.Api)), account.AccountId);
+        return (scope.ServiceProvider.GetRequiredService<CloudClientFactory>().For(new AwsCredential(Lab1Flow.Lab.Region, endpoints.Api, key, secret)), account.AccountId);
     }
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using AngleSharp.Html.Parser;
-using LabPortal.Aws.Core;
 using LabPortal.Features.Labs.Definitions;
+using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
+using Amazon.EC2.Model;
 using LabPortal.Aws.AutoScaling;
-using LabPortal.Aws.Core;
-using LabPortal.Aws.Ec2;
 using LabPortal.Aws.Elbv2;
+using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -40,8 +40,7 @@ public sealed class Lab2OnMotoTests : IAsyncLifetime
         Assert.StartsWith("NotApplicable", routed["ImageRuleRoutes"], StringComparison.Ordinal);
 
         var outputs = await flow.Pages.OutputsAsync();
-        var aws = _portal.Factory.Services.GetRequiredService<AwsClientFactory>()
-            .CreateAll(AwsClientOptions.ForStaticKeys(_portal.Moto.Region, _portal.Moto.AccessKey, _portal.Moto.SecretKey, _portal.Moto.Endpoint));
+        var aws = _portal.Factory.Services.GetRequiredService<CloudClientFactory>().For(new AwsCredential(_portal.Moto.Region, _portal.Moto.Endpoint, _portal.Moto.AccessKey, _portal.Moto.SecretKey));
         var group = (await aws.AutoScaling.DescribeAutoScalingGroupsAsync(new DescribeAutoScalingGroupsRequest { AutoScalingGroupNames = [outputs["autoScalingGroupName"]] })).AutoScalingGroups!.Single();
         Assert.Equal("ELB", group.HealthCheckType);
         Assert.Contains(outputs["targetGroupArn"], group.TargetGroupARNs!);
@@ -61,7 +60,7 @@ public sealed class Lab2OnMotoTests : IAsyncLifetime
         Assert.Empty(templates.LaunchTemplates ?? []);
         var instances = await aws.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest());
         Assert.All((instances.Reservations ?? []).SelectMany(r => r.Instances ?? []), i => Assert.Equal("terminated", i.State?.Name));
-        var securityGroups = await aws.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [new LabPortal.Aws.Ec2.Filter { Name = "group-id", Values = [outputs["securityGroupId"], outputs["albSecurityGroupId"]] }] });
+        var securityGroups = await aws.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [new Amazon.EC2.Model.Filter { Name = "group-id", Values = [outputs["securityGroupId"], outputs["albSecurityGroupId"]] }] });
         Assert.Empty(securityGroups.SecurityGroups ?? []);
     }
 }

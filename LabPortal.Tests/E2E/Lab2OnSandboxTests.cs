@@ -2,6 +2,7 @@ using System.Net;
 using LabPortal.Aws.AutoScaling;
 using LabPortal.Aws.Elbv2;
 using LabPortal.Features.LabRuns.Drill;
+using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -144,7 +145,7 @@ public sealed class Lab2OnSandboxTests : IAsyncLifetime
         await Task.Delay(TimeSpan.FromMinutes(10) / TimeScale);
         var group = await DescribeGroupAsync(aws, groupName);
         var kept = Assert.Single(group.Instances!, i => i.InstanceId == victim);
-        Assert.Equal(("InService", "Healthy"), (kept.LifecycleState, kept.HealthStatus));
+        Assert.Equal(("InService", "Healthy"), (kept.LifecycleState?.Value, kept.HealthStatus));
         var target = (await aws.Elbv2.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = outputs["targetGroupArn"] })).TargetHealthDescriptions!.Single(t => t.Target!.Id == victim);
         Assert.Equal("unhealthy", target.TargetHealth!.State);
         var activities = await aws.AutoScaling.DescribeScalingActivitiesAsync(new DescribeScalingActivitiesRequest { AutoScalingGroupName = groupName });
@@ -188,7 +189,7 @@ public sealed class Lab2OnSandboxTests : IAsyncLifetime
         Lab1Flow.AssertSucceeded(await flow.RunActionAsync("auto-scaling-group"));
 
         var aws = await flow.LearnerClientsAsync();
-        var templates = await aws.Ec2.DescribeLaunchTemplatesAsync(new LabPortal.Aws.Ec2.DescribeLaunchTemplatesRequest());
+        var templates = await aws.Ec2.DescribeLaunchTemplatesAsync(new Amazon.EC2.Model.DescribeLaunchTemplatesRequest());
         Assert.Single(templates.LaunchTemplates!);
         var groups = await aws.AutoScaling.DescribeAutoScalingGroupsAsync(new DescribeAutoScalingGroupsRequest());
         var group = Assert.Single(groups.AutoScalingGroups!);
@@ -212,10 +213,10 @@ public sealed class Lab2OnSandboxTests : IAsyncLifetime
         Assert.False(await scope.ServiceProvider.GetRequiredService<PortalDbContext>().StepRuns.AnyAsync(s => s.StepId == "drill"));
     }
 
-    private static async Task<AutoScalingGroup> DescribeGroupAsync(LabPortal.Aws.Core.AwsClients aws, string name) =>
+    private static async Task<AutoScalingGroup> DescribeGroupAsync(AwsClients aws, string name) =>
         (await aws.AutoScaling.DescribeAutoScalingGroupsAsync(new DescribeAutoScalingGroupsRequest { AutoScalingGroupNames = [name] })).AutoScalingGroups!.Single();
 
-    private static async Task<List<string>> TargetIdsAsync(LabPortal.Aws.Core.AwsClients aws, string targetGroupArn) =>
+    private static async Task<List<string>> TargetIdsAsync(AwsClients aws, string targetGroupArn) =>
         [.. (await aws.Elbv2.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = targetGroupArn })).TargetHealthDescriptions!.Select(t => t.Target!.Id!)];
 
     private static async Task<string> GetThroughBalancerAsync(LabPortal.Sandbox.SandboxEndpoints endpoints, string dns, string path)

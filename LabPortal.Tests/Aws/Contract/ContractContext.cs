@@ -1,17 +1,20 @@
+using Amazon.Runtime;
 using LabPortal.Aws.Core;
+using LabPortal.Infrastructure.Cloud;
 
 namespace LabPortal.Tests.Aws.Contract;
 
-/// <summary>Clients for a test server plus unique, AWS-valid names so contract tests never collide.</summary>
+/// <summary>The portal's clients (AWS SDK EC2 and SSM, generated ELBv2 and Auto Scaling) for a test server plus unique, AWS-valid names so contract tests never collide.</summary>
 public sealed class ContractContext
 {
+    // The portal's own factory: the contract suite drives exactly the clients the portal uses.
+    private static readonly CloudClientFactory Factory = new(new AwsClientFactory(new HttpClient()), new AwsRateLimiter(), TimeProvider.System);
+
     public ContractContext(IAwsTestServer server)
     {
         ArgumentNullException.ThrowIfNull(server);
         Server = server;
-        var options = AwsClientOptions.ForStaticKeys(server.Region, server.AccessKey, server.SecretKey, server.Endpoint);
-        options.RetryBaseDelay = TimeSpan.FromMilliseconds(50);
-        Clients = new AwsClientFactory(new HttpClient()).CreateAll(options);
+        Clients = Factory.For(new AwsCredential(server.Region, server.Endpoint, server.AccessKey, server.SecretKey));
     }
 
     public IAwsTestServer Server { get; }
@@ -56,7 +59,7 @@ public sealed class ContractContext
                 await action();
                 return;
             }
-            catch (AwsServiceException ex) when (codes.Contains(ex.Code) && DateTime.UtcNow < deadline)
+            catch (AmazonServiceException ex) when (codes.Contains(ex.ErrorCode) && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(500);
             }

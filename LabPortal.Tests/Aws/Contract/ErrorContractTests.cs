@@ -1,8 +1,8 @@
-using LabPortal.Aws.Core;
+using Amazon.Runtime;
 using AsgApi = LabPortal.Aws.AutoScaling;
-using Ec2Api = LabPortal.Aws.Ec2;
+using Ec2Api = Amazon.EC2.Model;
 using ElbApi = LabPortal.Aws.Elbv2;
-using SsmApi = LabPortal.Aws.Ssm;
+using SsmApi = Amazon.SimpleSystemsManagement.Model;
 
 namespace LabPortal.Tests.Aws.Contract;
 
@@ -18,29 +18,32 @@ public abstract class ErrorContractTests(IAwsTestServer server)
         var name = ContractContext.Unique("dup-sg");
         await _context.Clients.Ec2.CreateSecurityGroupAsync(new Ec2Api.CreateSecurityGroupRequest { GroupName = name, Description = "first", VpcId = net.VpcId });
 
-        var ex = await Assert.ThrowsAsync<AwsServiceException>(() =>
+        var ex = await Assert.ThrowsAnyAsync<AmazonServiceException>(() =>
             _context.Clients.Ec2.CreateSecurityGroupAsync(new Ec2Api.CreateSecurityGroupRequest { GroupName = name, Description = "second", VpcId = net.VpcId }));
 
-        Assert.Equal("InvalidGroup.Duplicate", ex.Code);
+        Assert.Equal("InvalidGroup.Duplicate", ex.ErrorCode);
+        Assert.IsType<Amazon.EC2.AmazonEC2Exception>(ex);
         Assert.Equal(400, (int)ex.StatusCode);
     }
 
     [Fact]
     public async Task DescribeSecurityGroups_fails_with_InvalidGroup_NotFound_when_id_is_unknown()
     {
-        var ex = await Assert.ThrowsAsync<AwsServiceException>(() =>
+        var ex = await Assert.ThrowsAnyAsync<AmazonServiceException>(() =>
             _context.Clients.Ec2.DescribeSecurityGroupsAsync(new Ec2Api.DescribeSecurityGroupsRequest { GroupIds = ["sg-0000000000000000f"] }));
 
-        Assert.Equal("InvalidGroup.NotFound", ex.Code);
+        Assert.Equal("InvalidGroup.NotFound", ex.ErrorCode);
+        Assert.IsType<Amazon.EC2.AmazonEC2Exception>(ex);
     }
 
     [Fact]
     public async Task TerminateInstances_fails_with_InvalidInstanceID_NotFound_when_id_is_unknown()
     {
-        var ex = await Assert.ThrowsAsync<AwsServiceException>(() =>
+        var ex = await Assert.ThrowsAnyAsync<AmazonServiceException>(() =>
             _context.Clients.Ec2.TerminateInstancesAsync(new Ec2Api.TerminateInstancesRequest { InstanceIds = ["i-0000000000000000f"] }));
 
-        Assert.Equal("InvalidInstanceID.NotFound", ex.Code);
+        Assert.Equal("InvalidInstanceID.NotFound", ex.ErrorCode);
+        Assert.IsType<Amazon.EC2.AmazonEC2Exception>(ex);
     }
 
     [Fact]
@@ -48,10 +51,11 @@ public abstract class ErrorContractTests(IAwsTestServer server)
     {
         var net = await LabNetwork.DiscoverAsync(_context);
 
-        var ex = await Assert.ThrowsAsync<AwsServiceException>(() =>
+        var ex = await Assert.ThrowsAnyAsync<AmazonServiceException>(() =>
             _context.Clients.Elbv2.CreateTargetGroupAsync(new ElbApi.CreateTargetGroupRequest { Name = "bad_name", Protocol = "HTTP", Port = 80, VpcId = net.VpcId }));
 
-        Assert.Equal("ValidationError", ex.Code);
+        Assert.Equal("ValidationError", ex.ErrorCode);
+        Assert.IsType<ElbApi.AmazonElasticLoadBalancingV2Exception>(ex);
     }
 
     [Fact]
@@ -61,31 +65,34 @@ public abstract class ErrorContractTests(IAwsTestServer server)
         var name = ContractContext.Unique("dup-tg");
         await _context.Clients.Elbv2.CreateTargetGroupAsync(new ElbApi.CreateTargetGroupRequest { Name = name, Protocol = "HTTP", Port = 80, VpcId = net.VpcId });
 
-        var ex = await Assert.ThrowsAsync<AwsServiceException>(() =>
+        var ex = await Assert.ThrowsAnyAsync<AmazonServiceException>(() =>
             _context.Clients.Elbv2.CreateTargetGroupAsync(new ElbApi.CreateTargetGroupRequest { Name = name, Protocol = "HTTP", Port = 8080, VpcId = net.VpcId }));
 
-        Assert.Equal("DuplicateTargetGroupName", ex.Code);
+        Assert.Equal("DuplicateTargetGroupName", ex.ErrorCode);
+        Assert.IsType<ElbApi.DuplicateTargetGroupNameException>(ex);
     }
 
     [Fact]
     public async Task DescribeTargetHealth_fails_with_TargetGroupNotFound_when_arn_is_unknown()
     {
-        var ex = await Assert.ThrowsAsync<AwsServiceException>(() =>
+        var ex = await Assert.ThrowsAnyAsync<AmazonServiceException>(() =>
             _context.Clients.Elbv2.DescribeTargetHealthAsync(new ElbApi.DescribeTargetHealthRequest
             {
                 TargetGroupArn = $"arn:aws:elasticloadbalancing:{_context.Server.Region}:123456789012:targetgroup/missing-tg/0123456789abcdef",
             }));
 
-        Assert.Equal("TargetGroupNotFound", ex.Code);
+        Assert.Equal("TargetGroupNotFound", ex.ErrorCode);
+        Assert.IsType<ElbApi.TargetGroupNotFoundException>(ex);
     }
 
     [Fact]
     public async Task DescribeLoadBalancers_fails_with_LoadBalancerNotFound_when_name_is_unknown()
     {
-        var ex = await Assert.ThrowsAsync<AwsServiceException>(() =>
+        var ex = await Assert.ThrowsAnyAsync<AmazonServiceException>(() =>
             _context.Clients.Elbv2.DescribeLoadBalancersAsync(new ElbApi.DescribeLoadBalancersRequest { Names = [ContractContext.Unique("missing-lb")] }));
 
-        Assert.Equal("LoadBalancerNotFound", ex.Code);
+        Assert.Equal("LoadBalancerNotFound", ex.ErrorCode);
+        Assert.IsType<ElbApi.LoadBalancerNotFoundException>(ex);
     }
 
     [Fact]
@@ -103,10 +110,11 @@ public abstract class ErrorContractTests(IAwsTestServer server)
         })).Listeners![0];
         await elb.CreateRuleAsync(new ElbApi.CreateRuleRequest { ListenerArn = listener.ListenerArn, Priority = 5, Conditions = [Path("/a/*")], Actions = [Fixed("a")] });
 
-        var ex = await Assert.ThrowsAsync<AwsServiceException>(() =>
+        var ex = await Assert.ThrowsAnyAsync<AmazonServiceException>(() =>
             elb.CreateRuleAsync(new ElbApi.CreateRuleRequest { ListenerArn = listener.ListenerArn, Priority = 5, Conditions = [Path("/b/*")], Actions = [Fixed("b")] }));
 
-        Assert.Equal("PriorityInUse", ex.Code);
+        Assert.Equal("PriorityInUse", ex.ErrorCode);
+        Assert.IsType<ElbApi.PriorityInUseException>(ex);
         await elb.DeleteLoadBalancerAsync(new ElbApi.DeleteLoadBalancerRequest { LoadBalancerArn = lb.LoadBalancerArn });
     }
 
@@ -125,28 +133,31 @@ public abstract class ErrorContractTests(IAwsTestServer server)
             DefaultActions = [new ElbApi.Action { Type = "forward", TargetGroupArn = tg.TargetGroupArn }],
         });
 
-        var ex = await Assert.ThrowsAsync<AwsServiceException>(() => elb.DeleteTargetGroupAsync(new ElbApi.DeleteTargetGroupRequest { TargetGroupArn = tg.TargetGroupArn }));
+        var ex = await Assert.ThrowsAnyAsync<AmazonServiceException>(() => elb.DeleteTargetGroupAsync(new ElbApi.DeleteTargetGroupRequest { TargetGroupArn = tg.TargetGroupArn }));
 
-        Assert.Equal("ResourceInUse", ex.Code);
+        Assert.Equal("ResourceInUse", ex.ErrorCode);
+        Assert.IsType<ElbApi.ResourceInUseException>(ex);
         await elb.DeleteLoadBalancerAsync(new ElbApi.DeleteLoadBalancerRequest { LoadBalancerArn = lb.LoadBalancerArn });
     }
 
     [Fact]
     public async Task UpdateAutoScalingGroup_fails_with_ValidationError_when_group_is_unknown()
     {
-        var ex = await Assert.ThrowsAsync<AwsServiceException>(() =>
+        var ex = await Assert.ThrowsAnyAsync<AmazonServiceException>(() =>
             _context.Clients.AutoScaling.UpdateAutoScalingGroupAsync(new AsgApi.UpdateAutoScalingGroupRequest { AutoScalingGroupName = ContractContext.Unique("missing-asg"), MinSize = 1 }));
 
-        Assert.Equal("ValidationError", ex.Code);
+        Assert.Equal("ValidationError", ex.ErrorCode);
+        Assert.IsType<AsgApi.AmazonAutoScalingException>(ex);
     }
 
     [Fact]
     public async Task GetParameter_fails_with_ParameterNotFound_when_name_is_unknown()
     {
-        var ex = await Assert.ThrowsAsync<AwsServiceException>(() =>
+        var ex = await Assert.ThrowsAnyAsync<AmazonServiceException>(() =>
             _context.Clients.Ssm.GetParameterAsync(new SsmApi.GetParameterRequest { Name = "/lab-portal/" + ContractContext.Unique("missing") }));
 
-        Assert.Equal("ParameterNotFound", ex.Code);
+        Assert.Equal("ParameterNotFound", ex.ErrorCode);
+        Assert.IsType<SsmApi.ParameterNotFoundException>(ex);
     }
 
     private static ElbApi.Action Fixed(string body) =>

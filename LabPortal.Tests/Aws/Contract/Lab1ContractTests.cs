@@ -1,4 +1,4 @@
-using Ec2Api = LabPortal.Aws.Ec2;
+using Ec2Api = Amazon.EC2.Model;
 using ElbApi = LabPortal.Aws.Elbv2;
 
 namespace LabPortal.Tests.Aws.Contract;
@@ -44,12 +44,12 @@ public abstract class Lab1ContractTests(IAwsTestServer server)
         await ec2.AuthorizeSecurityGroupIngressAsync(new Ec2Api.AuthorizeSecurityGroupIngressRequest
         {
             GroupId = sg.GroupId,
-            IpPermissions = [new Ec2Api.IpPermission { IpProtocol = "tcp", FromPort = 80, ToPort = 80, IpRanges = [new Ec2Api.IpRange { CidrIp = "0.0.0.0/0" }] }],
+            IpPermissions = [new Ec2Api.IpPermission { IpProtocol = "tcp", FromPort = 80, ToPort = 80, Ipv4Ranges = [new Ec2Api.IpRange { CidrIp = "0.0.0.0/0" }] }],
         });
         var described = await ec2.DescribeSecurityGroupsAsync(new Ec2Api.DescribeSecurityGroupsRequest { GroupIds = [sg.GroupId!] });
         var group = Assert.Single(described.SecurityGroups!);
         Assert.Equal(sgName, group.GroupName);
-        Assert.Contains(group.IpPermissions!, p => p.FromPort == 80 && p.IpRanges!.Any(r => r.CidrIp == "0.0.0.0/0"));
+        Assert.Contains(group.IpPermissions!, p => p.FromPort == 80 && p.Ipv4Ranges!.Any(r => r.CidrIp == "0.0.0.0/0"));
 
         // Two web servers, one per zone, with user data and tags.
         var instanceIds = new List<string>();
@@ -63,7 +63,7 @@ public abstract class Lab1ContractTests(IAwsTestServer server)
                 MaxCount = 1,
                 SubnetId = subnet,
                 SecurityGroupIds = [sg.GroupId!],
-                UserData = Ec2Api.Ec2UserData.Encode(UserData),
+                UserData = LabUserData.Encode(UserData),
                 ClientToken = $"{run}-web-{index}",
                 TagSpecifications =
                 [
@@ -74,15 +74,15 @@ public abstract class Lab1ContractTests(IAwsTestServer server)
                     },
                 ],
             });
-            instanceIds.Add(Assert.Single(reservation.Instances!).InstanceId!);
+            instanceIds.Add(Assert.Single(reservation.Reservation.Instances!).InstanceId!);
         }
 
         var found = new List<Ec2Api.Instance>();
-        await foreach (var page in ec2.DescribeInstancesPagesAsync(new Ec2Api.DescribeInstancesRequest
+        await foreach (var page in ec2.Paginators.DescribeInstances(new Ec2Api.DescribeInstancesRequest
         {
             Filters = [new Ec2Api.Filter { Name = "tag:lab-portal:run", Values = [run] }],
             MaxResults = 5,
-        }))
+        }).Responses)
         {
             found.AddRange(page.Reservations!.SelectMany(r => r.Instances!));
         }
@@ -209,7 +209,7 @@ public abstract class Lab1ContractTests(IAwsTestServer server)
         await ec2.RevokeSecurityGroupIngressAsync(new Ec2Api.RevokeSecurityGroupIngressRequest
         {
             GroupId = sg.GroupId,
-            IpPermissions = [new Ec2Api.IpPermission { IpProtocol = "tcp", FromPort = 80, ToPort = 80, IpRanges = [new Ec2Api.IpRange { CidrIp = "0.0.0.0/0" }] }],
+            IpPermissions = [new Ec2Api.IpPermission { IpProtocol = "tcp", FromPort = 80, ToPort = 80, Ipv4Ranges = [new Ec2Api.IpRange { CidrIp = "0.0.0.0/0" }] }],
         });
         await ContractContext.RetryWhileAsync(() => ec2.DeleteSecurityGroupAsync(new Ec2Api.DeleteSecurityGroupRequest { GroupId = sg.GroupId }), "DependencyViolation", "InvalidGroup.InUse");
 
@@ -219,7 +219,7 @@ public abstract class Lab1ContractTests(IAwsTestServer server)
 
     private Task<Ec2Api.DescribeInstancesResponse> WaitForStateAsync(IReadOnlyList<string> instanceIds, string state) =>
         ContractContext.EventuallyAsync(
-            () => _context.Clients.Ec2.DescribeInstancesAsync(new Ec2Api.DescribeInstancesRequest { InstanceIds = instanceIds }),
+            () => _context.Clients.Ec2.DescribeInstancesAsync(new Ec2Api.DescribeInstancesRequest { InstanceIds = [.. instanceIds] }),
             r => r.Reservations!.SelectMany(x => x.Instances!).All(i => i.State!.Name == state),
             $"instances {string.Join(", ", instanceIds)} to be {state}");
 }

@@ -1,7 +1,7 @@
 using AsgApi = LabPortal.Aws.AutoScaling;
-using Ec2Api = LabPortal.Aws.Ec2;
+using Ec2Api = Amazon.EC2.Model;
 using ElbApi = LabPortal.Aws.Elbv2;
-using SsmApi = LabPortal.Aws.Ssm;
+using SsmApi = Amazon.SimpleSystemsManagement.Model;
 
 namespace LabPortal.Tests.Aws.Contract;
 
@@ -37,7 +37,7 @@ public abstract class Lab2ContractTests(IAwsTestServer server)
                 ImageId = net.ImageId,
                 InstanceType = "t3.micro",
                 SecurityGroupIds = [sg.GroupId!],
-                UserData = Ec2Api.Ec2UserData.Encode("#!/bin/bash\ndnf install -y nginx\nsystemctl enable --now nginx\n"),
+                UserData = LabUserData.Encode("#!/bin/bash\ndnf install -y nginx\nsystemctl enable --now nginx\n"),
             },
         });
         Assert.Equal(ltName, lt.LaunchTemplate!.LaunchTemplateName);
@@ -77,7 +77,7 @@ public abstract class Lab2ContractTests(IAwsTestServer server)
             "three InService instances");
         Assert.Equal(3, group.DesiredCapacity);
         var activities = new List<AsgApi.Activity>();
-        await foreach (var page in asg.DescribeScalingActivitiesPagesAsync(new AsgApi.DescribeScalingActivitiesRequest { AutoScalingGroupName = groupName }))
+        await foreach (var page in asg.Paginators.DescribeScalingActivities(new AsgApi.DescribeScalingActivitiesRequest { AutoScalingGroupName = groupName }).Responses)
         {
             activities.AddRange(page.Activities!);
         }
@@ -98,7 +98,7 @@ public abstract class Lab2ContractTests(IAwsTestServer server)
         {
             InstanceIds = [instanceIds[0]],
             DocumentName = "AWS-RunShellScript",
-            Parameters = new Dictionary<string, IReadOnlyList<string>> { ["commands"] = ["sudo systemctl stop nginx"] },
+            Parameters = new Dictionary<string, List<string>> { ["commands"] = ["sudo systemctl stop nginx"] },
         });
         var commandId = command.Command!.CommandId!;
         SsmApi.GetCommandInvocationResponse? invocation = null;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Ec2Api = LabPortal.Aws.Ec2;
+using Ec2Api = Amazon.EC2.Model;
 
 namespace LabPortal.Tests.Aws.Contract;
 

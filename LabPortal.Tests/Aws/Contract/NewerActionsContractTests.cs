@@ -1,7 +1,7 @@
 using AsgApi = LabPortal.Aws.AutoScaling;
-using Ec2Api = LabPortal.Aws.Ec2;
+using Ec2Api = Amazon.EC2.Model;
 using ElbApi = LabPortal.Aws.Elbv2;
-using SsmApi = LabPortal.Aws.Ssm;
+using SsmApi = Amazon.SimpleSystemsManagement.Model;
 
 namespace LabPortal.Tests.Aws.Contract;
 
@@ -49,7 +49,7 @@ public abstract class NewerActionsContractTests(IAwsTestServer server)
     public async Task ListCommandInvocations_lists_the_target_when_a_command_was_sent()
     {
         var net = await LabNetwork.DiscoverAsync(_context);
-        var instance = (await _context.Clients.Ec2.RunInstancesAsync(new Ec2Api.RunInstancesRequest { ImageId = net.ImageId, InstanceType = "t3.micro", MinCount = 1, MaxCount = 1, SubnetId = net.SubnetA })).Instances![0];
+        var instance = (await _context.Clients.Ec2.RunInstancesAsync(new Ec2Api.RunInstancesRequest { ImageId = net.ImageId, InstanceType = "t3.micro", MinCount = 1, MaxCount = 1, SubnetId = net.SubnetA })).Reservation.Instances![0];
 
         // As on AWS, Run Command reaches an instance only once it runs (its agent has registered).
         await ContractContext.EventuallyAsync(
@@ -60,7 +60,7 @@ public abstract class NewerActionsContractTests(IAwsTestServer server)
         {
             InstanceIds = [instance.InstanceId!],
             DocumentName = "AWS-RunShellScript",
-            Parameters = new Dictionary<string, IReadOnlyList<string>> { ["commands"] = ["echo hello"] },
+            Parameters = new Dictionary<string, List<string>> { ["commands"] = ["echo hello"] },
         });
 
         var invocations = await _context.Clients.Ssm.ListCommandInvocationsAsync(new SsmApi.ListCommandInvocationsRequest { CommandId = command.Command!.CommandId, Details = true });

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using LabPortal.Aws.Core;
 using LabPortal.Aws.Errors;
 
 namespace LabPortal.Tests.Aws.Errors;
@@ -47,7 +46,7 @@ public sealed class AwsErrorCatalogueTests
     [Fact]
     public void Explain_picks_language_from_culture_when_asked_in_korean_or_english()
     {
-        var e = AwsErrorCatalogue.Explain(new AwsServiceException("TargetGroupNotFound", "x", "r", HttpStatusCode.BadRequest));
+        var e = AwsErrorCatalogue.Explain(new LabPortal.Aws.Elbv2.TargetGroupNotFoundException("TargetGroupNotFound", "x", "r", HttpStatusCode.BadRequest));
 
         Assert.Equal(e.Korean, e.Message(CultureInfo.GetCultureInfo("ko-KR")));
         Assert.Equal(e.KoreanNextStep, e.NextStep(CultureInfo.GetCultureInfo("ko")));

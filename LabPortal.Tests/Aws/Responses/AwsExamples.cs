@@ -7,98 +7,6 @@ namespace LabPortal.Tests.Aws.Responses;
 /// </summary>
 internal static class AwsExamples
 {
-    public const string Ec2DescribeInstances = """
-        <DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
-          <requestId>8f7724cf-496f-496e-8fe3-example</requestId>
-          <reservationSet>
-            <item>
-              <reservationId>r-1234567890abcdef0</reservationId>
-              <ownerId>123456789012</ownerId>
-              <groupSet/>
-              <instancesSet>
-                <item>
-                  <instanceId>i-1234567890abcdef0</instanceId>
-                  <imageId>ami-bff32ccc</imageId>
-                  <instanceState><code>16</code><name>running</name></instanceState>
-                  <privateDnsName>ip-192-168-1-88.eu-west-1.compute.internal</privateDnsName>
-                  <dnsName>ec2-54-194-252-215.eu-west-1.compute.amazonaws.com</dnsName>
-                  <reason/>
-                  <keyName>my_keypair</keyName>
-                  <amiLaunchIndex>0</amiLaunchIndex>
-                  <productCodes/>
-                  <instanceType>t2.micro</instanceType>
-                  <launchTime>2018-05-08T16:46:19.000Z</launchTime>
-                  <placement>
-                    <availabilityZone>eu-west-1c</availabilityZone>
-                    <groupName/>
-                    <tenancy>default</tenancy>
-                  </placement>
-                  <monitoring><state>disabled</state></monitoring>
-                  <subnetId>subnet-56f5f633</subnetId>
-                  <vpcId>vpc-11112222</vpcId>
-                  <privateIpAddress>192.168.1.88</privateIpAddress>
-                  <ipAddress>54.194.252.215</ipAddress>
-                  <sourceDestCheck>true</sourceDestCheck>
-                  <groupSet>
-                    <item><groupId>sg-e4076980</groupId><groupName>SecurityGroup1</groupName></item>
-                  </groupSet>
-                  <architecture>x86_64</architecture>
-                  <rootDeviceType>ebs</rootDeviceType>
-                  <rootDeviceName>/dev/xvda</rootDeviceName>
-                  <virtualizationType>hvm</virtualizationType>
-                  <tagSet>
-                    <item><key>Name</key><value>Server_1</value></item>
-                  </tagSet>
-                  <hypervisor>xen</hypervisor>
-                  <ebsOptimized>false</ebsOptimized>
-                </item>
-              </instancesSet>
-            </item>
-          </reservationSet>
-        </DescribeInstancesResponse>
-        """;
-
-    public const string Ec2RunInstances = """
-        <RunInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
-          <requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE</requestId>
-          <reservationId>r-1234567890abcdef0</reservationId>
-          <ownerId>123456789012</ownerId>
-          <groupSet/>
-          <instancesSet>
-            <item>
-              <instanceId>i-1234567890abcdef0</instanceId>
-              <imageId>ami-31814f58</imageId>
-              <instanceState><code>0</code><name>pending</name></instanceState>
-              <privateDnsName/>
-              <dnsName/>
-              <amiLaunchIndex>0</amiLaunchIndex>
-              <instanceType>t2.micro</instanceType>
-              <launchTime>2015-12-22T10:44:05.000Z</launchTime>
-              <placement><availabilityZone>us-east-1d</availabilityZone><tenancy>default</tenancy></placement>
-              <subnetId>subnet-56f5f633</subnetId>
-              <vpcId>vpc-11112222</vpcId>
-            </item>
-          </instancesSet>
-        </RunInstancesResponse>
-        """;
-
-    public const string Ec2CreateSecurityGroup = """
-        <CreateSecurityGroupResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
-          <requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE</requestId>
-          <return>true</return>
-          <groupId>sg-1a2b3c4d</groupId>
-        </CreateSecurityGroupResponse>
-        """;
-
-    public const string Ec2Error = """
-        <Response>
-          <Errors>
-            <Error><Code>InvalidInstanceID.NotFound</Code><Message>The instance ID 'i-1a2b3c4d' does not exist</Message></Error>
-          </Errors>
-          <RequestID>ea966190-f9aa-478e-9ede-example</RequestID>
-        </Response>
-        """;
-
     public const string ElbCreateTargetGroup = """
         <CreateTargetGroupResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/">
           <CreateTargetGroupResult>
@@ -204,18 +112,6 @@ internal static class AwsExamples
         <CreateAutoScalingGroupResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/">
           <ResponseMetadata><RequestId>8d798a29-f083-11e1-bdfb-cb223EXAMPLE</RequestId></ResponseMetadata>
         </CreateAutoScalingGroupResponse>
-        """;
-
-    public const string SsmGetParameter = """
-        {"Parameter":{"ARN":"arn:aws:ssm:us-east-2:111122223333:parameter/MyGetParameterAPI","DataType":"text","LastModifiedDate":1.582657288787E9,"Name":"MyGetParameterAPI","Type":"String","Value":"This is a test","Version":1}}
-        """;
-
-    public static string Ec2Page(string instanceId, string? nextToken) => $"""
-        <DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
-          <requestId>page-{instanceId}</requestId>
-          <reservationSet><item><reservationId>r-{instanceId}</reservationId><instancesSet><item><instanceId>{instanceId}</instanceId></item></instancesSet></item></reservationSet>
-          {(nextToken is null ? string.Empty : $"<nextToken>{nextToken}</nextToken>")}
-        </DescribeInstancesResponse>
         """;
 
     public static string ElbTargetGroupsPage(string name, string? nextMarker) => $"""

@@ -1,9 +1,11 @@
+using LabPortal.Aws.AutoScaling;
 using LabPortal.Aws.Core;
+using LabPortal.Aws.Elbv2;
 using Microsoft.Extensions.Logging;
 
 namespace LabPortal.Tests.Aws.Support;
 
-/// <summary>Builds clients on a fake handler with fast retries, for unit tests.</summary>
+/// <summary>Builds the generated clients on a fake handler with fast retries, for unit tests.</summary>
 public static class TestClients
 {
     public const string AccessKey = "AKIDLABPORTALTEST";
@@ -19,9 +21,12 @@ public static class TestClients
         EnableRateLimiting = false,
     };
 
-    public static AwsClients Create(FakeAwsHandler handler, AwsClientOptions? options = null, ILoggerFactory? loggerFactory = null)
+    public static GeneratedClients Create(FakeAwsHandler handler, AwsClientOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
-        var factory = new AwsClientFactory(new HttpClient(handler), loggerFactory);
-        return factory.CreateAll(options ?? Options());
+        var transport = new AwsClientFactory(new HttpClient(handler), loggerFactory).CreateTransport(options ?? Options());
+        return new GeneratedClients(new AmazonElasticLoadBalancingV2Client(transport), new AmazonAutoScalingClient(transport));
     }
 }
+
+/// <summary>The two generated clients sharing one transport.</summary>
+public sealed record GeneratedClients(AmazonElasticLoadBalancingV2Client Elbv2, AmazonAutoScalingClient AutoScaling);

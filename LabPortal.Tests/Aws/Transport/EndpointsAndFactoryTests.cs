@@ -6,18 +6,15 @@ namespace LabPortal.Tests.Aws.Transport;
 public sealed class EndpointsAndFactoryTests
 {
     [Theory]
-    [InlineData("ec2", "ap-northeast-2", "https://ec2.ap-northeast-2.amazonaws.com/")]
     [InlineData("elbv2", "us-east-1", "https://elasticloadbalancing.us-east-1.amazonaws.com/")]
     [InlineData("autoscaling", "eu-west-1", "https://autoscaling.eu-west-1.amazonaws.com/")]
-    [InlineData("ssm", "cn-north-1", "https://ssm.cn-north-1.amazonaws.com.cn/")]
+    [InlineData("elbv2", "cn-north-1", "https://elasticloadbalancing.cn-north-1.amazonaws.com.cn/")]
     public void Resolve_returns_regional_endpoint_when_no_override(string service, string region, string expected)
     {
         var descriptor = service switch
         {
-            "ec2" => AwsServiceDescriptor.Ec2,
             "elbv2" => AwsServiceDescriptor.Elbv2,
-            "autoscaling" => AwsServiceDescriptor.AutoScaling,
-            _ => AwsServiceDescriptor.Ssm,
+            _ => AwsServiceDescriptor.AutoScaling,
         };
 
         Assert.Equal(new Uri(expected), AwsEndpoints.Resolve(descriptor, region, null));
@@ -29,7 +26,7 @@ public sealed class EndpointsAndFactoryTests
         var sandbox = new Uri("http://localhost:4566/");
 
         Assert.All(
-            new[] { AwsServiceDescriptor.Ec2, AwsServiceDescriptor.Elbv2, AwsServiceDescriptor.AutoScaling, AwsServiceDescriptor.Ssm },
+            new[] { AwsServiceDescriptor.Elbv2, AwsServiceDescriptor.AutoScaling },
             d => Assert.Equal(sandbox, AwsEndpoints.Resolve(d, "ap-northeast-2", sandbox)));
     }
 
@@ -39,10 +36,9 @@ public sealed class EndpointsAndFactoryTests
         using var provider = new ServiceCollection().AddLogging().AddLabPortalAws().BuildServiceProvider();
 
         var factory = provider.GetRequiredService<AwsClientFactory>();
-        var clients = factory.CreateAll(AwsClientOptions.ForStaticKeys("ap-northeast-2", "AKID", "secret", new Uri("http://localhost:4566/")));
+        var elb = factory.CreateElbv2Client(AwsClientOptions.ForStaticKeys("ap-northeast-2", "AKID", "secret", new Uri("http://localhost:4566/")));
 
         Assert.Same(factory, provider.GetRequiredService<AwsClientFactory>());
-        Assert.NotNull(clients.Ec2);
-        Assert.NotNull(clients.Ssm);
+        Assert.NotNull(elb);
     }
 }

@@ -1,10 +1,10 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.RegularExpressions;
+using Amazon.Runtime;
+using LabPortal.Aws.AutoScaling;
 using LabPortal.Aws.Core;
-using LabPortal.Aws.Ec2;
 using LabPortal.Aws.Elbv2;
-using LabPortal.Aws.Ssm;
 using LabPortal.Tests.Aws.Responses;
 using LabPortal.Tests.Aws.Support;
 
@@ -22,22 +22,20 @@ public sealed partial class LoggingAndMetricsTests
         var handler = new FakeAwsHandler(seen => (Interlocked.Increment(ref counter) % 3) switch
         {
             1 => new(HttpStatusCode.BadRequest, "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>t</RequestId></ErrorResponse>"),
-            2 => seen.Action == "GetParameter"
-                ? new(HttpStatusCode.OK, AwsExamples.SsmGetParameter, "application/x-amz-json-1.1")
-                : new(HttpStatusCode.OK, seen.Form["Version"] == "2016-11-15" ? AwsExamples.Ec2CreateSecurityGroup : AwsExamples.ElbDescribeTargetHealth),
+            2 => new(HttpStatusCode.OK, seen.Form["Version"] == "2011-01-01" ? AwsExamples.AsgCreateAutoScalingGroup : AwsExamples.ElbDescribeTargetHealth),
             _ => new(HttpStatusCode.BadRequest, "<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>bad</Message></Error><RequestId>v</RequestId></ErrorResponse>"),
         });
         var logs = new CapturingLoggerProvider();
         var clients = TestClients.Create(handler, TestClients.Options(SessionToken), logs);
 
-        await clients.Ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { GroupName = "a", Description = "b" });
-        await Assert.ThrowsAsync<AwsServiceException>(() => clients.Elbv2.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "x" }));
-        await clients.Ssm.GetParameterAsync(new GetParameterRequest { Name = "/p" });
+        await clients.AutoScaling.CreateAutoScalingGroupAsync(new CreateAutoScalingGroupRequest { AutoScalingGroupName = "a", MinSize = 1, MaxSize = 2 });
+        await Assert.ThrowsAnyAsync<AmazonServiceException>(() => clients.Elbv2.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "x" }));
+        await clients.AutoScaling.CreateAutoScalingGroupAsync(new CreateAutoScalingGroupRequest { AutoScalingGroupName = "b", MinSize = 1, MaxSize = 2 });
 
         var signatures = handler.Requests.Select(r => SignatureRegex().Match(r.Headers["Authorization"]).Groups[1].Value).ToList();
         Assert.All(signatures, s => Assert.Equal(64, s.Length));
         Assert.NotEmpty(logs.Entries);
-        Assert.Contains(logs.Entries, e => e.Contains("CreateSecurityGroup", StringComparison.Ordinal) && e.Contains("succeeded", StringComparison.Ordinal));
+        Assert.Contains(logs.Entries, e => e.Contains("CreateAutoScalingGroup", StringComparison.Ordinal) && e.Contains("succeeded", StringComparison.Ordinal));
         Assert.Contains(logs.Entries, e => e.Contains("ValidationError", StringComparison.Ordinal));
         foreach (var entry in logs.Entries)
         {
@@ -77,7 +75,7 @@ public sealed partial class LoggingAndMetricsTests
         var elb = factory.CreateElbv2Client(TestClients.Options());
 
         await elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "a" });
-        await Assert.ThrowsAsync<AwsServiceException>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "b" }));
+        await Assert.ThrowsAnyAsync<AmazonServiceException>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "b" }));
 
         Assert.Equal(2, seen["labportal.aws.calls"]);
         Assert.Equal(1, seen["labportal.aws.errors"]);

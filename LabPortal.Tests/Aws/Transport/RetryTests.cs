@@ -1,6 +1,7 @@
 using System.Net;
+using Amazon.Runtime;
+using LabPortal.Aws.AutoScaling;
 using LabPortal.Aws.Core;
-using LabPortal.Aws.Ec2;
 using LabPortal.Aws.Elbv2;
 using LabPortal.Tests.Aws.Responses;
 using LabPortal.Tests.Aws.Support;
@@ -31,12 +32,12 @@ public sealed class RetryTests
     [Fact]
     public async Task Throttling_server_sees_every_call_succeed_when_half_the_responses_are_throttles()
     {
-        // Every other response is a throttle (ELB's "Throttling" 400 or EC2's "RequestLimitExceeded" 503).
+        // Every other response is a throttle (ELB's "Throttling" 400, or a 503 "RequestLimitExceeded" for Auto Scaling calls).
         var counter = 0;
         var handler = new FakeAwsHandler(seen =>
         {
             var n = Interlocked.Increment(ref counter);
-            var ec2 = seen.Form["Version"] == "2016-11-15";
+            var ec2 = seen.Form["Version"] == "2011-01-01";
             if (n % 2 == 1)
             {
                 return ec2
@@ -44,13 +45,13 @@ public sealed class RetryTests
                     : new(HttpStatusCode.BadRequest, Throttling);
             }
 
-            return new(HttpStatusCode.OK, ec2 ? AwsExamples.Ec2CreateSecurityGroup : AwsExamples.ElbDescribeTargetHealth);
+            return new(HttpStatusCode.OK, ec2 ? AwsExamples.AsgCreateAutoScalingGroup : AwsExamples.ElbDescribeTargetHealth);
         });
         var clients = TestClients.Create(handler);
 
         for (var i = 0; i < 50; i++)
         {
-            await clients.Ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { GroupName = $"sg-{i}", Description = "d" });
+            await clients.AutoScaling.CreateAutoScalingGroupAsync(new CreateAutoScalingGroupRequest { AutoScalingGroupName = $"asg-{i}", MinSize = 1, MaxSize = 2 });
             await clients.Elbv2.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = $"arn:tg/{i}" });
         }
 
@@ -95,9 +96,9 @@ public sealed class RetryTests
         var handler = new FakeAwsHandler(_ => new(HttpStatusCode.BadRequest, ValidationError));
         var elb = TestClients.Create(handler).Elbv2;
 
-        var ex = await Assert.ThrowsAsync<AwsServiceException>(() => elb.CreateTargetGroupAsync(new CreateTargetGroupRequest { Name = "bad_name" }));
+        var ex = await Assert.ThrowsAnyAsync<AmazonServiceException>(() => elb.CreateTargetGroupAsync(new CreateTargetGroupRequest { Name = "bad_name" }));
 
-        Assert.Equal("ValidationError", ex.Code);
+        Assert.Equal("ValidationError", ex.ErrorCode);
         Assert.Single(handler.Requests);
     }
 
@@ -107,9 +108,9 @@ public sealed class RetryTests
         var handler = new FakeAwsHandler(_ => new(HttpStatusCode.BadRequest, Throttling));
         var elb = TestClients.Create(handler).Elbv2;
 
-        var ex = await Assert.ThrowsAsync<AwsServiceException>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "arn" }));
+        var ex = await Assert.ThrowsAsync<AmazonElasticLoadBalancingV2Exception>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "arn" }));
 
-        Assert.Equal("Throttling", ex.Code);
+        Assert.Equal("Throttling", ex.ErrorCode);
         Assert.True(ex.IsThrottling);
         Assert.Equal(3, handler.Requests.Count);
     }
@@ -120,12 +121,12 @@ public sealed class RetryTests
         var counter = 0;
         var handler = new FakeAwsHandler(_ => Interlocked.Increment(ref counter) == 1
             ? new(HttpStatusCode.InternalServerError, "<Response><Errors><Error><Code>InternalError</Code><Message>x</Message></Error></Errors><RequestID>r</RequestID></Response>")
-            : new(HttpStatusCode.OK, AwsExamples.Ec2CreateSecurityGroup));
-        var ec2 = TestClients.Create(handler).Ec2;
+            : new(HttpStatusCode.OK, AwsExamples.AsgCreateAutoScalingGroup));
+        var asg = TestClients.Create(handler).AutoScaling;
 
-        var response = await ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { GroupName = "a", Description = "b" });
+        var response = await asg.CreateAutoScalingGroupAsync(new CreateAutoScalingGroupRequest { AutoScalingGroupName = "a", MinSize = 1, MaxSize = 2 });
 
-        Assert.Equal("sg-1a2b3c4d", response.GroupId);
+        Assert.Equal("8d798a29-f083-11e1-bdfb-cb223EXAMPLE", response.ResponseMetadata.RequestId);
         Assert.Equal(2, handler.Requests.Count);
     }
 
@@ -152,15 +153,15 @@ public sealed class RetryTests
         var handler = new FakeAwsHandler(_ => new(HttpStatusCode.BadRequest, Throttling));
         var quota = new AwsRetryQuota(capacity: 10);
         var transport = new AwsTransport(TestClients.Options(), new HttpClient(handler), retryQuota: quota);
-        var elb = new Elbv2Client(transport);
+        var elb = new AmazonElasticLoadBalancingV2Client(transport);
 
         // First call: 1 attempt + 2 retries (cost 5 each) empties the 10-token budget.
-        await Assert.ThrowsAsync<AwsServiceException>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "a" }));
+        await Assert.ThrowsAnyAsync<AmazonServiceException>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "a" }));
         Assert.Equal(3, handler.Requests.Count);
         Assert.Equal(0, quota.Available);
 
         // Second call: no budget left, so exactly one attempt.
-        await Assert.ThrowsAsync<AwsServiceException>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "b" }));
+        await Assert.ThrowsAnyAsync<AmazonServiceException>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "b" }));
         Assert.Equal(4, handler.Requests.Count);
     }
 

@@ -1,23 +1,24 @@
 using System.Net;
 using Amazon.Runtime;
+using LabPortal.Aws.AutoScaling;
 using LabPortal.Aws.Core;
-using LabPortal.Aws.Ec2;
+using LabPortal.Aws.Elbv2;
 using LabPortal.Tests.Aws.Support;
 
 namespace LabPortal.Tests.Aws.Transport;
 
-/// <summary>Whatever goes wrong, the caller sees an AwsServiceException with a code.</summary>
+/// <summary>Whatever goes wrong, the caller sees an AmazonServiceException with a code.</summary>
 public sealed class TransportFailureTests
 {
     [Fact]
     public async Task Call_throws_InvalidResponse_when_success_body_is_not_xml()
     {
         var handler = new FakeAwsHandler(_ => new(HttpStatusCode.OK, "<html>proxy page"));
-        var ec2 = TestClients.Create(handler).Ec2;
+        var elb = TestClients.Create(handler).Elbv2;
 
-        var ex = await Assert.ThrowsAsync<AwsServiceException>(() => ec2.DescribeVpcsAsync(new DescribeVpcsRequest()));
+        var ex = await Assert.ThrowsAnyAsync<AmazonServiceException>(() => elb.DescribeLoadBalancersAsync(new DescribeLoadBalancersRequest()));
 
-        Assert.Equal("InvalidResponse", ex.Code);
+        Assert.Equal("InvalidResponse", ex.ErrorCode);
         Assert.Single(handler.Requests);
     }
 
@@ -25,11 +26,11 @@ public sealed class TransportFailureTests
     public async Task Call_throws_status_code_when_error_body_is_not_aws_shaped()
     {
         var handler = new FakeAwsHandler(_ => new(HttpStatusCode.Forbidden, "<html><body>Forbidden</body></html>", "text/html"));
-        var ec2 = TestClients.Create(handler).Ec2;
+        var elb = TestClients.Create(handler).Elbv2;
 
-        var ex = await Assert.ThrowsAsync<AwsServiceException>(() => ec2.DescribeVpcsAsync(new DescribeVpcsRequest()));
+        var ex = await Assert.ThrowsAnyAsync<AmazonServiceException>(() => elb.DescribeLoadBalancersAsync(new DescribeLoadBalancersRequest()));
 
-        Assert.Equal("Http403", ex.Code);
+        Assert.Equal("Http403", ex.ErrorCode);
         Assert.Single(handler.Requests);
     }
 
@@ -39,11 +40,11 @@ public sealed class TransportFailureTests
         var handler = new FakeAwsHandler(_ => new(HttpStatusCode.OK, "<x/>"));
         var options = TestClients.Options();
         options.Credentials = new BrokenCredentials();
-        var ec2 = TestClients.Create(handler, options).Ec2;
+        var elb = TestClients.Create(handler, options).Elbv2;
 
-        var ex = await Assert.ThrowsAsync<AwsServiceException>(() => ec2.DescribeVpcsAsync(new DescribeVpcsRequest()));
+        var ex = await Assert.ThrowsAnyAsync<AmazonServiceException>(() => elb.DescribeLoadBalancersAsync(new DescribeLoadBalancersRequest()));
 
-        Assert.Equal("CredentialsUnavailable", ex.Code);
+        Assert.Equal("CredentialsUnavailable", ex.ErrorCode);
         Assert.Empty(handler.Requests);
     }
 
@@ -54,11 +55,11 @@ public sealed class TransportFailureTests
         var handler = new DelayingHandler(() => Interlocked.Increment(ref counter) == 1 ? TimeSpan.FromSeconds(10) : TimeSpan.Zero);
         var options = TestClients.Options();
         options.AttemptTimeout = TimeSpan.FromMilliseconds(200);
-        var ec2 = new AwsClientFactory(new HttpClient(handler)).CreateEc2Client(options);
+        var asg = new AwsClientFactory(new HttpClient(handler)).CreateAutoScalingClient(options);
 
-        var response = await ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { GroupName = "a", Description = "b" });
+        var response = await asg.CreateAutoScalingGroupAsync(new CreateAutoScalingGroupRequest { AutoScalingGroupName = "a", MinSize = 1, MaxSize = 2 });
 
-        Assert.Equal("sg-1a2b3c4d", response.GroupId);
+        Assert.Equal("8d798a29-f083-11e1-bdfb-cb223EXAMPLE", response.ResponseMetadata.RequestId);
         Assert.Equal(2, counter);
     }
 
@@ -74,7 +75,7 @@ public sealed class TransportFailureTests
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             await Task.Delay(delay(), cancellationToken);
-            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(Responses.AwsExamples.Ec2CreateSecurityGroup) };
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(Responses.AwsExamples.AsgCreateAutoScalingGroup) };
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using LabPortal.Aws.Ec2;
+using Amazon.EC2.Model;
 using LabPortal.Features.Cleanup;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
@@ -41,7 +41,7 @@ public sealed class CleanupOnMotoTests
             MinCount = 1,
             MaxCount = 1,
             TagSpecifications = [new TagSpecification { ResourceType = "instance", Tags = [new Tag { Key = "lab-portal:run", Value = "999999" }, new Tag { Key = "lab-portal:learner", Value = learnerTag }] }],
-        })).Instances![0].InstanceId!;
+        })).Reservation.Instances![0].InstanceId!;
         var stray = await LaunchAsync(learnerId.ToString(CultureInfo.InvariantCulture));
         var elsewhere = await LaunchAsync("424242");
 

@@ -183,7 +183,7 @@ public sealed class ResetOnSandboxTests : IAsyncLifetime
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (true)
             {
-                var described = await clients.Ec2.DescribeInstancesAsync(new LabPortal.Aws.Ec2.DescribeInstancesRequest());
+                var described = await clients.Ec2.DescribeInstancesAsync(new Amazon.EC2.Model.DescribeInstancesRequest());
                 if ((described.Reservations ?? []).SelectMany(r => r.Instances ?? []).Any(i => i.State?.Name == "shutting-down"))
                 {
                     break;

@@ -1,5 +1,4 @@
-using LabPortal.Aws.Core;
-using LabPortal.Aws.Ec2;
+using Amazon.EC2.Model;
 using LabPortal.Features.Cleanup;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
@@ -41,13 +40,13 @@ public sealed class TeardownOrderTests : IAsyncLifetime
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var account = await cloud.SandboxAccountForUserAsync(learnerId);
         var clients = cloud.SandboxClients(account, "ap-northeast-2");
-        var vpcId = (await clients.Ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new LabPortal.Aws.Ec2.Filter { Name = "is-default", Values = ["true"] }] })).Vpcs![0].VpcId!;
-        var subnetId = (await clients.Ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new LabPortal.Aws.Ec2.Filter { Name = "vpc-id", Values = [vpcId] }] })).Subnets![0].SubnetId!;
+        var vpcId = (await clients.Ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new Amazon.EC2.Model.Filter { Name = "is-default", Values = ["true"] }] })).Vpcs![0].VpcId!;
+        var subnetId = (await clients.Ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new Amazon.EC2.Model.Filter { Name = "vpc-id", Values = [vpcId] }] })).Subnets![0].SubnetId!;
         var web = (await clients.Ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { GroupName = "order-web", Description = "web", VpcId = vpcId })).GroupId!;
         var alb = (await clients.Ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { GroupName = "order-alb", Description = "alb", VpcId = vpcId })).GroupId!;
         await clients.Ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest { GroupId = web, IpPermissions = [FromGroup(alb)] });
         await clients.Ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest { GroupId = alb, IpPermissions = [FromGroup(web)] });
-        var image = (await clients.Ec2.DescribeImagesAsync(new DescribeImagesRequest { Owners = ["amazon"], Filters = [new LabPortal.Aws.Ec2.Filter { Name = "name", Values = ["al2023-ami-2023.6.20241121.0-kernel-6.1-x86_64"] }] })).Images![0].ImageId!;
+        var image = (await clients.Ec2.DescribeImagesAsync(new DescribeImagesRequest { Owners = ["amazon"], Filters = [new Amazon.EC2.Model.Filter { Name = "name", Values = ["al2023-ami-2023.6.20241121.0-kernel-6.1-x86_64"] }] })).Images![0].ImageId!;
         var template = (await clients.Ec2.CreateLaunchTemplateAsync(new CreateLaunchTemplateRequest
         {
             LaunchTemplateName = "order-template",

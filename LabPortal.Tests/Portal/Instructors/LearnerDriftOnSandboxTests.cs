@@ -1,4 +1,4 @@
-using LabPortal.Aws.Ec2;
+using Amazon.EC2.Model;
 using LabPortal.Features.Instructors;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;

@@ -1,10 +1,10 @@
-using LabPortal.Aws.Core;
+using Amazon.Runtime;
 using LabPortal.Tests.Aws.Contract;
 using LabPortal.Tests.Aws.Contract.Sandbox;
 using AsgApi = LabPortal.Aws.AutoScaling;
-using Ec2Api = LabPortal.Aws.Ec2;
+using Ec2Api = Amazon.EC2.Model;
 using ElbApi = LabPortal.Aws.Elbv2;
-using SsmApi = LabPortal.Aws.Ssm;
+using SsmApi = Amazon.SimpleSystemsManagement.Model;
 
 namespace LabPortal.Tests.Sandbox.Verified;
 
@@ -17,7 +17,7 @@ public sealed class VerifiedBehaviourClientTests(SandboxServerFixture sandbox) :
 {
     private readonly ContractContext _context = new(sandbox);
 
-    private Ec2Api.Ec2Client Ec2 => _context.Clients.Ec2;
+    private Amazon.EC2.IAmazonEC2 Ec2 => _context.Clients.Ec2;
 
     [Fact]
     public async Task DescribeTargetHealth_reports_unused_NotRegistered_with_the_port_when_the_target_id_is_unknown()
@@ -59,7 +59,7 @@ public sealed class VerifiedBehaviourClientTests(SandboxServerFixture sandbox) :
         Assert.Single(before.TargetHealthDescriptions!);
         Assert.Empty(all.TargetHealthDescriptions ?? []);
         var row = Assert.Single(byId.TargetHealthDescriptions!);
-        Assert.Equal(("draining", "Target.DeregistrationInProgress"), (row.TargetHealth!.State, row.TargetHealth.Reason));
+        Assert.Equal(("draining", "Target.DeregistrationInProgress"), (row.TargetHealth!.State!.Value, row.TargetHealth.Reason!.Value));
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class VerifiedBehaviourClientTests(SandboxServerFixture sandbox) :
             LaunchTemplateData = new Ec2Api.RequestLaunchTemplateData { ImageId = "ami-0123456789abcdef0", InstanceType = "t3.micro" },
         });
 
-        var launch = await Assert.ThrowsAsync<AwsServiceException>(() => Ec2.RunInstancesAsync(new Ec2Api.RunInstancesRequest
+        var launch = await Assert.ThrowsAnyAsync<AmazonServiceException>(() => Ec2.RunInstancesAsync(new Ec2Api.RunInstancesRequest
         {
             LaunchTemplate = new Ec2Api.LaunchTemplateSpecification { LaunchTemplateName = name },
             MinCount = 1,
@@ -122,7 +122,7 @@ public sealed class VerifiedBehaviourClientTests(SandboxServerFixture sandbox) :
 
         Assert.Equal(1, created.LaunchTemplate!.LatestVersionNumber);
         Assert.Equal("InvalidAMIID.NotFound", Assert.Single(created.Warning!.Errors!).Code);
-        Assert.Equal("InvalidAMIID.NotFound", launch.Code);
+        Assert.Equal("InvalidAMIID.NotFound", launch.ErrorCode);
     }
 
     [Fact]
@@ -149,18 +149,18 @@ public sealed class VerifiedBehaviourClientTests(SandboxServerFixture sandbox) :
     [Fact]
     public async Task DescribeImages_names_every_missing_image_when_two_do_not_exist()
     {
-        var error = await Assert.ThrowsAsync<AwsServiceException>(() => Ec2.DescribeImagesAsync(new Ec2Api.DescribeImagesRequest { ImageIds = ["ami-00000000000000001", "ami-00000000000000002"] }));
+        var error = await Assert.ThrowsAnyAsync<AmazonServiceException>(() => Ec2.DescribeImagesAsync(new Ec2Api.DescribeImagesRequest { ImageIds = ["ami-00000000000000001", "ami-00000000000000002"] }));
 
-        Assert.Equal("InvalidAMIID.NotFound", error.Code);
+        Assert.Equal("InvalidAMIID.NotFound", error.ErrorCode);
         Assert.Equal("The image ids '[ami-00000000000000001, ami-00000000000000002]' do not exist", error.Message);
     }
 
     [Fact]
     public async Task UpdateAutoScalingGroup_of_a_missing_group_says_not_found_null()
     {
-        var error = await Assert.ThrowsAsync<AwsServiceException>(() => _context.Clients.AutoScaling.UpdateAutoScalingGroupAsync(new AsgApi.UpdateAutoScalingGroupRequest { AutoScalingGroupName = ContractContext.Unique("nobody"), MinSize = 1 }));
+        var error = await Assert.ThrowsAnyAsync<AmazonServiceException>(() => _context.Clients.AutoScaling.UpdateAutoScalingGroupAsync(new AsgApi.UpdateAutoScalingGroupRequest { AutoScalingGroupName = ContractContext.Unique("nobody"), MinSize = 1 }));
 
-        Assert.Equal("ValidationError", error.Code);
+        Assert.Equal("ValidationError", error.ErrorCode);
         Assert.EndsWith("not found - null", error.Message, StringComparison.Ordinal);
     }
 
@@ -184,15 +184,15 @@ public sealed class VerifiedBehaviourClientTests(SandboxServerFixture sandbox) :
         var address = FreeAddressIn(subnet.CidrBlock!);
 
         var id = await RunAsync(new Ec2Api.RunInstancesRequest { ImageId = net.ImageId, InstanceType = "t3.micro", MinCount = 1, MaxCount = 1, SubnetId = net.SubnetC, PrivateIpAddress = address });
-        var outside = await Assert.ThrowsAsync<AwsServiceException>(() => Ec2.RunInstancesAsync(new Ec2Api.RunInstancesRequest { ImageId = net.ImageId, InstanceType = "t3.micro", MinCount = 1, MaxCount = 1, SubnetId = net.SubnetC, PrivateIpAddress = "10.99.0.50" }));
+        var outside = await Assert.ThrowsAnyAsync<AmazonServiceException>(() => Ec2.RunInstancesAsync(new Ec2Api.RunInstancesRequest { ImageId = net.ImageId, InstanceType = "t3.micro", MinCount = 1, MaxCount = 1, SubnetId = net.SubnetC, PrivateIpAddress = "10.99.0.50" }));
 
-        var taken = await Assert.ThrowsAsync<AwsServiceException>(() => Ec2.RunInstancesAsync(new Ec2Api.RunInstancesRequest { ImageId = net.ImageId, InstanceType = "t3.micro", MinCount = 1, MaxCount = 1, SubnetId = net.SubnetC, PrivateIpAddress = address }));
-        var two = await Assert.ThrowsAsync<AwsServiceException>(() => Ec2.RunInstancesAsync(new Ec2Api.RunInstancesRequest { ImageId = net.ImageId, InstanceType = "t3.micro", MinCount = 2, MaxCount = 2, SubnetId = net.SubnetC, PrivateIpAddress = FreeAddressIn(subnet.CidrBlock!) }));
+        var taken = await Assert.ThrowsAnyAsync<AmazonServiceException>(() => Ec2.RunInstancesAsync(new Ec2Api.RunInstancesRequest { ImageId = net.ImageId, InstanceType = "t3.micro", MinCount = 1, MaxCount = 1, SubnetId = net.SubnetC, PrivateIpAddress = address }));
+        var two = await Assert.ThrowsAnyAsync<AmazonServiceException>(() => Ec2.RunInstancesAsync(new Ec2Api.RunInstancesRequest { ImageId = net.ImageId, InstanceType = "t3.micro", MinCount = 2, MaxCount = 2, SubnetId = net.SubnetC, PrivateIpAddress = FreeAddressIn(subnet.CidrBlock!) }));
 
         Assert.Equal(address, (await DescribeInstanceAsync(id)).PrivateIpAddress);
-        Assert.Equal("InvalidParameterValue", outside.Code);
-        Assert.Equal("InvalidIPAddress.InUse", taken.Code);
-        Assert.Equal("InvalidParameterCombination", two.Code);
+        Assert.Equal("InvalidParameterValue", outside.ErrorCode);
+        Assert.Equal("InvalidIPAddress.InUse", taken.ErrorCode);
+        Assert.Equal("InvalidParameterCombination", two.ErrorCode);
         await Ec2.TerminateInstancesAsync(new Ec2Api.TerminateInstancesRequest { InstanceIds = [id] });
     }
 
@@ -206,18 +206,18 @@ public sealed class VerifiedBehaviourClientTests(SandboxServerFixture sandbox) :
             InstanceType = "t3.micro",
             MinCount = 1,
             MaxCount = 1,
-            Monitoring = new Ec2Api.RunInstancesMonitoringEnabled { Enabled = true },
+            Monitoring = true,
             EbsOptimized = true,
             DisableApiStop = true,
             HibernationOptions = new Ec2Api.HibernationOptionsRequest { Configured = true },
         });
         await WaitRunningAsync(id);
 
-        var stop = await Assert.ThrowsAsync<AwsServiceException>(() => Ec2.StopInstancesAsync(new Ec2Api.StopInstancesRequest { InstanceIds = [id] }));
+        var stop = await Assert.ThrowsAnyAsync<AmazonServiceException>(() => Ec2.StopInstancesAsync(new Ec2Api.StopInstancesRequest { InstanceIds = [id] }));
         var instance = await DescribeInstanceAsync(id);
 
         Assert.Equal(("enabled", true, true), (instance.Monitoring!.State, instance.EbsOptimized, instance.HibernationOptions!.Configured));
-        Assert.Equal("OperationNotPermitted", stop.Code);
+        Assert.Equal("OperationNotPermitted", stop.ErrorCode);
         await Ec2.TerminateInstancesAsync(new Ec2Api.TerminateInstancesRequest { InstanceIds = [id] });
     }
 
@@ -226,12 +226,12 @@ public sealed class VerifiedBehaviourClientTests(SandboxServerFixture sandbox) :
     {
         var net = await LabNetwork.DiscoverAsync(_context);
         var group = (await Ec2.CreateSecurityGroupAsync(new Ec2Api.CreateSecurityGroupRequest { GroupName = ContractContext.Unique("sixty"), Description = "rule quota", VpcId = net.VpcId })).GroupId!;
-        Ec2Api.IpPermission Rule(int port) => new() { IpProtocol = "tcp", FromPort = port, ToPort = port, IpRanges = [new Ec2Api.IpRange { CidrIp = "10.0.0.0/8" }] };
+        Ec2Api.IpPermission Rule(int port) => new() { IpProtocol = "tcp", FromPort = port, ToPort = port, Ipv4Ranges = [new Ec2Api.IpRange { CidrIp = "10.0.0.0/8" }] };
         await Ec2.AuthorizeSecurityGroupIngressAsync(new Ec2Api.AuthorizeSecurityGroupIngressRequest { GroupId = group, IpPermissions = [.. Enumerable.Range(1000, 60).Select(Rule)] });
 
-        var error = await Assert.ThrowsAsync<AwsServiceException>(() => Ec2.AuthorizeSecurityGroupIngressAsync(new Ec2Api.AuthorizeSecurityGroupIngressRequest { GroupId = group, IpPermissions = [Rule(2000)] }));
+        var error = await Assert.ThrowsAnyAsync<AmazonServiceException>(() => Ec2.AuthorizeSecurityGroupIngressAsync(new Ec2Api.AuthorizeSecurityGroupIngressRequest { GroupId = group, IpPermissions = [Rule(2000)] }));
 
-        Assert.Equal("RulesPerSecurityGroupLimitExceeded", error.Code);
+        Assert.Equal("RulesPerSecurityGroupLimitExceeded", error.ErrorCode);
         await Ec2.DeleteSecurityGroupAsync(new Ec2Api.DeleteSecurityGroupRequest { GroupId = group });
     }
 
@@ -298,7 +298,7 @@ public sealed class VerifiedBehaviourClientTests(SandboxServerFixture sandbox) :
         {
             Targets = [new SsmApi.Target { Key = "tag:Role", Values = [label] }],
             DocumentName = "AWS-RunShellScript",
-            Parameters = new Dictionary<string, IReadOnlyList<string>> { ["commands"] = ["echo hi"] },
+            Parameters = new Dictionary<string, List<string>> { ["commands"] = ["echo hi"] },
             MaxConcurrency = "2",
             MaxErrors = "1",
         })).Command!;
@@ -314,7 +314,7 @@ public sealed class VerifiedBehaviourClientTests(SandboxServerFixture sandbox) :
     private async Task<string> CreateTargetGroupAsync(LabNetwork net, string prefix) =>
         (await _context.Clients.Elbv2.CreateTargetGroupAsync(new ElbApi.CreateTargetGroupRequest { Name = ContractContext.Unique(prefix), Protocol = "HTTP", Port = 80, VpcId = net.VpcId })).TargetGroups![0].TargetGroupArn!;
 
-    private async Task<string> RunAsync(Ec2Api.RunInstancesRequest request) => (await Ec2.RunInstancesAsync(request)).Instances![0].InstanceId!;
+    private async Task<string> RunAsync(Ec2Api.RunInstancesRequest request) => (await Ec2.RunInstancesAsync(request)).Reservation.Instances[0].InstanceId;
 
     private async Task<Ec2Api.Instance> DescribeInstanceAsync(string id) =>
         (await Ec2.DescribeInstancesAsync(new Ec2Api.DescribeInstancesRequest { InstanceIds = [id] })).Reservations!.SelectMany(r => r.Instances!).Single();

@@ -1,7 +1,7 @@
 using System.Globalization;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
 using LabPortal.Aws.AutoScaling;
-using LabPortal.Aws.Core;
-using LabPortal.Aws.Ec2;
 using LabPortal.Aws.Elbv2;
 using LabPortal.Features.LabRuns.Teardown;
 using LabPortal.Features.Labs.Definitions;
@@ -50,9 +50,9 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
                         found.AddRange(resources.Select(r => ((int?)account.UserId, r)));
                         scannedUsers.Add(account.UserId);
                     }
-                    catch (AwsServiceException e)
+                    catch (AmazonServiceException e)
                     {
-                        errors.Add($"{students[account.UserId]} ({region}): {e.Code} {e.Message}");
+                        errors.Add($"{students[account.UserId]} ({region}): {e.ErrorCode} {e.Message}");
                     }
                 }
             }
@@ -68,9 +68,9 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
                     found.AddRange(resources.Select(r => (int.TryParse(r.LearnerTag, CultureInfo.InvariantCulture, out var id) ? (int?)id : null, r)));
                     scannedUsers.UnionWith(students.Keys);
                 }
-                catch (AwsServiceException e)
+                catch (AmazonServiceException e)
                 {
-                    errors.Add($"{region}: {e.Code} {e.Message}");
+                    errors.Add($"{region}: {e.ErrorCode} {e.Message}");
                 }
             }
         }
@@ -122,7 +122,7 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
         {
             _ = kind switch
             {
-                "Instance" => (AwsResponse)await clients.Ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [resourceId] }, cancellationToken),
+                "Instance" => (AmazonWebServiceResponse)await clients.Ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [resourceId] }, cancellationToken),
                 "SecurityGroup" => await clients.Ec2.DeleteSecurityGroupAsync(new DeleteSecurityGroupRequest { GroupId = resourceId }, cancellationToken),
                 "LaunchTemplate" => await clients.Ec2.DeleteLaunchTemplateAsync(new DeleteLaunchTemplateRequest { LaunchTemplateId = resourceId }, cancellationToken),
                 "LoadBalancer" => await clients.Elbv2.DeleteLoadBalancerAsync(new DeleteLoadBalancerRequest { LoadBalancerArn = resourceId }, cancellationToken),
@@ -133,11 +133,11 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
             outcome = AuditLog.Succeeded;
             message = $"Deleted {orphan.Resource.Describe}.";
         }
-        catch (AwsServiceException e)
+        catch (AmazonServiceException e)
         {
             // e.g. DependencyViolation: what blocks the deletion is in AWS's message.
             outcome = AuditLog.Failed;
-            message = $"Could not delete {orphan.Resource.Describe}: {e.Code}: {e.Message}";
+            message = $"Could not delete {orphan.Resource.Describe}: {e.ErrorCode}: {e.Message}";
         }
 
         await audit.WriteAsync(new AuditRecord(AuditActions.OrphanDeleted, outcome, message)

@@ -1,4 +1,4 @@
-using LabPortal.Aws.Core;
+using Amazon.Runtime;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Infrastructure.Localization;
@@ -51,7 +51,7 @@ public sealed class LiveStateReader(PortalDbContext db, LearnerCloud cloud)
                 }
             }
         }
-        catch (Exception e) when (e is AwsServiceException or HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (e is AmazonServiceException or HttpRequestException or TaskCanceledException)
         {
             problem = L.T("The cloud could not be read: ", "클라우드를 읽지 못했습니다: ") + e.Message;
         }
@@ -108,15 +108,15 @@ public sealed class LiveStateReader(PortalDbContext db, LearnerCloud cloud)
             switch (entry.Kind)
             {
                 case "Instance":
-                    var instances = await clients.Ec2.DescribeInstancesAsync(new Aws.Ec2.DescribeInstancesRequest { Filters = [new Aws.Ec2.Filter { Name = "instance-id", Values = [id] }] }, cancellationToken);
+                    var instances = await clients.Ec2.DescribeInstancesAsync(new Amazon.EC2.Model.DescribeInstancesRequest { Filters = [new Amazon.EC2.Model.Filter { Name = "instance-id", Values = [id] }] }, cancellationToken);
                     var instance = (instances.Reservations ?? []).SelectMany(r => r.Instances ?? []).FirstOrDefault();
                     var instanceState = instance?.State?.Name;
                     return instance is null || instanceState == "terminated" ? (false, null) : (true, instanceState);
                 case "SecurityGroup":
-                    var groups = await clients.Ec2.DescribeSecurityGroupsAsync(new Aws.Ec2.DescribeSecurityGroupsRequest { Filters = [new Aws.Ec2.Filter { Name = "group-id", Values = [id] }] }, cancellationToken);
+                    var groups = await clients.Ec2.DescribeSecurityGroupsAsync(new Amazon.EC2.Model.DescribeSecurityGroupsRequest { Filters = [new Amazon.EC2.Model.Filter { Name = "group-id", Values = [id] }] }, cancellationToken);
                     return groups.SecurityGroups is { Count: > 0 } ? (true, "exists") : (false, null);
                 case "LaunchTemplate":
-                    var templates = await clients.Ec2.DescribeLaunchTemplatesAsync(new Aws.Ec2.DescribeLaunchTemplatesRequest { LaunchTemplateIds = [id] }, cancellationToken);
+                    var templates = await clients.Ec2.DescribeLaunchTemplatesAsync(new Amazon.EC2.Model.DescribeLaunchTemplatesRequest { LaunchTemplateIds = [id] }, cancellationToken);
                     return templates.LaunchTemplates is { Count: > 0 } ? (true, "exists") : (false, null);
                 case "LoadBalancer":
                     var balancers = await clients.Elbv2.DescribeLoadBalancersAsync(new Aws.Elbv2.DescribeLoadBalancersRequest { LoadBalancerArns = [id] }, cancellationToken);
@@ -138,7 +138,7 @@ public sealed class LiveStateReader(PortalDbContext db, LearnerCloud cloud)
                     return null;
             }
         }
-        catch (AwsServiceException e) when (e.Code is "LoadBalancerNotFound" or "TargetGroupNotFound" or "ListenerNotFound" or "RuleNotFound"
+        catch (AmazonServiceException e) when (e.ErrorCode is "LoadBalancerNotFound" or "TargetGroupNotFound" or "ListenerNotFound" or "RuleNotFound"
             or "InvalidLaunchTemplateId.NotFound" or "InvalidLaunchTemplateId.Malformed" or "InvalidLaunchTemplateName.NotFoundException"
             or "InvalidGroup.NotFound" or "InvalidInstanceID.NotFound")
         {

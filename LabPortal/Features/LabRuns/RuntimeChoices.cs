@@ -1,5 +1,5 @@
+using Amazon.Runtime;
 using LabPortal.Aws.AutoScaling;
-using LabPortal.Aws.Core;
 using LabPortal.Features.Labs.Definitions;
 using LabPortal.Infrastructure.Cloud;
 
@@ -51,7 +51,7 @@ public sealed partial class RuntimeChoices(LearnerCloud cloud, ILogger<RuntimeCh
                     Label = new LocalizedText { En = $"{i.InstanceId} ({i.AvailabilityZone})", Ko = $"{i.InstanceId} ({i.AvailabilityZone})" },
                 })];
         }
-        catch (Exception e) when (e is AwsServiceException or HttpRequestException)
+        catch (Exception e) when (e is AmazonServiceException or HttpRequestException)
         {
             LogUnreadable(e, view.Run.Id);
             return null;

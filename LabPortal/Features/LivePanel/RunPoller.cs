@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
+using Amazon.Runtime;
 using LabPortal.Aws.Elbv2;
 using LabPortal.Features.LabRuns;
 using LabPortal.Features.LabRuns.Checks;
@@ -98,14 +99,14 @@ public sealed partial class RunPoller : IAsyncDisposable
     /// targets), so the zone comes from the instance itself: asked once per new instance, since an
     /// instance never changes zone.
     /// </summary>
-    private async Task<IReadOnlyList<TargetRow>> WithZonesAsync(List<TargetRow> rows, Aws.Core.AwsClients clients, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<TargetRow>> WithZonesAsync(List<TargetRow> rows, AwsClients clients, CancellationToken cancellationToken)
     {
         var unknown = rows.Where(r => r.AvailabilityZone is null && r.Id.StartsWith("i-", StringComparison.Ordinal) && !_zones.ContainsKey(r.Id)).Select(r => r.Id).Distinct().ToList();
         if (unknown.Count > 0)
         {
             try
             {
-                var described = await clients.Ec2.DescribeInstancesAsync(new Aws.Ec2.DescribeInstancesRequest { InstanceIds = unknown }, cancellationToken);
+                var described = await clients.Ec2.DescribeInstancesAsync(new Amazon.EC2.Model.DescribeInstancesRequest { InstanceIds = unknown }, cancellationToken);
                 foreach (var instance in (described.Reservations ?? []).SelectMany(r => r.Instances ?? []))
                 {
                     if (instance.InstanceId is { } id && instance.Placement?.AvailabilityZone is { } zone)
@@ -114,7 +115,7 @@ public sealed partial class RunPoller : IAsyncDisposable
                     }
                 }
             }
-            catch (Aws.Core.AwsServiceException)
+            catch (AmazonServiceException)
             {
                 // An instance terminated behind the portal's back: its row shows no zone, the health says the rest.
             }
@@ -157,7 +158,7 @@ public sealed partial class RunPoller : IAsyncDisposable
 
                 _targets = await WithZonesAsync(rows, clients, cancellationToken);
             }
-            catch (Exception e) when (e is Aws.Core.AwsServiceException or HttpRequestException)
+            catch (Exception e) when (e is AmazonServiceException or HttpRequestException)
             {
                 problem = e.Message;
             }

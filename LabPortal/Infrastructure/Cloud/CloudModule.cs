@@ -24,6 +24,7 @@ public static class CloudModule
         builder.Services.AddOptions<CloudOptions>().BindConfiguration(CloudOptions.Section).ValidateOnStart();
         builder.AddSandbox();
         builder.Services.AddLabPortalAws();
+        builder.Services.AddSingleton<CloudClientFactory>();
         builder.Services.AddScoped<LearnerCloud>();
         return builder;
     }

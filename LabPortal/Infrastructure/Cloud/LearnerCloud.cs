@@ -1,4 +1,3 @@
-using LabPortal.Aws.Core;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Sandbox;
 using LabPortal.Sandbox.Accounts;
@@ -15,7 +14,7 @@ namespace LabPortal.Infrastructure.Cloud;
 /// </summary>
 public sealed class LearnerCloud(
     PortalDbContext db,
-    AwsClientFactory factory,
+    CloudClientFactory factory,
     IDataProtectionProvider protection,
     IOptions<CloudOptions> options,
     IServiceProvider services,
@@ -57,16 +56,14 @@ public sealed class LearnerCloud(
     public AwsClients SharedAccountClients(string region)
     {
         var aws = options.Value;
-        return factory.CreateAll(aws.AwsAccessKeyId is { Length: > 0 } key
-            ? AwsClientOptions.ForStaticKeys(region, key, aws.AwsSecretAccessKey ?? "", aws.AwsServiceUrl)
-            : new AwsClientOptions { Region = region, ServiceUrl = aws.AwsServiceUrl });
+        return factory.For(new AwsCredential(region, aws.AwsServiceUrl, aws.AwsAccessKeyId is { Length: > 0 } key ? key : null, aws.AwsSecretAccessKey));
     }
 
     /// <summary>The clients of a learner's sandbox account (cleanup and the orphan sweeper read accounts, not runs).</summary>
     public AwsClients SandboxClients(CloudAccount account, string region)
     {
         var endpoints = services.GetRequiredService<SandboxEndpoints>();
-        return factory.CreateAll(AwsClientOptions.ForStaticKeys(region, account.AccessKeyId!, Protector.Unprotect(account.ProtectedSecretAccessKey!), endpoints.Api));
+        return factory.For(new AwsCredential(region, endpoints.Api, account.AccessKeyId!, Protector.Unprotect(account.ProtectedSecretAccessKey!)));
     }
 
     /// <summary>The learner's sandbox account (one per learner, shared by their runs), created on first use.</summary>

@@ -1,6 +1,7 @@
+using Amazon.EC2;
 using Amazon.Runtime;
 using LabPortal.Aws.Core;
-using Ec2Api = LabPortal.Aws.Ec2;
+using Ec2Api = Amazon.EC2.Model;
 
 namespace LabPortal.Tests.Aws.Contract.Moto;
 
@@ -24,8 +25,7 @@ public sealed class MotoCredentialsTests(MotoServerFixture moto) : IClassFixture
         Assert.True(credentials.UseToken);
         Assert.NotEqual(moto.AccessKey, credentials.AccessKey);
 
-        var options = new AwsClientOptions { Region = moto.Region, ServiceUrl = moto.Endpoint, Credentials = assumed };
-        var ec2 = new AwsClientFactory(new HttpClient()).CreateEc2Client(options);
+        using var ec2 = new AmazonEC2Client(assumed, new AmazonEC2Config { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = moto.Region });
         var regions = await ec2.DescribeRegionsAsync(new Ec2Api.DescribeRegionsRequest());
         Assert.Contains(regions.Regions!, r => r.RegionName == moto.Region);
     }

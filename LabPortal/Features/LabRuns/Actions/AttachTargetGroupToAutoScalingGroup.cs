@@ -22,7 +22,7 @@ public sealed class AttachTargetGroupToAutoScalingGroup : ILabAction
             AutoScalingGroupName = group.AutoScalingGroupName,
             TargetGroupARNs = [targetGroupArn],
         }, cancellationToken);
-        context.Trace(response.RequestId);
+        context.Trace(response.ResponseMetadata.RequestId);
 
         await CloudSteps.WaitUntilAsync(context, async () =>
         {

@@ -13,7 +13,7 @@ public static class AutoScalingGroups
     public static async Task<AutoScalingGroup?> DescribeAsync(LabActionContext context, string name, CancellationToken cancellationToken)
     {
         var response = await context.Cloud.AutoScaling.DescribeAutoScalingGroupsAsync(new DescribeAutoScalingGroupsRequest { AutoScalingGroupNames = [name] }, cancellationToken);
-        context.Trace(response.RequestId);
+        context.Trace(response.ResponseMetadata.RequestId);
         return CloudSteps.FirstOf(response.AutoScalingGroups);
     }
 
@@ -54,5 +54,5 @@ public static class AutoScalingGroups
     }
 
     /// <summary>A target counts as registered unless it is leaving or unknown (draining, unused).</summary>
-    public static bool IsRegistered(TargetHealthDescription target) => target.TargetHealth?.State is not ("draining" or "unused" or null);
+    public static bool IsRegistered(TargetHealthDescription target) => target.TargetHealth?.State?.Value is not ("draining" or "unused" or null);
 }

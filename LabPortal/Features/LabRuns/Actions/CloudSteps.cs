@@ -1,5 +1,5 @@
-using LabPortal.Aws.Core;
-using LabPortal.Aws.Ec2;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
 using LabPortal.Features.LabRuns.Engine;
 
 namespace LabPortal.Features.LabRuns.Actions;
@@ -19,7 +19,7 @@ public static class CloudSteps
     public static async Task<string> DefaultVpcAsync(LabActionContext context, CancellationToken cancellationToken)
     {
         var response = await context.Cloud.Ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [Filter("is-default", "true")] }, cancellationToken);
-        context.Trace(response.RequestId);
+        context.Trace(response.ResponseMetadata.RequestId);
         var vpcId = FirstOf(response.Vpcs)?.VpcId ?? throw new LabStepException("NoDefaultVpc",
             $"The region {context.Region} has no default VPC. Create one (aws ec2 create-default-vpc) and retry.",
             $"{context.Region} 리전에 기본 VPC가 없습니다. 기본 VPC를 만든 뒤(aws ec2 create-default-vpc) 다시 시도하세요.");
@@ -33,7 +33,7 @@ public static class CloudSteps
         {
             Filters = [Filter("vpc-id", vpcId), Filter("availability-zone", availabilityZone), Filter("default-for-az", "true")],
         }, cancellationToken);
-        context.Trace(response.RequestId);
+        context.Trace(response.ResponseMetadata.RequestId);
         return FirstOf(response.Subnets)?.SubnetId ?? throw new LabStepException("NoDefaultSubnet",
             $"The default VPC has no public subnet in {availabilityZone}. Choose another availability zone.",
             $"기본 VPC에 {availabilityZone}의 퍼블릭 서브넷이 없습니다. 다른 가용 영역을 고르세요.");
@@ -52,7 +52,7 @@ public static class CloudSteps
         {
             Filters = [Filter("group-name", name), Filter("vpc-id", vpcId)],
         }, cancellationToken);
-        context.Trace(found.RequestId);
+        context.Trace(found.ResponseMetadata.RequestId);
         var groupId = FirstOf(found.SecurityGroups)?.GroupId;
         if (groupId is null)
         {
@@ -63,7 +63,7 @@ public static class CloudSteps
                 VpcId = vpcId,
                 TagSpecifications = [TagSpecification("security-group", context.Tags(name))],
             }, cancellationToken);
-            context.Trace(created.RequestId);
+            context.Trace(created.ResponseMetadata.RequestId);
             groupId = created.GroupId!;
         }
 
@@ -79,11 +79,11 @@ public static class CloudSteps
             var response = await context.Cloud.Ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
             {
                 GroupId = groupId,
-                IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = port, ToPort = port, IpRanges = [new IpRange { CidrIp = cidr }] }],
+                IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = port, ToPort = port, Ipv4Ranges = [new IpRange { CidrIp = cidr }] }],
             }, cancellationToken);
-            context.Trace(response.RequestId);
+            context.Trace(response.ResponseMetadata.RequestId);
         }
-        catch (AwsServiceException e) when (e.Code == "InvalidPermission.Duplicate")
+        catch (AmazonServiceException e) when (e.ErrorCode == "InvalidPermission.Duplicate")
         {
             // Already allowed by an earlier attempt of this step.
         }
@@ -123,12 +123,12 @@ public static class CloudSteps
         await Task.Delay(poll, context.Time, cancellationToken);
     }
 
-    public static Filter Filter(string name, params string[] values) => new() { Name = name, Values = values };
+    public static Filter Filter(string name, params string[] values) => new() { Name = name, Values = [.. values] };
 
     public static TagSpecification TagSpecification(string resourceType, IReadOnlyList<(string Key, string Value)> tags) =>
         new() { ResourceType = resourceType, Tags = [.. tags.Select(t => new Tag { Key = t.Key, Value = t.Value })] };
 
-    public static IReadOnlyList<Aws.Elbv2.Tag> ElbTags(IReadOnlyList<(string Key, string Value)> tags) =>
+    public static List<Aws.Elbv2.Tag> ElbTags(IReadOnlyList<(string Key, string Value)> tags) =>
         [.. tags.Select(t => new Aws.Elbv2.Tag { Key = t.Key, Value = t.Value })];
 
     public static T? FirstOf<T>(IReadOnlyList<T>? items)

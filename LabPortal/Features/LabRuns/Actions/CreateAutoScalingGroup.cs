@@ -1,5 +1,5 @@
+using Amazon.Runtime;
 using LabPortal.Aws.AutoScaling;
-using LabPortal.Aws.Core;
 using LabPortal.Features.LabRuns.Engine;
 
 namespace LabPortal.Features.LabRuns.Actions;
@@ -55,9 +55,9 @@ public sealed class CreateAutoScalingGroup : ILabAction
                         VPCZoneIdentifier = string.Join(',', subnets),
                         Tags = [.. context.Tags(name).Select(t => new Tag { Key = t.Key, Value = t.Value, PropagateAtLaunch = true })],
                     }, cancellationToken);
-                    context.Trace(created.RequestId);
+                    context.Trace(created.ResponseMetadata.RequestId);
                 }
-                catch (AwsServiceException e) when (e.Code == "AlreadyExists")
+                catch (AmazonServiceException e) when (e.ErrorCode == "AlreadyExists")
                 {
                     // Created by an earlier attempt whose answer was lost.
                 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using LabPortal.Aws.Ec2;
+using Amazon.EC2.Model;
 using LabPortal.Aws.Elbv2;
 using LabPortal.Features.LabRuns.Engine;
 using ElbAction = LabPortal.Aws.Elbv2.Action;
@@ -47,7 +47,7 @@ public sealed class CreateImageTargetGroupAndRule : ILabAction
             TargetGroupArn = imageTargetGroupArn,
             Targets = [new TargetDescription { Id = instanceId, Port = 80 }],
         }, cancellationToken);
-        context.Trace(registered.RequestId);
+        context.Trace(registered.ResponseMetadata.RequestId);
 
         var ruleArn = await EnsureRuleAsync(context, listenerArn, pattern, priority, imageTargetGroupArn, cancellationToken);
         await context.SetOutputAsync("imageRuleArn", ruleArn, cancellationToken);
@@ -89,8 +89,8 @@ public sealed class CreateImageTargetGroupAndRule : ILabAction
             ClientToken = entry.ClientToken,
             TagSpecifications = [CloudSteps.TagSpecification("instance", context.Tags(ImageInstanceName))],
         }, cancellationToken);
-        context.Trace(response.RequestId);
-        var id = CloudSteps.FirstOf(response.Instances)?.InstanceId ?? throw new LabStepException("NoInstance", "RunInstances returned no instance.", "RunInstances가 인스턴스를 돌려주지 않았습니다.");
+        context.Trace(response.ResponseMetadata.RequestId);
+        var id = CloudSteps.FirstOf(response.Reservation?.Instances)?.InstanceId ?? throw new LabStepException("NoInstance", "RunInstances returned no instance.", "RunInstances가 인스턴스를 돌려주지 않았습니다.");
         await context.CompleteAsync(entry, id, cancellationToken);
         return id;
     }
@@ -105,7 +105,7 @@ public sealed class CreateImageTargetGroupAndRule : ILabAction
 
         // After a crash the rule may exist already: a listener holds one rule per priority.
         var rules = await context.Cloud.Elbv2.DescribeRulesAsync(new DescribeRulesRequest { ListenerArn = listenerArn }, cancellationToken);
-        context.Trace(rules.RequestId);
+        context.Trace(rules.ResponseMetadata.RequestId);
         var existing = rules.Rules?.FirstOrDefault(r => r.Priority == priority.ToString(CultureInfo.InvariantCulture));
         if (existing is not null && existing.Actions?.Any(a => a.TargetGroupArn == targetGroupArn) != true)
         {
@@ -124,7 +124,7 @@ public sealed class CreateImageTargetGroupAndRule : ILabAction
                 Conditions = [new RuleCondition { Field = "path-pattern", Values = [pattern] }],
                 Actions = [new ElbAction { Type = "forward", TargetGroupArn = targetGroupArn }],
             }, cancellationToken);
-            context.Trace(created.RequestId);
+            context.Trace(created.ResponseMetadata.RequestId);
             ruleArn = CloudSteps.FirstOf(created.Rules)?.RuleArn
                 ?? throw new LabStepException("NoRule", "CreateRule returned no rule.", "CreateRule이 규칙을 돌려주지 않았습니다.");
         }

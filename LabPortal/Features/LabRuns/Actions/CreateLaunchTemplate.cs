@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using LabPortal.Aws.Core;
-using LabPortal.Aws.Ec2;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
 using LabPortal.Features.LabRuns.Engine;
 
 namespace LabPortal.Features.LabRuns.Actions;
@@ -53,7 +53,7 @@ public sealed partial class CreateLaunchTemplate : ILabAction
                 },
                 TagSpecifications = [CloudSteps.TagSpecification("launch-template", context.Tags(name))],
             }, cancellationToken);
-            context.Trace(created.RequestId);
+            context.Trace(created.ResponseMetadata.RequestId);
             templateId = created.LaunchTemplate?.LaunchTemplateId
                 ?? throw new LabStepException("NoLaunchTemplate", "CreateLaunchTemplate returned no launch template.", "CreateLaunchTemplate이 시작 템플릿을 돌려주지 않았습니다.");
         }
@@ -94,7 +94,7 @@ public sealed partial class CreateLaunchTemplate : ILabAction
         try
         {
             var found = await context.Cloud.Ec2.DescribeLaunchTemplatesAsync(new DescribeLaunchTemplatesRequest { LaunchTemplateNames = [name] }, cancellationToken);
-            context.Trace(found.RequestId);
+            context.Trace(found.ResponseMetadata.RequestId);
             var template = CloudSteps.FirstOf(found.LaunchTemplates);
             if (template is null)
             {
@@ -111,7 +111,7 @@ public sealed partial class CreateLaunchTemplate : ILabAction
 
             return template.LaunchTemplateId;
         }
-        catch (AwsServiceException e) when (e.Code is "InvalidLaunchTemplateName.NotFoundException" or "InvalidLaunchTemplateId.NotFound")
+        catch (AmazonServiceException e) when (e.ErrorCode is "InvalidLaunchTemplateName.NotFoundException" or "InvalidLaunchTemplateId.NotFound")
         {
             return null;
         }

@@ -38,11 +38,11 @@ public sealed class CreateLoadBalancerWithListener : ILabAction
                 Name = name,
                 Type = "application",
                 Scheme = "internet-facing",
-                Subnets = subnets,
+                Subnets = [.. subnets],
                 SecurityGroups = [albGroupId],
                 Tags = CloudSteps.ElbTags(context.Tags(name)),
             }, cancellationToken);
-            context.Trace(created.RequestId);
+            context.Trace(created.ResponseMetadata.RequestId);
             loadBalancerArn = CloudSteps.FirstOf(created.LoadBalancers)?.LoadBalancerArn
                 ?? throw new LabStepException("NoLoadBalancer", "CreateLoadBalancer returned no load balancer.", "CreateLoadBalancer가 로드 밸런서를 돌려주지 않았습니다.");
             await context.CompleteAsync(entry, loadBalancerArn, cancellationToken);
@@ -81,7 +81,7 @@ public sealed class CreateLoadBalancerWithListener : ILabAction
                 Port = 80,
                 DefaultActions = [new ElbAction { Type = "forward", TargetGroupArn = targetGroupArn }],
             }, cancellationToken);
-            context.Trace(created.RequestId);
+            context.Trace(created.ResponseMetadata.RequestId);
             listenerArn = CloudSteps.FirstOf(created.Listeners)?.ListenerArn
                 ?? throw new LabStepException("NoListener", "CreateListener returned no listener.", "CreateListener가 리스너를 돌려주지 않았습니다.");
         }

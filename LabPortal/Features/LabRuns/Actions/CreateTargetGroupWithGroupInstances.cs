@@ -37,7 +37,7 @@ public sealed class CreateTargetGroupWithGroupInstances : ILabAction
             TargetGroupArn = arn,
             Targets = [.. ids.Select(id => new TargetDescription { Id = id, Port = 80 })],
         }, cancellationToken);
-        context.Trace(registered.RequestId);
+        context.Trace(registered.ResponseMetadata.RequestId);
         await context.SetOutputAsync("targetGroupArn", arn, cancellationToken);
         await context.SetOutputAsync("registeredByHand", string.Join(' ', ids), cancellationToken);
     }

@@ -45,7 +45,7 @@ public sealed class CreateTargetGroupWithTargets : ILabAction
             TargetGroupArn = arn,
             Targets = [.. instances.Select(id => new TargetDescription { Id = id, Port = 80 })],
         }, cancellationToken);
-        context.Trace(registered.RequestId);
+        context.Trace(registered.ResponseMetadata.RequestId);
         await context.SetOutputAsync("targetGroupArn", arn, cancellationToken);
     }
 }

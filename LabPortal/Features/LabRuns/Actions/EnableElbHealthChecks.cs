@@ -22,7 +22,7 @@ public sealed class EnableElbHealthChecks : ILabAction
             HealthCheckType = "ELB",
             HealthCheckGracePeriod = grace,
         }, cancellationToken);
-        context.Trace(response.RequestId);
+        context.Trace(response.ResponseMetadata.RequestId);
 
         var updated = await AutoScalingGroups.DescribeAsync(context, group.AutoScalingGroupName!, cancellationToken);
         if (updated?.HealthCheckType != "ELB" || updated.HealthCheckGracePeriod != grace)

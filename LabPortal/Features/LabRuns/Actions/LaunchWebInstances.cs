@@ -1,7 +1,7 @@
 using System.Text;
-using LabPortal.Aws.Core;
-using LabPortal.Aws.Ec2;
-using LabPortal.Aws.Ssm;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
+using Amazon.SimpleSystemsManagement.Model;
 using LabPortal.Features.LabRuns.Engine;
 
 namespace LabPortal.Features.LabRuns.Actions;
@@ -80,13 +80,13 @@ public sealed class LaunchWebInstances : ILabAction
         try
         {
             var parameter = await context.Cloud.Ssm.GetParameterAsync(new GetParameterRequest { Name = AmiParameter }, cancellationToken);
-            context.Trace(parameter.RequestId);
+            context.Trace(parameter.ResponseMetadata.RequestId);
             if (parameter.Parameter?.Value is { Length: > 0 } value)
             {
                 return value;
             }
         }
-        catch (AwsServiceException e) when ((int)e.StatusCode is >= 400 and < 500)
+        catch (AmazonServiceException e) when ((int)e.StatusCode is >= 400 and < 500)
         {
             // Some emulators lack SSM's public parameters: fall back to the newest Amazon-owned AL2023 image.
         }
@@ -96,7 +96,7 @@ public sealed class LaunchWebInstances : ILabAction
             Owners = ["amazon"],
             Filters = [CloudSteps.Filter("name", "al2023-ami-*-x86_64"), CloudSteps.Filter("state", "available")],
         }, cancellationToken);
-        context.Trace(images.RequestId);
+        context.Trace(images.ResponseMetadata.RequestId);
         return (images.Images ?? []).OrderByDescending(i => i.CreationDate, StringComparer.Ordinal).FirstOrDefault()?.ImageId
             ?? throw new LabStepException("NoAmazonLinuxImage",
                 "No Amazon Linux 2023 image was found in this region.",
@@ -123,8 +123,8 @@ public sealed class LaunchWebInstances : ILabAction
             ClientToken = entry.ClientToken,
             TagSpecifications = [CloudSteps.TagSpecification("instance", context.Tags(name))],
         }, cancellationToken);
-        context.Trace(response.RequestId);
-        var id = CloudSteps.FirstOf(response.Instances)?.InstanceId ?? throw new LabStepException("NoInstance", "RunInstances returned no instance.", "RunInstances가 인스턴스를 돌려주지 않았습니다.");
+        context.Trace(response.ResponseMetadata.RequestId);
+        var id = CloudSteps.FirstOf(response.Reservation?.Instances)?.InstanceId ?? throw new LabStepException("NoInstance", "RunInstances returned no instance.", "RunInstances가 인스턴스를 돌려주지 않았습니다.");
         await context.CompleteAsync(entry, id, cancellationToken);
         return id;
     }

@@ -29,7 +29,7 @@ public sealed class ScaleAutoScalingGroup : ILabAction
             AutoScalingGroupName = group.AutoScalingGroupName,
             DesiredCapacity = desired,
         }, cancellationToken);
-        context.Trace(response.RequestId);
+        context.Trace(response.ResponseMetadata.RequestId);
         await AutoScalingGroups.WaitForDesiredCapacityAsync(context, group.AutoScalingGroupName!, cancellationToken);
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
-using LabPortal.Aws.Core;
-using LabPortal.Aws.Ssm;
+using Amazon.Runtime;
+using Amazon.SimpleSystemsManagement.Model;
 using LabPortal.Features.LabRuns.Engine;
 
 namespace LabPortal.Features.LabRuns.Actions;
@@ -95,13 +95,13 @@ public sealed class StopWebServer : ILabAction
             {
                 DocumentName = Document,
                 InstanceIds = [instanceId],
-                Parameters = new Dictionary<string, IReadOnlyList<string>> { ["commands"] = [ShellCommand] },
+                Parameters = new Dictionary<string, List<string>> { ["commands"] = [ShellCommand] },
                 Comment = "LabPortal drill: stop the web server",
             }, cancellationToken);
-            context.Trace(response.RequestId);
+            context.Trace(response.ResponseMetadata.RequestId);
             return response.Command ?? throw new LabStepException("NoCommand", "SendCommand returned no command.", "SendCommand가 명령을 돌려주지 않았습니다.");
         }
-        catch (AwsServiceException e) when (e.Code == "InvalidInstanceId")
+        catch (AmazonServiceException e) when (e.ErrorCode == "InvalidInstanceId")
         {
             // On AWS, Run Command reaches only instances whose SSM Agent is registered, which needs an
             // instance profile with AmazonSSMManagedInstanceCore.
@@ -120,13 +120,13 @@ public sealed class StopWebServer : ILabAction
             {
                 invocation = await context.Cloud.Ssm.GetCommandInvocationAsync(new GetCommandInvocationRequest { CommandId = commandId, InstanceId = instanceId }, cancellationToken);
             }
-            catch (AwsServiceException e) when (e.Code == "InvocationDoesNotExist")
+            catch (AmazonServiceException e) when (e.ErrorCode == "InvocationDoesNotExist")
             {
                 // Right after SendCommand the invocation may not be visible yet.
                 return false;
             }
 
-            return invocation.Status is not ("Pending" or "InProgress" or "Delayed");
+            return invocation.Status?.Value is not ("Pending" or "InProgress" or "Delayed");
         }, "The command to stop the web server did not finish in time.", "웹 서버를 멈추는 명령이 제시간에 끝나지 않았습니다.", cancellationToken);
 
         if (invocation!.Status != "Success")

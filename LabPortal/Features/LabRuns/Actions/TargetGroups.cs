@@ -18,16 +18,14 @@ public static class TargetGroups
             return known;
         }
 
-        var created = await context.Cloud.Elbv2.CreateTargetGroupAsync(settings with
-        {
-            Name = name,
-            Protocol = "HTTP",
-            Port = 80,
-            VpcId = vpcId,
-            TargetType = "instance",
-            Tags = CloudSteps.ElbTags(context.Tags(name)),
-        }, cancellationToken);
-        context.Trace(created.RequestId);
+        settings.Name = name;
+        settings.Protocol = "HTTP";
+        settings.Port = 80;
+        settings.VpcId = vpcId;
+        settings.TargetType = "instance";
+        settings.Tags = CloudSteps.ElbTags(context.Tags(name));
+        var created = await context.Cloud.Elbv2.CreateTargetGroupAsync(settings, cancellationToken);
+        context.Trace(created.ResponseMetadata.RequestId);
         var arn = CloudSteps.FirstOf(created.TargetGroups)?.TargetGroupArn
             ?? throw new LabStepException("NoTargetGroup", "CreateTargetGroup returned no target group.", "CreateTargetGroup이 대상 그룹을 돌려주지 않았습니다.");
         await context.CompleteAsync(entry, arn, cancellationToken);

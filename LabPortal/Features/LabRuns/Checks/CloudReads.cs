@@ -1,4 +1,5 @@
-using LabPortal.Aws.Ec2;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
 using LabPortal.Aws.Elbv2;
 using LabPortal.Features.LabRuns.Actions;
 using LabPortal.Features.LabRuns.Engine;
@@ -30,7 +31,7 @@ public static class CloudReads
             var response = await context.Cloud.Elbv2.DescribeLoadBalancersAsync(new DescribeLoadBalancersRequest { LoadBalancerArns = [arn] }, cancellationToken);
             return CloudSteps.FirstOf(response.LoadBalancers);
         }
-        catch (Aws.Core.AwsServiceException e) when (e.Code == "LoadBalancerNotFound")
+        catch (AmazonServiceException e) when (e.ErrorCode == "LoadBalancerNotFound")
         {
             return null;
         }

@@ -1,4 +1,4 @@
-using LabPortal.Aws.Ec2;
+using Amazon.EC2.Model;
 using LabPortal.Features.LabRuns.Engine;
 
 namespace LabPortal.Features.LabRuns.Checks;

@@ -23,6 +23,6 @@ public sealed class InstancesRunning : ILabCheck
                 $"실행 중이 아님: {string.Join(", ", notRunning.Select(id => $"{id} ({Describe(instances, id)})"))}. 다시 시작하거나 인스턴스 단계를 다시 실행하세요.");
     }
 
-    private static string Describe(IReadOnlyList<Aws.Ec2.Instance> instances, string id) =>
+    private static string Describe(IReadOnlyList<Amazon.EC2.Model.Instance> instances, string id) =>
         instances.FirstOrDefault(i => i.InstanceId == id)?.State?.Name ?? "not found";
 }

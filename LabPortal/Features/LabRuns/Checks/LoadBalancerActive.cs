@@ -10,7 +10,7 @@ public sealed class LoadBalancerActive : ILabCheck
     {
         var arn = context.Output("loadBalancerArn");
         var balancer = arn is null ? null : await CloudReads.LoadBalancerAsync(context, arn, cancellationToken);
-        return balancer?.State?.Code switch
+        return balancer?.State?.Code?.Value switch
         {
             "active" => CheckResult.Pass(Name, "The load balancer is active.", "로드 밸런서가 활성 상태입니다."),
             null => CheckResult.Fail(Name, "The load balancer does not exist (any more). Run the load balancer step.", "로드 밸런서가 없습니다. 로드 밸런서 단계를 실행하세요."),

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Amazon.Runtime;
 using LabPortal.Aws.AutoScaling;
-using LabPortal.Aws.Core;
 using LabPortal.Aws.Elbv2;
 using LabPortal.Infrastructure.Cloud;
 
@@ -29,9 +29,9 @@ public sealed partial class DrillTimeline(LearnerCloud cloud, DrillObservations 
         {
             return (await BuildAsync(view, cancellationToken), null);
         }
-        catch (Exception e) when (e is AwsServiceException or HttpRequestException)
+        catch (Exception e) when (e is AmazonServiceException or HttpRequestException)
         {
-            var code = e is AwsServiceException aws ? aws.Code : "connection";
+            var code = e is AmazonServiceException aws ? aws.ErrorCode : "connection";
             return (null, Infrastructure.Localization.L.T($"The portal could not read the cloud just now ({code}); it tries again.", $"지금 클라우드를 읽지 못했습니다({code}). 다시 시도합니다."));
         }
     }
@@ -65,7 +65,7 @@ public sealed partial class DrillTimeline(LearnerCloud cloud, DrillObservations 
         var health = await TargetHealthAsync(clients, targetGroupArn, cancellationToken);
         foreach (var target in health)
         {
-            if (target.Target?.Id is { } id && target.TargetHealth?.State is { } state)
+            if (target.Target?.Id is { } id && target.TargetHealth?.State?.Value is { } state)
             {
                 observations.FirstSeen(runId, id, state, now);
                 if (state is not ("draining" or "unused"))
@@ -176,7 +176,7 @@ public sealed partial class DrillTimeline(LearnerCloud cloud, DrillObservations 
         {
             return (await clients.Elbv2.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = targetGroupArn }, cancellationToken)).TargetHealthDescriptions ?? [];
         }
-        catch (AwsServiceException e) when (e.Code == "TargetGroupNotFound")
+        catch (AmazonServiceException e) when (e.ErrorCode == "TargetGroupNotFound")
         {
             // Torn down since: nothing is registered any more.
             return [];
@@ -192,7 +192,7 @@ public sealed partial class DrillTimeline(LearnerCloud cloud, DrillObservations 
             // Whole seconds: AWS's activity times and the command's time may be rounded differently.
             return [.. (response.Activities ?? []).Where(a => a.StartTime >= since.AddSeconds(-1))];
         }
-        catch (AwsServiceException e) when (e.Code == "ValidationError")
+        catch (AmazonServiceException e) when (e.ErrorCode == "ValidationError")
         {
             return [];
         }

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using LabPortal.Aws.Core;
 using LabPortal.Features.Labs.Definitions;
+using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,4 +1,4 @@
-using LabPortal.Aws.Core;
+using Amazon.Runtime;
 using LabPortal.Features.Labs.Definitions;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
@@ -28,9 +28,9 @@ public sealed class ProgressChecker(PortalDbContext db, LearnerCloud cloud, IEnu
             {
                 results.Add(await check.RunAsync(context, cancellationToken));
             }
-            catch (AwsServiceException e)
+            catch (AmazonServiceException e)
             {
-                results.Add(CheckResult.Fail(name, $"AWS answered {e.Code}: {e.Message}", $"AWS가 {e.Code} 오류로 답했습니다: {e.Message}"));
+                results.Add(CheckResult.Fail(name, $"AWS answered {e.ErrorCode}: {e.Message}", $"AWS가 {e.ErrorCode} 오류로 답했습니다: {e.Message}"));
             }
             catch (LabStepException e)
             {

@@ -1,3 +1,4 @@
+using Amazon.Runtime;
 using LabPortal.Aws.Core;
 
 namespace LabPortal.Features.LabRuns.Engine;
@@ -12,7 +13,7 @@ public static class StepFailures
 {
     public static bool IsTransient(Exception exception) => exception switch
     {
-        AwsServiceException aws => AwsRetryClassifier.IsRetryable(aws.Code, aws.StatusCode),
+        AmazonServiceException aws => AwsRetryClassifier.IsRetryable(aws.ErrorCode, aws.StatusCode),
         HttpRequestException or TimeoutException => true,
         _ => false,
     };

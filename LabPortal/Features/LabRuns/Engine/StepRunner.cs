@@ -1,5 +1,5 @@
 using Hangfire;
-using LabPortal.Aws.Core;
+using Amazon.Runtime;
 using LabPortal.Features.LabRuns.Actions;
 using LabPortal.Features.Labs.Definitions;
 using LabPortal.Infrastructure.Cloud;
@@ -102,7 +102,7 @@ public sealed partial class StepRunner(
         catch (Exception e) when ((StepFailures.IsTransient(e) || bound.IsCancellationRequested) && stepRun.Attempts < MaxAttempts)
         {
             // Hangfire retries it with backoff (the attribute above); the student sees the attempt count and the last error.
-            var code = e is AwsServiceException aws ? aws.Code : bound.IsCancellationRequested ? "ExecutionTimedOut" : "NetworkError";
+            var code = e is AmazonServiceException aws ? aws.ErrorCode : bound.IsCancellationRequested ? "ExecutionTimedOut" : "NetworkError";
             stepRun.ErrorCode = code;
             stepRun.ErrorMessage = $"{e.Message} (attempt {stepRun.Attempts} of {MaxAttempts}; retried automatically)";
             stepRun.LeaseUntilUtc = null;
@@ -110,10 +110,10 @@ public sealed partial class StepRunner(
             LogRetrying(stepRunId, stepRun.Attempts, code);
             throw new StepRetryException(stepRunId, code, e);
         }
-        catch (AwsServiceException e)
+        catch (AmazonServiceException e)
         {
             // The code is AWS's; the page explains it through the error catalogue.
-            Finish(stepRun, StepRunStatus.Failed, e.Code, e.Message);
+            Finish(stepRun, StepRunStatus.Failed, e.ErrorCode, e.Message);
             if (e.RequestId is { } requestId)
             {
                 stepRun.RequestIds = string.IsNullOrEmpty(stepRun.RequestIds) ? requestId : stepRun.RequestIds + " " + requestId;

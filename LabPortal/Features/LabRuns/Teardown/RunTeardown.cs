@@ -1,5 +1,5 @@
+using Amazon.Runtime;
 using Hangfire;
-using LabPortal.Aws.Core;
 using LabPortal.Features.LabRuns.Engine;
 using LabPortal.Features.Labs.Definitions;
 using LabPortal.Infrastructure.Audit;
@@ -159,7 +159,7 @@ public sealed partial class RunTeardown(
             run.Status = LabRunStatus.TearingDown;
             var what = e switch
             {
-                AwsServiceException aws => $"AWS refused: {aws.Code}: {aws.Message}",
+                AmazonServiceException aws => $"AWS refused: {aws.ErrorCode}: {aws.Message}",
                 LabStepException step => step.English,
                 OperationCanceledException => $"one execution took longer than {jobOptions.Value.ExecutionLimit.TotalSeconds:0} s",
                 _ => e.Message,

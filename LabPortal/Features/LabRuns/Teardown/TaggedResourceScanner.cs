@@ -1,7 +1,7 @@
+using Amazon.EC2.Model;
 using LabPortal.Aws.AutoScaling;
-using LabPortal.Aws.Core;
-using LabPortal.Aws.Ec2;
 using LabPortal.Aws.Elbv2;
+using LabPortal.Infrastructure.Cloud;
 
 namespace LabPortal.Features.LabRuns.Teardown;
 
@@ -21,8 +21,8 @@ public static class TaggedResourceScanner
     {
         var found = new List<TaggedResource>();
         var ec2Filter = values is { Count: > 0 }
-            ? new Aws.Ec2.Filter { Name = "tag:" + tagKey, Values = [.. values] }
-            : new Aws.Ec2.Filter { Name = "tag-key", Values = [tagKey] };
+            ? new Amazon.EC2.Model.Filter { Name = "tag:" + tagKey, Values = [.. values] }
+            : new Amazon.EC2.Model.Filter { Name = "tag-key", Values = [tagKey] };
         bool Wanted(string? key, string? value) => key == tagKey && (values is not { Count: > 0 } || (value is not null && values.Contains(value)));
 
         string? token = null;
@@ -31,12 +31,12 @@ public static class TaggedResourceScanner
             var page = await cloud.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = [ec2Filter], NextToken = token }, cancellationToken);
             foreach (var instance in (page.Reservations ?? []).SelectMany(r => r.Instances ?? []))
             {
-                if (instance.State?.Name is "terminated" || instance.InstanceId is null)
+                if (instance.State?.Name?.Value is "terminated" || instance.InstanceId is null)
                 {
                     continue;
                 }
 
-                found.Add(Ec2Resource("Instance", instance.InstanceId, instance.Tags, region, instance.State?.Name));
+                found.Add(Ec2Resource("Instance", instance.InstanceId, instance.Tags, region, instance.State?.Name?.Value));
             }
 
             token = page.NextToken;
@@ -91,7 +91,7 @@ public static class TaggedResourceScanner
 
         foreach (var chunk in balancers.Keys.Chunk(20))
         {
-            var tags = await cloud.Elbv2.DescribeTagsAsync(new Aws.Elbv2.DescribeTagsRequest { ResourceArns = chunk }, cancellationToken);
+            var tags = await cloud.Elbv2.DescribeTagsAsync(new Aws.Elbv2.DescribeTagsRequest { ResourceArns = [.. chunk] }, cancellationToken);
             foreach (var description in tags.TagDescriptions ?? [])
             {
                 var list = description.Tags ?? [];
@@ -138,9 +138,9 @@ public static class TaggedResourceScanner
         return found;
     }
 
-    private static TaggedResource Ec2Resource(string kind, string id, IReadOnlyList<Aws.Ec2.Tag>? tags, string region, string? state, string? ownName = null)
+    private static TaggedResource Ec2Resource(string kind, string id, List<Amazon.EC2.Model.Tag>? tags, string region, string? state, string? ownName = null)
     {
-        var list = (tags ?? []).Select(t => (t.Key, t.Value)).ToList();
+        var list = (tags ?? []).Select(t => ((string?)t.Key, (string?)t.Value)).ToList();
         return new TaggedResource(kind, id, Tag(list, "Name") ?? ownName ?? "", region, Tag(list, RunTag), Tag(list, LearnerTag), state);
     }
 

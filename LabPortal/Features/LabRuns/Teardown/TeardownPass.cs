@@ -1,6 +1,6 @@
+using Amazon.EC2.Model;
+using Amazon.Runtime;
 using LabPortal.Aws.AutoScaling;
-using LabPortal.Aws.Core;
-using LabPortal.Aws.Ec2;
 using LabPortal.Aws.Elbv2;
 using LabPortal.Features.LabRuns.Actions;
 using LabPortal.Features.LabRuns.Engine;
@@ -84,15 +84,15 @@ public static class TeardownPass
                 await DeleteAsync(context, entry, cancellationToken);
                 break;
             }
-            catch (AwsServiceException e) when (GoneCodes.Contains(e.Code) || (e.Code == "ValidationError" && e.Message.Contains("not found", StringComparison.OrdinalIgnoreCase)))
+            catch (AmazonServiceException e) when (GoneCodes.Contains(e.ErrorCode) || (e.ErrorCode == "ValidationError" && e.Message.Contains("not found", StringComparison.OrdinalIgnoreCase)))
             {
                 break;
             }
-            catch (AwsServiceException e) when (NotYetCodes.Contains(e.Code))
+            catch (AmazonServiceException e) when (NotYetCodes.Contains(e.ErrorCode))
             {
                 // The resource still has dependants that AWS is removing (e.g. an ALB's network interfaces).
                 await CloudSteps.PollAgainAsync(context, TimeSpan.FromSeconds(Math.Min(10, 1 << Math.Min(attempt, 3))),
-                    $"AWS still refuses to delete {entry.Kind} {entry.ResourceId}: {e.Code}.", $"AWS가 아직 {entry.Kind} {entry.ResourceId} 삭제를 거부합니다: {e.Code}.", cancellationToken);
+                    $"AWS still refuses to delete {entry.Kind} {entry.ResourceId}: {e.ErrorCode}.", $"AWS가 아직 {entry.Kind} {entry.ResourceId} 삭제를 거부합니다: {e.ErrorCode}.", cancellationToken);
             }
         }
 
@@ -102,7 +102,7 @@ public static class TeardownPass
     private static async Task DeleteAsync(LabActionContext context, LedgerEntry entry, CancellationToken cancellationToken)
     {
         var id = entry.ResourceId!;
-        AwsResponse response = entry.Kind switch
+        AmazonWebServiceResponse response = entry.Kind switch
         {
             "AutoScalingGroup" => await context.Cloud.AutoScaling.DeleteAutoScalingGroupAsync(new DeleteAutoScalingGroupRequest { AutoScalingGroupName = id, ForceDelete = true }, cancellationToken),
             "Rule" => await context.Cloud.Elbv2.DeleteRuleAsync(new DeleteRuleRequest { RuleArn = id }, cancellationToken),
@@ -113,7 +113,7 @@ public static class TeardownPass
             "SecurityGroup" => await context.Cloud.Ec2.DeleteSecurityGroupAsync(new DeleteSecurityGroupRequest { GroupId = id }, cancellationToken),
             _ => throw new InvalidOperationException($"The ledger holds a resource kind teardown does not know: {entry.Kind}."),
         };
-        context.Trace(response.RequestId);
+        context.Trace(response.ResponseMetadata.RequestId);
     }
 
     private static async Task RevokeCrossReferencesAsync(LabActionContext context, List<LedgerEntry> groups, CancellationToken cancellationToken)
@@ -131,16 +131,16 @@ public static class TeardownPass
             {
                 described = await context.Cloud.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [groupId] }, cancellationToken);
             }
-            catch (AwsServiceException e) when (e.Code == "InvalidGroup.NotFound")
+            catch (AmazonServiceException e) when (e.ErrorCode == "InvalidGroup.NotFound")
             {
                 continue;
             }
 
-            context.Trace(described.RequestId);
+            context.Trace(described.ResponseMetadata.RequestId);
             var referencing = (described.SecurityGroups ?? [])
                 .SelectMany(g => g.IpPermissions ?? [])
                 .Where(p => (p.UserIdGroupPairs ?? []).Any(pair => pair.GroupId is { } other && ids.Contains(other)))
-                .Select(p => p with { UserIdGroupPairs = [.. p.UserIdGroupPairs!.Where(pair => pair.GroupId is { } other && ids.Contains(other))], IpRanges = null, Ipv6Ranges = null, PrefixListIds = null })
+                .Select(p => new IpPermission { IpProtocol = p.IpProtocol, FromPort = p.FromPort, ToPort = p.ToPort, UserIdGroupPairs = [.. p.UserIdGroupPairs!.Where(pair => pair.GroupId is { } other && ids.Contains(other))] })
                 .ToList();
             if (referencing.Count == 0)
             {
@@ -150,9 +150,9 @@ public static class TeardownPass
             try
             {
                 var revoked = await context.Cloud.Ec2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest { GroupId = groupId, IpPermissions = referencing }, cancellationToken);
-                context.Trace(revoked.RequestId);
+                context.Trace(revoked.ResponseMetadata.RequestId);
             }
-            catch (AwsServiceException e) when (e.Code is "InvalidGroup.NotFound" or "InvalidPermission.NotFound")
+            catch (AmazonServiceException e) when (e.ErrorCode is "InvalidGroup.NotFound" or "InvalidPermission.NotFound")
             {
                 // Already gone: the rule or the group went between the describe and the revoke.
             }
@@ -189,7 +189,7 @@ public static class TeardownPass
                 var described = await context.Cloud.Elbv2.DescribeLoadBalancersAsync(new DescribeLoadBalancersRequest { LoadBalancerArns = arns }, cancellationToken);
                 return (described.LoadBalancers ?? []).Count == 0;
             }
-            catch (AwsServiceException e) when (e.Code == "LoadBalancerNotFound")
+            catch (AmazonServiceException e) when (e.ErrorCode == "LoadBalancerNotFound")
             {
                 return true;
             }
@@ -205,14 +205,14 @@ public static class TeardownPass
             try
             {
                 var response = await context.Cloud.Ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = ids }, cancellationToken);
-                context.Trace(response.RequestId);
+                context.Trace(response.ResponseMetadata.RequestId);
                 await CloudSteps.WaitUntilAsync(context, async () =>
                 {
                     var described = await context.Cloud.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = ids }, cancellationToken);
                     return (described.Reservations ?? []).SelectMany(r => r.Instances ?? []).All(i => i.State?.Name == "terminated");
                 }, "The instances did not terminate in time; teardown will retry.", "인스턴스가 제시간에 종료되지 않았습니다. 정리 작업을 다시 시도합니다.", cancellationToken);
             }
-            catch (AwsServiceException e) when (e.Code == "InvalidInstanceID.NotFound")
+            catch (AmazonServiceException e) when (e.ErrorCode == "InvalidInstanceID.NotFound")
             {
                 // Already gone (terminated instances disappear from AWS after about an hour).
             }
