@@ -1,5 +1,5 @@
-using Hangfire;
 using Amazon.Runtime;
+using Hangfire;
 using LabPortal.Features.LabRuns.Actions;
 using LabPortal.Features.Labs.Definitions;
 using LabPortal.Infrastructure.Cloud;
