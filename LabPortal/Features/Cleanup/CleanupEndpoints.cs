@@ -1,11 +1,8 @@
 using System.Globalization;
 using LabPortal.Features.Accounts;
-using LabPortal.Features.LabRuns;
 using LabPortal.Features.Preferences;
-using LabPortal.Infrastructure.Htmx;
 using LabPortal.Infrastructure.Localization;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LabPortal.Features.Cleanup;
 
@@ -75,22 +72,6 @@ public static class CleanupEndpoints
 
             var separator = returnUrl.Contains('?', StringComparison.Ordinal) ? '&' : '?';
             return Back(http, $"{returnUrl}{separator}keep={(result == KeepWorkingResult.Extended ? "extended" : "refused")}");
-        }).RequireAuthorization();
-
-        // The lab timer alone, for htmx to refresh; a learner reaches only their own runs.
-        app.MapGet("/runs/{runId:int}/cleanup-timer", async Task<IResult> (int runId, string? returnUrl, HttpContext http, LabRunService runs) =>
-        {
-            http.Response.VaryOnHtmx();
-            var view = await runs.GetAsync(runId, http.User.UserId(), http.RequestAborted);
-            if (view is null)
-            {
-                return Results.StatusCode(StatusCodes.Status404NotFound);
-            }
-
-            var back = PreferencesEndpoints.SafeReturnUrl(returnUrl is { Length: > 0 } ? returnUrl : $"/runs/{runId}");
-            return http.Request.IsHtmx()
-                ? new RazorComponentResult<CleanupBanner>(new { Run = view.Run, ReturnUrl = back })
-                : Results.Redirect(back);
         }).RequireAuthorization();
 
         app.MapPost("/classes/{classId:int}/orphans/delete", async (int classId, HttpContext http, IAntiforgery antiforgery, ResetService resets, OrphanSweeper sweeper) =>

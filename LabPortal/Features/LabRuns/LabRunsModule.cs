@@ -17,6 +17,8 @@ public static class LabRunsModule
         builder.Services.AddSingleton(_ => LabCatalog.Load(directory));
         builder.Services.AddHostedService<LabCatalogLoader>();
         builder.Services.AddScoped<LabRunService>();
+        builder.Services.AddSingleton<LabWizard>();
+        builder.Services.AddScoped<CliCommands>();
         builder.Services.AddScoped<StepScheduler>();
         // After the database migrator and Quartz's hosted service (registered by AddData and AddJobs, earlier).
         builder.Services.AddHostedService<StepRunResumer>();

@@ -20,6 +20,7 @@ public sealed partial class RunStepJob(
     IEnumerable<ILabAction> actions,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
+    Infrastructure.Live.RunChanges changes,
     ILogger<RunStepJob> logger) : IJob
 {
     public const string StepRunIdKey = "stepRunId";
@@ -44,6 +45,7 @@ public sealed partial class RunStepJob(
         stepRun.Attempts++;
         stepRun.StartedAtUtc ??= time.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
+        changes.Publish(run.Id);
 
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         try
@@ -85,6 +87,7 @@ public sealed partial class RunStepJob(
 
         // Saved without the job's token: a shutdown must not lose the outcome of finished work.
         await db.SaveChangesAsync(CancellationToken.None);
+        changes.Publish(run.Id);
     }
 
     private void Finish(StepRun stepRun, StepRunStatus status, string? code, string? message)
