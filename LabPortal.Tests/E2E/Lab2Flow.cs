@@ -39,16 +39,15 @@ public sealed class Lab2Flow(PortalFactory factory, Lab1Flow pages)
 
     public async Task PassQuizAsync(string stepId)
     {
-        var answers = Lab.Step(stepId)!.Quiz.ToDictionary(q => $"Answers[{q.Id}]", q => q.Answer);
-        var (response, _) = await Student.SubmitAsync($"{RunUrl}/steps/{stepId}", "#quiz-form", answers);
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var outcome = await pages.Wizard.AnswerAsync(pages.RunId, stepId, Lab.Step(stepId)!.Quiz.ToDictionary(q => q.Id, q => q.Answer));
+        Assert.True(outcome is { Passed: true }, $"The quiz of {stepId} did not pass.");
     }
 
     /// <summary>Runs an action step with the values its form shows and waits for its job (Lab 2's waits are longer: groups launch and replace instances).</summary>
     public async Task<StepRun> RunActionAsync(string stepId, IDictionary<string, string>? overrides = null)
     {
-        var (response, page) = await Student.SubmitAsShownAsync($"{RunUrl}/steps/{stepId}", "#action-form", overrides);
-        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"Submitting {stepId} answered {(int)response.StatusCode}: {page.QuerySelector(".invalid-feedback, .alert-danger, .alert-warning")?.TextContent}");
+        var result = await pages.Wizard.SubmitAsShownAsync(pages.RunId, stepId, overrides);
+        Assert.True(result is { Succeeded: true }, $"Submitting {stepId} was refused: {(result is null ? "not found" : string.Join("; ", result.Errors.Values))}");
         return await pages.WaitForStepAsync(stepId, TimeSpan.FromMinutes(3));
     }
 

@@ -79,26 +79,26 @@ public sealed class Lab2OnSandboxTests : IAsyncLifetime
 
         // The drill's choices are the group's InService instances with their zones.
         group = await DescribeGroupAsync(aws, outputs["autoScalingGroupName"]);
-        var (_, drillPage) = await flow.Pages.GetStepAsync("drill");
-        var options = drillPage.QuerySelectorAll("#p-instanceId option").Select(o => (o.GetAttribute("value"), o.TextContent.Trim())).ToList();
+        var userId = await flow.Pages.Wizard.UserIdAsync();
+        var choices = (await flow.Pages.Wizard.Wizard.ChoicesAsync(userId, flow.Pages.RunId, "drill"))!["instanceId"]!;
+        var options = choices.Select(c => (c.Value, c.Label!.En)).ToList();
         Assert.Equal(
-            group.Instances!.Where(i => i.LifecycleState == "InService").Select(i => (i.InstanceId, $"{i.InstanceId} ({i.AvailabilityZone})")).OrderBy(x => x.InstanceId, StringComparer.Ordinal),
+            group.Instances!.Where(i => i.LifecycleState == "InService").Select(i => (i.InstanceId!, $"{i.InstanceId} ({i.AvailabilityZone})")).OrderBy(x => x.Item1, StringComparer.Ordinal),
             options.OrderBy(x => x.Item1, StringComparer.Ordinal));
-        var victim = options[0].Item1!;
+        var victim = options[0].Item1;
 
-        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("drill", new Dictionary<string, string> { ["Values[instanceId]"] = victim }));
+        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("drill", new Dictionary<string, string> { ["instanceId"] = victim }));
 
-        // The timeline, read as htmx reads it, until it says the group is whole again (286 stops polling).
-        var (status, timeline) = await EventuallyAsync(flow.GetTimelineAsync, t => t.Status == LabPortal.Features.LabRuns.LabRunsEndpoints.StopPolling, seconds: 120);
-        Assert.Equal(LabPortal.Features.LabRuns.LabRunsEndpoints.StopPolling, status);
-        Assert.NotNull(timeline.QuerySelector("#drill-settled"));
-        var kinds = timeline.QuerySelectorAll("#drill-events li").Select(li => Enum.Parse<DrillEventKind>(li.GetAttribute("data-kind")!)).ToList();
+        // The timeline, read as the page reads it, until it says the group is whole again.
+        var timeline = await EventuallyAsync(async () => (await flow.Pages.Wizard.Wizard.DrillAsync(userId, flow.Pages.RunId))!.Value.Timeline, t => t is { Settled: true }, seconds: 120);
+        Assert.NotNull(timeline);
+        var kinds = timeline.Events.Select(e => e.Kind).ToList();
         // Whole seconds: the precision of AWS's activity causes.
-        var seconds = timeline.QuerySelectorAll("#drill-events li").Select(li => DateTimeOffset.Parse(li.GetAttribute("data-at")!, System.Globalization.CultureInfo.InvariantCulture)).Select(t => t.ToUnixTimeSeconds()).ToList();
+        var seconds = timeline.Events.Select(e => e.At.ToUnixTimeSeconds()).ToList();
         Assert.Equal(seconds.Order(), seconds);
         DrillEventKind[] expected = [DrillEventKind.CommandSent, DrillEventKind.WebServerStopped, DrillEventKind.TargetUnhealthy, DrillEventKind.Terminating, DrillEventKind.Launching, DrillEventKind.ReplacementRegistered, DrillEventKind.ReplacementHealthy];
         Assert.Equal(expected, kinds.Where(expected.Contains).Distinct());
-        var terminating = timeline.QuerySelector("#drill-events li[data-kind=Terminating]")!.TextContent;
+        var terminating = timeline.Events.First(e => e.Kind == DrillEventKind.Terminating).English;
         Assert.Contains(victim, terminating, StringComparison.Ordinal);
         Assert.Contains("ELB system health check failure", terminating, StringComparison.Ordinal);
 
