@@ -34,7 +34,7 @@ public sealed class CliCommands(LearnerCloud cloud, IServiceProvider services)
     /// <summary>Lines that point the AWS CLI at this portal's cloud (empty on real AWS with the default chain).</summary>
     public string Environment(string region)
     {
-        if (cloud.Mode != CloudMode.Sandbox)
+        if (cloud.Mode != CloudMode.Sandbox || services.GetService<SandboxEndpoints>() is not { IsListening: true })
         {
             return $"export AWS_DEFAULT_REGION={region}\n";
         }
