@@ -34,4 +34,16 @@ public sealed class CleanupBannerTests : ComponentTestContext
         Assert.Equal("1시간 05분", banner.Find("#lab-timer-left").TextContent);
         Assert.Empty(banner.FindAll("#keep-working"));
     }
+
+    [Fact]
+    public void CleanupBanner_confirms_the_extension_and_explains_a_refused_second_one_in_Korean()
+    {
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("ko");
+
+        var extended = Context.Render<CleanupBanner>(p => p.Add(b => b.Run, Run).Add(b => b.KeepResult, KeepWorkingResult.Extended));
+        var refused = Context.Render<CleanupBanner>(p => p.Add(b => b.Run, Run).Add(b => b.KeepResult, KeepWorkingResult.AlreadyExtended));
+
+        Assert.Contains("연장했습니다", extended.Find("#keep-working-done").TextContent, StringComparison.Ordinal);
+        Assert.Contains("이미 한 번 사용했습니다", refused.Find("#keep-working-refused").TextContent, StringComparison.Ordinal);
+    }
 }

@@ -223,6 +223,7 @@ public sealed partial class Lab1BrowserTests : IAsyncLifetime
     {
         await Assertions.Expect(page).ToHaveURLAsync(new Regex($"/steps/{Regex.Escape(stepId)}$"));
         await Assertions.Expect(page.Locator("#step-title")).ToHaveTextAsync(Lab1Flow.Lab.Step(stepId)!.Title.En);
+        await Assertions.Expect(page.Locator("#step-page")).ToHaveAttributeAsync("data-interactive", "true");
     }
 
     private async Task ShotAsync(IPage page, string name)

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using LabPortal.Aws.Core;
 using LabPortal.Aws.Ec2;
@@ -72,7 +71,8 @@ public sealed class Lab1CrashRecoveryTests : IDisposable
             flow = await Lab1Flow.StartAsync(_data.Path, await Students.JoinAsync(first, code, "Deploy Student"));
             await flow.PassQuizAsync("concepts");
             Lab1Flow.AssertSucceeded(await flow.RunActionAsync("security-group"));
-            await SubmitInstancesAndWaitUntilBothLaunchedAsync(flow, "");
+            Assert.True((await flow.Wizard.SubmitAsShownAsync(flow.RunId, "instances"))!.Succeeded);
+            await WaitUntilBothLaunchedAsync(flow, "");
         }
 
         await RestartAndAssertRecoveredAsync(flow);
@@ -94,16 +94,49 @@ public sealed class Lab1CrashRecoveryTests : IDisposable
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
-    /// <summary>Runs Lab 1 up to the instances step in a real portal process and kills it while that step waits for its instances.</summary>
+    /// <summary>
+    /// Runs Lab 1 up to the instances step in a real portal process, the student in a real browser
+    /// (the wizard is an interactive page), and kills the portal while that step waits for its instances.
+    /// </summary>
     private async Task<Lab1Flow> CrashDuringInstancesStepAsync()
     {
         using var portal = await PortalProcess.StartAsync(Settings);
         var code = await Students.CreateClassAsync(portal.CreatePortalClient(), Lab1Flow.NewClassCode());
         var flow = await Lab1Flow.StartAsync(_data.Path, await Students.JoinAsync(portal.CreatePortalClient(), code, "Crash Student"));
-        await flow.PassQuizAsync("concepts");
-        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("security-group"));
+        var (playwright, browser) = await Browser.LaunchAsync();
+        try
+        {
+            var page = await browser.NewPageAsync(new() { BaseURL = portal.BaseAddress.ToString(), Locale = "en-US" });
+            page.SetDefaultTimeout(60_000);
+            await page.GotoAsync("/account/login");
+            await page.GetByLabel("User name").FillAsync("Crash Student");
+            await page.GetByLabel("Password").FillAsync("Crash Student-password");
+            await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await page.WaitForURLAsync("**/labs");
+            await page.GotoAsync($"{flow.RunUrl}/steps/concepts");
+            await WaitInteractiveAsync(page, "concepts");
+            foreach (var question in Lab1Flow.Lab.Step("concepts")!.Quiz)
+            {
+                var answer = question.Choices.Single(c => c.Id == question.Answer).Text.En;
+                await page.GetByRole(Microsoft.Playwright.AriaRole.Group, new() { Name = question.Question.En })
+                    .GetByRole(Microsoft.Playwright.AriaRole.Radio, new() { Name = answer, Exact = true }).CheckAsync(new() { Force = true });
+            }
 
-        await SubmitInstancesAndWaitUntilBothLaunchedAsync(flow, portal.Output);
+            await page.Locator("#check-answers").ClickAsync();
+            await WaitInteractiveAsync(page, "security-group");
+            await page.Locator("#run-step").ClickAsync();
+            await Microsoft.Playwright.Assertions.Expect(page.Locator("#step-status-text[data-state=done]")).ToBeVisibleAsync();
+            await page.Locator("#next-step").ClickAsync();
+            await WaitInteractiveAsync(page, "instances");
+            await page.Locator("#run-step").ClickAsync();
+            await WaitUntilBothLaunchedAsync(flow, portal.Output);
+        }
+        finally
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
+
         await portal.CrashAsync();
         flow.Student.Dispose();
 
@@ -117,12 +150,16 @@ public sealed class Lab1CrashRecoveryTests : IDisposable
         return flow;
     }
 
-    /// <summary>Submits the instances step and returns once both instances are in the ledger (intent and completion) while the job still waits for them to run.</summary>
-    private async Task SubmitInstancesAndWaitUntilBothLaunchedAsync(Lab1Flow flow, string portalOutput)
+    private static async Task WaitInteractiveAsync(Microsoft.Playwright.IPage page, string stepId)
     {
-        var (submitted, _) = await flow.Student.SubmitAsShownAsync($"{flow.RunUrl}/steps/instances", "#action-form");
-        Assert.Equal(HttpStatusCode.Redirect, submitted.StatusCode);
+        await page.WaitForURLAsync($"**/steps/{stepId}");
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("#step-page")).ToHaveAttributeAsync("data-interactive", "true");
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("#step-title")).ToHaveTextAsync(Lab1Flow.Lab.Step(stepId)!.Title.En);
+    }
 
+    /// <summary>Returns once both instances of the submitted instances step are in the ledger (intent and completion) while the job still waits for them to run.</summary>
+    private async Task WaitUntilBothLaunchedAsync(Lab1Flow flow, string portalOutput)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {

@@ -1,5 +1,4 @@
 using System.Net;
-using AngleSharp.Html.Parser;
 using LabPortal.Aws.Core;
 using LabPortal.Features.Labs.Definitions;
 using LabPortal.Infrastructure.Data;
@@ -64,17 +63,12 @@ public sealed class Lab2Flow(PortalFactory factory, Lab1Flow pages)
         Lab1Flow.AssertSucceeded(await RunActionAsync("elb-health-checks"));
     }
 
-    /// <summary>The drill timeline's content as htmx fetches it: the status code (286 once it stops polling) and the events' kinds in order.</summary>
-    public Task<(int Status, AngleSharp.Html.Dom.IHtmlDocument Document)> GetTimelineAsync() => GetTimelineAsync("en");
-
-    public async Task<(int Status, AngleSharp.Html.Dom.IHtmlDocument Document)> GetTimelineAsync(string language)
+    /// <summary>The drill timeline as the drill step's page reads it (through the wizard, for this student).</summary>
+    public async Task<LabPortal.Features.LabRuns.Drill.DrillTimelineView?> GetTimelineAsync()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{RunUrl}/steps/drill/timeline");
-        request.Headers.Add("HX-Request", "true");
-        request.Headers.AcceptLanguage.ParseAdd(language);
-        using var response = await Student.Http.SendAsync(request);
-        var html = await response.Content.ReadAsStringAsync();
-        return ((int)response.StatusCode, new HtmlParser().ParseDocument(html));
+        var drill = await pages.Wizard.Wizard.DrillAsync(await pages.Wizard.UserIdAsync(), pages.RunId);
+        Assert.True(drill is { Problem: null }, drill?.Problem);
+        return drill!.Value.Timeline;
     }
 
     public async Task<AwsClients> LearnerClientsAsync()

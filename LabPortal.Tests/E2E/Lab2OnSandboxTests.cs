@@ -1,4 +1,3 @@
-using System.Net;
 using LabPortal.Aws.AutoScaling;
 using LabPortal.Aws.Elbv2;
 using LabPortal.Features.LabRuns.Drill;
@@ -150,17 +149,17 @@ public sealed class Lab2OnSandboxTests : IAsyncLifetime
         var activities = await aws.AutoScaling.DescribeScalingActivitiesAsync(new DescribeScalingActivitiesRequest { AutoScalingGroupName = groupName });
         Assert.DoesNotContain(activities.Activities!, a => a.Description!.StartsWith("Terminating", StringComparison.Ordinal));
 
-        var (status, timeline) = await flow.GetTimelineAsync();
-        Assert.Equal(200, status);
-        Assert.NotNull(timeline.QuerySelector("#drill-events li[data-kind=TargetUnhealthy]"));
-        Assert.Null(timeline.QuerySelector("#drill-events li[data-kind=Terminating]"));
-        Assert.Contains("InService, Healthy", timeline.QuerySelector("#drill-now-group")!.TextContent, StringComparison.Ordinal);
-        Assert.StartsWith("unhealthy", timeline.QuerySelector("#drill-now-target")!.TextContent.Trim(), StringComparison.Ordinal);
+        var timeline = await flow.GetTimelineAsync();
+        Assert.NotNull(timeline);
+        Assert.True(timeline.KeepPolling);
+        Assert.Contains(timeline.Events, e => e.Kind == DrillEventKind.TargetUnhealthy);
+        Assert.DoesNotContain(timeline.Events, e => e.Kind == DrillEventKind.Terminating);
+        Assert.Contains("InService, Healthy", timeline.GroupNowEnglish, StringComparison.Ordinal);
+        Assert.StartsWith("unhealthy", timeline.TargetNow, StringComparison.Ordinal);
 
         // The same timeline in Korean.
-        var (_, korean) = await flow.GetTimelineAsync("ko");
-        Assert.Contains("로드 밸런서가", korean.QuerySelector("#drill-events li[data-kind=TargetUnhealthy]")!.TextContent, StringComparison.Ordinal);
-        Assert.Contains("상태 확인 유형 EC2", korean.QuerySelector("#drill-now-group")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("로드 밸런서가", timeline.Events.First(e => e.Kind == DrillEventKind.TargetUnhealthy).Korean, StringComparison.Ordinal);
+        Assert.Contains("상태 확인 유형 EC2", timeline.GroupNowKorean, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -204,10 +203,10 @@ public sealed class Lab2OnSandboxTests : IAsyncLifetime
         var flow = await Lab2Flow.StartAsync(_factory, "Bad Choice");
         await flow.BuildUpToElbHealthChecksAsync();
 
-        var (response, page) = await flow.Student.SubmitAsShownAsync($"{flow.RunUrl}/steps/drill", "#action-form", new Dictionary<string, string> { ["Values[instanceId]"] = "i-0123456789abcdef0" });
+        var result = await flow.Pages.Wizard.SubmitAsShownAsync(flow.Pages.RunId, "drill", new Dictionary<string, string> { ["instanceId"] = "i-0123456789abcdef0" });
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("Choose one of the listed values", page.QuerySelector("#p-instanceId-error")!.TextContent, StringComparison.Ordinal);
+        Assert.False(result!.Succeeded);
+        Assert.Contains("Choose one of the listed values", result.Errors["instanceId"], StringComparison.Ordinal);
         using var scope = _factory.Services.CreateScope();
         Assert.False(await scope.ServiceProvider.GetRequiredService<PortalDbContext>().StepRuns.AnyAsync(s => s.StepId == "drill"));
     }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using LabPortal.Features.Accounts;
-using LabPortal.Features.Preferences;
 using LabPortal.Infrastructure.Localization;
 using Microsoft.AspNetCore.Antiforgery;
 
@@ -8,7 +7,7 @@ namespace LabPortal.Features.Cleanup;
 
 /// <summary>
 /// Form posts (they work without JavaScript; antiforgery checked on each): instructor resets and
-/// orphan deletions, and the learner's "keep working". Refusals change nothing: 400 without a
+/// orphan deletions (the learner's "keep working" is a circuit action: LabWizard). Refusals change nothing: 400 without a
 /// valid token, 403 for anyone who is not an instructor of the class, 404 for a run that is not the
 /// learner's.
 /// </summary>
@@ -53,25 +52,6 @@ public static class CleanupEndpoints
             return result == ResetResult.Forbidden
                 ? Results.StatusCode(StatusCodes.Status403Forbidden)
                 : Back(http, $"/classes/{classId}/dashboard?reset=class&runs={runs.ToString(CultureInfo.InvariantCulture)}");
-        }).RequireAuthorization();
-
-        app.MapPost("/runs/{runId:int}/keep-working", async (int runId, HttpContext http, IAntiforgery antiforgery, CleanupService cleanup) =>
-        {
-            if (!await antiforgery.IsRequestValidAsync(http))
-            {
-                return Results.StatusCode(StatusCodes.Status400BadRequest);
-            }
-
-            var form = await http.Request.ReadFormAsync(http.RequestAborted);
-            var returnUrl = form["returnUrl"].ToString() is { Length: > 0 } given ? PreferencesEndpoints.SafeReturnUrl(given) : $"/runs/{runId}";
-            var result = await cleanup.KeepWorkingAsync(runId, http.User.UserId(), http.RequestAborted);
-            if (result == KeepWorkingResult.NotFound)
-            {
-                return Results.StatusCode(StatusCodes.Status404NotFound);
-            }
-
-            var separator = returnUrl.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-            return Back(http, $"{returnUrl}{separator}keep={(result == KeepWorkingResult.Extended ? "extended" : "refused")}");
         }).RequireAuthorization();
 
         app.MapPost("/classes/{classId:int}/orphans/delete", async (int classId, HttpContext http, IAntiforgery antiforgery, ResetService resets, OrphanSweeper sweeper) =>

@@ -40,6 +40,19 @@ public sealed class LabWizard(IServiceScopeFactory scopes, RunChanges changes)
         return view;
     }
 
+    /// <summary>The learner opened the run's live panel: counts as activity (the idle clock restarts).</summary>
+    public async Task<RunView?> OpenLivePanelAsync(int userId, int runId, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var view = await scope.ServiceProvider.GetRequiredService<LabRunService>().GetAsync(runId, userId, cancellationToken);
+        if (view is not null)
+        {
+            await scope.ServiceProvider.GetRequiredService<CleanupService>().TouchAsync(runId, userId, cancellationToken);
+        }
+
+        return view;
+    }
+
     /// <summary>The step a learner resumes at: the one they were on, else the first not done.</summary>
     public static string ResumeStep(RunView view) =>
         view.Run.CurrentStepId is { } current && view.Step(current) is { Unlocked: true } ? current : view.NextStep.Definition.Id;
