@@ -1,8 +1,8 @@
 using System.Net;
 using LabPortal.Aws.Core;
 using LabPortal.Aws.Ec2;
-using LabPortal.Infrastructure.Cloud;
 using LabPortal.Features.LivePanel;
+using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Sandbox;
 using LabPortal.Sandbox.Accounts;

@@ -62,6 +62,7 @@ public sealed partial class Lab2BrowserTests : IAsyncLifetime
             await Axe.AssertNoSeriousViolationsAsync(page, "labs");
             await page.Locator($"#start-{Lab2Flow.LabId}").GetByRole(AriaRole.Button, new() { Name = "Start lab" }).ClickAsync();
             await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/runs/\d+/steps/[a-z-]+$"));
+            await Assertions.Expect(page.Locator("#step-page")).ToHaveAttributeAsync("data-interactive", "true");
             var loads = 0;
             page.Load += (_, _) => loads++;
 

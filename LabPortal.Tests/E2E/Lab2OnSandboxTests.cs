@@ -112,8 +112,8 @@ public sealed class Lab2OnSandboxTests : IAsyncLifetime
         var routed = await EventuallyAsync(() => flow.Pages.CheckAsync("path-routing"), v => v.Values.All(x => x.StartsWith("Passed", StringComparison.Ordinal)));
         Assert.StartsWith("Passed", routed["ImageRuleRoutes"], StringComparison.Ordinal);
         // The live panel asks for both paths and shows who answered each.
-        var (_, panel) = await flow.Student.GetAsync($"{flow.RunUrl}/live");
-        var answers = panel.QuerySelectorAll("#panel-requests li[data-path]").Select(li => (li.GetAttribute("data-path"), li.GetAttribute("data-page"))).ToList();
+        var panel = await PanelWatch.UntilAsync(_factory.Services, flow.Pages.RunId, p => p.Requests.Any(r => r.Path == "/images/") && p.Requests.Any(r => r.Path == "/"));
+        var answers = panel.Requests.Select(r => ((string?)r.Path, (string?)r.Page)).ToList();
         Assert.Contains(("/images/", "image server"), answers);
         Assert.Contains(answers, a => a.Item1 == "/" && a.Item2!.StartsWith("Hello from i-", StringComparison.Ordinal));
 

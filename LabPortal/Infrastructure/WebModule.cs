@@ -26,6 +26,10 @@ public static class WebModule
         // Interactive server rendering for the student's pages; sign-in, join, password change and the
         // instructor pages not yet moved stay static (App.razor picks per page). ADR 0003.
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        // blazor.web.js and MudBlazor's files come from packages: served from the build output in any
+        // environment (a portal started with `dotnet LabPortal.dll`, as the tests and benchmarks do);
+        // a no-op for a published app, which has them in wwwroot.
+        builder.WebHost.UseStaticWebAssets();
         builder.Services.AddMudServices();
         builder.Services.AddSingleton<Live.RunChanges>();
         builder.Services.AddScoped<ViewerClock>();

@@ -70,7 +70,7 @@ public sealed class FinishChoiceOnSandboxTests : IAsyncLifetime
         Assert.Null(keptPage.QuerySelector("#keep-resources"));
         Assert.NotNull(keptPage.QuerySelector("button#tear-down"));
         var (_, labs) = await student.GetAsync("/labs");
-        Assert.NotNull(labs.QuerySelector($"#kept-{labId} a[href$='/steps/finish']"));
+        Assert.NotNull(labs.QuerySelector($"a#kept-{labId}[href$='/steps/finish']"));
 
         // Tearing down later still works and leaves nothing.
         var torn = await driver.Wizard.SubmitAsShownAsync(driver.RunId, "finish");
