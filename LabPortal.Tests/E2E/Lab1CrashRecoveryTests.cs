@@ -125,7 +125,7 @@ public sealed class Lab1CrashRecoveryTests : IDisposable
             await page.Locator("#check-answers").ClickAsync();
             await WaitInteractiveAsync(page, "security-group");
             await page.Locator("#run-step").ClickAsync();
-            await Microsoft.Playwright.Assertions.Expect(page.Locator("#step-status-text[data-state=done]")).ToBeVisibleAsync();
+            await Microsoft.Playwright.Assertions.Expect(page.Locator("#step-status-text[data-state=done]")).ToBeVisibleAsync(new() { Timeout = 90_000 });
             await page.Locator("#next-step").ClickAsync();
             await WaitInteractiveAsync(page, "instances");
             await page.Locator("#run-step").ClickAsync();
@@ -153,8 +153,8 @@ public sealed class Lab1CrashRecoveryTests : IDisposable
     private static async Task WaitInteractiveAsync(Microsoft.Playwright.IPage page, string stepId)
     {
         await page.WaitForURLAsync($"**/steps/{stepId}");
-        await Microsoft.Playwright.Assertions.Expect(page.Locator("#step-page")).ToHaveAttributeAsync("data-interactive", "true");
-        await Microsoft.Playwright.Assertions.Expect(page.Locator("#step-title")).ToHaveTextAsync(Lab1Flow.Lab.Step(stepId)!.Title.En);
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("#step-page")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = 30_000 });
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("#step-title")).ToHaveTextAsync(Lab1Flow.Lab.Step(stepId)!.Title.En, new() { Timeout = 30_000 });
     }
 
     /// <summary>Returns once both instances of the submitted instances step are in the ledger (intent and completion) while the job still waits for them to run.</summary>
