@@ -33,7 +33,6 @@ app.MapSandbox();
 app.MapPreferences();
 app.MapAccounts();
 app.MapLabRuns();
-app.MapLivePanel();
 app.MapInstructors();
 app.MapCleanup();
 app.MapPortalPages();

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using Amazon.EC2.Model;
 using LabPortal.Features.LabRuns;
@@ -24,7 +23,7 @@ namespace LabPortal.Tests.E2E;
 public sealed class Lab1CrashRecoveryTests(ITestOutputHelper output) : IDisposable
 {
     /// <summary>
-    /// The documented bound from a restart to the recovered step's end (ADR 0003): the start-up, one
+    /// The documented bound from a restart to the recovered step's end (ADR 0004): the start-up, one
     /// queue poll (1 s), the rest of the instances' boot (10 s at this time scale) and the step's own
     /// calls; generous for a machine shared with other test runs.
     /// </summary>
@@ -79,7 +78,8 @@ public sealed class Lab1CrashRecoveryTests(ITestOutputHelper output) : IDisposab
             flow = await Lab1Flow.StartAsync(_data.Path, await Students.JoinAsync(first, code, "Deploy Student"));
             await flow.PassQuizAsync("concepts");
             Lab1Flow.AssertSucceeded(await flow.RunActionAsync("security-group"));
-            await SubmitInstancesAndWaitUntilBothLaunchedAsync(flow, "");
+            Assert.True((await flow.Wizard.SubmitAsShownAsync(flow.RunId, "instances"))!.Succeeded);
+            await WaitUntilBothLaunchedAsync(flow, "");
         }
 
         await RestartAndAssertRecoveredAsync(flow, expectedAttempts: null);
@@ -98,46 +98,38 @@ public sealed class Lab1CrashRecoveryTests(ITestOutputHelper output) : IDisposab
     [InlineData("waiting-for-continuation")]
     public async Task Portal_killed_at_a_moment_of_the_instances_step_completes_it_once_after_a_restart(string moment)
     {
-        Lab1Flow flow;
-        using (var portal = await PortalProcess.StartAsync(Settings))
-        {
-            var code = await Students.CreateClassAsync(portal.CreatePortalClient(), Lab1Flow.NewClassCode());
-            flow = await Lab1Flow.StartAsync(_data.Path, await Students.JoinAsync(portal.CreatePortalClient(), code, "Moment Student"));
-            await flow.PassQuizAsync("concepts");
-            Lab1Flow.AssertSucceeded(await flow.RunActionAsync("security-group"));
-            var (submitted, _) = await flow.Student.SubmitAsShownAsync($"{flow.RunUrl}/steps/instances", "#action-form");
-            Assert.Equal(HttpStatusCode.Redirect, submitted.StatusCode);
-
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (true)
-            {
-                await using (var db = Lab1Flow.OpenDatabase(_data.Path))
-                {
-                    var step = await db.StepRuns.AsNoTracking().Where(s => s.LabRunId == flow.RunId && s.StepId == "instances").SingleOrDefaultAsync();
-                    var instances = await db.Ledger.CountAsync(e => e.LabRunId == flow.RunId && e.Kind == "Instance");
-                    Assert.False(step is { Status: StepRunStatus.Succeeded or StepRunStatus.Failed }, $"The step ended before the kill ({moment}): too fast for this test.\n{portal.Output}");
-                    var reached = moment switch
-                    {
-                        "enqueued" => step is not null && instances == 0,
-                        "first-instance-intended" => instances >= 1,
-                        "waiting-for-continuation" => step is { WaitingUntilUtc: not null },
-                        _ => throw new ArgumentOutOfRangeException(nameof(moment)),
-                    };
-                    if (reached)
-                    {
-                        break;
-                    }
-                }
-
-                Assert.True(DateTime.UtcNow < deadline, $"The moment {moment} never came:\n{portal.Output}");
-                await Task.Delay(20);
-            }
-
-            await portal.CrashAsync();
-            flow.Student.Dispose();
-        }
+        var flow = await CrashDuringInstancesStepAsync((flow, output) => WaitForMomentAsync(flow, moment, output), assertLaunched: false);
 
         await RestartAndAssertRecoveredAsync(flow, expectedAttempts: null);
+    }
+
+    /// <summary>Returns once the submitted instances step has reached <paramref name="moment"/> (read from the portal's database).</summary>
+    private async Task WaitForMomentAsync(Lab1Flow flow, string moment, string portalOutput)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            await using (var db = Lab1Flow.OpenDatabase(_data.Path))
+            {
+                var step = await db.StepRuns.AsNoTracking().Where(s => s.LabRunId == flow.RunId && s.StepId == "instances").SingleOrDefaultAsync();
+                var instances = await db.Ledger.CountAsync(e => e.LabRunId == flow.RunId && e.Kind == "Instance");
+                Assert.False(step is { Status: StepRunStatus.Succeeded or StepRunStatus.Failed }, $"The step ended before the kill ({moment}): too fast for this test.\n{portalOutput}");
+                var reached = moment switch
+                {
+                    "enqueued" => step is not null && instances == 0,
+                    "first-instance-intended" => instances >= 1,
+                    "waiting-for-continuation" => step is { WaitingUntilUtc: not null },
+                    _ => throw new ArgumentOutOfRangeException(nameof(moment)),
+                };
+                if (reached)
+                {
+                    return;
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"The moment {moment} never came:\n{portalOutput}");
+            await Task.Delay(20);
+        }
     }
 
     private Dictionary<string, string?> Settings => new()
@@ -158,21 +150,55 @@ public sealed class Lab1CrashRecoveryTests(ITestOutputHelper output) : IDisposab
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
-    /// <summary>Runs Lab 1 up to the instances step in a real portal process and kills it while that step waits for its instances.</summary>
-    private async Task<Lab1Flow> CrashDuringInstancesStepAsync()
+    /// <summary>
+    /// Runs Lab 1 up to the instances step in a real portal process, the student in a real browser
+    /// (the wizard is an interactive page), and kills the portal while that step waits for its instances.
+    /// </summary>
+    private async Task<Lab1Flow> CrashDuringInstancesStepAsync(Func<Lab1Flow, string, Task>? waitFor = null, bool assertLaunched = true)
     {
         using var portal = await PortalProcess.StartAsync(Settings);
         var code = await Students.CreateClassAsync(portal.CreatePortalClient(), Lab1Flow.NewClassCode());
         var flow = await Lab1Flow.StartAsync(_data.Path, await Students.JoinAsync(portal.CreatePortalClient(), code, "Crash Student"));
-        await flow.PassQuizAsync("concepts");
-        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("security-group"));
+        var (playwright, browser) = await Browser.LaunchAsync();
+        try
+        {
+            var page = await browser.NewPageAsync(new() { BaseURL = portal.BaseAddress.ToString(), Locale = "en-US" });
+            page.SetDefaultTimeout(60_000);
+            await page.GotoAsync("/account/login");
+            await page.GetByLabel("User name").FillAsync("Crash Student");
+            await page.GetByLabel("Password").FillAsync("Crash Student-password");
+            await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await page.WaitForURLAsync("**/labs");
+            await page.GotoAsync($"{flow.RunUrl}/steps/concepts");
+            await WaitInteractiveAsync(page, "concepts");
+            foreach (var question in Lab1Flow.Lab.Step("concepts")!.Quiz)
+            {
+                var answer = question.Choices.Single(c => c.Id == question.Answer).Text.En;
+                await page.GetByRole(Microsoft.Playwright.AriaRole.Group, new() { Name = question.Question.En })
+                    .GetByRole(Microsoft.Playwright.AriaRole.Radio, new() { Name = answer, Exact = true }).CheckAsync(new() { Force = true });
+            }
 
-        await SubmitInstancesAndWaitUntilBothLaunchedAsync(flow, portal.Output);
+            await page.Locator("#check-answers").ClickAsync();
+            await WaitInteractiveAsync(page, "security-group");
+            await page.Locator("#run-step").ClickAsync();
+            await Microsoft.Playwright.Assertions.Expect(page.Locator("#step-status-text[data-state=done]")).ToBeVisibleAsync(new() { Timeout = 90_000 });
+            await page.Locator("#next-step").ClickAsync();
+            await WaitInteractiveAsync(page, "instances");
+            await page.Locator("#run-step").ClickAsync();
+            await (waitFor ?? WaitUntilBothLaunchedAsync)(flow, portal.Output);
+        }
+        finally
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
+
         await portal.CrashAsync();
         flow.Student.Dispose();
 
-        await using (var db = Lab1Flow.OpenDatabase(_data.Path))
+        if (assertLaunched)
         {
+            await using var db = Lab1Flow.OpenDatabase(_data.Path);
             var step = await db.StepRuns.SingleAsync(s => s.LabRunId == flow.RunId && s.StepId == "instances");
             Assert.Equal(StepRunStatus.Running, step.Status);
             Assert.Equal(1, step.Attempts);
@@ -181,12 +207,16 @@ public sealed class Lab1CrashRecoveryTests(ITestOutputHelper output) : IDisposab
         return flow;
     }
 
-    /// <summary>Submits the instances step and returns once both instances are in the ledger (intent and completion) while the job still waits for them to run.</summary>
-    private async Task SubmitInstancesAndWaitUntilBothLaunchedAsync(Lab1Flow flow, string portalOutput)
+    private static async Task WaitInteractiveAsync(Microsoft.Playwright.IPage page, string stepId)
     {
-        var (submitted, _) = await flow.Student.SubmitAsShownAsync($"{flow.RunUrl}/steps/instances", "#action-form");
-        Assert.Equal(HttpStatusCode.Redirect, submitted.StatusCode);
+        await page.WaitForURLAsync($"**/steps/{stepId}");
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("#step-page")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = 30_000 });
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("#step-title")).ToHaveTextAsync(Lab1Flow.Lab.Step(stepId)!.Title.En, new() { Timeout = 30_000 });
+    }
 
+    /// <summary>Returns once both instances of the submitted instances step are in the ledger (intent and completion) while the job still waits for them to run.</summary>
+    private async Task WaitUntilBothLaunchedAsync(Lab1Flow flow, string portalOutput)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {

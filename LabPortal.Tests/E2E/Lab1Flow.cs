@@ -53,27 +53,30 @@ public sealed class Lab1Flow(string dataDirectory, PortalClient student, string 
             .UseSqlite(DataModule.PortalConnectionString(new ConfigurationBuilder().Build(), new DataDirectory(dataDirectory)))
             .Options);
 
+    /// <summary>The wizard's buttons, pressed in-process for this student (<see cref="WizardDriver"/>).</summary>
+    public WizardDriver Wizard { get; } = new(student);
+
     public async Task PassQuizAsync(string stepId)
     {
-        var answers = Lab.Step(stepId)!.Quiz.ToDictionary(q => $"Answers[{q.Id}]", q => q.Answer);
-        var (response, _) = await student.SubmitAsync($"{runUrl}/steps/{stepId}", "#quiz-form", answers);
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var answers = Lab.Step(stepId)!.Quiz.ToDictionary(q => q.Id, q => q.Answer);
+        var outcome = await Wizard.AnswerAsync(RunId, stepId, answers);
+        Assert.True(outcome is { Passed: true }, $"The quiz of {stepId} did not pass.");
     }
 
-    /// <summary>Runs an action step with the values its form shows and waits for its job.</summary>
+    /// <summary>Runs an action step with the values its form starts from (plus overrides) and waits for its job.</summary>
     public async Task<StepRun> RunActionAsync(string stepId, IDictionary<string, string>? overrides = null)
     {
-        var (response, page) = await student.SubmitAsShownAsync($"{runUrl}/steps/{stepId}", "#action-form", overrides);
-        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"Submitting {stepId} answered {(int)response.StatusCode}: {page.QuerySelector(".invalid-feedback, .alert-danger")?.TextContent}");
+        var result = await Wizard.SubmitAsShownAsync(RunId, stepId, overrides);
+        Assert.True(result is { Succeeded: true }, $"Submitting {stepId} was refused: {(result is null ? "not found" : string.Join("; ", result.Errors.Values))}");
         return await WaitForStepAsync(stepId);
     }
 
-    /// <summary>Presses "Check my progress" and returns each check's verdict as the page shows it.</summary>
+    /// <summary>Presses "Check my progress" and returns each check's verdict with its text.</summary>
     public async Task<IReadOnlyDictionary<string, string>> CheckAsync(string stepId)
     {
-        var (response, page) = await student.SubmitAsync($"{runUrl}/steps/{stepId}", "#check-form", new Dictionary<string, string>());
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return page.QuerySelectorAll("#check-results li").ToDictionary(li => li.GetAttribute("data-check")!, li => li.GetAttribute("data-verdict") + ": " + li.TextContent.Trim());
+        var results = await Wizard.CheckAsync(RunId, stepId);
+        Assert.NotNull(results);
+        return results.ToDictionary(r => r.Check, r => r.Verdict + ": " + r.Text);
     }
 
     public static void AssertNoneFailed(IReadOnlyDictionary<string, string> verdicts)

@@ -72,11 +72,10 @@ public sealed class Lab1OnSandboxTests : IAsyncLifetime
         var verdicts = await EventuallyAsync(() => flow.CheckAsync("verify-traffic"), v => v.Values.All(x => x.StartsWith("Passed", StringComparison.Ordinal)));
         Assert.All(verdicts.Values, v => Assert.StartsWith("Passed", v, StringComparison.Ordinal));
 
-        var (_, panel) = await flow.Student.GetAsync($"{flow.RunUrl}/live");
-        Assert.Equal(["healthy", "healthy"], panel.QuerySelectorAll("#panel-targets tr[data-target]").Select(r => r.GetAttribute("data-state")));
-        var answered = panel.QuerySelectorAll("#panel-requests li[data-page]").Select(li => li.GetAttribute("data-page")).ToHashSet();
-        Assert.Contains("gosim web page 01", answered);
-        Assert.Contains("gosim web page 02", answered);
+        var panel = await PanelWatch.UntilAsync(_factory.Services, flow.RunId, p => p.AnswersByPage.Count >= 2 && p.Targets.Count == 2);
+        Assert.Equal(["healthy", "healthy"], panel.Targets.Select(t => t.State));
+        Assert.Contains("gosim web page 01", panel.AnswersByPage.Keys);
+        Assert.Contains("gosim web page 02", panel.AnswersByPage.Keys);
 
         Lab1Flow.AssertSucceeded(await flow.RunActionAsync("finish"));
 

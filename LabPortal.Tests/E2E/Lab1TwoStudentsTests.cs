@@ -1,9 +1,6 @@
 using System.Net;
-using System.Net.ServerSentEvents;
 using Amazon.EC2.Model;
-using AngleSharp;
-using AngleSharp.Dom;
-using AngleSharp.Html.Dom;
+using LabPortal.Features.LivePanel;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Sandbox;
@@ -16,9 +13,9 @@ namespace LabPortal.Tests.E2E;
 
 /// <summary>
 /// Two students of one class run Lab 1 at the same time on the sandbox, one with the blog's pages
-/// and one with pages of their own. Each sees only their own targets and pages on the live panel
-/// stream, and neither can read or drive the other's run, even with the other's run open in the
-/// panel and a valid session and antiforgery token of their own.
+/// and one with pages of their own. Each sees only their own targets and pages on their live panel,
+/// and neither can read or drive the other's run through its pages or the wizard's circuit actions,
+/// even with the other's run open in the panel.
 /// </summary>
 [Trait("Category", "E2E")]
 public sealed class Lab1TwoStudentsTests : IAsyncLifetime
@@ -69,21 +66,15 @@ public sealed class Lab1TwoStudentsTests : IAsyncLifetime
         var alicePanel = ReadPanelUntilBothPagesAnsweredAsync(alice, "gosim web page 01", "gosim web page 02", watching.Token);
         var bobPanel = ReadPanelUntilBothPagesAnsweredAsync(bob, BobPage1, BobPage2, watching.Token);
 
-        var (aliceTargets, aliceRequests) = await alicePanel;
-        Assert.Equal(aliceIds.Order(StringComparer.Ordinal), TargetIds(aliceTargets));
-        // The zone column: AWS leaves it out for instance targets, so the panel looks the instances up.
-        Assert.Equal(["ap-northeast-2a", "ap-northeast-2c"], aliceTargets.QuerySelectorAll("tr[data-target]").Select(r => ((IHtmlTableRowElement)r).Cells[2].TextContent.Trim()).Order(StringComparer.Ordinal));
-        Assert.All(PageNames(aliceRequests), p => Assert.StartsWith("gosim web page 0", p, StringComparison.Ordinal));
-        var (bobTargets, bobRequests) = await bobPanel;
-        Assert.Equal(bobIds.Order(StringComparer.Ordinal), TargetIds(bobTargets));
-        Assert.All(PageNames(bobRequests), p => Assert.StartsWith("bob page", p, StringComparison.Ordinal));
-
-        // Bob, on Alice's run: the stream, the panel, the pages and the status fragment.
-        using (var stream = new HttpRequestMessage(HttpMethod.Get, $"{alice.RunUrl}/live/stream"))
-        {
-            using var response = await bob.Student.Http.SendAsync(stream, HttpCompletionOption.ResponseHeadersRead);
-            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        }
+        var aliceSnapshot = await alicePanel;
+        Assert.Equal(aliceIds.Order(StringComparer.Ordinal), aliceSnapshot.Targets.Select(t => t.Id).Order(StringComparer.Ordinal));
+        // The zone: AWS leaves it out for instance targets, so the poller looks the instances up (and their Name tags).
+        Assert.Equal(["ap-northeast-2a", "ap-northeast-2c"], aliceSnapshot.Targets.Select(t => t.AvailabilityZone!).Order(StringComparer.Ordinal));
+        Assert.All(aliceSnapshot.Targets, t => Assert.False(string.IsNullOrEmpty(t.Name)));
+        Assert.All(PageNames(aliceSnapshot), p => Assert.StartsWith("gosim web page 0", p, StringComparison.Ordinal));
+        var bobSnapshot = await bobPanel;
+        Assert.Equal(bobIds.Order(StringComparer.Ordinal), bobSnapshot.Targets.Select(t => t.Id).Order(StringComparer.Ordinal));
+        Assert.All(PageNames(bobSnapshot), p => Assert.StartsWith("bob page", p, StringComparison.Ordinal));
 
         foreach (var path in new[] { alice.RunUrl, $"{alice.RunUrl}/live", $"{alice.RunUrl}/steps/instances", $"{alice.RunUrl}/steps/verify-traffic" })
         {
@@ -92,26 +83,16 @@ public sealed class Lab1TwoStudentsTests : IAsyncLifetime
             Assert.All(aliceIds, id => Assert.DoesNotContain(id, page.Source.Text, StringComparison.Ordinal));
         }
 
-        using (var fragment = new HttpRequestMessage(HttpMethod.Get, $"{alice.RunUrl}/steps/load-balancer/status"))
-        {
-            fragment.Headers.Add("HX-Request", "true");
-            using var response = await bob.Student.Http.SendAsync(fragment);
-            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        }
-
         // Alice's run is complete, so her teardown step is open: only ownership can stop Bob now.
         Lab1Flow.AssertNoneFailed(await alice.CheckAsync("verify-traffic"));
 
-        // Bob posts "Check my progress" and the teardown into Alice's run with forms of his own run.
+        // Bob presses "Check my progress", the teardown and "keep" with Alice's run id (what a tampered circuit could send).
         var before = await RunStateAsync(alice);
-        var check = await PostOwnFormIntoAsync(bob, alice, "verify-traffic", "#check-form");
-        var teardown = await PostOwnFormIntoAsync(bob, alice, "finish", "#action-form");
-        foreach (var (response, body) in new[] { check, teardown })
-        {
-            Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {body}");
-            Assert.DoesNotContain("check-results", body, StringComparison.Ordinal);
-            Assert.All(aliceIds, id => Assert.DoesNotContain(id, body, StringComparison.Ordinal));
-        }
+        var bobId = await bob.Wizard.UserIdAsync();
+        Assert.Null(await bob.Wizard.Wizard.CheckAsync(bobId, alice.RunId, "verify-traffic"));
+        Assert.Null(await bob.Wizard.Wizard.SubmitActionAsync(bobId, alice.RunId, "finish", new Dictionary<string, string?>()));
+        Assert.Null(await bob.Wizard.Wizard.KeepAsync(bobId, alice.RunId, "finish"));
+        Assert.Null(await bob.Wizard.Wizard.LoadAsync(bobId, alice.RunId));
 
         Assert.Equal(before, await RunStateAsync(alice));
         var (aliceCloud, aliceAccount) = await CloudOfAsync(alice);
@@ -151,61 +132,25 @@ public sealed class Lab1TwoStudentsTests : IAsyncLifetime
         return [outputs["instance1Id"], outputs["instance2Id"]];
     }
 
-    /// <summary>Reads the student's own panel stream until both targets are healthy and both of the expected pages answered.</summary>
-    private static async Task<(IDocument Targets, IDocument Requests)> ReadPanelUntilBothPagesAnsweredAsync(Lab1Flow flow, string page1, string page2, CancellationToken cancellationToken)
+    /// <summary>Watches the student's own panel (the shared poller's snapshots) until both targets are healthy and both of the expected pages answered.</summary>
+    private async Task<PanelSnapshot> ReadPanelUntilBothPagesAnsweredAsync(Lab1Flow flow, string page1, string page2, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{flow.RunUrl}/live/stream");
-        using var response = await flow.Student.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        IDocument? targets = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken))
+        var done = new TaskCompletionSource<PanelSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var hub = _factory.Services.GetRequiredService<LivePanelHub>();
+        await using (hub.Subscribe(flow.RunId, snapshot =>
         {
-            var fragment = await ParseAsync(item.Data);
-            if (item.EventType == "targets")
+            var healthy = snapshot.Targets.Count(t => t.State == "healthy");
+            if (healthy == 2 && snapshot.AnswersByPage.ContainsKey(page1) && snapshot.AnswersByPage.ContainsKey(page2))
             {
-                targets = fragment;
+                done.TrySetResult(snapshot);
             }
-            else if (item.EventType == "requests")
-            {
-                seen.UnionWith(PageNames(fragment));
-                var healthy = targets?.QuerySelectorAll("tr[data-target]").Count(r => r.GetAttribute("data-state") == "healthy") ?? 0;
-                if (healthy == 2 && seen.Contains(page1) && seen.Contains(page2))
-                {
-                    return (targets!, fragment);
-                }
-            }
+        }))
+        {
+            return await done.Task.WaitAsync(cancellationToken);
         }
-
-        throw new InvalidOperationException("The panel stream ended.");
     }
 
-    private static List<string> TargetIds(IDocument targets) =>
-        [.. targets.QuerySelectorAll("tr[data-target]").Select(r => r.GetAttribute("data-target")!).Order(StringComparer.Ordinal)];
-
-    private static List<string> PageNames(IDocument requests) =>
-        [.. requests.QuerySelectorAll("li[data-page]").Select(li => li.GetAttribute("data-page")!).Where(p => p.Length > 0)];
-
-    private static Task<IDocument> ParseAsync(string html) => BrowsingContext.New(Configuration.Default).OpenAsync(r => r.Content(html));
-
-    /// <summary>The intruder fills the form on their own run (session, antiforgery token, form name) and posts it to the victim's step.</summary>
-    private static async Task<(HttpResponseMessage Response, string Body)> PostOwnFormIntoAsync(Lab1Flow intruder, Lab1Flow victim, string stepId, string formSelector)
-    {
-        var (_, ownPage) = await intruder.Student.GetAsync($"{intruder.RunUrl}/steps/{stepId}");
-        var form = ownPage.QuerySelector<IHtmlFormElement>(formSelector) ?? throw new InvalidOperationException($"No {formSelector} on {stepId}.");
-        var values = form.QuerySelectorAll<IHtmlInputElement>("input:not([type=radio]):not([type=checkbox])").Select(i => (i.Name, i.Value))
-            .Concat(form.QuerySelectorAll<IHtmlTextAreaElement>("textarea").Select(t => (t.Name, t.Value)))
-            .Concat(form.QuerySelectorAll<IHtmlSelectElement>("select").Select(s => (s.Name, Value: s.Value ?? "")))
-            .Where(f => f.Name is { Length: > 0 })
-            .Select(f => new KeyValuePair<string, string>(f.Name!, f.Value))
-            .ToList();
-        Assert.Contains(values, v => v.Key == "__RequestVerificationToken");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{victim.RunUrl}/steps/{stepId}") { Content = new FormUrlEncodedContent(values) };
-        var response = await intruder.Student.Http.SendAsync(request);
-        return (response, await response.Content.ReadAsStringAsync());
-    }
+    private static List<string> PageNames(PanelSnapshot snapshot) => [.. snapshot.Requests.Select(r => r.Page).Where(p => p is { Length: > 0 } and not "-")];
 
     /// <summary>What a post into the run could change: its step runs, saved values and ledger.</summary>
     private static async Task<string> RunStateAsync(Lab1Flow flow)

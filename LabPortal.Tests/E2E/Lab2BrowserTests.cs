@@ -6,9 +6,10 @@ using Microsoft.Playwright;
 namespace LabPortal.Tests.E2E;
 
 /// <summary>
-/// A student joins a class and completes Lab 2 in a real browser on the in-process sandbox,
-/// including the drill: htmx polls the step status and the drill timeline until the group is whole
-/// again. One screenshot per step is kept under TestResults/artifacts.
+/// A student joins a class and completes Lab 2 in a real browser on the in-process sandbox, with the
+/// portal in the Development environment, including the drill: one page load for the whole lab, the
+/// status, Next and the drill timeline change by themselves until the group is whole again. Every
+/// step gets an axe scan; one screenshot per step is kept under TestResults/artifacts.
 /// </summary>
 [Trait("Category", "Browser")]
 public sealed partial class Lab2BrowserTests : IAsyncLifetime
@@ -22,7 +23,7 @@ public sealed partial class Lab2BrowserTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _factory = new PortalFactory(_data.Path, PortalFactory.OnSandbox());
+        _factory = new PortalFactory(_data.Path, PortalFactory.OnSandbox()) { Environment = "Development" };
         _factory.UseKestrel(0);
         _factory.StartServer();
         (_playwright, _browser) = await Browser.LaunchAsync();
@@ -41,7 +42,8 @@ public sealed partial class Lab2BrowserTests : IAsyncLifetime
     {
         var code = "BRW" + Random.Shared.Next(1000, 9999).ToString(System.Globalization.CultureInfo.InvariantCulture);
         await CreateClassAsInstructorAsync(code);
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _factory.ClientOptions.BaseAddress.ToString(), Locale = "en-US" });
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _factory.ClientOptions.BaseAddress.ToString(), Locale = "en-US", TimezoneId = "Asia/Seoul", ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         var shot = 0;
         async Task ShotAsync(string name) =>
@@ -57,20 +59,26 @@ public sealed partial class Lab2BrowserTests : IAsyncLifetime
             await Assertions.Expect(page).ToHaveURLAsync(new Regex("/labs$"));
             await ShotAsync("labs");
 
+            await Axe.AssertNoSeriousViolationsAsync(page, "labs");
             await page.Locator($"#start-{Lab2Flow.LabId}").GetByRole(AriaRole.Button, new() { Name = "Start lab" }).ClickAsync();
             await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/runs/\d+/steps/[a-z-]+$"));
-            var runUrl = RunStepUrl().Match(new Uri(page.Url).AbsolutePath).Groups["run"].Value;
+            await Assertions.Expect(page.Locator("#step-page")).ToHaveAttributeAsync("data-interactive", "true");
+            var loads = 0;
+            page.Load += (_, _) => loads++;
 
+            // One document for the whole lab: each step is reached with its Next action, which appears by itself.
             foreach (var step in Lab2Flow.Lab.Steps)
             {
-                await page.GotoAsync($"{runUrl}/steps/{step.Id}");
+                await Assertions.Expect(page).ToHaveURLAsync(new Regex($"/steps/{Regex.Escape(step.Id)}$"));
                 await Assertions.Expect(page.Locator("#step-title")).ToHaveTextAsync(step.Title.En);
+                await Assertions.Expect(page.Locator("#step-page")).ToHaveAttributeAsync("data-interactive", "true");
+                await Axe.AssertNoSeriousViolationsAsync(page, step.Id);
                 if (step.Quiz.Count > 0)
                 {
                     foreach (var question in step.Quiz)
                     {
                         var answer = question.Choices.Single(c => c.Id == question.Answer).Text.En;
-                        await page.GetByRole(AriaRole.Group, new() { Name = question.Question.En }).GetByLabel(answer, new() { Exact = true }).CheckAsync();
+                        await page.GetByRole(AriaRole.Group, new() { Name = question.Question.En }).GetByRole(AriaRole.Radio, new() { Name = answer, Exact = true }).CheckAsync(new() { Force = true });
                     }
 
                     await ShotAsync(step.Id);
@@ -81,23 +89,32 @@ public sealed partial class Lab2BrowserTests : IAsyncLifetime
 
                 if (step.Id == "drill")
                 {
-                    var choices = page.GetByLabel("Instance whose web server to stop").Locator("option");
-                    await Assertions.Expect(choices.First).ToHaveTextAsync(new Regex(@"^i-[0-9a-f]+ \(ap-northeast-2[ac]\)$"));
+                    // The picker defaults to a running instance of the group (read from the cloud).
+                    await Assertions.Expect(page.Locator("#p-instanceId")).ToHaveValueAsync(new Regex(@"^i-[0-9a-f]+"));
                 }
 
-                // The last step offers keeping the resources or tearing them down; the walk-through tears down.
-                await page.GetByRole(AriaRole.Button, new() { Name = step.Id == "finish" ? "Tear everything down" : "Run this step" }).ClickAsync();
-                var status = page.Locator("#step-status-text");
-                await Assertions.Expect(status).ToHaveClassAsync(new Regex("text-success|text-danger"), new() { Timeout = StepTimeout });
-                await Assertions.Expect(status).ToContainTextAsync("Done");
+                if (step.Id == "finish")
+                {
+                    await page.GetByRole(AriaRole.Button, new() { Name = "Tear everything down" }).ClickAsync();
+                    await page.Locator("#confirm-yes").ClickAsync();
+                }
+                else
+                {
+                    await page.Locator("#run-step").ClickAsync();
+                }
+
+                await Assertions.Expect(page.Locator("#step-status-text[data-state=done], #step-status-text[data-state=failed]")).ToBeVisibleAsync(new() { Timeout = StepTimeout });
+                Assert.Equal("done", await page.Locator("#step-status-text").GetAttributeAsync("data-state"));
 
                 if (step.Id == "drill")
                 {
-                    // htmx keeps reading the timeline until the replacement is healthy.
+                    // The page keeps reading the timeline until the replacement is healthy.
                     await Assertions.Expect(page.Locator("#drill-settled")).ToBeVisibleAsync(new() { Timeout = StepTimeout });
-                    var kinds = await page.Locator("#drill-events li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.kind)");
+                    var kinds = await page.Locator("#drill-events [data-kind]").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.kind)");
                     DrillEventKind[] expected = [DrillEventKind.TargetUnhealthy, DrillEventKind.Terminating, DrillEventKind.Launching, DrillEventKind.ReplacementRegistered, DrillEventKind.ReplacementHealthy];
                     Assert.Equal(expected, kinds.Select(Enum.Parse<DrillEventKind>).Where(expected.Contains).Distinct());
+                    // Times in the viewer's zone, named (the context's zone is Seoul).
+                    Assert.Contains("KST", await page.Locator("#drill-events").InnerTextAsync(), StringComparison.Ordinal);
                 }
 
                 if (step.Checks.Count > 0 && step.Id != "auto-scaling-group" && step.Id != "scale-before-attach")
@@ -106,11 +123,14 @@ public sealed partial class Lab2BrowserTests : IAsyncLifetime
                 }
 
                 await ShotAsync(step.Id);
+                if (step.Id != "finish")
+                {
+                    await page.Locator("#next-step").ClickAsync();
+                }
             }
 
-            // The step list is drawn with the page; htmx only refreshed the status panel.
-            await page.ReloadAsync();
             await Assertions.Expect(page.Locator("#progress-text")).ToHaveTextAsync($"{Lab2Flow.Lab.Steps.Count} of {Lab2Flow.Lab.Steps.Count} steps done");
+            Assert.Equal(0, loads);
         }
         catch
         {
@@ -161,6 +181,4 @@ public sealed partial class Lab2BrowserTests : IAsyncLifetime
         }
     }
 
-    [GeneratedRegex(@"^(?<run>/runs/\d+)/steps/[a-z-]+$")]
-    private static partial Regex RunStepUrl();
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using AngleSharp.Html.Parser;
 using LabPortal.Features.Labs.Definitions;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
@@ -39,16 +38,15 @@ public sealed class Lab2Flow(PortalFactory factory, Lab1Flow pages)
 
     public async Task PassQuizAsync(string stepId)
     {
-        var answers = Lab.Step(stepId)!.Quiz.ToDictionary(q => $"Answers[{q.Id}]", q => q.Answer);
-        var (response, _) = await Student.SubmitAsync($"{RunUrl}/steps/{stepId}", "#quiz-form", answers);
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var outcome = await pages.Wizard.AnswerAsync(pages.RunId, stepId, Lab.Step(stepId)!.Quiz.ToDictionary(q => q.Id, q => q.Answer));
+        Assert.True(outcome is { Passed: true }, $"The quiz of {stepId} did not pass.");
     }
 
     /// <summary>Runs an action step with the values its form shows and waits for its job (Lab 2's waits are longer: groups launch and replace instances).</summary>
     public async Task<StepRun> RunActionAsync(string stepId, IDictionary<string, string>? overrides = null)
     {
-        var (response, page) = await Student.SubmitAsShownAsync($"{RunUrl}/steps/{stepId}", "#action-form", overrides);
-        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"Submitting {stepId} answered {(int)response.StatusCode}: {page.QuerySelector(".invalid-feedback, .alert-danger, .alert-warning")?.TextContent}");
+        var result = await pages.Wizard.SubmitAsShownAsync(pages.RunId, stepId, overrides);
+        Assert.True(result is { Succeeded: true }, $"Submitting {stepId} was refused: {(result is null ? "not found" : string.Join("; ", result.Errors.Values))}");
         return await pages.WaitForStepAsync(stepId, TimeSpan.FromMinutes(3));
     }
 
@@ -65,17 +63,12 @@ public sealed class Lab2Flow(PortalFactory factory, Lab1Flow pages)
         Lab1Flow.AssertSucceeded(await RunActionAsync("elb-health-checks"));
     }
 
-    /// <summary>The drill timeline's content as htmx fetches it: the status code (286 once it stops polling) and the events' kinds in order.</summary>
-    public Task<(int Status, AngleSharp.Html.Dom.IHtmlDocument Document)> GetTimelineAsync() => GetTimelineAsync("en");
-
-    public async Task<(int Status, AngleSharp.Html.Dom.IHtmlDocument Document)> GetTimelineAsync(string language)
+    /// <summary>The drill timeline as the drill step's page reads it (through the wizard, for this student).</summary>
+    public async Task<LabPortal.Features.LabRuns.Drill.DrillTimelineView?> GetTimelineAsync()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{RunUrl}/steps/drill/timeline");
-        request.Headers.Add("HX-Request", "true");
-        request.Headers.AcceptLanguage.ParseAdd(language);
-        using var response = await Student.Http.SendAsync(request);
-        var html = await response.Content.ReadAsStringAsync();
-        return ((int)response.StatusCode, new HtmlParser().ParseDocument(html));
+        var drill = await pages.Wizard.Wizard.DrillAsync(await pages.Wizard.UserIdAsync(), pages.RunId);
+        Assert.True(drill is { Problem: null }, drill?.Problem);
+        return drill!.Value.Timeline;
     }
 
     public async Task<AwsClients> LearnerClientsAsync()

@@ -1,4 +1,3 @@
-using System.Net;
 using LabPortal.Aws.AutoScaling;
 using LabPortal.Aws.Elbv2;
 using LabPortal.Features.LabRuns.Drill;
@@ -80,26 +79,26 @@ public sealed class Lab2OnSandboxTests : IAsyncLifetime
 
         // The drill's choices are the group's InService instances with their zones.
         group = await DescribeGroupAsync(aws, outputs["autoScalingGroupName"]);
-        var (_, drillPage) = await flow.Pages.GetStepAsync("drill");
-        var options = drillPage.QuerySelectorAll("#p-instanceId option").Select(o => (o.GetAttribute("value"), o.TextContent.Trim())).ToList();
+        var userId = await flow.Pages.Wizard.UserIdAsync();
+        var choices = (await flow.Pages.Wizard.Wizard.ChoicesAsync(userId, flow.Pages.RunId, "drill"))!["instanceId"]!;
+        var options = choices.Select(c => (c.Value, c.Label!.En)).ToList();
         Assert.Equal(
-            group.Instances!.Where(i => i.LifecycleState == "InService").Select(i => (i.InstanceId, $"{i.InstanceId} ({i.AvailabilityZone})")).OrderBy(x => x.InstanceId, StringComparer.Ordinal),
+            group.Instances!.Where(i => i.LifecycleState == "InService").Select(i => (i.InstanceId!, $"{i.InstanceId} ({i.AvailabilityZone})")).OrderBy(x => x.Item1, StringComparer.Ordinal),
             options.OrderBy(x => x.Item1, StringComparer.Ordinal));
-        var victim = options[0].Item1!;
+        var victim = options[0].Item1;
 
-        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("drill", new Dictionary<string, string> { ["Values[instanceId]"] = victim }));
+        Lab1Flow.AssertSucceeded(await flow.RunActionAsync("drill", new Dictionary<string, string> { ["instanceId"] = victim }));
 
-        // The timeline, read as htmx reads it, until it says the group is whole again (286 stops polling).
-        var (status, timeline) = await EventuallyAsync(flow.GetTimelineAsync, t => t.Status == LabPortal.Features.LabRuns.LabRunsEndpoints.StopPolling, seconds: 120);
-        Assert.Equal(LabPortal.Features.LabRuns.LabRunsEndpoints.StopPolling, status);
-        Assert.NotNull(timeline.QuerySelector("#drill-settled"));
-        var kinds = timeline.QuerySelectorAll("#drill-events li").Select(li => Enum.Parse<DrillEventKind>(li.GetAttribute("data-kind")!)).ToList();
+        // The timeline, read as the page reads it, until it says the group is whole again.
+        var timeline = await EventuallyAsync(async () => (await flow.Pages.Wizard.Wizard.DrillAsync(userId, flow.Pages.RunId))!.Value.Timeline, t => t is { Settled: true }, seconds: 120);
+        Assert.NotNull(timeline);
+        var kinds = timeline.Events.Select(e => e.Kind).ToList();
         // Whole seconds: the precision of AWS's activity causes.
-        var seconds = timeline.QuerySelectorAll("#drill-events li").Select(li => DateTimeOffset.Parse(li.GetAttribute("data-at")!, System.Globalization.CultureInfo.InvariantCulture)).Select(t => t.ToUnixTimeSeconds()).ToList();
+        var seconds = timeline.Events.Select(e => e.At.ToUnixTimeSeconds()).ToList();
         Assert.Equal(seconds.Order(), seconds);
         DrillEventKind[] expected = [DrillEventKind.CommandSent, DrillEventKind.WebServerStopped, DrillEventKind.TargetUnhealthy, DrillEventKind.Terminating, DrillEventKind.Launching, DrillEventKind.ReplacementRegistered, DrillEventKind.ReplacementHealthy];
         Assert.Equal(expected, kinds.Where(expected.Contains).Distinct());
-        var terminating = timeline.QuerySelector("#drill-events li[data-kind=Terminating]")!.TextContent;
+        var terminating = timeline.Events.First(e => e.Kind == DrillEventKind.Terminating).English;
         Assert.Contains(victim, terminating, StringComparison.Ordinal);
         Assert.Contains("ELB system health check failure", terminating, StringComparison.Ordinal);
 
@@ -114,8 +113,8 @@ public sealed class Lab2OnSandboxTests : IAsyncLifetime
         var routed = await EventuallyAsync(() => flow.Pages.CheckAsync("path-routing"), v => v.Values.All(x => x.StartsWith("Passed", StringComparison.Ordinal)));
         Assert.StartsWith("Passed", routed["ImageRuleRoutes"], StringComparison.Ordinal);
         // The live panel asks for both paths and shows who answered each.
-        var (_, panel) = await flow.Student.GetAsync($"{flow.RunUrl}/live");
-        var answers = panel.QuerySelectorAll("#panel-requests li[data-path]").Select(li => (li.GetAttribute("data-path"), li.GetAttribute("data-page"))).ToList();
+        var panel = await PanelWatch.UntilAsync(_factory.Services, flow.Pages.RunId, p => p.Requests.Any(r => r.Path == "/images/") && p.Requests.Any(r => r.Path == "/"));
+        var answers = panel.Requests.Select(r => ((string?)r.Path, (string?)r.Page)).ToList();
         Assert.Contains(("/images/", "image server"), answers);
         Assert.Contains(answers, a => a.Item1 == "/" && a.Item2!.StartsWith("Hello from i-", StringComparison.Ordinal));
 
@@ -151,17 +150,17 @@ public sealed class Lab2OnSandboxTests : IAsyncLifetime
         var activities = await aws.AutoScaling.DescribeScalingActivitiesAsync(new DescribeScalingActivitiesRequest { AutoScalingGroupName = groupName });
         Assert.DoesNotContain(activities.Activities!, a => a.Description!.StartsWith("Terminating", StringComparison.Ordinal));
 
-        var (status, timeline) = await flow.GetTimelineAsync();
-        Assert.Equal(200, status);
-        Assert.NotNull(timeline.QuerySelector("#drill-events li[data-kind=TargetUnhealthy]"));
-        Assert.Null(timeline.QuerySelector("#drill-events li[data-kind=Terminating]"));
-        Assert.Contains("InService, Healthy", timeline.QuerySelector("#drill-now-group")!.TextContent, StringComparison.Ordinal);
-        Assert.StartsWith("unhealthy", timeline.QuerySelector("#drill-now-target")!.TextContent.Trim(), StringComparison.Ordinal);
+        var timeline = await flow.GetTimelineAsync();
+        Assert.NotNull(timeline);
+        Assert.True(timeline.KeepPolling);
+        Assert.Contains(timeline.Events, e => e.Kind == DrillEventKind.TargetUnhealthy);
+        Assert.DoesNotContain(timeline.Events, e => e.Kind == DrillEventKind.Terminating);
+        Assert.Contains("InService, Healthy", timeline.GroupNowEnglish, StringComparison.Ordinal);
+        Assert.StartsWith("unhealthy", timeline.TargetNow, StringComparison.Ordinal);
 
         // The same timeline in Korean.
-        var (_, korean) = await flow.GetTimelineAsync("ko");
-        Assert.Contains("로드 밸런서가", korean.QuerySelector("#drill-events li[data-kind=TargetUnhealthy]")!.TextContent, StringComparison.Ordinal);
-        Assert.Contains("상태 확인 유형 EC2", korean.QuerySelector("#drill-now-group")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("로드 밸런서가", timeline.Events.First(e => e.Kind == DrillEventKind.TargetUnhealthy).Korean, StringComparison.Ordinal);
+        Assert.Contains("상태 확인 유형 EC2", timeline.GroupNowKorean, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -205,10 +204,10 @@ public sealed class Lab2OnSandboxTests : IAsyncLifetime
         var flow = await Lab2Flow.StartAsync(_factory, "Bad Choice");
         await flow.BuildUpToElbHealthChecksAsync();
 
-        var (response, page) = await flow.Student.SubmitAsShownAsync($"{flow.RunUrl}/steps/drill", "#action-form", new Dictionary<string, string> { ["Values[instanceId]"] = "i-0123456789abcdef0" });
+        var result = await flow.Pages.Wizard.SubmitAsShownAsync(flow.Pages.RunId, "drill", new Dictionary<string, string> { ["instanceId"] = "i-0123456789abcdef0" });
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("Choose one of the listed values", page.QuerySelector("#p-instanceId-error")!.TextContent, StringComparison.Ordinal);
+        Assert.False(result!.Succeeded);
+        Assert.Contains("Choose one of the listed values", result.Errors["instanceId"], StringComparison.Ordinal);
         using var scope = _factory.Services.CreateScope();
         Assert.False(await scope.ServiceProvider.GetRequiredService<PortalDbContext>().StepRuns.AnyAsync(s => s.StepId == "drill"));
     }

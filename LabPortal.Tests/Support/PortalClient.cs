@@ -6,9 +6,15 @@ using AngleSharp.Html.Dom;
 namespace LabPortal.Tests.Support;
 
 /// <summary>Fetches pages and submits their forms the way a browser without JavaScript does.</summary>
-public sealed class PortalClient(HttpClient http, string? acceptLanguage) : IDisposable
+public sealed class PortalClient(HttpClient http, string? acceptLanguage, IServiceProvider? services = null) : IDisposable
 {
     public HttpClient Http { get; } = http;
+
+    /// <summary>The portal's services when it runs in the test process (the wizard is driven through them).</summary>
+    public IServiceProvider? Services { get; } = services;
+
+    /// <summary>Who signed in or joined with this client.</summary>
+    public string? UserName { get; set; }
 
     public async Task<(HttpResponseMessage Response, IDocument Document)> GetAsync(string path)
     {
@@ -89,6 +95,7 @@ public sealed class PortalClient(HttpClient http, string? acceptLanguage) : IDis
 
     public async Task<HttpResponseMessage> SignInAsync(string userName, string password)
     {
+        UserName = userName;
         var (response, _) = await SubmitAsync("/account/login", "#login-form", new Dictionary<string, string>
         {
             ["Input.UserName"] = userName,

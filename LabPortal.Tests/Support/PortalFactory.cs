@@ -65,12 +65,15 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
+    /// <summary>The host environment; the browser tests use Development, as <c>dotnet run</c> starts the portal.</summary>
+    public string Environment { get; init; } = "Testing";
+
     /// <summary>The test lab folder (<c>Fixtures/Labs</c>), copied beside the test assembly.</summary>
     public static string FixtureLabs => Path.Combine(AppContext.BaseDirectory, "Fixtures", "Labs");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(Environment);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -84,5 +87,5 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
 
     /// <summary>A browser-like client: keeps cookies, does not follow redirects (tests assert them).</summary>
     public PortalClient CreatePortalClient(string? acceptLanguage = "en") =>
-        new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }), acceptLanguage);
+        new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }), acceptLanguage, Services);
 }

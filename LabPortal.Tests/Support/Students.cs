@@ -35,6 +35,7 @@ public static class Students
             ["Input.Password"] = name + "-password",
             ["Input.ConfirmPassword"] = name + "-password",
         });
+        client.UserName = name;
         return response.StatusCode == HttpStatusCode.Redirect ? client : throw new InvalidOperationException($"{name} could not join {code}: {(int)response.StatusCode}.");
     }
 }

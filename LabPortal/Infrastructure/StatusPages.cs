@@ -33,8 +33,8 @@ public static class StatusPages
         await http.Response.WriteAsync($"""
             <!DOCTYPE html>
             <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{WebUtility.HtmlEncode(title)} · LabPortal</title><link rel="stylesheet" href="/lib/bootstrap/css/bootstrap.min.css"><link rel="stylesheet" href="/css/site.css"></head>
-            <body><main id="main" class="container py-5"><h1 class="h3">{WebUtility.HtmlEncode(title)} <small class="text-body-secondary">({status})</small></h1>
+            <title>{WebUtility.HtmlEncode(title)} · LabPortal</title><link rel="icon" type="image/svg+xml" href="/favicon.svg"><link rel="stylesheet" href="/_content/MudBlazor/MudBlazor.min.css"><link rel="stylesheet" href="/css/portal.css"></head>
+            <body class="mud-typography-body1"><main id="main" class="lp-narrow" style="padding:3rem 1rem"><h1 class="mud-typography mud-typography-h4">{WebUtility.HtmlEncode(title)} <small>({status})</small></h1>
             <p>{WebUtility.HtmlEncode(text)}</p><p><a href="/">{WebUtility.HtmlEncode(home)}</a></p></main></body></html>
             """);
     });

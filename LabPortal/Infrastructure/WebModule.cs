@@ -4,10 +4,11 @@ using LabPortal.Components;
 using LabPortal.Features.Accounts;
 using LabPortal.Features.LabRuns;
 using LabPortal.Infrastructure.Localization;
+using MudBlazor.Services;
 
 namespace LabPortal.Infrastructure;
 
-/// <summary>The web shell: logging, static SSR components, localization, antiforgery, the middleware order.</summary>
+/// <summary>The web shell: logging, Razor components (interactive server + static SSR), MudBlazor, localization, antiforgery, the middleware order.</summary>
 public static class WebModule
 {
     public static WebApplicationBuilder AddPortalWeb(this WebApplicationBuilder builder)
@@ -22,8 +23,16 @@ public static class WebModule
             builder.Logging.AddSimpleConsole(options => options.SingleLine = true);
         }
 
-        // Static server rendering only: no interactive render modes (PACKAGES.md).
-        builder.Services.AddRazorComponents();
+        // Interactive server rendering for the student's pages; sign-in, join, password change and the
+        // instructor pages not yet moved stay static (App.razor picks per page). ADR 0004.
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        // blazor.web.js and MudBlazor's files come from packages: served from the build output in any
+        // environment (a portal started with `dotnet LabPortal.dll`, as the tests and benchmarks do);
+        // a no-op for a published app, which has them in wwwroot.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddMudServices();
+        builder.Services.AddSingleton<Live.RunChanges>();
+        builder.Services.AddScoped<ViewerClock>();
         builder.Services.AddAntiforgery();
         // Korean text goes out as UTF-8, not as numeric character references (smaller pages, readable source).
         builder.Services.AddWebEncoders(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
@@ -51,7 +60,8 @@ public static class WebModule
 
     public static WebApplication MapPortalPages(this WebApplication app)
     {
-        app.MapRazorComponents<App>();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
 }

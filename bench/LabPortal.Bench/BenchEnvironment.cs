@@ -1,5 +1,4 @@
 using LabPortal.Sandbox;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace LabPortal.Bench;
 

@@ -1,4 +1,3 @@
-using System.Net;
 using LabPortal.Features.Cleanup;
 using LabPortal.Infrastructure.Audit;
 using LabPortal.Infrastructure.Data;
@@ -46,11 +45,11 @@ public sealed class FinishChoiceOnSandboxTests : IAsyncLifetime
         // The finish step offers both choices.
         var finish = $"{driver.RunUrl}/steps/finish";
         var (_, offered) = await student.GetAsync(finish);
-        Assert.NotNull(offered.QuerySelector("#keep-form button[type=submit]:not([disabled])"));
-        Assert.Contains("Tear everything down", offered.QuerySelector("#action-form button[type=submit]")!.TextContent, StringComparison.Ordinal);
+        Assert.NotNull(offered.QuerySelector("button#keep-resources:not([disabled])"));
+        Assert.Contains("Tear everything down", offered.QuerySelector("button#tear-down:not([disabled])")!.TextContent, StringComparison.Ordinal);
 
-        var (kept, _) = await student.SubmitAsync(finish, "#keep-form", new Dictionary<string, string>());
-        Assert.Equal(HttpStatusCode.Redirect, kept.StatusCode);
+        var kept = await driver.Wizard.Wizard.KeepAsync(await driver.Wizard.UserIdAsync(), driver.RunId, "finish");
+        Assert.True(kept is { Succeeded: true });
 
         var run = await PortalState.ReadAsync(factory, db => db.LabRuns.AsNoTracking().SingleAsync(r => r.Id == driver.RunId));
         Assert.Equal(LabRunStatus.Kept, run.Status);
@@ -69,13 +68,14 @@ public sealed class FinishChoiceOnSandboxTests : IAsyncLifetime
         // The page now says the resources are kept (and until when); the keep button is gone.
         var (_, keptPage) = await student.GetAsync(finish);
         Assert.NotNull(keptPage.QuerySelector("#kept-notice time"));
-        Assert.Null(keptPage.QuerySelector("#keep-form"));
+        Assert.Null(keptPage.QuerySelector("#keep-resources"));
+        Assert.NotNull(keptPage.QuerySelector("button#tear-down"));
         var (_, labs) = await student.GetAsync("/labs");
-        Assert.NotNull(labs.QuerySelector($"#kept-{labId} a[href$='/steps/finish']"));
+        Assert.NotNull(labs.QuerySelector($"a#kept-{labId}[href$='/steps/finish']"));
 
         // Tearing down later still works and leaves nothing.
-        var (torn, tornPage) = await student.SubmitAsShownAsync(finish, "#action-form");
-        Assert.True(torn.StatusCode == HttpStatusCode.Redirect, $"Tear down answered {(int)torn.StatusCode}: {tornPage.QuerySelector(".alert-danger")?.TextContent}");
+        var torn = await driver.Wizard.SubmitAsShownAsync(driver.RunId, "finish");
+        Assert.True(torn is { Succeeded: true }, $"Tear down was refused: {(torn is null ? "not found" : string.Join("; ", torn.Errors.Values))}");
         var teardown = await PortalState.WaitForAsync(
             factory,
             db => db.StepRuns.Where(s => s.LabRunId == run.Id && s.StepId == "finish").OrderByDescending(s => s.Id).FirstAsync(),
@@ -101,8 +101,8 @@ public sealed class FinishChoiceOnSandboxTests : IAsyncLifetime
         var student = await Students.JoinAsync(factory, code, "Grace Learner");
         var driver = await LabDriver.StartAsync(factory, student, Lab1Flow.ShippedLabs, "alb-two-web-servers");
         await driver.FinishAllButTeardownAsync();
-        var (kept, _) = await student.SubmitAsync($"{driver.RunUrl}/steps/finish", "#keep-form", new Dictionary<string, string>());
-        Assert.Equal(HttpStatusCode.Redirect, kept.StatusCode);
+        var kept = await driver.Wizard.Wizard.KeepAsync(await driver.Wizard.UserIdAsync(), driver.RunId, "finish");
+        Assert.True(kept is { Succeeded: true });
         var keptRun = await PortalState.ReadAsync(factory, db => db.LabRuns.AsNoTracking().SingleAsync(r => r.Id == driver.RunId));
         Assert.Equal(LabRunStatus.Kept, keptRun.Status);
         var accountId = await PortalState.ReadAsync(factory, db => db.CloudAccounts.Select(a => a.AccountId).SingleAsync());

@@ -46,24 +46,25 @@ public sealed class LabDriver(PortalFactory factory, PortalClient student, LabDe
         }
     }
 
+    /// <summary>The wizard's buttons, pressed in-process for this student.</summary>
+    public WizardDriver Wizard { get; } = new(student);
+
     public async Task DoStepAsync(StepDefinition step)
     {
-        var url = $"{runUrl}/steps/{step.Id}";
         switch (step.Kind)
         {
             case StepKind.Read:
-                Assert.Equal(HttpStatusCode.Redirect, (await student.SubmitAsync(url, "#read-form", new Dictionary<string, string>())).Response.StatusCode);
+                Assert.True(await Wizard.ReadAsync(RunId, step.Id));
                 break;
             case StepKind.Quiz:
-                var answers = step.Quiz.ToDictionary(q => $"Answers[{q.Id}]", q => q.Answer);
-                Assert.Equal(HttpStatusCode.Redirect, (await student.SubmitAsync(url, "#quiz-form", answers)).Response.StatusCode);
+                var outcome = await Wizard.AnswerAsync(RunId, step.Id, step.Quiz.ToDictionary(q => q.Id, q => q.Answer));
+                Assert.True(outcome is { Passed: true }, $"The quiz of {step.Id} did not pass.");
                 break;
             case StepKind.Verify:
                 var deadline = DateTime.UtcNow.AddSeconds(90);
                 while (true)
                 {
-                    var (_, page) = await student.SubmitAsync(url, "#check-form", new Dictionary<string, string>());
-                    var verdicts = page.QuerySelectorAll("#check-results li").Select(li => li.GetAttribute("data-verdict") + " " + li.TextContent.Trim()).ToList();
+                    var verdicts = (await Wizard.CheckAsync(RunId, step.Id) ?? []).Select(r => r.Verdict + " " + r.Text).ToList();
                     if (verdicts.Count > 0 && verdicts.All(v => !v.StartsWith("Failed", StringComparison.Ordinal)))
                     {
                         break;
@@ -75,8 +76,8 @@ public sealed class LabDriver(PortalFactory factory, PortalClient student, LabDe
 
                 break;
             default:
-                var (response, form) = await student.SubmitAsShownAsync(url, "#action-form");
-                Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"Submitting {step.Id} answered {(int)response.StatusCode}: {form.QuerySelector(".invalid-feedback, .alert-danger")?.TextContent}");
+                var result = await Wizard.SubmitAsShownAsync(RunId, step.Id);
+                Assert.True(result is { Succeeded: true }, $"Submitting {step.Id} was refused: {(result is null ? "not found" : string.Join("; ", result.Errors.Values))}");
                 var done = await WaitForStepAsync(step.Id);
                 Assert.True(done.Status == StepRunStatus.Succeeded, $"Step {step.Id} failed: {done.ErrorCode} {done.ErrorMessage}");
                 break;

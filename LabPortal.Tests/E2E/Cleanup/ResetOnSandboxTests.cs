@@ -83,9 +83,9 @@ public sealed class ResetOnSandboxTests : IAsyncLifetime
         var (_, page) = await student.GetAsync($"{driver.RunUrl}/steps/{labRun.CurrentStepId}");
         Assert.NotNull(page.QuerySelector("#cleanup-done"));
         var firstAction = driver.Lab.Steps.First(s => s.Kind == LabPortal.Features.Labs.Definitions.StepKind.Action).Id;
-        var (blocked, blockedPage) = await student.SubmitAsShownAsync($"{driver.RunUrl}/steps/{firstAction}", "#action-form");
-        Assert.Equal(HttpStatusCode.Conflict, blocked.StatusCode);
-        Assert.Contains("torn down", blockedPage.QuerySelector("#action-form")!.TextContent, StringComparison.Ordinal);
+        var blocked = await driver.Wizard.SubmitAsShownAsync(driver.RunId, firstAction);
+        Assert.False(blocked!.Succeeded);
+        Assert.Contains("torn down", blocked.Errors[""], StringComparison.Ordinal);
     }
 
     [Fact]

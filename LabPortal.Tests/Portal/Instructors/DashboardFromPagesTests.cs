@@ -1,4 +1,3 @@
-using System.Net;
 using LabPortal.Tests.Support;
 
 namespace LabPortal.Tests.Portal.Instructors;
@@ -30,15 +29,15 @@ public sealed class DashboardFromPagesTests : IAsyncLifetime
         var (runPage, _) = await student.GetAsync(started.Headers.Location!.OriginalString);
         var location = runPage.Headers.Location!;
         var welcome = location.IsAbsoluteUri ? location.PathAndQuery : "/" + location.OriginalString.TrimStart('/');
-        var (read, _) = await student.SubmitAsync(welcome, "#read-form", new Dictionary<string, string>());
-        var quizUrl = read.Headers.Location!.OriginalString;
-        var (wrong, _) = await student.SubmitAsync(quizUrl, "#quiz-form", new Dictionary<string, string> { ["Answers[kinds]"] = "nlb" });
-        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        var runId = int.Parse(welcome.Split('/', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+        var wizard = new WizardDriver(student);
+        Assert.True(await wizard.ReadAsync(runId, "welcome"));
+        Assert.False((await wizard.AnswerAsync(runId, "concepts", new Dictionary<string, string> { ["kinds"] = "nlb" }))!.Passed);
         using var instructor = _factory.CreatePortalClient();
         await instructor.SignInAsInstructorAsync();
 
         var afterWrong = await StatesAsync(instructor, setup);
-        await student.SubmitAsync(quizUrl, "#quiz-form", new Dictionary<string, string> { ["Answers[kinds]"] = "alb" });
+        Assert.True((await wizard.AnswerAsync(runId, "concepts", new Dictionary<string, string> { ["kinds"] = "alb" }))!.Passed);
         var afterRight = await StatesAsync(instructor, setup);
 
         Assert.Equal(["Succeeded", "Failed", "NotStarted"], afterWrong);

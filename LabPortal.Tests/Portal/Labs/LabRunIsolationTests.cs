@@ -1,7 +1,4 @@
 using System.Net;
-using AngleSharp.Dom;
-using AngleSharp.Html.Dom;
-using Hangfire;
 using LabPortal.Features.LivePanel;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Tests.Support;
@@ -12,10 +9,9 @@ namespace LabPortal.Tests.Portal.Labs;
 
 /// <summary>
 /// Two students of one class, each with a run of the same lab: neither reaches the other's run
-/// through its fragments, its live panel stream or its step forms. (The run and step pages are
-/// covered by <see cref="LabRunPagesTests"/>.) The intruder always holds a valid session and a
-/// valid antiforgery token of their own, taken from the same form on their own run, so only the
-/// ownership check can stop them.
+/// through any page or any circuit action. The wizard's actions are the calls an interactive page
+/// makes for its signed-in user; the intruder makes each of them with the owner's run id, so only
+/// the ownership check can stop them. Pages answer 404 exactly as for a run that does not exist.
 /// </summary>
 public sealed class LabRunIsolationTests : IAsyncLifetime
 {
@@ -23,8 +19,7 @@ public sealed class LabRunIsolationTests : IAsyncLifetime
     private PortalFactory _factory = null!;
     private PortalClient _owner = null!;
     private PortalClient _intruder = null!;
-    private string _ownerRun = "";
-    private string _intruderRun = "";
+    private int _ownerRun;
 
     public async Task InitializeAsync()
     {
@@ -33,12 +28,11 @@ public sealed class LabRunIsolationTests : IAsyncLifetime
         _owner = await Students.JoinAsync(_factory, code, "Owner");
         _intruder = await Students.JoinAsync(_factory, code, "Intruder");
         _ownerRun = await StartAndPassFirstStepsAsync(_owner);
-        _intruderRun = await StartAndPassFirstStepsAsync(_intruder);
+        await StartAndPassFirstStepsAsync(_intruder);
 
-        // The owner's action step has run once (it fails: this portal has no cloud), so its status
-        // fragment exists and its form offers Retry.
-        var (submitted, _) = await _owner.SubmitAsShownAsync($"{_ownerRun}/steps/target-group", "#action-form");
-        Assert.Equal(HttpStatusCode.Redirect, submitted.StatusCode);
+        // The owner's action step has run once (it fails: this portal has no cloud), so it has a status and a retry.
+        var submitted = await new WizardDriver(_owner).SubmitAsShownAsync(_ownerRun, "target-group");
+        Assert.True(submitted!.Succeeded);
         await WaitUntilFinishedAsync();
     }
 
@@ -51,159 +45,97 @@ public sealed class LabRunIsolationTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task Step_status_fragment_of_another_students_run_is_not_found(bool htmx)
-    {
-        var path = $"{_ownerRun}/steps/target-group/status";
-
-        var mine = await GetAsync(_owner, path, htmx);
-        var theirs = await GetAsync(_intruder, path, htmx);
-
-        // The owner gets the fragment (or, without htmx, a redirect to the step page) ...
-        Assert.Equal(htmx ? HttpStatusCode.OK : HttpStatusCode.Redirect, mine.StatusCode);
-        // ... the intruder learns nothing, not even that the run exists.
-        Assert.Equal(HttpStatusCode.NotFound, theirs.StatusCode);
-        Assert.DoesNotContain("step-status", await theirs.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-    }
-
-    [Theory]
+    [InlineData("")]
+    [InlineData("/steps/welcome")]
+    [InlineData("/steps/target-group")]
     [InlineData("/live")]
-    [InlineData("/live?paused=true")]
-    public async Task Live_panel_page_of_another_students_run_is_not_found_and_starts_no_poller(string suffix)
+    public async Task Pages_of_another_students_run_answer_not_found_like_a_missing_run_and_start_no_poller(string suffix)
     {
-        var (response, page) = await _intruder.GetAsync(_ownerRun + suffix);
+        var (mine, minePage) = await _owner.GetAsync($"/runs/{_ownerRun}{suffix}");
+        var (theirs, page) = await _intruder.GetAsync($"/runs/{_ownerRun}{suffix}");
+        var (missing, missingPage) = await _intruder.GetAsync($"/runs/{int.MaxValue}{suffix}");
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Null(page.QuerySelector("#panel-targets"));
-        Assert.Null(_factory.Services.GetRequiredService<LivePanelHub>().Find(RunId(_ownerRun)));
-    }
-
-    [Fact]
-    public async Task Live_panel_stream_of_another_students_run_is_not_found_and_starts_no_poller()
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{_ownerRun}/live/stream");
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        using var response = await _intruder.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.NotEqual("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        Assert.Null(_factory.Services.GetRequiredService<LivePanelHub>().Find(RunId(_ownerRun)));
-    }
-
-    [Fact]
-    public async Task Retry_posted_to_another_students_step_is_refused_and_schedules_nothing()
-    {
-        var before = await SnapshotAsync();
-
-        var fields = new Dictionary<string, string>
-        {
-            ["Values[targetGroupName]"] = "stolen-tg",
-            ["Values[sshSource]"] = "0.0.0.0/0",
-        };
-
-        var response = await PostIntoOwnersRunAsync("target-group", "#action-form", fields);
-
-        await AssertRefusedAsync(response, before, "target-group", "#action-form", fields);
-    }
-
-    [Theory]
-    [InlineData("welcome", "#read-form")]
-    [InlineData("concepts", "#quiz-form")]
-    public async Task Read_and_quiz_forms_posted_to_another_students_run_record_nothing(string stepId, string form)
-    {
-        var before = await SnapshotAsync();
-        var fields = stepId == "concepts" ? new Dictionary<string, string> { ["Answers[kinds]"] = "alb" } : [];
-
-        var response = await PostIntoOwnersRunAsync(stepId, form, fields);
-
-        await AssertRefusedAsync(response, before, stepId, form, fields);
-    }
-
-    private static int RunId(string runUrl) => int.Parse(runUrl.Split('/', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
-
-    private static async Task<HttpResponseMessage> GetAsync(PortalClient client, string path, bool htmx)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        if (htmx)
-        {
-            request.Headers.Add("HX-Request", "true");
-        }
-
-        return await client.Http.SendAsync(request);
-    }
-
-    /// <summary>
-    /// The intruder fills the same form on their own run (their session's antiforgery token and the
-    /// form's name come with it) and posts it to the owner's step address instead.
-    /// </summary>
-    private Task<HttpResponseMessage> PostIntoOwnersRunAsync(string stepId, string formSelector, IDictionary<string, string> fields) =>
-        PostFromOwnFormAsync(stepId, formSelector, fields, $"{_ownerRun}/steps/{stepId}");
-
-    private async Task<HttpResponseMessage> PostFromOwnFormAsync(string stepId, string formSelector, IDictionary<string, string> fields, string target)
-    {
-        var (_, ownPage) = await _intruder.GetAsync($"{_intruderRun}/steps/{stepId}");
-        var form = ownPage.QuerySelector<IHtmlFormElement>(formSelector) ?? throw new InvalidOperationException($"No {formSelector} on the intruder's own {stepId} step.");
-        var values = form.QuerySelectorAll<IHtmlInputElement>("input[type=hidden]")
-            .Where(i => i.Name is { Length: > 0 })
-            .Select(i => new KeyValuePair<string, string>(i.Name!, i.Value))
-            .Concat(fields)
-            .ToList();
-        Assert.Contains(values, v => v.Key == "__RequestVerificationToken");
-        using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = new FormUrlEncodedContent(values) };
-        return await _intruder.Http.SendAsync(request);
-    }
-
-    /// <summary>
-    /// Refused exactly as a post to a run that does not exist is (so the answer does not even tell
-    /// the run exists), and as the intruder's GET of the page is: 404 with the not-found page (not
-    /// Blazor's empty 400 for a form it cannot find), with nothing of the owner's run changed.
-    /// </summary>
-    private async Task AssertRefusedAsync(HttpResponseMessage response, RunSnapshot before, string stepId, string formSelector, IDictionary<string, string> fields)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        var missing = await PostFromOwnFormAsync(stepId, formSelector, fields, $"/runs/{int.MaxValue}/steps/{stepId}");
-        var (viewed, viewedPage) = await _intruder.GetAsync($"{_ownerRun}/steps/{stepId}");
-
-        Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{(int)response.StatusCode}: {body}");
+        Assert.True(mine.StatusCode is HttpStatusCode.OK or HttpStatusCode.Redirect, $"{(int)mine.StatusCode}");
+        Assert.Null(minePage.QuerySelector("#run-not-found"));
+        Assert.DoesNotContain("not found", minePage.QuerySelector("h1")?.TextContent ?? "", StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.NotFound, theirs.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, viewed.StatusCode);
-        var parser = new AngleSharp.Html.Parser.HtmlParser();
-        var page = parser.ParseDocument(body);
-        var missingPage = parser.ParseDocument(await missing.Content.ReadAsStringAsync());
-        Assert.Contains("not found", page.QuerySelector("main h1")?.TextContent, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(MainContent(viewedPage), MainContent(page));
-        Assert.Equal(MainContent(missingPage), MainContent(page));
-        Assert.Null(page.QuerySelector("main form"));
+        // The portal's not-found page, the same for both: the answer does not tell that the run exists.
+        Assert.Contains("not found", page.QuerySelector("main h1")!.TextContent, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(missingPage.QuerySelector("main")!.TextContent, page.QuerySelector("main")!.TextContent);
+        Assert.Equal(0, _factory.Services.GetRequiredService<LivePanelHub>().PollerCount);
+    }
+
+    [Fact]
+    public async Task Every_wizard_action_on_another_students_run_finds_nothing_and_changes_nothing()
+    {
+        var before = await SnapshotAsync();
+        var intruder = new WizardDriver(_intruder);
+        var wizard = intruder.Wizard;
+        var id = await intruder.UserIdAsync();
+
+        Assert.Null(await wizard.LoadAsync(id, _ownerRun));
+        Assert.Null(await wizard.OpenStepAsync(id, _ownerRun, "finish"));
+        Assert.Null(await wizard.CompleteReadAsync(id, _ownerRun, "welcome"));
+        Assert.Null(await wizard.SubmitQuizAsync(id, _ownerRun, "concepts", new Dictionary<string, string> { ["kinds"] = "alb" }));
+        Assert.Null(await wizard.ChoicesAsync(id, _ownerRun, "target-group"));
+        Assert.Null(await wizard.SubmitActionAsync(id, _ownerRun, "target-group", new Dictionary<string, string?> { ["targetGroupName"] = "stolen-tg", ["sshSource"] = "0.0.0.0/0" }));
+        Assert.Null(await wizard.KeepAsync(id, _ownerRun, "target-group"));
+        Assert.Null(await wizard.KeptUntilAsync(id, _ownerRun));
+        Assert.Null(await wizard.CheckAsync(id, _ownerRun, "target-group"));
+        Assert.Null(await wizard.DrillAsync(id, _ownerRun));
+        Assert.Null(await wizard.TimerAsync(id, _ownerRun));
+        Assert.Equal(LabPortal.Features.Cleanup.KeepWorkingResult.NotFound, await wizard.KeepWorkingAsync(id, _ownerRun));
+
         Assert.Equal(before, await SnapshotAsync());
     }
 
-    /// <summary>The page's main content (the layout around it carries per-request tokens).</summary>
-    private static string MainContent(IDocument page) => page.QuerySelector("main")?.InnerHtml ?? throw new InvalidOperationException("The page has no main landmark.");
+    [Fact]
+    public async Task A_form_post_to_another_students_step_page_is_answered_like_the_page_not_found()
+    {
+        var before = await SnapshotAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/runs/{_ownerRun}/steps/target-group")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["_handler"] = "action", ["Values[targetGroupName]"] = "stolen-tg" }),
+        };
 
-    /// <summary>What an intruder's post could change: the owner's step runs, saved values and ledger, and the scheduled jobs.</summary>
-    private async Task<RunSnapshot> SnapshotAsync()
+        var response = await _intruder.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(before, await SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task The_owner_sees_the_failed_step_with_its_code_and_one_retry()
+    {
+        var (response, page) = await _owner.GetAsync($"/runs/{_ownerRun}/steps/target-group");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("failed", page.QuerySelector("#step-status-text")!.GetAttribute("data-state"));
+        Assert.False(string.IsNullOrWhiteSpace(page.QuerySelector("#step-error-code")!.TextContent));
+        Assert.Single(page.QuerySelectorAll("button"), b => b.TextContent.Contains("Retry", StringComparison.Ordinal));
+    }
+
+    private static async Task<int> StartAndPassFirstStepsAsync(PortalClient student)
+    {
+        var (started, _) = await student.SubmitAsync("/labs", "#start-fixture-lab", new Dictionary<string, string>());
+        Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
+        var runId = int.Parse(started.Headers.Location!.OriginalString.Split('/', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+        var wizard = new WizardDriver(student);
+        Assert.True(await wizard.ReadAsync(runId, "welcome"));
+        Assert.True((await wizard.AnswerAsync(runId, "concepts", new Dictionary<string, string> { ["kinds"] = "alb" }))!.Passed);
+        return runId;
+    }
+
+    /// <summary>What an intruder's action could change: the owner's step runs, saved values, current step, status and ledger.</summary>
+    private async Task<string> SnapshotAsync()
     {
         using var scope = _factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var id = RunId(_ownerRun);
-        var run = await db.LabRuns.AsNoTracking().SingleAsync(r => r.Id == id);
-        var steps = string.Join(";", await db.StepRuns.Where(s => s.LabRunId == id).OrderBy(s => s.Id).Select(s => $"{s.Id}:{s.StepId}:{s.Status}:{s.Attempts}").ToListAsync());
+        var run = await db.LabRuns.AsNoTracking().SingleAsync(r => r.Id == _ownerRun);
+        var steps = string.Join(";", await db.StepRuns.Where(s => s.LabRunId == _ownerRun).OrderBy(s => s.Id).Select(s => $"{s.Id}:{s.StepId}:{s.Status}:{s.Attempts}").ToListAsync());
         var ledger = await db.Ledger.CountAsync();
-        var jobs = JobCount();
-        return new RunSnapshot(steps, run.ValuesJson, run.CurrentStepId, ledger, jobs);
-    }
-
-    /// <summary>The step and teardown jobs this portal's storage holds or held (enqueued, scheduled, running, done or failed); the recurring auto-cleanup sweep is not the run's.</summary>
-    private int JobCount()
-    {
-        var monitoring = _factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        var types = monitoring.EnqueuedJobs("default", 0, 1000).Select(j => j.Value.Job?.Type)
-            .Concat(monitoring.ScheduledJobs(0, 1000).Select(j => j.Value.Job?.Type))
-            .Concat(monitoring.ProcessingJobs(0, 1000).Select(j => j.Value.Job?.Type))
-            .Concat(monitoring.SucceededJobs(0, 1000).Select(j => j.Value.Job?.Type))
-            .Concat(monitoring.FailedJobs(0, 1000).Select(j => j.Value.Job?.Type));
-        return types.Count(t => t != typeof(LabPortal.Features.Cleanup.CleanUpIdleRuns));
+        return $"{steps}|{run.ValuesJson}|{run.CurrentStepId}|{run.Status}|{run.ExtendedAtUtc}|{run.LastActivityAtUtc:O}|{ledger}";
     }
 
     private async Task WaitUntilFinishedAsync()
@@ -213,32 +145,14 @@ public sealed class LabRunIsolationTests : IAsyncLifetime
         {
             using var scope = _factory.Services.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            var monitoring = _factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-            if (!await db.StepRuns.AnyAsync(s => s.Status == StepRunStatus.Pending || s.Status == StepRunStatus.Running)
-                && monitoring.ProcessingJobs(0, 1000).All(j => j.Value.Job?.Type == typeof(LabPortal.Features.Cleanup.CleanUpIdleRuns))
-                && monitoring.ScheduledCount() == 0)
+            if (await db.StepRuns.AnyAsync(s => s.LabRunId == _ownerRun && s.StepId == "target-group" && s.Status == StepRunStatus.Failed))
             {
                 return;
             }
 
-            await Task.Delay(100);
+            await Task.Delay(200);
         }
 
-        throw new TimeoutException("The owner's step never finished.");
+        throw new TimeoutException("The owner's target-group step never finished.");
     }
-
-    private static async Task<string> StartAndPassFirstStepsAsync(PortalClient student)
-    {
-        var (started, _) = await student.SubmitAsync("/labs", "#start-fixture-lab", new Dictionary<string, string>());
-        Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
-        var location = started.Headers.Location!;
-        var runUrl = location.IsAbsoluteUri ? location.PathAndQuery : "/" + location.OriginalString.TrimStart('/');
-        var (read, _) = await student.SubmitAsync($"{runUrl}/steps/welcome", "#read-form", new Dictionary<string, string>());
-        Assert.Equal(HttpStatusCode.Redirect, read.StatusCode);
-        var (quiz, _) = await student.SubmitAsync($"{runUrl}/steps/concepts", "#quiz-form", new Dictionary<string, string> { ["Answers[kinds]"] = "alb" });
-        Assert.Equal(HttpStatusCode.Redirect, quiz.StatusCode);
-        return runUrl;
-    }
-
-    private sealed record RunSnapshot(string Steps, string ValuesJson, string? CurrentStepId, int Ledger, int Jobs);
 }

@@ -40,7 +40,7 @@ public sealed class LabRunPagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Welcome", step.QuerySelector("#step-title")!.TextContent.Trim());
         Assert.Contains("This lab tests the engine.", step.QuerySelector("#instructions")!.TextContent, StringComparison.Ordinal);
-        Assert.Equal("step", step.QuerySelector("[aria-current=step]") is null ? null : "step");
+        Assert.NotNull(step.QuerySelector("li[data-step=welcome] [aria-current=step]"));
     }
 
     [Fact]
@@ -50,7 +50,8 @@ public sealed class LabRunPagesTests : IAsyncLifetime
         await StartAsync(student);
 
         var (_, list) = await student.GetAsync("/labs");
-        Assert.Contains("Continue", list.QuerySelector("#lab-fixture-lab")!.ParentElement!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Continue", list.QuerySelector("#continue-fixture-lab")!.TextContent, StringComparison.Ordinal);
+        Assert.Null(list.QuerySelector("#start-fixture-lab"));
         await AssertRunCountAsync(1);
     }
 
@@ -60,18 +61,24 @@ public sealed class LabRunPagesTests : IAsyncLifetime
         using var student = await Students.JoinAsync(_factory, _code, "Quizzer");
         var welcome = await StartAsync(student);
 
-        var (read, _) = await student.SubmitAsync(welcome, "#read-form", new Dictionary<string, string>());
-        Assert.Equal(HttpStatusCode.Redirect, read.StatusCode);
-        var quizUrl = read.Headers.Location!.OriginalString;
-        Assert.EndsWith("/steps/concepts", quizUrl, StringComparison.Ordinal);
+        var wizard = new WizardDriver(student);
+        var runId = RunIdOf(welcome);
+        Assert.True(await wizard.ReadAsync(runId, "welcome"));
 
-        var (wrong, wrongPage) = await student.SubmitAsync(quizUrl, "#quiz-form", new Dictionary<string, string> { ["Answers[kinds]"] = "nlb" });
-        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
-        Assert.Contains("The ALB works at layer 7", wrongPage.QuerySelector("#feedback-kinds")!.TextContent, StringComparison.Ordinal);
+        // No answer: asked for, not graded, nothing recorded.
+        var none = await wizard.AnswerAsync(runId, "concepts", new Dictionary<string, string>());
+        Assert.Equal(["kinds"], none!.Unanswered);
+        Assert.Empty(none.Correct);
+        Assert.Equal(1, await StepRunCountAsync());
 
-        var (right, _) = await student.SubmitAsync(quizUrl, "#quiz-form", new Dictionary<string, string> { ["Answers[kinds]"] = "alb" });
-        Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
-        Assert.EndsWith("/steps/target-group", right.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        var wrong = await wizard.AnswerAsync(runId, "concepts", new Dictionary<string, string> { ["kinds"] = "nlb" });
+        Assert.False(wrong!.Passed);
+        Assert.False(wrong.Correct["kinds"]);
+
+        var right = await wizard.AnswerAsync(runId, "concepts", new Dictionary<string, string> { ["kinds"] = "alb" });
+        Assert.True(right!.Passed);
+        var (_, next) = await student.GetAsync(welcome.Replace("/steps/welcome", "/steps/target-group", StringComparison.Ordinal));
+        Assert.Equal("todo", next.QuerySelector("#step-status-text")!.GetAttribute("data-state"));
     }
 
     [Fact]
@@ -82,28 +89,29 @@ public sealed class LabRunPagesTests : IAsyncLifetime
         var actionUrl = welcome.Replace("/steps/welcome", "/steps/target-group", StringComparison.Ordinal);
 
         var (_, page) = await student.GetAsync(actionUrl);
-        Assert.NotNull(page.QuerySelector("#step-locked"));
+        Assert.Equal("locked", page.QuerySelector("#step-status-text")!.GetAttribute("data-state"));
+        Assert.Null(page.QuerySelector("li[data-step=target-group] a"));
 
-        var (response, _) = await student.SubmitAsync(actionUrl, "#action-form", new Dictionary<string, string> { ["Values[targetGroupName]"] = "web-tg", ["Values[sshSource]"] = "10.0.0.0/8" });
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var result = await new WizardDriver(student).SubmitAsShownAsync(RunIdOf(welcome), "target-group", new Dictionary<string, string> { ["targetGroupName"] = "web-tg", ["sshSource"] = "10.0.0.0/8" });
+        Assert.False(result!.Succeeded);
         Assert.Equal("{}", await ValuesJsonAsync());
+        Assert.Equal(0, await StepRunCountAsync());
     }
 
     [Theory]
-    [InlineData("web_tg", "10.0.0.0/8", "p-targetGroupName-error", "Use only letters, digits and hyphens")]
-    [InlineData("internal-web", "10.0.0.0/8", "p-targetGroupName-error", "internal-")]
-    [InlineData("web-tg", "10.0.0.0/40", "p-sshSource-error", "IPv4 range")]
-    [InlineData("", "10.0.0.0/8", "p-targetGroupName-error", "Enter a value")]
-    public async Task Bad_action_input_shows_AWS_rule_beside_the_field_and_saves_nothing(string name, string cidr, string errorId, string expected)
+    [InlineData("web_tg", "10.0.0.0/8", "targetGroupName", "Use only letters, digits and hyphens")]
+    [InlineData("internal-web", "10.0.0.0/8", "targetGroupName", "internal-")]
+    [InlineData("web-tg", "10.0.0.0/40", "sshSource", "IPv4 range")]
+    [InlineData("", "10.0.0.0/8", "targetGroupName", "Enter a value")]
+    public async Task Bad_action_input_is_refused_with_AWS_rule_for_the_field_and_saves_nothing(string name, string cidr, string field, string expected)
     {
         using var student = await Students.JoinAsync(_factory, _code, "Validator");
         var actionUrl = await CompleteFirstStepsAsync(student);
 
-        var (response, page) = await student.SubmitAsync(actionUrl, "#action-form", new Dictionary<string, string> { ["Values[targetGroupName]"] = name, ["Values[sshSource]"] = cidr });
+        var result = await new WizardDriver(student).SubmitAsShownAsync(RunIdOf(actionUrl), "target-group", new Dictionary<string, string> { ["targetGroupName"] = name, ["sshSource"] = cidr });
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains(expected, page.QuerySelector($"#{errorId}")!.TextContent, StringComparison.Ordinal);
-        Assert.Equal("true", page.QuerySelector("#" + errorId.Replace("-error", "", StringComparison.Ordinal))!.GetAttribute("aria-invalid"));
+        Assert.False(result!.Succeeded);
+        Assert.Contains(expected, result.Errors[field], StringComparison.Ordinal);
         Assert.Equal("{}", await ValuesJsonAsync());
     }
 
@@ -116,8 +124,8 @@ public sealed class LabRunPagesTests : IAsyncLifetime
         var (_, before) = await student.GetAsync(actionUrl);
         Assert.NotNull(before.QuerySelector("#p-sshSource-warning"));
 
-        var (response, _) = await student.SubmitAsync(actionUrl, "#action-form", new Dictionary<string, string> { ["Values[targetGroupName]"] = "my-site-tg", ["Values[sshSource]"] = "203.0.113.7/32" });
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var result = await new WizardDriver(student).SubmitAsShownAsync(RunIdOf(actionUrl), "target-group", new Dictionary<string, string> { ["targetGroupName"] = "my-site-tg", ["sshSource"] = "203.0.113.7/32" });
+        Assert.True(result!.Succeeded);
 
         var values = JsonSerializer.Deserialize<Dictionary<string, string>>(await ValuesJsonAsync())!;
         Assert.Equal("my-site-tg", values["targetGroupName"]);
@@ -150,6 +158,7 @@ public sealed class LabRunPagesTests : IAsyncLifetime
         var (step, _) = await other.GetAsync(welcome);
         Assert.Equal(HttpStatusCode.NotFound, run.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, step.StatusCode);
+        Assert.Null(await new WizardDriver(other).ReadAsync(RunIdOf(welcome), "welcome"));
 
         using var scope = _factory.Services.CreateScope();
         Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<PortalDbContext>().StepRuns.CountAsync());
@@ -168,9 +177,18 @@ public sealed class LabRunPagesTests : IAsyncLifetime
     private static async Task<string> CompleteFirstStepsAsync(PortalClient student)
     {
         var welcome = await StartAsync(student);
-        var (read, _) = await student.SubmitAsync(welcome, "#read-form", new Dictionary<string, string>());
-        var (quiz, _) = await student.SubmitAsync(read.Headers.Location!.OriginalString, "#quiz-form", new Dictionary<string, string> { ["Answers[kinds]"] = "alb" });
-        return quiz.Headers.Location!.OriginalString;
+        var wizard = new WizardDriver(student);
+        Assert.True(await wizard.ReadAsync(RunIdOf(welcome), "welcome"));
+        Assert.True((await wizard.AnswerAsync(RunIdOf(welcome), "concepts", new Dictionary<string, string> { ["kinds"] = "alb" }))!.Passed);
+        return welcome.Replace("/steps/welcome", "/steps/target-group", StringComparison.Ordinal);
+    }
+
+    private static int RunIdOf(string url) => int.Parse(url.Split('/', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+
+    private async Task<int> StepRunCountAsync()
+    {
+        using var scope = _factory.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().StepRuns.CountAsync();
     }
 
     private async Task<string> ValuesJsonAsync()

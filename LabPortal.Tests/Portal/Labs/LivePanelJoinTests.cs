@@ -18,16 +18,14 @@ public sealed class LivePanelJoinTests
         var driver = await LabDriver.StartAsync(factory, student, PortalFactory.FixtureLabs, "fixture-lab");
         var hub = factory.Services.GetRequiredService<LivePanelHub>();
 
-        using var first = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await using var firstTab = hub.StreamAsync(driver.RunId, "en", first.Token).GetAsyncEnumerator(first.Token);
-        Assert.True(await firstTab.MoveNextAsync(), "The first tab got no panel (the poller polls at once when it starts).");
-        var firstPanel = firstTab.Current.Data;
+        var firstPanel = new TaskCompletionSource<PanelSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var firstTab = hub.Subscribe(driver.RunId, s => firstPanel.TrySetResult(s));
+        var shown = await firstPanel.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-        using var second = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await using var secondTab = hub.StreamAsync(driver.RunId, "en", second.Token).GetAsyncEnumerator(second.Token);
-        Assert.True(await secondTab.MoveNextAsync(), "The second tab got nothing before the next tick.");
-        Assert.Equal("targets", secondTab.Current.EventType);
-        Assert.Equal(firstPanel, secondTab.Current.Data);
+        // The second tab gets the same snapshot at once, well before the next tick a minute later.
+        var secondPanel = new TaskCompletionSource<PanelSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var secondTab = hub.Subscribe(driver.RunId, s => secondPanel.TrySetResult(s));
+        Assert.Same(shown, await secondPanel.Task.WaitAsync(TimeSpan.FromSeconds(20)));
         Assert.Equal(2, hub.Find(driver.RunId)!.WatcherCount);
     }
 }

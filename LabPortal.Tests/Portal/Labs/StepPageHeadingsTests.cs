@@ -6,7 +6,8 @@ namespace LabPortal.Tests.Portal.Labs;
 
 /// <summary>
 /// A screen reader lists a page's headings: every step page of the shipped labs has exactly one h1
-/// (the step's title), and the step's own Markdown headings sit below it.
+/// (the step's title), shown once (the text's own title line is not repeated), and the step's own
+/// Markdown headings sit below it.
 /// </summary>
 public sealed class StepPageHeadingsTests : IAsyncLifetime
 {
@@ -58,11 +59,12 @@ public sealed class StepPageHeadingsTests : IAsyncLifetime
             Assert.True(h1.Length == 1, $"{step.Id} ({language}) has {h1.Length} h1 headings: {string.Join(" | ", h1.Select(h => h.TextContent.Trim()))}");
             Assert.Equal(language == "ko" ? step.Title.Ko : step.Title.En, h1[0].TextContent.Trim());
 
-            // The Markdown's own title is still there, one level down.
-            var markdownTitle = lab.Instructions[(step.Id, language)].Split('\n')[0].TrimStart('#').Trim();
-            var instructionsHeading = page.QuerySelector("#instructions h2");
-            Assert.NotNull(instructionsHeading);
-            Assert.Equal(markdownTitle.Replace("`", "", StringComparison.Ordinal), instructionsHeading.TextContent.Trim());
+            // The Markdown's own title line is not shown a second time; its other headings sit one level down.
+            var markdown = lab.Instructions[(step.Id, language)];
+            var markdownTitle = markdown.Split('\n')[0].TrimStart('#').Trim().Replace("`", "", StringComparison.Ordinal);
+            Assert.DoesNotContain(page.QuerySelectorAll("#instructions h2"), h => h.TextContent.Trim() == markdownTitle);
+            var subheadings = markdown.Split('\n').Count(l => l.StartsWith("## ", StringComparison.Ordinal));
+            Assert.Equal(subheadings, page.QuerySelectorAll("#instructions h3").Length);
         }
     }
 }

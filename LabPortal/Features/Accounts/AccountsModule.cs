@@ -72,6 +72,7 @@ public static class AccountsModule
             && HttpMethods.IsGet(context.Request.Method)
             && !path.StartsWithSegments("/account")
             && !path.StartsWithSegments("/lib") && !path.StartsWithSegments("/css") && !path.StartsWithSegments("/js")
+            && !path.StartsWithSegments("/_framework") && !path.StartsWithSegments("/_content") && !path.StartsWithSegments("/_blazor") && !path.StartsWithSegments("/favicon.svg")
             && !path.StartsWithSegments("/healthz"))
         {
             context.Response.Redirect("/account/change-password");

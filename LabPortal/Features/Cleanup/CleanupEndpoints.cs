@@ -1,17 +1,13 @@
 using System.Globalization;
 using LabPortal.Features.Accounts;
-using LabPortal.Features.LabRuns;
-using LabPortal.Features.Preferences;
-using LabPortal.Infrastructure.Htmx;
 using LabPortal.Infrastructure.Localization;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LabPortal.Features.Cleanup;
 
 /// <summary>
 /// Form posts (they work without JavaScript; antiforgery checked on each): instructor resets and
-/// orphan deletions, and the learner's "keep working". Refusals change nothing: 400 without a
+/// orphan deletions (the learner's "keep working" is a circuit action: LabWizard). Refusals change nothing: 400 without a
 /// valid token, 403 for anyone who is not an instructor of the class, 404 for a run that is not the
 /// learner's.
 /// </summary>
@@ -56,41 +52,6 @@ public static class CleanupEndpoints
             return result == ResetResult.Forbidden
                 ? Results.StatusCode(StatusCodes.Status403Forbidden)
                 : Back(http, $"/classes/{classId}/dashboard?reset=class&runs={runs.ToString(CultureInfo.InvariantCulture)}");
-        }).RequireAuthorization();
-
-        app.MapPost("/runs/{runId:int}/keep-working", async (int runId, HttpContext http, IAntiforgery antiforgery, CleanupService cleanup) =>
-        {
-            if (!await antiforgery.IsRequestValidAsync(http))
-            {
-                return Results.StatusCode(StatusCodes.Status400BadRequest);
-            }
-
-            var form = await http.Request.ReadFormAsync(http.RequestAborted);
-            var returnUrl = form["returnUrl"].ToString() is { Length: > 0 } given ? PreferencesEndpoints.SafeReturnUrl(given) : $"/runs/{runId}";
-            var result = await cleanup.KeepWorkingAsync(runId, http.User.UserId(), http.RequestAborted);
-            if (result == KeepWorkingResult.NotFound)
-            {
-                return Results.StatusCode(StatusCodes.Status404NotFound);
-            }
-
-            var separator = returnUrl.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-            return Back(http, $"{returnUrl}{separator}keep={(result == KeepWorkingResult.Extended ? "extended" : "refused")}");
-        }).RequireAuthorization();
-
-        // The lab timer alone, for htmx to refresh; a learner reaches only their own runs.
-        app.MapGet("/runs/{runId:int}/cleanup-timer", async Task<IResult> (int runId, string? returnUrl, HttpContext http, LabRunService runs) =>
-        {
-            http.Response.VaryOnHtmx();
-            var view = await runs.GetAsync(runId, http.User.UserId(), http.RequestAborted);
-            if (view is null)
-            {
-                return Results.StatusCode(StatusCodes.Status404NotFound);
-            }
-
-            var back = PreferencesEndpoints.SafeReturnUrl(returnUrl is { Length: > 0 } ? returnUrl : $"/runs/{runId}");
-            return http.Request.IsHtmx()
-                ? new RazorComponentResult<CleanupBanner>(new { Run = view.Run, ReturnUrl = back })
-                : Results.Redirect(back);
         }).RequireAuthorization();
 
         app.MapPost("/classes/{classId:int}/orphans/delete", async (int classId, HttpContext http, IAntiforgery antiforgery, ResetService resets, OrphanSweeper sweeper) =>

@@ -88,7 +88,10 @@ public sealed class LabRunService(
         return true;
     }
 
-    /// <summary>Grades a quiz; the attempt is recorded either way, and the step succeeds only when every answer is right.</summary>
+    /// <summary>
+    /// Grades a quiz when every question has an answer; the attempt is recorded either way, and the step
+    /// succeeds only when every answer is right. With a question unanswered nothing is graded or recorded.
+    /// </summary>
     public async Task<QuizOutcome?> SubmitQuizAsync(RunView view, string stepId, IReadOnlyDictionary<string, string> answers, CancellationToken cancellationToken = default)
     {
         if (view.Step(stepId) is not { Unlocked: true, Definition.Kind: StepKind.Quiz } step)
@@ -96,11 +99,17 @@ public sealed class LabRunService(
             return null;
         }
 
-        var correct = step.Definition.Quiz.ToDictionary(
+        var unanswered = step.Definition.Quiz.Where(q => !answers.TryGetValue(q.Id, out var a) || string.IsNullOrEmpty(a)).Select(q => q.Id).ToList();
+        var correct = step.Definition.Quiz.Where(q => !unanswered.Contains(q.Id)).ToDictionary(
             q => q.Id,
-            q => answers.TryGetValue(q.Id, out var answer) && answer == q.Answer,
+            q => answers[q.Id] == q.Answer,
             StringComparer.Ordinal);
-        var outcome = new QuizOutcome(correct);
+        var outcome = new QuizOutcome(correct, unanswered);
+        if (unanswered.Count > 0)
+        {
+            return outcome;
+        }
+
         var filtered = step.Definition.Quiz.Where(q => answers.ContainsKey(q.Id)).ToDictionary(q => q.Id, q => answers[q.Id], StringComparer.Ordinal);
         await RecordAsync(view.Run, stepId, outcome.Passed ? StepRunStatus.Succeeded : StepRunStatus.Failed, JsonSerializer.Serialize(filtered), cancellationToken);
         return outcome;
@@ -131,22 +140,12 @@ public sealed class LabRunService(
             return FormResult.Invalid<IReadOnlyDictionary<string, string>>(new() { [""] = NotAvailableText });
         }
 
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var parameter in step.Definition.Parameters)
+        var (values, errors) = StepValidation.Check(step.Definition, submitted);
+        foreach (var parameter in step.Definition.Parameters.Where(p => p.ChoicesFrom is not null && values.ContainsKey(p.Name)))
         {
-            submitted.TryGetValue(parameter.Name, out var raw);
-            if (ParameterRules.Check(parameter, raw) is { } violation)
-            {
-                errors[parameter.Name] = violation.Text;
-            }
-            else if (parameter.ChoicesFrom is not null && !IsRuntimeChoice(runtimeChoices, parameter, raw!.Trim(), out var message))
+            if (!IsRuntimeChoice(runtimeChoices, parameter, values[parameter.Name], out var message))
             {
                 errors[parameter.Name] = message;
-            }
-            else
-            {
-                values[parameter.Name] = parameter.Type == ParameterType.Multiline ? raw!.Replace("\r\n", "\n", StringComparison.Ordinal) : raw!.Trim();
             }
         }
 

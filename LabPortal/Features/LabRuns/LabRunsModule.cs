@@ -18,6 +18,8 @@ public static class LabRunsModule
         builder.Services.AddSingleton(_ => LabCatalog.Load(directory));
         builder.Services.AddHostedService<LabCatalogLoader>();
         builder.Services.AddScoped<LabRunService>();
+        builder.Services.AddSingleton<LabWizard>();
+        builder.Services.AddScoped<CliCommands>();
         builder.Services.AddScoped<StepScheduler>();
         builder.Services.AddScoped<StepRunner>();
         // After the database migrator and the job server (registered by AddData and AddJobs, earlier).

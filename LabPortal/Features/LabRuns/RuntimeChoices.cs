@@ -42,9 +42,11 @@ public sealed partial class RuntimeChoices(LearnerCloud cloud, ILogger<RuntimeCh
             var clients = await cloud.ClientsForAsync(view.Run, view.Lab.Region, cancellationToken);
             var response = await clients.AutoScaling.DescribeAutoScalingGroupsAsync(new DescribeAutoScalingGroupsRequest { AutoScalingGroupNames = [name] }, cancellationToken);
             var instances = response.AutoScalingGroups is { Count: > 0 } groups ? groups[0].Instances ?? [] : [];
-            return [.. instances
-                .Where(i => i.LifecycleState == "InService" && i.InstanceId is not null)
-                .OrderBy(i => i.AvailabilityZone, StringComparer.Ordinal).ThenBy(i => i.InstanceId, StringComparer.Ordinal)
+            var inService = instances.Where(i => i.LifecycleState == "InService" && i.InstanceId is not null).ToList();
+            var launched = await LaunchTimesAsync(clients, [.. inService.Select(i => i.InstanceId!)], cancellationToken);
+            // Oldest first, so the form starts on the oldest running instance, as the lab's text advises.
+            return [.. inService
+                .OrderBy(i => launched.GetValueOrDefault(i.InstanceId!) ?? DateTimeOffset.MaxValue).ThenBy(i => i.InstanceId, StringComparer.Ordinal)
                 .Select(i => new ParameterChoice
                 {
                     Value = i.InstanceId!,
@@ -56,6 +58,17 @@ public sealed partial class RuntimeChoices(LearnerCloud cloud, ILogger<RuntimeCh
             LogUnreadable(e, view.Run.Id);
             return null;
         }
+    }
+
+    private static async Task<Dictionary<string, DateTimeOffset?>> LaunchTimesAsync(AwsClients clients, List<string> instanceIds, CancellationToken cancellationToken)
+    {
+        if (instanceIds.Count == 0)
+        {
+            return [];
+        }
+
+        var described = await clients.Ec2.DescribeInstancesAsync(new Amazon.EC2.Model.DescribeInstancesRequest { InstanceIds = instanceIds }, cancellationToken);
+        return (described.Reservations ?? []).SelectMany(r => r.Instances ?? []).Where(i => i.InstanceId is not null).ToDictionary(i => i.InstanceId!, i => i.LaunchTime is { } launched ? new DateTimeOffset(launched.ToUniversalTime()) : (DateTimeOffset?)null, StringComparer.Ordinal);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the Auto Scaling group of run {RunId} for the form's choices")]

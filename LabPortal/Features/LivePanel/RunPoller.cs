@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using System.Threading.Channels;
 using Amazon.Runtime;
 using LabPortal.Aws.Elbv2;
 using LabPortal.Features.LabRuns;
@@ -25,27 +24,22 @@ public sealed partial class RunPoller : IAsyncDisposable
     private readonly int _runId;
     private readonly IServiceScopeFactory _scopes;
     private readonly PanelRateLimits _limits;
-    private readonly PanelRenderer _renderer;
     private readonly TimeSpan _interval;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
-    private readonly List<Channel<RenderedPanel>> _watchers = [];
-
-    /// <summary>The last panel sent to the tabs (under <c>_gate</c>): a tab that joins gets it at once instead of after the next tick.</summary>
-    private RenderedPanel? _lastRendered;
+    private readonly List<Action<PanelSnapshot>> _watchers = [];
     private readonly LinkedList<RequestRow> _requests = new();
-    private readonly ConcurrentDictionary<string, string> _zones = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string? Zone, string? Name)> _instances = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _answers = new(StringComparer.Ordinal);
     private IReadOnlyList<TargetRow> _targets = [];
     private Task? _loop;
 
-    public RunPoller(int runId, IServiceScopeFactory scopes, PanelRateLimits limits, PanelRenderer renderer, TimeSpan interval, ILogger logger)
+    public RunPoller(int runId, IServiceScopeFactory scopes, PanelRateLimits limits, TimeSpan interval, ILogger logger)
     {
         _runId = runId;
         _scopes = scopes;
         _limits = limits;
-        _renderer = renderer;
         _interval = interval;
         _logger = logger;
     }
@@ -66,42 +60,44 @@ public sealed partial class RunPoller : IAsyncDisposable
 
     public PanelSnapshot? Latest { get; private set; }
 
-    /// <summary>A channel of rendered panels for one tab; the newest wins when a slow tab falls behind.</summary>
-    public ChannelReader<RenderedPanel> Watch()
+    /// <summary>
+    /// Adds a tab: <paramref name="onSnapshot"/> gets every new snapshot (the latest one at once, when
+    /// there is one), on the poller's thread; the component copies it and re-renders through its circuit.
+    /// </summary>
+    public void Watch(Action<PanelSnapshot> onSnapshot)
     {
-        var channel = Channel.CreateBounded<RenderedPanel>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        PanelSnapshot? latest;
         lock (_gate)
         {
-            _watchers.Add(channel);
-            if (_lastRendered is not null)
-            {
-                channel.Writer.TryWrite(_lastRendered);
-            }
-
+            _watchers.Add(onSnapshot);
+            latest = Latest;
             _loop ??= Task.Run(() => LoopAsync(_stop.Token));
         }
 
-        return channel.Reader;
+        if (latest is not null)
+        {
+            onSnapshot(latest);
+        }
     }
 
     /// <summary>Removes a tab; returns the number still watching.</summary>
-    public int Unwatch(ChannelReader<RenderedPanel> reader)
+    public int Unwatch(Action<PanelSnapshot> onSnapshot)
     {
         lock (_gate)
         {
-            _watchers.RemoveAll(c => c.Reader == reader);
+            _watchers.Remove(onSnapshot);
             return _watchers.Count;
         }
     }
 
     /// <summary>
     /// AWS leaves a target's Availability Zone out for instance targets (it is only meaningful for IP
-    /// targets), so the zone comes from the instance itself: asked once per new instance, since an
-    /// instance never changes zone.
+    /// targets), and DescribeTargetHealth names no instance; the zone and the Name tag come from the
+    /// instance itself: asked once per new instance, since an instance never changes zone.
     /// </summary>
-    private async Task<IReadOnlyList<TargetRow>> WithZonesAsync(List<TargetRow> rows, AwsClients clients, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<TargetRow>> WithInstanceDetailsAsync(List<TargetRow> rows, AwsClients clients, CancellationToken cancellationToken)
     {
-        var unknown = rows.Where(r => r.AvailabilityZone is null && r.Id.StartsWith("i-", StringComparison.Ordinal) && !_zones.ContainsKey(r.Id)).Select(r => r.Id).Distinct().ToList();
+        var unknown = rows.Where(r => r.Id.StartsWith("i-", StringComparison.Ordinal) && !_instances.ContainsKey(r.Id)).Select(r => r.Id).Distinct().ToList();
         if (unknown.Count > 0)
         {
             try
@@ -109,9 +105,9 @@ public sealed partial class RunPoller : IAsyncDisposable
                 var described = await clients.Ec2.DescribeInstancesAsync(new Amazon.EC2.Model.DescribeInstancesRequest { InstanceIds = unknown }, cancellationToken);
                 foreach (var instance in (described.Reservations ?? []).SelectMany(r => r.Instances ?? []))
                 {
-                    if (instance.InstanceId is { } id && instance.Placement?.AvailabilityZone is { } zone)
+                    if (instance.InstanceId is { } id)
                     {
-                        _zones[id] = zone;
+                        _instances[id] = (instance.Placement?.AvailabilityZone, instance.Tags?.FirstOrDefault(t => t.Key == "Name")?.Value);
                     }
                 }
             }
@@ -121,7 +117,7 @@ public sealed partial class RunPoller : IAsyncDisposable
             }
         }
 
-        return [.. rows.Select(r => r.AvailabilityZone is null && _zones.TryGetValue(r.Id, out var zone) ? r with { AvailabilityZone = zone } : r)];
+        return [.. rows.Select(r => _instances.TryGetValue(r.Id, out var known) ? r with { AvailabilityZone = r.AvailabilityZone ?? known.Zone, Name = known.Name } : r)];
     }
 
     /// <summary>One poll, used by the page itself so it shows the latest state even without JavaScript.</summary>
@@ -150,13 +146,10 @@ public sealed partial class RunPoller : IAsyncDisposable
                 {
                     await _limits.WaitAsync(run.CloudAccountId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "shared", cancellationToken);
                     HealthCalls++;
-                    var health = await clients.Elbv2.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = arn }, cancellationToken);
-                    var groupName = arn.Split('/') is { Length: >= 2 } parts ? parts[^2] : arn;
-                    rows.AddRange((health.TargetHealthDescriptions ?? []).Select(t => new TargetRow(
-                        groupName, t.Target?.Id ?? "", t.Target?.AvailabilityZone, t.Target?.Port, t.TargetHealth?.State ?? "unknown", t.TargetHealth?.Reason, t.TargetHealth?.Description)));
+                    rows.AddRange(await DescribeTargetsAsync(clients, arn, cancellationToken));
                 }
 
-                _targets = await WithZonesAsync(rows, clients, cancellationToken);
+                _targets = await WithInstanceDetailsAsync(rows, clients, cancellationToken);
             }
             catch (Exception e) when (e is AmazonServiceException or HttpRequestException)
             {
@@ -183,6 +176,15 @@ public sealed partial class RunPoller : IAsyncDisposable
         {
             return Latest = new PanelSnapshot(DateTime.UtcNow, _targets, [.. _requests], new Dictionary<string, int>(_answers), dns, problem);
         }
+    }
+
+    /// <summary>The poller's one ELB call: DescribeTargetHealth of one target group, as rows.</summary>
+    private static async Task<IEnumerable<TargetRow>> DescribeTargetsAsync(AwsClients clients, string targetGroupArn, CancellationToken cancellationToken)
+    {
+        var health = await clients.Elbv2.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = targetGroupArn }, cancellationToken);
+        var groupName = targetGroupArn.Split('/') is { Length: >= 2 } parts ? parts[^2] : targetGroupArn;
+        return (health.TargetHealthDescriptions ?? []).Select(t => new TargetRow(
+            groupName, t.Target?.Id ?? "", t.Target?.AvailabilityZone, t.Target?.Port, t.TargetHealth?.State ?? "unknown", t.TargetHealth?.Reason, t.TargetHealth?.Description));
     }
 
     /// <summary>A short name for the page that answered: its first heading or title, else its first words.</summary>
@@ -237,16 +239,17 @@ public sealed partial class RunPoller : IAsyncDisposable
         {
             try
             {
+                // One poll per tick, whatever the number of tabs; each gets the same immutable snapshot.
                 var snapshot = await PollOnceAsync(cancellationToken);
-                // Rendered once per tick and language, whatever the number of tabs.
-                var rendered = await _renderer.RenderAsync(_runId, snapshot);
+                Action<PanelSnapshot>[] watchers;
                 lock (_gate)
                 {
-                    _lastRendered = rendered;
-                    foreach (var watcher in _watchers)
-                    {
-                        watcher.Writer.TryWrite(rendered);
-                    }
+                    watchers = [.. _watchers];
+                }
+
+                foreach (var watcher in watchers)
+                {
+                    watcher(snapshot);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -5,6 +5,7 @@ using LabPortal.Features.Labs.Definitions;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Infrastructure.Jobs;
+using LabPortal.Infrastructure.Live;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -29,6 +30,7 @@ public sealed partial class StepRunner(
     IServiceProvider services,
     IOptions<JobsOptions> options,
     TimeProvider time,
+    RunChanges changes,
     ILogger<StepRunner> logger)
 {
     /// <summary>The first execution and Hangfire's automatic retries together (see the attribute on <see cref="RunAsync"/>).</summary>
@@ -61,6 +63,7 @@ public sealed partial class StepRunner(
         stepRun.Status = StepRunStatus.Running;
         stepRun.StartedAtUtc ??= now.UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
+        changes.Publish(stepRun.LabRunId);
 
         var run = stepRun.LabRun;
         var lab = catalog.Find(run.LabId);
@@ -107,6 +110,7 @@ public sealed partial class StepRunner(
             stepRun.ErrorMessage = $"{e.Message} (attempt {stepRun.Attempts} of {MaxAttempts}; retried automatically)";
             stepRun.LeaseUntilUtc = null;
             await db.SaveChangesAsync(CancellationToken.None);
+            changes.Publish(stepRun.LabRunId);
             LogRetrying(stepRunId, stepRun.Attempts, code);
             throw new StepRetryException(stepRunId, code, e);
         }
@@ -136,6 +140,7 @@ public sealed partial class StepRunner(
         // Saved without the job's token: a shutdown must not lose the outcome of finished work.
         stepRun.LeaseUntilUtc = null;
         await db.SaveChangesAsync(CancellationToken.None);
+        changes.Publish(stepRun.LabRunId);
         if (continueAfter is { } after)
         {
             jobs.Schedule<StepRunner>(runner => runner.RunAsync(stepRunId, CancellationToken.None), after);

@@ -67,6 +67,56 @@ public static partial class ParameterRules
             : null;
     }
 
+    /// <summary>
+    /// Rules AWS applies across fields or to a field's format, checked before anything is called so the
+    /// step does not fail in its job: CreateTargetGroup answers ValidationError when the health-check
+    /// timeout is not smaller than the interval, when the path does not start with "/", and when the
+    /// HTTP matcher is not a code, a list of codes or a range of codes from 200 to 499 (ELBv2 API
+    /// reference, Matcher.HttpCode and HealthCheckTimeoutSeconds). Only fields that passed their own
+    /// rule are compared; the result maps a parameter name to its problem.
+    /// </summary>
+    public static IReadOnlyDictionary<string, RuleViolation> CheckTogether(IReadOnlyDictionary<string, string> valid)
+    {
+        var problems = new Dictionary<string, RuleViolation>(StringComparer.Ordinal);
+        if (valid.TryGetValue("healthCheckTimeoutSeconds", out var timeoutText) && valid.TryGetValue("healthCheckIntervalSeconds", out var intervalText)
+            && int.TryParse(timeoutText, NumberStyles.None, CultureInfo.InvariantCulture, out var timeout)
+            && int.TryParse(intervalText, NumberStyles.None, CultureInfo.InvariantCulture, out var interval)
+            && timeout >= interval)
+        {
+            problems["healthCheckTimeoutSeconds"] = new(
+                $"The timeout must be shorter than the interval ({interval} s): a check must end before the next one starts.",
+                $"제한 시간은 간격({interval}초)보다 짧아야 합니다. 다음 검사가 시작되기 전에 검사가 끝나야 합니다.");
+        }
+
+        if (valid.TryGetValue("healthCheckPath", out var path) && !path.StartsWith('/'))
+        {
+            problems["healthCheckPath"] = new("The path must start with a slash, for example /index.html.", "경로는 /index.html처럼 슬래시(/)로 시작해야 합니다.");
+        }
+
+        if (valid.TryGetValue("matcher", out var matcher) && !IsHttpMatcher(matcher))
+        {
+            problems["matcher"] = new(
+                "Use a status code (200), a list (200,202) or a range (200-299), each from 200 to 499.",
+                "상태 코드(200), 목록(200,202) 또는 범위(200-299)로 쓰세요. 각 코드는 200에서 499 사이입니다.");
+        }
+
+        return problems;
+    }
+
+    private static bool IsHttpMatcher(string text)
+    {
+        static bool Code(string part, out int code) =>
+            int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out code) && part.Length == 3 && code is >= 200 and <= 499;
+
+        if (text.Contains('-', StringComparison.Ordinal))
+        {
+            var ends = text.Split('-');
+            return ends.Length == 2 && Code(ends[0], out var low) && Code(ends[1], out var high) && low < high;
+        }
+
+        return text.Split(',').All(part => Code(part, out _));
+    }
+
     private static RuleViolation? CheckLength(string text, int maxLength) =>
         text.Length > maxLength ? new($"Use at most {maxLength} characters.", $"{maxLength}자 이하로 쓰세요.") : null;
 
