@@ -31,7 +31,7 @@ public sealed class Lab2OnMotoTests : IAsyncLifetime
         Lab1Flow.AssertNoneFailed(await flow.Pages.CheckAsync("elb-health-checks"));
 
         var (_, drill) = await flow.Pages.GetStepAsync("drill");
-        Assert.Contains("sandbox or real AWS", drill.QuerySelector("#step-not-available")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("sandbox or real AWS", drill.QuerySelector("#step-status-text[data-state=not-available]")!.TextContent, StringComparison.Ordinal);
         Assert.Null(drill.QuerySelector("#action-form"));
         Assert.Null(drill.QuerySelector("#drill-timeline"));
 

@@ -170,7 +170,7 @@ public sealed class AccountsTests : IDisposable
     }
 
     [Fact]
-    public async Task Healthz_reports_database_and_scheduler_healthy()
+    public async Task Healthz_reports_database_and_job_server_healthy()
     {
         using var client = _factory.CreatePortalClient();
         var response = await client.Http.GetAsync("/healthz");
@@ -179,6 +179,6 @@ public sealed class AccountsTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var json = System.Text.Json.JsonDocument.Parse(body);
         Assert.Equal("Healthy", json.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
-        Assert.Equal("Healthy", json.RootElement.GetProperty("checks").GetProperty("scheduler").GetProperty("status").GetString());
+        Assert.Equal("Healthy", json.RootElement.GetProperty("checks").GetProperty("jobs").GetProperty("status").GetString());
     }
 }

@@ -80,12 +80,12 @@ public sealed class StepRetryTests : IAsyncLifetime
         using var student = await Students.JoinAsync(_factory, code, "Retry Student");
         var (started, _) = await student.SubmitAsync("/labs", "#start-fixture-lab", new Dictionary<string, string>());
         Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
-        var location = started.Headers.Location!;
-        var runUrl = location.IsAbsoluteUri ? location.PathAndQuery : "/" + location.OriginalString.TrimStart('/');
-        Assert.Equal(HttpStatusCode.Redirect, (await student.SubmitAsync($"{runUrl}/steps/welcome", "#read-form", new Dictionary<string, string>())).Response.StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, (await student.SubmitAsync($"{runUrl}/steps/concepts", "#quiz-form", new Dictionary<string, string> { ["Answers[kinds]"] = "alb" })).Response.StatusCode);
-        var (submitted, page) = await student.SubmitAsShownAsync($"{runUrl}/steps/target-group", "#action-form");
-        Assert.True(submitted.StatusCode == HttpStatusCode.Redirect, $"The action form answered {(int)submitted.StatusCode}: {page.QuerySelector(".alert-danger")?.TextContent}");
+        var runId = int.Parse(started.Headers.Location!.OriginalString.Split('/', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+        var wizard = new WizardDriver(student);
+        Assert.True(await wizard.ReadAsync(runId, "welcome"));
+        Assert.True((await wizard.AnswerAsync(runId, "concepts", new Dictionary<string, string> { ["kinds"] = "alb" }))!.Passed);
+        var submitted = await wizard.SubmitAsShownAsync(runId, "target-group");
+        Assert.True(submitted is { Succeeded: true }, $"The action was refused: {(submitted is null ? "not found" : string.Join("; ", submitted.Errors.Values))}");
         return await PortalState.ReadAsync(_factory, db => db.StepRuns.Where(s => s.StepId == "target-group").Select(s => s.Id).SingleAsync());
     }
 
