@@ -1,4 +1,5 @@
 using LabPortal.Sandbox;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LabPortal.Bench;
 

@@ -6,6 +6,11 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text.Json;
 using LabPortal.Sandbox;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LabPortal.Bench;
 

@@ -2,6 +2,8 @@ using System.Net;
 using System.Text;
 using LabPortal.Aws.Core;
 using LabPortal.Sandbox.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace LabPortal.Bench;
 
