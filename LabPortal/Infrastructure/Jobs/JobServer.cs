@@ -50,9 +50,17 @@ public sealed partial class JobServer(
     {
         if (_server is { } server)
         {
-            // Running jobs see their cancellation token fire, give their leases back and are re-queued by Hangfire.
-            server.SendStop();
-            await server.WaitForShutdownAsync(cancellationToken);
+            try
+            {
+                // Running jobs see their cancellation token fire, give their leases back and are re-queued by Hangfire.
+                server.SendStop();
+                await server.WaitForShutdownAsync(cancellationToken);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Already disposed (a second stop, or the container disposed first, seen once in CI when a
+                // test host was torn down): a disposed server has stopped, so there is nothing left to stop.
+            }
         }
     }
 
