@@ -147,6 +147,32 @@ public sealed class Ec2ControlPlaneTests : IAsyncLifetime
         Assert.Equal($"ip-{machine.Metadata.LocalIpv4.Replace('.', '-')}.ap-northeast-2.compute.internal", machine.Metadata.LocalHostname);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData(":1")]
+    public async Task RunInstances_resolves_an_ssm_parameter_given_as_the_image_id_at_launch(string version)
+    {
+        const string parameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+        var resolved = await LabPortal.Tests.Sandbox.Ssm.SsmCalls.SsmAsync(_client, "GetParameter", new { Name = parameter });
+        var ami = System.Text.Json.JsonDocument.Parse(resolved.EnsureOk().Body).RootElement.GetProperty("Parameter").GetProperty("Value").GetString();
+
+        var run = (await _client.Ec2Async("RunInstances", ("ImageId", "resolve:ssm:" + parameter + version), ("MinCount", "1"), ("MaxCount", "1"))).EnsureOk();
+
+        Assert.Equal(ami, run.Value("imageId"));
+        var described = (await _client.Ec2Async("DescribeInstances", ("InstanceId.1", run.Value("instanceId")))).EnsureOk();
+        Assert.Equal(ami, described.Value("imageId"));
+    }
+
+    [Fact]
+    public async Task RunInstances_with_an_unknown_ssm_parameter_as_the_image_id_fails_and_launches_nothing()
+    {
+        var call = await _client.Ec2Async("RunInstances", ("ImageId", "resolve:ssm:/lab/no-such-image"), ("MinCount", "1"), ("MaxCount", "1"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, call.Status);
+        Assert.Equal("InvalidParameterValue", call.ErrorCode);
+        Assert.Empty((await _client.Ec2Async("DescribeInstances")).EnsureOk().Values("instanceId"));
+    }
+
     [Fact]
     public async Task RunInstances_places_private_ip_inside_chosen_subnet()
     {

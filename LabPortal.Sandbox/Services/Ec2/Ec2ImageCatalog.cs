@@ -40,6 +40,31 @@ public static class Ec2ImageCatalog
     public static IReadOnlyDictionary<string, string> PublicParameters(string region) =>
         For(region).SelectMany(i => i.SsmParameterNames.Select(p => (p, i.ImageId))).ToDictionary(x => x.p, x => x.ImageId, StringComparer.Ordinal);
 
+    /// <summary>The prefix by which RunInstances and launch templates take an SSM parameter in place of an AMI id.</summary>
+    public const string SsmPrefix = "resolve:ssm:";
+
+    /// <summary>
+    /// The AMI id an image id stands for: itself, or for <c>resolve:ssm:name[:version]</c> the public
+    /// parameter's value (resolved at launch, as AWS does); null when such a parameter is not in the catalogue.
+    /// </summary>
+    public static string? ResolveImageId(string region, string imageId)
+    {
+        if (!imageId.StartsWith(SsmPrefix, StringComparison.Ordinal))
+        {
+            return imageId;
+        }
+
+        var name = imageId[SsmPrefix.Length..];
+        // A version (":3") or label may follow the name; the catalogue's public parameters have one value each.
+        var colon = name.LastIndexOf(':');
+        if (colon > 0)
+        {
+            name = name[..colon];
+        }
+
+        return PublicParameters(region).GetValueOrDefault(name);
+    }
+
     private static string IdFor(string region, string name) =>
         "ami-0" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(region + "/" + name)))[..16];
 }

@@ -276,8 +276,10 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
         return new Ec2Reservation(reservationId, launched);
     }
 
-    private static Ec2Image FindImage(string region, string imageId)
+    private static Ec2Image FindImage(string region, string requested)
     {
+        var imageId = Ec2ImageCatalog.ResolveImageId(region, requested)
+            ?? throw new ApiException("InvalidParameterValue", $"Unable to resolve the SSM parameter in '{QueryParameters.Shorten(requested)}': no such public parameter in this region.");
         if (!Ec2Ids.IsWellFormed(imageId, "ami"))
         {
             throw new ApiException("InvalidAMIID.Malformed", $"Invalid id: \"{QueryParameters.Shorten(imageId)}\" (expecting \"ami-...\")");

@@ -110,7 +110,7 @@ public sealed partial class Ec2Service
     private static List<(string Code, string Message)> TemplateWarnings(string region, Ec2LaunchTemplateData data)
     {
         var warnings = new List<(string Code, string Message)>();
-        if (data.ImageId is { } imageId)
+        if (data.ImageId is { } imageId && !imageId.StartsWith(Ec2ImageCatalog.SsmPrefix, StringComparison.Ordinal))
         {
             if (!Ec2Ids.IsWellFormed(imageId, "ami"))
             {
