@@ -56,6 +56,12 @@ public sealed partial class JobServer(
                 server.SendStop();
                 await server.WaitForShutdownAsync(cancellationToken);
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The host's shutdown timeout ended the wait: the jobs still running were told to stop and,
+                // if they did not finish, Hangfire hands them out again (their leases are released at the next start).
+                LogShutdownCut(Name);
+            }
             catch (ObjectDisposedException)
             {
                 // Already disposed (a second stop, or the container disposed first, seen once in CI when a
@@ -84,6 +90,9 @@ public sealed partial class JobServer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job server {Name} started: {Workers} workers, {Storage} storage ({Environment})")]
     private partial void LogStarted(string name, int workers, JobStorageKind storage, string environment);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job server {Name} stopped before its running jobs finished (the host's shutdown timeout); they run again after the next start")]
+    private partial void LogShutdownCut(string name);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Released the leases of {Steps} step run(s) and {Runs} teardown(s) left by a process that stopped without finishing them")]
     private partial void LogReleased(int steps, int runs);
