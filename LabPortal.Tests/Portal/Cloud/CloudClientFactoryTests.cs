@@ -77,7 +77,7 @@ public sealed class CloudClientFactoryTests
     }
 
     private static CloudClientFactory NewFactory(ManualClock clock) =>
-        new(new AwsClientFactory(new HttpClient()), new AwsRateLimiter(clock), clock);
+        new(new AwsRateLimiter(clock), clock);
 
     private sealed class ManualClock : TimeProvider
     {
