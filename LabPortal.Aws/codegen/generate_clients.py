@@ -358,7 +358,8 @@ class Gen:
         if 'QueryWriter' in text or 'XmlRead' in text or 'QueryProtocol' in text or 'AwsCallTelemetry' in text or 'AwsPaginator' in text \
                 or 'QueryEndpoint' in text or 'SigV4AuthSchemeHandler' in text or 'QueryServiceDefaults' in text:
             u.append('using LabPortal.Aws.Core;')
-        return u
+        # System first, then the rest in ordinal order (dotnet format's IMPORTS rule).
+        return sorted(u, key=lambda x: (not x.startswith('using System'), x.rstrip(';')))
 
     def write_file(self, name, body):
         ns = 'LabPortal.Aws.' + self.svc['folder']

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Hangfire;
 using Amazon.Runtime;
+using Hangfire;
 using LabPortal.Features.LabRuns.Actions;
 using LabPortal.Features.LabRuns.Engine;
 using LabPortal.Infrastructure.Data;
