@@ -21,7 +21,7 @@ public sealed class AwsRateLimiter
     }
 
     /// <summary>The bucket category and size of an action.</summary>
-    /// <param name="serviceId">The service id (<c>ec2</c>, <c>elbv2</c>, <c>autoscaling</c>, <c>ssm</c>).</param>
+    /// <param name="serviceId">The service id (<c>ec2</c>, <c>elbv2</c> or its signing name <c>elasticloadbalancing</c>, <c>autoscaling</c>, <c>ssm</c>).</param>
     /// <param name="action">The action name.</param>
     /// <returns>The category name (the bucket key) and its limit.</returns>
     public static (string Category, TokenBucketLimit Limit) BucketFor(string serviceId, string action)
@@ -40,7 +40,8 @@ public sealed class AwsRateLimiter
                 _ when nonMutating => ("non-mutating", new(100, 20)),
                 _ => ("mutating", new(50, 5)),
             },
-            "elbv2" => action switch
+            // "elasticloadbalancing" is ELB's SigV4 signing name, which RateLimitingHandler reads from the credential scope.
+            "elbv2" or "elasticloadbalancing" => action switch
             {
                 "CreateLoadBalancer" or "SetSubnets" => ("resource-intensive", new(10, 0.2)),
                 "RegisterTargets" or "DeregisterTargets" => ("registration", new(20, 4)),

@@ -26,14 +26,14 @@ DATA = os.path.join(os.path.dirname(botocore.__file__), 'data')
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 
 SERVICES = [
-    dict(model='elbv2/2015-12-01', folder='Elbv2', sdk='ElasticLoadBalancingV2', title='Elastic Load Balancing v2', descriptor='Elbv2',
+    dict(model='elbv2/2015-12-01', folder='Elbv2', sdk='ElasticLoadBalancingV2', title='Elastic Load Balancing v2', short='elbv2',
          docs='https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_{}.html',
          ops='CreateTargetGroup DescribeTargetGroups ModifyTargetGroup DeleteTargetGroup DescribeTargetGroupAttributes '
              'ModifyTargetGroupAttributes RegisterTargets DeregisterTargets DescribeTargetHealth CreateLoadBalancer '
              'DescribeLoadBalancers DeleteLoadBalancer DescribeLoadBalancerAttributes CreateListener DescribeListeners '
              'ModifyListener DeleteListener CreateRule DescribeRules ModifyRule DeleteRule AddTags RemoveTags DescribeTags'),
     dict(model='autoscaling/2011-01-01', folder='AutoScaling', sdk='AutoScaling', title='Amazon EC2 Auto Scaling',
-         descriptor='AutoScaling',
+         short='autoscaling',
          docs='https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_{}.html',
          ops='CreateAutoScalingGroup DescribeAutoScalingGroups UpdateAutoScalingGroup DeleteAutoScalingGroup '
              'SetDesiredCapacity AttachLoadBalancerTargetGroups DetachLoadBalancerTargetGroups '
@@ -344,11 +344,22 @@ class Gen:
             u.append('using System.Net;')
         if 'XElement' in text:
             u.append('using System.Xml.Linq;')
-        if 'ConstantClass' in text or 'AmazonWebService' in text or 'ResponseMetadata' in text or 'IPaginat' in text or 'PaginatedResponse' in text:
+        if 'ConstantClass' in text or 'AmazonWebService' in text or 'ResponseMetadata' in text or 'IPaginat' in text \
+                or 'PaginatedResponse' in text or 'AmazonService' in text or 'ClientConfig' in text or 'ErrorType' in text:
             u.append('using Amazon.Runtime;')
-        if 'QueryWriter' in text or 'XmlRead' in text or 'AwsTransport' in text or 'AwsServiceException' in text or 'AwsPaginator' in text:
+        if 'IRequest' in text or 'InvokeOptions' in text or 'IServiceMetadata' in text or 'RuntimePipeline' in text or 'DefaultConfigurationProvider' in text:
+            u.append('using Amazon.Runtime.Internal;')
+        if 'IMarshaller' in text or 'UnmarshallerContext' in text:
+            u.append('using Amazon.Runtime.Internal.Transform;')
+        if 'Endpoint DetermineServiceOperationEndpoint' in text:
+            u.append('using Amazon.Runtime.Endpoints;')
+        if 'InternalSDKUtils' in text:
+            u.append('using Amazon.Util.Internal;')
+        if 'QueryWriter' in text or 'XmlRead' in text or 'QueryProtocol' in text or 'AwsCallTelemetry' in text or 'AwsPaginator' in text \
+                or 'QueryEndpoint' in text or 'SigV4AuthSchemeHandler' in text or 'QueryServiceDefaults' in text:
             u.append('using LabPortal.Aws.Core;')
-        return u
+        # System first, then the rest in ordinal order (dotnet format's IMPORTS rule).
+        return sorted(u, key=lambda x: (not x.startswith('using System'), x.rstrip(';')))
 
     def write_file(self, name, body):
         ns = 'LabPortal.Aws.' + self.svc['folder']
@@ -388,6 +399,7 @@ class Gen:
             body += self.record(op + 'Response', o.get('output', {}).get('shape'),
                                 'The output of the {} <c>{}</c> action.'.format(title, op), link, 'response')
             self.write_file(op, body)
+            self.write_marshallers(op)
         for shape_name in sorted(self.in_structs | self.out_structs):
             link = self.svc['docs'].format(shape_name)
             body = self.record(self.cs_name(shape_name), shape_name,
@@ -396,6 +408,7 @@ class Gen:
         for shape_name in sorted(self.enums):
             self.write_file(self.cs_name(shape_name), self.enum_class(shape_name))
         self.write_bases()
+        self.write_config()
         self.write_exceptions()
         self.write_interface()
         self.write_paginators()
@@ -416,36 +429,53 @@ class Gen:
                     '    /// <param name="requestId">The request id of the failed call.</param>',
                     '    /// <param name="statusCode">The HTTP status of the response.</param>',
                     '    /// <param name="innerException">The cause, if any.</param>']
+        sdk_ctor_doc = ['    /// <param name="message">The error message sent by the service.</param>',
+                        '    /// <param name="innerException">The cause, if any.</param>',
+                        '    /// <param name="errorType">Whether the caller (<c>Sender</c>) or the service (<c>Receiver</c>) is at fault.</param>',
+                        '    /// <param name="errorCode">The AWS error code as sent on the wire.</param>',
+                        '    /// <param name="requestId">The request id of the failed call.</param>',
+                        '    /// <param name="statusCode">The HTTP status of the response.</param>']
+
+        def ctors(name, code):
+            fixed_code = '"{}"'.format(code) if code else None
+            return [
+                '    /// <summary>Creates the exception for an error response, as AWSSDK.Core\'s unmarshallers do.</summary>'] + sdk_ctor_doc + [
+                '    public {}(string? message, Exception? innerException, ErrorType errorType, string? errorCode, string? requestId, HttpStatusCode statusCode)'.format(name),
+                '        : base(message, innerException, errorType, errorCode, requestId, statusCode)',
+                '    {',
+                '    }',
+                '',
+                '    /// <summary>Creates the exception for an error response.</summary>'] + ctor_doc + [
+                '    public {}(string errorCode, string message, string? requestId, HttpStatusCode statusCode, Exception? innerException = null)'.format(name),
+                '        : base(message, innerException, (int)statusCode >= 500 ? ErrorType.Receiver : ErrorType.Sender, errorCode, requestId, statusCode)',
+                '    {',
+                '    }',
+                '',
+                '    /// <summary>Creates the exception with a message only.</summary>',
+                '    /// <param name="message">The error message.</param>',
+                '    public {}(string message)'.format(name),
+                ('        : base(message, null, ErrorType.Sender, {}, null, HttpStatusCode.BadRequest)'.format(fixed_code) if fixed_code else '        : base(message)'),
+                '    {',
+                '    }',
+                '',
+                '    /// <summary>Creates the exception with no details.</summary>',
+                '    public {}()'.format(name),
+                ('        : this({})'.format(fixed_code) if fixed_code else '        : base("{} error")'.format(svc['title'])),
+                '    {',
+                '    }',
+                '',
+                '    /// <summary>Creates the exception with a message and a cause.</summary>',
+                '    /// <param name="message">The error message.</param>',
+                '    /// <param name="innerException">The cause.</param>',
+                '    public {}(string message, Exception innerException)'.format(name),
+                ('        : base(message, innerException, ErrorType.Sender, {}, null, HttpStatusCode.BadRequest)'.format(fixed_code) if fixed_code else '        : base(message, innerException)'),
+                '    {',
+                '    }']
+
         self.write_file(base, [
-            '/// <summary>An error from {}: the base of its modelled errors, itself an <see cref="Amazon.Runtime.AmazonServiceException"/>.</summary>'.format(svc['title']),
-            'public class {} : AwsServiceException'.format(base),
-            '{',
-            '    /// <summary>Creates the exception for an error response.</summary>'] + ctor_doc + [
-            '    public {}(string errorCode, string message, string? requestId, HttpStatusCode statusCode, Exception? innerException = null)'.format(base),
-            '        : base(errorCode, message, requestId, statusCode, innerException)',
-            '    {',
-            '    }',
-            '',
-            '    /// <summary>Creates the exception with a message only.</summary>',
-            '    /// <param name="message">The error message.</param>',
-            '    public {}(string message)'.format(base),
-            '        : base(message)',
-            '    {',
-            '    }',
-            '',
-            '    /// <summary>Creates the exception with no details.</summary>',
-            '    public {}()'.format(base),
-            '    {',
-            '    }',
-            '',
-            '    /// <summary>Creates the exception with a message and a cause.</summary>',
-            '    /// <param name="message">The error message.</param>',
-            '    /// <param name="innerException">The cause.</param>',
-            '    public {}(string message, Exception innerException)'.format(base),
-            '        : base(message, innerException)',
-            '    {',
-            '    }',
-            '}'])
+            '/// <summary>An error from {}: the base of its modelled errors, itself an <see cref="AmazonServiceException"/>.</summary>'.format(svc['title']),
+            'public class {} : AmazonServiceException'.format(base),
+            '{'] + ctors(base, None) + ['}'])
         cases = []
         for shape_name in sorted(self.errors):
             shape = self.errors[shape_name]
@@ -455,47 +485,20 @@ class Gen:
             self.write_file(name, [
                 '/// <summary>AWS error code <c>{}</c>: {}</summary>'.format(code, doc),
                 'public class {} : {}'.format(name, base),
-                '{',
-                '    /// <summary>Creates the exception for an error response.</summary>'] + ctor_doc + [
-                '    public {}(string errorCode, string message, string? requestId, HttpStatusCode statusCode, Exception? innerException = null)'.format(name),
-                '        : base(errorCode, message, requestId, statusCode, innerException)',
-                '    {',
-                '    }',
-                '',
-                '    /// <summary>Creates the exception with a message only.</summary>',
-                '    /// <param name="message">The error message.</param>',
-                '    public {}(string message)'.format(name),
-                '        : base("{}", message, null, HttpStatusCode.BadRequest)'.format(code),
-                '    {',
-                '    }',
-                '',
-                '    /// <summary>Creates the exception with no details.</summary>',
-                '    public {}()'.format(name),
-                '        : this("{}")'.format(code),
-                '    {',
-                '    }',
-                '',
-                '    /// <summary>Creates the exception with a message and a cause.</summary>',
-                '    /// <param name="message">The error message.</param>',
-                '    /// <param name="innerException">The cause.</param>',
-                '    public {}(string message, Exception innerException)'.format(name),
-                '        : base("{}", message, null, HttpStatusCode.BadRequest, innerException)'.format(code),
-                '    {',
-                '    }',
-                '}'])
-            cases.append('            "{}" => new {}(e.ErrorCode, e.Message, e.RequestId, e.StatusCode, e.InnerException),'.format(code, name))
+                '{'] + ctors(name, code) + ['}'])
+            cases.append('            "{}" => new {}(error.Message, innerException, error.Type, error.Code, error.RequestId, statusCode),'.format(code, name))
         self.write_file(self.sdk + 'Errors', [
-            '/// <summary>Turns an error response of {} into its modelled exception type.</summary>'.format(svc['title']),
+            '/// <summary>Turns an error response of {} into its modelled exception type (by <c>Error/Code</c>).</summary>'.format(svc['title']),
             'internal static class {}Errors'.format(self.sdk),
             '{',
-            '    internal static AwsServiceException Map(AwsServiceException e) => e switch',
+            '    internal static {} Unmarshall(XmlUnmarshallerContext context, Exception? innerException, HttpStatusCode statusCode)'.format(base),
             '    {',
-            '        {} => e,'.format(base),
-            '        _ => e.ErrorCode switch',
+            '        var error = QueryProtocol.ReadError(context);',
+            '        return error.Code switch',
             '        {'] + cases + [
-            '            _ => new {}(e.ErrorCode, e.Message, e.RequestId, e.StatusCode, e.InnerException),'.format(base),
-            '        },',
-            '    };',
+            '            _ => new {}(error.Message, innerException, error.Type, error.Code, error.RequestId, statusCode),'.format(base),
+            '        };',
+            '    }',
             '}'])
 
     def paginated(self):
@@ -590,24 +593,149 @@ class Gen:
         body.append('}')
         self.write_file(self.interface, body)
 
+    def meta(self):
+        m = self.model['metadata']
+        return m['endpointPrefix'], m.get('signingName', m['endpointPrefix']), m['serviceId'], m['apiVersion']
+
+    def write_config(self):
+        prefix, signing, service_id, version = self.meta()
+        cfg = 'Amazon{}Config'.format(self.sdk)
+        self.write_file(cfg, [
+            '/// <summary>',
+            '/// The configuration of <see cref="{}"/>, an AWSSDK.Core <see cref="ClientConfig"/>: <c>ServiceURL</c> (with'.format(self.client),
+            '/// <c>AuthenticationRegion</c>) for the sandbox or an emulator, or <c>RegionEndpoint</c> for',
+            '/// <c>https://{}.&lt;region&gt;.amazonaws.com</c>; retry mode, timeouts and the HTTP client factory as for any SDK client.'.format(prefix),
+            '/// </summary>',
+            'public partial class {} : ClientConfig'.format(cfg),
+            '{',
+            '    private static readonly string UserAgentString = InternalSDKUtils.BuildUserAgentString("{}", "{}");'.format(service_id.replace(' ', '_'), version),
+            '',
+            '    /// <summary>Creates the configuration: SigV4 signing name <c>{}</c>, the region from the SDK\'s fallback chain when it has one.</summary>'.format(signing),
+            '    public {}()'.format(cfg),
+            '        : base(new DefaultConfigurationProvider(QueryServiceDefaults.All))',
+            '    {',
+            '        base.ServiceId = "{}";'.format(service_id),
+            '        AuthenticationServiceName = "{}";'.format(signing),
+            '        EndpointProvider = new QueryEndpointProvider("{}");'.format(prefix),
+            '        if (Amazon.Runtime.FallbackRegionFactory.GetRegionEndpoint(false) is { } region)',
+            '        {',
+            '            RegionEndpoint = region;',
+            '        }',
+            '    }',
+            '',
+            '    /// <summary>The key of the service in AWSSDK.Core\'s endpoint tables.</summary>',
+            '    public override string RegionEndpointServiceName => "{}";'.format(prefix),
+            '',
+            '    /// <summary>The API version (<c>Version</c> form field).</summary>',
+            '    public override string ServiceVersion => "{}";'.format(version),
+            '',
+            '    /// <summary>The SDK user agent with this service\'s id.</summary>',
+            '    public override string UserAgent => UserAgentString;',
+            '',
+            '    /// <inheritdoc/>',
+            '    public override Endpoint DetermineServiceOperationEndpoint(ServiceOperationEndpointParameters parameters) =>',
+            '        QueryEndpointResolver.Determine(this, parameters);',
+            '',
+            '    /// <summary>',
+            '    /// LabPortal\'s addition to the SDK\'s shape: when set, every call is logged and counted (<see cref="AwsCallTelemetry"/>).',
+            '    /// The official package has no such property; there the portal would register the same handlers as a pipeline customizer.',
+            '    /// </summary>',
+            '    public AwsCallTelemetry? CallTelemetry { get; set; }',
+            '}'])
+        self.write_file('Amazon{}Metadata'.format(self.sdk), [
+            '/// <summary>The service metadata AWSSDK.Core reads from a client (service id for metrics and user agent).</summary>',
+            'internal sealed class Amazon{}Metadata : IServiceMetadata'.format(self.sdk),
+            '{',
+            '    public string ServiceId => "{}";'.format(service_id),
+            '',
+            '    public IDictionary<string, string> OperationNameMapping { get; } = new Dictionary<string, string>();',
+            '}'])
+
+    def write_marshallers(self, op):
+        _, _, _, version = self.meta()
+        self.write_file(op + 'RequestMarshaller', [
+            '/// <summary>Marshals <see cref="{0}Request"/> into the Query form of <c>{0}</c> (botocore\'s serialisation, in its member order).</summary>'.format(op),
+            'internal sealed class {0}RequestMarshaller : IMarshaller<IRequest, {0}Request>, IMarshaller<IRequest, AmazonWebServiceRequest>'.format(op),
+            '{',
+            '    internal static {}RequestMarshaller Instance {{ get; }} = new();'.format(op),
+            '',
+            '    public IRequest Marshall(AmazonWebServiceRequest input) => Marshall(({}Request)input);'.format(op),
+            '',
+            '    public IRequest Marshall({}Request publicRequest)'.format(op),
+            '    {',
+            '        ArgumentNullException.ThrowIfNull(publicRequest);',
+            '        var form = new QueryWriter("{}", "{}");'.format(op, version),
+            '        publicRequest.WriteQuery(form, string.Empty);',
+            '        return QueryProtocol.CreateRequest(publicRequest, "Amazon.{}", form);'.format(self.sdk),
+            '    }',
+            '}'])
+        self.write_file(op + 'ResponseUnmarshaller', [
+            '/// <summary>Reads the <c>{0}</c> response, or its error response as the modelled exception.</summary>'.format(op),
+            'internal sealed class {}ResponseUnmarshaller : XmlResponseUnmarshaller'.format(op),
+            '{',
+            '    internal static {}ResponseUnmarshaller Instance {{ get; }} = new();'.format(op),
+            '',
+            '    public override AmazonWebServiceResponse Unmarshall(XmlUnmarshallerContext input) =>',
+            '        QueryProtocol.ReadResponse(input, "{0}", {0}Response.ReadXml);'.format(op),
+            '',
+            '    public override AmazonServiceException UnmarshallException(XmlUnmarshallerContext input, Exception innerException, HttpStatusCode statusCode) =>',
+            '        {}Errors.Unmarshall(input, innerException, statusCode);'.format(self.sdk),
+            '}'])
+
     def write_client(self):
         svc = self.svc
         c = self.client
+        cfg = 'Amazon{}Config'.format(self.sdk)
         body = ['/// <summary>',
-                '/// The {} client: the SDK\'s <see cref="{}"/> on LabPortal.Aws\'s transport.'.format(svc['title'], self.interface),
-                '/// Every call goes through <see cref="AwsTransport"/>; errors throw <see cref="{}"/> or one of its modelled subclasses.'.format(self.base_exception),
+                '/// The {} client: the SDK\'s <see cref="{}"/> on AWSSDK.Core\'s request pipeline (its SigV4 signer, retry'.format(svc['title'], self.interface),
+                '/// modes, credential refresh, timeouts and HTTP client factory). Errors throw <see cref="{}"/> or one of its modelled subclasses.'.format(self.base_exception),
                 '/// </summary>',
-                'public partial class {} : {}'.format(c, self.interface),
+                'public partial class {} : AmazonServiceClient, {}'.format(c, self.interface),
                 '{',
-                '    private static readonly AwsServiceDescriptor Service = AwsServiceDescriptor.{} with {{ MapError = {}Errors.Map }};'.format(svc['descriptor'], self.sdk),
-                '    private readonly AwsTransport _transport;',
+                '    private static readonly IServiceMetadata Metadata = new Amazon{}Metadata();'.format(self.sdk),
                 '',
-                '    /// <summary>Creates a client on a transport (see <see cref="AwsClientFactory"/>).</summary>',
-                '    /// <param name="transport">The transport that signs, sends and retries.</param>',
-                '    public {}(AwsTransport transport)'.format(c),
+                '    /// <summary>Creates a client with the SDK\'s default credential chain.</summary>',
+                '    /// <param name="config">The configuration.</param>',
+                '    public {}({} config)'.format(c, cfg),
+                '        : base(config)',
                 '    {',
-                '        ArgumentNullException.ThrowIfNull(transport);',
-                '        _transport = transport;',
+                '    }',
+                '',
+                '    /// <summary>Creates a client with the given credentials.</summary>',
+                '    /// <param name="credentials">The credentials (refreshed by AWSSDK.Core when they expire).</param>',
+                '    /// <param name="config">The configuration.</param>',
+                '    public {}(AWSCredentials credentials, {} config)'.format(c, cfg),
+                '        : base(credentials, config)',
+                '    {',
+                '    }',
+                '',
+                '    /// <summary>Creates a client with an access key pair.</summary>',
+                '    /// <param name="awsAccessKeyId">The access key id.</param>',
+                '    /// <param name="awsSecretAccessKey">The secret access key.</param>',
+                '    /// <param name="config">The configuration.</param>',
+                '    public {}(string awsAccessKeyId, string awsSecretAccessKey, {} config)'.format(c, cfg),
+                '        : base(awsAccessKeyId, awsSecretAccessKey, config)',
+                '    {',
+                '    }',
+                '',
+                '    /// <inheritdoc/>',
+                '    public I{0}PaginatorFactory Paginators => field ??= new {0}PaginatorFactory(this);'.format(self.sdk),
+                '',
+                '    /// <inheritdoc/>',
+                '    protected override IServiceMetadata ServiceMetadata => Metadata;',
+                '',
+                '    /// <summary>',
+                '    /// The service\'s own handlers, placed as the official clients place theirs: the auth-scheme handler (SigV4) and',
+                '    /// the endpoint resolver after the marshaller, in place of the legacy resolver; and LabPortal\'s call telemetry.',
+                '    /// </summary>',
+                '    /// <param name="pipeline">The pipeline built by AWSSDK.Core.</param>',
+                '    protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)',
+                '    {',
+                '        ArgumentNullException.ThrowIfNull(pipeline);',
+                '        pipeline.RemoveHandler<EndpointResolver>();',
+                '        pipeline.AddHandlerAfter<Marshaller>(new QueryEndpointResolver());',
+                '        pipeline.AddHandlerAfter<Marshaller>(new SigV4AuthSchemeHandler());',
+                '        (({})Config).CallTelemetry?.AddTo(pipeline, "{}");'.format(cfg, svc['short']),
                 '    }']
         for op in self.ops:
             body += ['',
@@ -615,25 +743,10 @@ class Gen:
                      '    public Task<{0}Response> {0}Async({0}Request request, CancellationToken cancellationToken = default)'.format(op),
                      '    {',
                      '        ArgumentNullException.ThrowIfNull(request);',
-                     '        return _transport.InvokeQueryAsync(Service, "{0}", w => request.WriteQuery(w, string.Empty), {0}Response.ReadXml, cancellationToken);'.format(op),
+                     '        var options = new InvokeOptions {{ RequestMarshaller = {0}RequestMarshaller.Instance, ResponseUnmarshaller = {0}ResponseUnmarshaller.Instance }};'.format(op),
+                     '        return InvokeAsync<{0}Response>(request, options, cancellationToken);'.format(op),
                      '    }']
-        body += ['',
-                 '    /// <inheritdoc/>',
-                 '    public I{0}PaginatorFactory Paginators => field ??= new {0}PaginatorFactory(this);'.format(self.sdk)]
-        body += ['',
-                 '    /// <summary>Nothing to release: the transport and its HTTP connections belong to the factory.</summary>',
-                 '    public void Dispose()',
-                 '    {',
-                 '        Dispose(true);',
-                 '        GC.SuppressFinalize(this);',
-                 '    }',
-                 '',
-                 '    /// <summary>Releases what a subclass holds.</summary>',
-                 '    /// <param name="disposing">True from <see cref="Dispose()"/>.</param>',
-                 '    protected virtual void Dispose(bool disposing)',
-                 '    {',
-                 '    }',
-                 '}']
+        body.append('}')
         self.write_file(c, body)
 
 

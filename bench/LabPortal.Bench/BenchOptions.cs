@@ -32,12 +32,16 @@ internal sealed record BenchOptions
     /// <summary>panel: how long each phase is measured.</summary>
     public int PhaseSeconds { get; init; } = 60;
 
+    /// <summary>clients: sequential calls per target and run.</summary>
+    public int Calls { get; init; } = 2000;
+
     /// <summary>students/panel: the embedded sandbox's <c>Sandbox:TimeScale</c>.</summary>
     public double TimeScale { get; init; } = 100;
 
     /// <summary>
     /// Reads <c>--threads N --connections N --duration S --warmup S --repeats N --nginx-workers W --results DIR</c>
-    /// (wrk benchmarks) and <c>--students N --subscribers N --runs N --phase-seconds S --time-scale X</c> (portal benchmarks).
+    /// (wrk benchmarks), <c>--students N --subscribers N --runs N --phase-seconds S --time-scale X</c> (portal benchmarks)
+    /// and <c>--calls N</c> (clients).
     /// </summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
@@ -68,6 +72,7 @@ internal sealed record BenchOptions
                 "--runs" => options with { PanelRuns = NextInt(1, 100) },
                 "--phase-seconds" => options with { PhaseSeconds = NextInt(10, 300) },
                 "--time-scale" => options with { TimeScale = NextInt(1, 1000) },
+                "--calls" => options with { Calls = NextInt(10, 100000) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
             };
         }

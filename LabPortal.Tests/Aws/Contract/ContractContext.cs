@@ -8,7 +8,7 @@ namespace LabPortal.Tests.Aws.Contract;
 public sealed class ContractContext
 {
     // The portal's own factory: the contract suite drives exactly the clients the portal uses.
-    private static readonly CloudClientFactory Factory = new(new AwsClientFactory(new HttpClient()), new AwsRateLimiter(), TimeProvider.System);
+    private static readonly CloudClientFactory Factory = new(new AwsRateLimiter(), TimeProvider.System);
 
     public ContractContext(IAwsTestServer server)
     {

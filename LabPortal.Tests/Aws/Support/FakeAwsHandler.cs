@@ -32,11 +32,14 @@ public sealed class FakeAwsHandler(Func<FakeAwsHandler.Seen, FakeAwsHandler.Repl
         }
 
         var reply = respond(seen);
-        return new HttpResponseMessage(reply.Status)
+        var response = new HttpResponseMessage(reply.Status) { Content = new StringContent(reply.Body, Encoding.UTF8, reply.ContentType) };
+        if (reply.RequestId is not null)
         {
-            Content = new StringContent(reply.Body, Encoding.UTF8, reply.ContentType),
-            Headers = { { "x-amzn-RequestId", reply.RequestId } },
-        };
+            // AWS sends the request id in this header as well as in the body; AWSSDK.Core prefers the header.
+            response.Headers.Add("x-amzn-RequestId", reply.RequestId);
+        }
+
+        return response;
     }
 
     public sealed record Seen(Uri Uri, IReadOnlyDictionary<string, string> Headers, string Body)
@@ -50,5 +53,5 @@ public sealed class FakeAwsHandler(Func<FakeAwsHandler.Seen, FakeAwsHandler.Repl
                 .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => Uri.UnescapeDataString(p.Length > 1 ? p[1] : string.Empty));
     }
 
-    public sealed record Reply(HttpStatusCode Status, string Body, string ContentType = "text/xml", string RequestId = "req-fake-0001");
+    public sealed record Reply(HttpStatusCode Status, string Body, string ContentType = "text/xml", string? RequestId = null);
 }

@@ -26,7 +26,7 @@ public sealed partial class LoggingAndMetricsTests
             _ => new(HttpStatusCode.BadRequest, "<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>bad</Message></Error><RequestId>v</RequestId></ErrorResponse>"),
         });
         var logs = new CapturingLoggerProvider();
-        var clients = TestClients.Create(handler, TestClients.Options(SessionToken), logs);
+        var clients = TestClients.Create(handler, sessionToken: SessionToken, loggerFactory: logs);
 
         await clients.AutoScaling.CreateAutoScalingGroupAsync(new CreateAutoScalingGroupRequest { AutoScalingGroupName = "a", MinSize = 1, MaxSize = 2 });
         await Assert.ThrowsAnyAsync<AmazonServiceException>(() => clients.Elbv2.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "x" }));
@@ -71,8 +71,7 @@ public sealed partial class LoggingAndMetricsTests
         listener.SetMeasurementEventCallback<long>((i, value, _, _) => { lock (seen) { seen[i.Name] = seen.GetValueOrDefault(i.Name) + value; } });
         listener.SetMeasurementEventCallback<double>((i, value, _, _) => { lock (seen) { seen[i.Name] = seen.GetValueOrDefault(i.Name) + 1; } });
         listener.Start();
-        var factory = new AwsClientFactory(new HttpClient(handler), metrics: metrics);
-        var elb = factory.CreateElbv2Client(TestClients.Options());
+        var elb = TestClients.Create(handler, metrics: metrics).Elbv2;
 
         await elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "a" });
         await Assert.ThrowsAnyAsync<AmazonServiceException>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "b" }));

@@ -14,6 +14,8 @@ public sealed class RateLimiterTests
     [InlineData("elbv2", "DeregisterTargets", 20, 4)]
     [InlineData("elbv2", "CreateTargetGroup", 20, 3)]
     [InlineData("elbv2", "CreateLoadBalancer", 10, 0.2)]
+    [InlineData("elasticloadbalancing", "CreateLoadBalancer", 10, 0.2)]
+    [InlineData("elasticloadbalancing", "DescribeTargetGroups", 40, 10)]
     public void BucketFor_matches_published_limits_when_given_action(string service, string action, double capacity, double refill)
     {
         var (_, limit) = AwsRateLimiter.BucketFor(service, action);

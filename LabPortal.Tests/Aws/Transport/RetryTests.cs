@@ -111,7 +111,8 @@ public sealed class RetryTests
         var ex = await Assert.ThrowsAsync<AmazonElasticLoadBalancingV2Exception>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "arn" }));
 
         Assert.Equal("Throttling", ex.ErrorCode);
-        Assert.True(ex.IsThrottling);
+        Assert.Equal("throttled-elb", ex.RequestId);
+        Assert.True(AwsRetryClassifier.IsThrottlingCode(ex.ErrorCode));
         Assert.Equal(3, handler.Requests.Count);
     }
 
@@ -120,7 +121,7 @@ public sealed class RetryTests
     {
         var counter = 0;
         var handler = new FakeAwsHandler(_ => Interlocked.Increment(ref counter) == 1
-            ? new(HttpStatusCode.InternalServerError, "<Response><Errors><Error><Code>InternalError</Code><Message>x</Message></Error></Errors><RequestID>r</RequestID></Response>")
+            ? new(HttpStatusCode.InternalServerError, "<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>x</Message></Error><RequestId>r</RequestId></ErrorResponse>")
             : new(HttpStatusCode.OK, AwsExamples.AsgCreateAutoScalingGroup));
         var asg = TestClients.Create(handler).AutoScaling;
 
@@ -137,45 +138,61 @@ public sealed class RetryTests
         var handler = new FakeAwsHandler(_ => Interlocked.Increment(ref counter) == 1
             ? new(HttpStatusCode.BadRequest, Throttling)
             : new(HttpStatusCode.OK, AwsExamples.ElbDescribeTargetHealth));
-        var factory = new AwsClientFactory(new HttpClient(handler), timeProvider: new SteppingTimeProvider());
-        var elb = factory.CreateElbv2Client(TestClients.Options());
+        // The first answer comes more than a second later, so a re-signed retry carries a later X-Amz-Date.
+        var elb = TestClients.Create(new SlowFirstAnswer(handler)).Elbv2;
 
         await elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "arn" });
 
+        // AWSSDK.Core's signer sits inside its retry handler: each attempt is numbered and signed again.
         Assert.Equal(2, handler.Requests.Count);
         Assert.NotEqual(handler.Requests[0].Headers["X-Amz-Date"], handler.Requests[1].Headers["X-Amz-Date"]);
+        Assert.StartsWith("attempt=1", handler.Requests[0].Headers["amz-sdk-request"], StringComparison.Ordinal);
+        Assert.StartsWith("attempt=2", handler.Requests[1].Headers["amz-sdk-request"], StringComparison.Ordinal);
         Assert.NotEqual(handler.Requests[0].Headers["Authorization"], handler.Requests[1].Headers["Authorization"]);
-    }
-
-    [Fact]
-    public async Task Retry_budget_stops_retries_when_exhausted()
-    {
-        var handler = new FakeAwsHandler(_ => new(HttpStatusCode.BadRequest, Throttling));
-        var quota = new AwsRetryQuota(capacity: 10);
-        var transport = new AwsTransport(TestClients.Options(), new HttpClient(handler), retryQuota: quota);
-        var elb = new AmazonElasticLoadBalancingV2Client(transport);
-
-        // First call: 1 attempt + 2 retries (cost 5 each) empties the 10-token budget.
-        await Assert.ThrowsAnyAsync<AmazonServiceException>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "a" }));
-        Assert.Equal(3, handler.Requests.Count);
-        Assert.Equal(0, quota.Available);
-
-        // Second call: no budget left, so exactly one attempt.
-        await Assert.ThrowsAnyAsync<AmazonServiceException>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "b" }));
-        Assert.Equal(4, handler.Requests.Count);
     }
 
     [Fact]
     public async Task Cancellation_stops_the_call_when_token_is_cancelled()
     {
         var handler = new FakeAwsHandler(_ => new(HttpStatusCode.BadRequest, Throttling));
-        var options = TestClients.Options();
-        options.RetryBaseDelay = TimeSpan.FromSeconds(30);
-        options.MaxBackoff = TimeSpan.FromSeconds(30);
-        var elb = TestClients.Create(handler, options).Elbv2;
+        var stalling = new StallingHandler(handler);
+        var elb = TestClients.Create(stalling).Elbv2;
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => elb.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = "a" }, cts.Token));
+        Assert.Equal(1, stalling.Started);
+    }
+
+    /// <summary>Answers the first request after 1.1 s, the others at once.</summary>
+    private sealed class SlowFirstAnswer(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        private int _calls;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (Interlocked.Increment(ref _calls) == 1)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(1100), cancellationToken);
+            }
+
+            return response;
+        }
+    }
+
+    /// <summary>Holds every request until it is cancelled.</summary>
+    private sealed class StallingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        private int _started;
+
+        public int Started => Volatile.Read(ref _started);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _started);
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            return await base.SendAsync(request, cancellationToken);
+        }
     }
 
     [Theory]

@@ -73,11 +73,12 @@ public sealed class CloudClientFactoryTests
 
         Assert.Equal(("AKIDEXAMPLE", "ap-northeast-2", "ec2"), RateLimitingHandler.Scope(header));
         Assert.Null(RateLimitingHandler.Scope(new AuthenticationHeaderValue("Bearer", "token")));
-        Assert.Null(RateLimitingHandler.Scope(null));
+        Assert.Null(RateLimitingHandler.Scope((AuthenticationHeaderValue?)null));
+        Assert.Equal(("AKIDEXAMPLE", "ap-northeast-2", "elasticloadbalancing"), RateLimitingHandler.Scope("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261207/ap-northeast-2/elasticloadbalancing/aws4_request, SignedHeaders=host, Signature=abc"));
     }
 
     private static CloudClientFactory NewFactory(ManualClock clock) =>
-        new(new AwsClientFactory(new HttpClient()), new AwsRateLimiter(clock), clock);
+        new(new AwsRateLimiter(clock), clock);
 
     private sealed class ManualClock : TimeProvider
     {

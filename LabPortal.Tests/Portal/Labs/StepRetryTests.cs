@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Amazon.Runtime;
 using Hangfire;
-using LabPortal.Aws.Core;
 using LabPortal.Features.LabRuns.Actions;
 using LabPortal.Features.LabRuns.Engine;
 using LabPortal.Infrastructure.Data;
@@ -43,7 +43,7 @@ public sealed class StepRetryTests : IAsyncLifetime
     [Fact]
     public async Task Validation_failure_is_not_retried()
     {
-        _action.Script.Enqueue(new AwsServiceException("ValidationError", "Target group name 'web_tg' can only contain characters that are alphanumeric characters or hyphens(-)", "req-validation", HttpStatusCode.BadRequest));
+        _action.Script.Enqueue(new AmazonServiceException("Target group name 'web_tg' can only contain characters that are alphanumeric characters or hyphens(-)", null, ErrorType.Sender, "ValidationError", "req-validation", HttpStatusCode.BadRequest));
         var stepRunId = await SubmitActionStepAsync("RETRY1");
 
         var step = await WaitForEndAsync(stepRunId);
@@ -62,7 +62,7 @@ public sealed class StepRetryTests : IAsyncLifetime
     [Fact]
     public async Task Throttling_failure_is_retried_with_backoff_and_succeeds()
     {
-        _action.Script.Enqueue(new AwsServiceException("Throttling", "Rate exceeded", "req-throttled", HttpStatusCode.BadRequest));
+        _action.Script.Enqueue(new AmazonServiceException("Rate exceeded", null, ErrorType.Sender, "Throttling", "req-throttled", HttpStatusCode.BadRequest));
         var stepRunId = await SubmitActionStepAsync("RETRY2");
 
         var step = await WaitForEndAsync(stepRunId);

@@ -25,7 +25,7 @@ public sealed class CloudClientFactory : IDisposable
     /// <summary>The timeout of one attempt (a timed-out attempt is retried by the SDK).</summary>
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly AwsClientFactory _generated;
+    private readonly AwsCallTelemetry? _telemetry;
     private readonly TimeProvider _time;
     private readonly HttpClient _http;
     private readonly SharedHttpClientFactory _httpFactory;
@@ -41,10 +41,9 @@ public sealed class CloudClientFactory : IDisposable
         AWSConfigs.InitializeCollections = true;
     }
 
-    public CloudClientFactory(AwsClientFactory generated, AwsRateLimiter rateLimiter, TimeProvider time)
+    public CloudClientFactory(AwsRateLimiter rateLimiter, TimeProvider time, AwsCallTelemetry? telemetry = null)
     {
-        ArgumentNullException.ThrowIfNull(generated);
-        _generated = generated;
+        _telemetry = telemetry;
         _time = time;
         _http = new HttpClient(new RateLimitingHandler(rateLimiter)
         {
@@ -126,14 +125,13 @@ public sealed class CloudClientFactory : IDisposable
         IAmazonEC2 ec2 = keys is null ? new AmazonEC2Client(ec2Config) : new AmazonEC2Client(keys, ec2Config);
         IAmazonSimpleSystemsManagement ssm = keys is null ? new AmazonSimpleSystemsManagementClient(ssmConfig) : new AmazonSimpleSystemsManagementClient(keys, ssmConfig);
 
-        var transport = _generated.CreateTransport(new AwsClientOptions
-        {
-            Region = credential.Region,
-            ServiceUrl = credential.ServiceUrl,
-            Credentials = keys,
-            AttemptTimeout = AttemptTimeout,
-        });
-        return new AwsClients(ec2, new AmazonElasticLoadBalancingV2Client(transport), new AmazonAutoScalingClient(transport), ssm);
+        // The generated ELBv2 and Auto Scaling clients are AWSSDK.Core clients too: same configuration, same
+        // HttpClient (so the rate limiter holds their attempts), plus the call telemetry the EC2/SSM clients lack.
+        var elbConfig = Configure(new AmazonElasticLoadBalancingV2Config { CallTelemetry = _telemetry }, credential);
+        var asgConfig = Configure(new AmazonAutoScalingConfig { CallTelemetry = _telemetry }, credential);
+        IAmazonElasticLoadBalancingV2 elb = keys is null ? new AmazonElasticLoadBalancingV2Client(elbConfig) : new AmazonElasticLoadBalancingV2Client(keys, elbConfig);
+        IAmazonAutoScaling asg = keys is null ? new AmazonAutoScalingClient(asgConfig) : new AmazonAutoScalingClient(keys, asgConfig);
+        return new AwsClients(ec2, elb, asg, ssm);
     }
 
     private T Configure<T>(T config, AwsCredential credential)
@@ -152,6 +150,8 @@ public sealed class CloudClientFactory : IDisposable
         // AWS's standard retry mode: 3 attempts in all (2 retries), jittered backoff, a retry quota.
         config.RetryMode = RequestRetryMode.Standard;
         config.MaxErrorRetry = 2;
+        // Sign every attempt again (the SDK's default reuses the first signature), as LabPortal.Aws's own transport did.
+        config.ResignRetries = true;
         config.Timeout = AttemptTimeout;
         config.HttpClientFactory = _httpFactory;
         return config;

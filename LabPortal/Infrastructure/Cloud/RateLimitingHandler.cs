@@ -15,7 +15,9 @@ public sealed class RateLimitingHandler(AwsRateLimiter limiter) : DelegatingHand
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (Scope(request.Headers.Authorization) is var (account, region, service) && await ActionAsync(request, cancellationToken) is { } action)
+        // AWSSDK.Core adds the header unvalidated, and the typed Headers.Authorization reads it as null: use the raw value.
+        var authorization = request.Headers.TryGetValues("Authorization", out var values) ? values.FirstOrDefault() : null;
+        if (Scope(authorization) is var (account, region, service) && await ActionAsync(request, cancellationToken) is { } action)
         {
             await limiter.AcquireAsync(account, region, service, action, cancellationToken);
         }
@@ -24,10 +26,14 @@ public sealed class RateLimitingHandler(AwsRateLimiter limiter) : DelegatingHand
     }
 
     /// <summary>Account (access key), region and service of <c>Credential=AKID/date/region/service/aws4_request</c>.</summary>
-    public static (string Account, string Region, string Service)? Scope(AuthenticationHeaderValue? authorization)
+    public static (string Account, string Region, string Service)? Scope(AuthenticationHeaderValue? authorization) =>
+        Scope(authorization is null ? null : $"{authorization.Scheme} {authorization.Parameter}");
+
+    /// <summary>Account (access key), region and service of a raw <c>Authorization</c> header value.</summary>
+    public static (string Account, string Region, string Service)? Scope(string? authorization)
     {
         const string marker = "Credential=";
-        var parameter = authorization?.Parameter;
+        var parameter = authorization;
         var start = parameter?.IndexOf(marker, StringComparison.Ordinal) ?? -1;
         if (parameter is null || start < 0)
         {
@@ -47,8 +53,9 @@ public sealed class RateLimitingHandler(AwsRateLimiter limiter) : DelegatingHand
             return target[(target.LastIndexOf('.') + 1)..];
         }
 
-        // The Query protocols' form body is a buffered byte array; reading it leaves it intact for sending.
-        if (request.Content is ByteArrayContent content && content.Headers.ContentType?.MediaType == "application/x-www-form-urlencoded")
+        // The Query protocols' form body is buffered (ByteArrayContent for the generated clients, ReadOnlyMemoryContent
+        // for AWSSDK.EC2's pooled marshaller); reading it leaves it intact for sending. A stream body is never read here.
+        if (request.Content is (ByteArrayContent or ReadOnlyMemoryContent) and var content && content.Headers.ContentType?.MediaType == "application/x-www-form-urlencoded")
         {
             var form = Encoding.UTF8.GetString(await content.ReadAsByteArrayAsync(cancellationToken));
             foreach (var pair in form.Split('&'))
