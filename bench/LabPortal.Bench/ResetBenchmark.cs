@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using LabPortal.Aws.Core;
+using Microsoft.Playwright;
 
 namespace LabPortal.Bench;
 
@@ -92,9 +93,19 @@ internal static partial class ResetBenchmark
         await using var portal = await PortalProcess.StartAsync(directory, options.TimeScale, new Dictionary<string, string> { ["Logging:LogLevel:LabPortal.Aws"] = "Debug" });
 
         Console.WriteLine("Reference: one learner builds Lab 2, then the instructor resets the class ...");
-        var single = await RunPhaseAsync(portal, "single", 1);
-        Console.WriteLine($"Load: {options.Students} learners build Lab 2, then the instructor resets the class ...");
-        var crowd = await RunPhaseAsync(portal, "class", options.Students);
+        var (playwright, browser) = await Chromium.LaunchAsync();
+        Phase single, crowd;
+        try
+        {
+            single = await RunPhaseAsync(portal, browser, "single", 1);
+            Console.WriteLine($"Load: {options.Students} learners build Lab 2, then the instructor resets the class ...");
+            crowd = await RunPhaseAsync(portal, browser, "class", options.Students);
+        }
+        finally
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
 
         var inv = CultureInfo.InvariantCulture;
         var phases = new[] { single, crowd };
@@ -314,17 +325,17 @@ internal static partial class ResetBenchmark
     /// <summary>The sandbox tags calls with the signing name (<c>elasticloadbalancing</c>); the limiter keys buckets by the client's service id (<c>elbv2</c>).</summary>
     private static string ClientService(string sandboxService) => sandboxService == "elasticloadbalancing" ? "elbv2" : sandboxService;
 
-    private static async Task<Phase> RunPhaseAsync(PortalProcess portal, string name, int count)
+    private static async Task<Phase> RunPhaseAsync(PortalProcess portal, IBrowser browser, string name, int count)
     {
-        using var instructor = new PortalDriver(portal.Url, new LatencyLog());
+        using var instructor = new PortalDriver(portal.Url);
         var code = "RESET" + Random.Shared.Next(1000, 9999).ToString(CultureInfo.InvariantCulture);
-        var classId = await Lab1Student.CreateClassAsync(portal.Url, code, instructor);
+        var classId = await instructor.CreateClassAsync(code);
         var accountsBefore = (await portal.ResourcesAsync()).Keys.ToHashSet(StringComparer.Ordinal);
 
-        // Setup (not measured): every learner builds Lab 2, at most ten at a time.
+        // Setup (not measured): every learner builds Lab 2 in the wizard, at most five at a time.
         var failures = new ConcurrentQueue<string>();
         var built = 0;
-        using var gate = new SemaphoreSlim(10);
+        using var gate = new SemaphoreSlim(5);
         var setup = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(1, count).Select(async i =>
         {
@@ -332,11 +343,12 @@ internal static partial class ResetBenchmark
             try
             {
                 var learnerName = $"{name}-{i:00}-{Guid.NewGuid().ToString("N")[..6]}";
-                using var driver = new PortalDriver(portal.Url, new LatencyLog());
-                var learner = new Lab1Student(driver, learnerName, LabId);
+                await using var context = await Chromium.NewContextAsync(browser, portal.Url);
+                var learner = new WizardStudent(await context.NewPageAsync(), learnerName, WizardStudent.Lab2, new InteractionLog());
                 try
                 {
-                    await learner.JoinAndStartAsync(code);
+                    await learner.JoinAsync(code);
+                    await learner.StartAsync();
                     await learner.PassQuizAsync("concepts");
                     foreach (var step in Steps)
                     {
@@ -345,14 +357,18 @@ internal static partial class ResetBenchmark
                             await learner.PassQuizAsync("think");
                         }
 
-                        await learner.RunActionAsync(step);
+                        await learner.RunStepAsync(step);
+                        if (step != "elb-health-checks")
+                        {
+                            await learner.NextAsync();
+                        }
                     }
 
                     Interlocked.Increment(ref built);
                 }
-                catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or TaskCanceledException)
+                catch (Exception e) when (e is InvalidOperationException or TimeoutException or PlaywrightException)
                 {
-                    failures.Enqueue($"{learnerName}: {e.Message}");
+                    failures.Enqueue($"{learnerName}: {e.Message.Split('\n')[0]}");
                 }
             }
             finally
