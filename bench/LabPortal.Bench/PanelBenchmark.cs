@@ -27,7 +27,8 @@ internal static class PanelBenchmark
         IReadOnlyList<PanelSeen> Seen,
         IReadOnlyList<double> FirstPanelMs,
         int Failed,
-        int PollersAfterClose)
+        int PollersAfterClose,
+        CpuSample Cpu)
     {
         public long HealthCalls => After.Calls(DescribeTargetHealth) - Before.Calls(DescribeTargetHealth);
 
@@ -167,9 +168,11 @@ internal static class PanelBenchmark
         }
 
         var before = await portal.StatsAsync(resetPeaks: true);
+        var cpuBefore = CpuSample.Take(portal.ProcessId);
         var window = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(seconds));
         var after = await portal.StatsAsync();
+        var cpu = CpuSample.Take(portal.ProcessId) - cpuBefore;
         var elapsed = window.Elapsed.TotalSeconds;
         var seen = new List<PanelSeen>();
         foreach (var page in open)
@@ -196,7 +199,7 @@ internal static class PanelBenchmark
         }
 
         await Task.Delay(TimeSpan.FromSeconds(3));
-        var phase = new Phase(name, runs.Count, tabs, elapsed, before, after, collected, seen, [.. first], failed, pollers);
+        var phase = new Phase(name, runs.Count, tabs, elapsed, before, after, collected, seen, [.. first], failed, pollers, cpu);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {phase.HealthCalls} DescribeTargetHealth calls ({phase.HealthCallsPerMinute:0.0}/min) from {phase.AccountsPolled} accounts; portal CPU {phase.Cores:0.000} cores; heap after GC {phase.HeapMiB:0.0} MiB; update lag p50 {InteractionLog.Percentile(phase.Lags, 50):0} / p95 {InteractionLog.Percentile(phase.Lags, 95):0} ms over {phase.Lags.Count} updates; pollers left {pollers}"));
         return phase;
@@ -213,7 +216,7 @@ internal static class PanelBenchmark
         string Updates(Phase p) => p.Seen.Count > 0 ? $"{p.Seen.Min(s => s.Count)} / {BenchReport.Median(p.Seen.Select(s => (double)s.Count)):0} / {p.Seen.Max(s => s.Count)}" : "-";
         var table = new ResultTable(
             "Phases",
-            ["phase", "watched runs", "tabs", "seconds", "DescribeTargetHealth calls", "calls / min", "accounts polled", "panel updates per tab (min / median / max)", "update lag ms p50 / p95 / max", "gap between updates ms p50 / p95", "first panel ms (median / max)", "failed tabs", "portal CPU cores", "cores above nobody watching", "GC heap MiB after full GC", "working set MiB (end / peak)", "allocated MiB / s", "pollers left after close"],
+            ["phase", "watched runs", "tabs", "seconds", "DescribeTargetHealth calls", "calls / min", "accounts polled", "panel updates per tab (min / median / max)", "update lag ms p50 / p95 / max", "gap between updates ms p50 / p95", "first panel ms (median / max)", "failed tabs", "portal CPU cores", "cores above nobody watching", "bench + Chromium cores", "machine busy cores", "GC heap MiB after full GC", "working set MiB (end / peak)", "allocated MiB / s", "pollers left after close"],
             [.. phases.Select(p => (IReadOnlyList<string>)
             [
                 p.Name,
@@ -230,6 +233,8 @@ internal static class PanelBenchmark
                 p.Failed.ToString(inv),
                 $"{p.Cores:0.000}",
                 $"{p.Cores - nobody.Cores:+0.000;-0.000;0.000}",
+                $"{p.Cpu.BenchAndBrowserSeconds / p.Seconds:0.00}",
+                $"{p.Cpu.MachineBusySeconds / p.Seconds:0.00} of {Environment.ProcessorCount}",
                 $"{p.HeapMiB:0.0}",
                 $"{p.After.WorkingSetBytes / 1048576.0:0} / {p.After.PeakWorkingSetBytes / 1048576.0:0}",
                 $"{(p.After.AllocatedBytes - p.Before.AllocatedBytes) / 1048576.0 / p.Seconds:0.0}",
@@ -257,6 +262,7 @@ internal static class PanelBenchmark
             $"A tab is a Chromium page (Debian's /usr/bin/chromium through Microsoft.Playwright, one headless browser) on /runs/{{id}}/live: a Blazor Server circuit whose live panel component subscribes to the shared poller (LivePanelHub, one RunPoller per watched run, ticking every {interval:0} ms). All tabs of a run are in its learner's browser context (a learner reaches only their own runs), like one student with many tabs open; tabs open at most 10 at a time.",
             "DescribeTargetHealth calls are counted at the sandbox: its API gateway counts every answered call on the meter LabPortal.Sandbox (labportal.sandbox.api.calls, tagged action and account), read by a MeterListener in the portal process; 'accounts polled' is the number of distinct sandbox accounts (one per student) the calls came from.",
             "Update lag: each page's own script notes Date.now() when a new snapshot (the panel's data-taken attribute: the server's DateTime.UtcNow when the poll finished, just before it is handed to the circuits) appears in its DOM (MutationObserver); the portal and Chromium read the same machine's real-time clock, so there is no clock skew between them. The gap between successive updates is measured with the page's monotonic clock alone (ideal: one interval).",
+            "bench + Chromium = this process and every descendant but the portal host (Playwright's driver, the browser and its renderers drawing the tabs), from /proc; machine busy = all non-idle CPU time of the machine (/proc/stat) over the window: busy minus the portal and the browser is what other work on the machine took.",
             $"Heap: /bench/stats?gc=1 runs a blocking, compacting full GC (large object heap included) in the portal process with the phase's tabs still open and reads GC.GetTotalMemory; per tab = (heap with {crowd.Tabs} tabs - heap with 1 tab) / {crowd.Tabs - 1}, in MB (10^6 bytes). Heap after full GC: nobody watching {nobody.HeapMiB:0.0} MiB, 1 tab {single.HeapMiB:0.0} MiB, {crowd.Tabs} tabs {crowd.HeapMiB:0.0} MiB, {spread.Tabs} tabs on {runCount} runs {spread.HeapMiB:0.0} MiB.",
             $"The single run has a load balancer with two healthy targets, so its poller also sends {2} GETs per tick to the load balancer; the {runCount} runs stop at the target group (two instances registered, no load balancer: targets 'unused'), so their pollers call DescribeTargetHealth only.",
             "Counting starts 5 s after every tab shows its first panel (steady state); between phases every tab is closed (its unload ends its circuit) and the bench waits until the portal reports no poller left, before the next phase opens new tabs. The first phase has no tab: the CPU the existing runs cost by themselves, the baseline the other phases add to.",

@@ -323,6 +323,8 @@ internal sealed class PortalProcess : IAsyncDisposable
 
     public Uri Url => _child.Url;
 
+    public int ProcessId => _child.ProcessId;
+
     public string LogPath { get; }
 
     /// <summary>Starts this program as <c>portal-host</c> with the sandbox embedded and waits until the sandbox listens.</summary>

@@ -17,7 +17,7 @@ internal static class StudentsBenchmark
     private static readonly string[] CloudKinds = ["run-step", "check"];
 
     /// <summary>What one phase measured.</summary>
-    private sealed record Phase(string Name, int Students, double WallSeconds, IReadOnlyList<double> StudentSeconds, InteractionLog Log, PortalStats Before, PortalStats After, IReadOnlyList<string> Failures)
+    private sealed record Phase(string Name, int Students, double WallSeconds, IReadOnlyList<double> StudentSeconds, InteractionLog Log, PortalStats Before, PortalStats After, CpuSample Cpu, IReadOnlyList<string> Failures)
     {
         public double CpuSeconds => After.CpuSeconds - Before.CpuSeconds;
 
@@ -59,7 +59,7 @@ internal static class StudentsBenchmark
         var phases = new[] { warmUp, single, crowd };
         var table = new ResultTable(
             "Phases",
-            ["phase", "students", "finished", "wall s", "per student s (min / median / max)", "interactions", "interaction ms p50 / p95 / p99", "page-only ms p50 / p95", "portal CPU s", "portal CPU s / wall s", "peak working set MiB", "peak GC heap MiB"],
+            ["phase", "students", "finished", "wall s", "per student s (min / median / max)", "interactions", "interaction ms p50 / p95 / p99", "page-only ms p50 / p95", "portal CPU s", "portal CPU s / wall s", "bench + Chromium CPU s / wall s", "machine busy cores (all processes)", "peak working set MiB", "peak GC heap MiB"],
             [.. phases.Select(p => (IReadOnlyList<string>)
             [
                 p.Name,
@@ -72,6 +72,8 @@ internal static class StudentsBenchmark
                 $"{p.PageOnly(50):0} / {p.PageOnly(95):0}",
                 $"{p.CpuSeconds:0.0}",
                 $"{p.CpuSeconds / p.WallSeconds:0.00}",
+                $"{p.Cpu.BenchAndBrowserSeconds / p.WallSeconds:0.00}",
+                $"{p.Cpu.MachineBusySeconds / p.WallSeconds:0.00} of {Environment.ProcessorCount}",
                 $"{p.After.PeakWorkingSetBytes / 1048576.0:0}",
                 $"{p.After.PeakGcHeapBytes / 1048576.0:0}",
             ])]);
@@ -102,6 +104,7 @@ internal static class StudentsBenchmark
             "Each student is a Chromium page (Debian's /usr/bin/chromium through Microsoft.Playwright) in a browser context of its own (its own cookies), all in one headless browser in the bench process; the portal runs in a child process (this program's portal-host mode: the portal's own Program through WebApplicationFactory on Kestrel), so the portal CPU and memory figures exclude the browser and the load generator.",
             "An interaction is one press and the page showing its outcome by itself: the page's own script clicks the button and a MutationObserver notes performance.now() when the DOM first shows the outcome (in-page times, no Playwright round trip in them). Kinds: join (the static join form's post until the lab list shows; timed from outside the page, as it loads a new document), start (Start lab, a static form post, until the wizard's first step is interactive), quiz (Check my answers until the next step shows), run-step (Run this step until the status shows the job done; the finish step's confirmed teardown counts here too), next (Next step until the next step's title shows), check (Check my progress until the button is back from busy with the results shown; repeated once a second until every check passes), live-panel (the step's link until the panel shows its targets), dialog (Tear everything down until the confirmation shows).",
             "run-step and check contain cloud work (the step's Hangfire job on the sandbox at the run's TimeScale, the portal's checks against the sandbox); page-only leaves them out.",
+            "CPU: portal = the portal-host process (portal and embedded sandbox); bench + Chromium = this process and every descendant but the portal host (Playwright's driver, the browser and its renderers), from /proc; machine busy = all non-idle CPU time of the machine (/proc/stat) over wall time, so busy cores minus the two is what other work on the machine took.",
             "Per student time runs from opening the join page to the page showing the teardown done. Peak working set and GC heap are sampled every 250 ms inside the portal process, per phase.",
         };
         foreach (var phase in phases.Where(p => p.Failures.Count > 0))
@@ -141,6 +144,7 @@ internal static class StudentsBenchmark
     private static async Task<Phase> RunPhaseAsync(PortalProcess portal, IBrowser browser, string code, string name, int count)
     {
         var before = await portal.StatsAsync(resetPeaks: true);
+        var cpuBefore = CpuSample.Take(portal.ProcessId);
         var log = new InteractionLog();
         var failures = new ConcurrentQueue<string>();
         var times = new ConcurrentQueue<double>();
@@ -167,9 +171,10 @@ internal static class StudentsBenchmark
         }));
         wall.Stop();
         var after = await portal.StatsAsync();
-        var phase = new Phase(name, count, wall.Elapsed.TotalSeconds, [.. times], log, before, after, [.. failures]);
+        var cpu = CpuSample.Take(portal.ProcessId) - cpuBefore;
+        var phase = new Phase(name, count, wall.Elapsed.TotalSeconds, [.. times], log, before, after, cpu, [.. failures]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {name}: {count - phase.Failures.Count}/{count} finished in {phase.WallSeconds:0.0} s; interaction p50 {log.Percentile(null, 50):0} ms, p95 {log.Percentile(null, 95):0} ms; portal CPU {phase.CpuSeconds:0.0} s"));
+            $"  {name}: {count - phase.Failures.Count}/{count} finished in {phase.WallSeconds:0.0} s; interaction p50 {log.Percentile(null, 50):0} ms, p95 {log.Percentile(null, 95):0} ms; portal CPU {phase.CpuSeconds:0.0} s, bench + Chromium {cpu.BenchAndBrowserSeconds:0.0} s, machine busy {cpu.MachineBusySeconds / phase.WallSeconds:0.00} cores"));
         foreach (var failure in phase.Failures.Take(3))
         {
             Console.WriteLine("    " + failure);
