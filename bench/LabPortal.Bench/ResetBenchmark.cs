@@ -16,8 +16,6 @@ namespace LabPortal.Bench;
 /// </summary>
 internal static partial class ResetBenchmark
 {
-    public const string LabId = "asg-behind-alb";
-
     /// <summary>The Lab 2 steps each learner completes (the drill and the path-routing challenge are skipped).</summary>
     public static readonly string[] Steps = ["launch-template", "auto-scaling-group", "target-group", "load-balancer", "scale-before-attach", "attach", "elb-health-checks"];
 
@@ -215,7 +213,7 @@ internal static partial class ResetBenchmark
         var notes = new List<string>
         {
             $"The machine's 2 cores were shared with other helpers' builds and tests during the run (load average before {loadBefore}); absolute times are inflated and noisy.",
-            $"Each learner joined the class in a Chromium page of its own (Playwright, the interactive wizard, at most five learners at a time), started Lab 2 ({LabId}), passed the concepts quiz, ran {string.Join(", ", Steps.Take(6))} with the values each form shows (pressing Run this step, waiting for the page to show the job done, then Next step), passed the think quiz and ran elb-health-checks; the drill and the path-routing challenge were skipped (no image target group, rule or image instance). Lab runs stay live (not finished), holding the resources listed in the second table.",
+            $"Each learner joined the class in a Chromium page of its own (Playwright, the interactive wizard, at most five learners at a time), started Lab 2 ({WizardStudent.Lab2}), passed the concepts quiz, ran {string.Join(", ", Steps.Take(6))} with the values each form shows (pressing Run this step, waiting for the page to show the job done, then Next step), passed the think quiz and ran elb-health-checks; the drill and the path-routing challenge were skipped (no image target group, rule or image instance). Lab runs stay live (not finished), holding the resources listed in the second table.",
             "The reset is the dashboard's own form: the instructor GETs /classes/{id}/dashboard and posts reset-class-form (antiforgery token, confirm=true), three quiet seconds after the last learner's last step. Timing starts just before the POST.",
             "Zero resources: every learner account's live resources in the sandbox's own listing (ISandboxAccounts.ListResourcesAsync, read inside the portal process through /bench/resources every 250 ms, which bounds the times' resolution; those reads are in-process and make no API calls, but their CPU counts as the portal's) are zero, or the account is gone. Verified: the portal's ResetProgress reports every run's teardown ended (its verification scan included; on the sandbox that scan lists the learner's account in process, so it makes no API calls).",
             "API calls are counted by the sandbox itself (meter LabPortal.Sandbox, every authenticated call including retried attempts), bucketed per wall-clock second inside the portal process, for the learner accounts only.",

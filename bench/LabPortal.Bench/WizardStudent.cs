@@ -46,17 +46,13 @@ internal sealed partial class WizardStudent(IPage page, string name, string labI
     public const string Lab2 = "asg-behind-alb";
 
     /// <summary>The kind logged for a Check my progress press that showed no outcome within <see cref="LostAfter"/>.</summary>
-    public const string LostKind = "check (no outcome, pressed again)";
+    private const string LostKind = "check (no outcome, pressed again)";
 
     private static readonly TimeSpan LostAfter = TimeSpan.FromSeconds(60);
 
     private static readonly Lazy<LabCatalog> Catalog = new(() => LabCatalog.Load(Path.Combine(PortalProcess.RepositoryRoot(), "LabPortal", "Labs")));
 
     private LabDefinition Lab => Catalog.Value.Find(labId) ?? throw new InvalidOperationException($"Lab {labId} not found.");
-
-    public IPage Page => page;
-
-    public string Name => name;
 
     public int RunId { get; private set; }
 
