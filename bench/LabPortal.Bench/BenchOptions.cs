@@ -23,11 +23,11 @@ internal sealed record BenchOptions
     /// <summary>students: how many simulated students run Lab 1 at once.</summary>
     public int Students { get; init; } = 30;
 
-    /// <summary>panel: live-panel subscribers (SSE clients) per phase.</summary>
-    public int Subscribers { get; init; } = 200;
+    /// <summary>panel: live-panel tabs (Chromium pages, each a Blazor circuit) open at once in the many-tabs phases.</summary>
+    public int Tabs { get; init; } = 100;
 
-    /// <summary>panel: lab runs the subscribers are spread over in the last phase.</summary>
-    public int PanelRuns { get; init; } = 50;
+    /// <summary>panel: lab runs the tabs are spread over in the last phase.</summary>
+    public int PanelRuns { get; init; } = 20;
 
     /// <summary>panel: how long each phase is measured.</summary>
     public int PhaseSeconds { get; init; } = 60;
@@ -35,12 +35,12 @@ internal sealed record BenchOptions
     /// <summary>clients: sequential calls per target and run.</summary>
     public int Calls { get; init; } = 2000;
 
-    /// <summary>students/panel: the embedded sandbox's <c>Sandbox:TimeScale</c>.</summary>
+    /// <summary>students/panel/reset: the embedded sandbox's <c>Sandbox:TimeScale</c>.</summary>
     public double TimeScale { get; init; } = 100;
 
     /// <summary>
     /// Reads <c>--threads N --connections N --duration S --warmup S --repeats N --nginx-workers W --results DIR</c>
-    /// (wrk benchmarks), <c>--students N --subscribers N --runs N --phase-seconds S --time-scale X</c> (portal benchmarks)
+    /// (wrk benchmarks), <c>--students N --tabs N --runs N --phase-seconds S --time-scale X</c> (portal benchmarks)
     /// and <c>--calls N</c> (clients).
     /// </summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -68,8 +68,8 @@ internal sealed record BenchOptions
                 "--nginx-workers" => options with { NginxWorkers = Next() },
                 "--results" => options with { ResultsDirectory = Path.GetFullPath(Next()) },
                 "--students" => options with { Students = NextInt(1, 100) },
-                "--subscribers" => options with { Subscribers = NextInt(1, 1000) },
-                "--runs" => options with { PanelRuns = NextInt(1, 100) },
+                "--tabs" => options with { Tabs = NextInt(2, 300) },
+                "--runs" => options with { PanelRuns = NextInt(1, 50) },
                 "--phase-seconds" => options with { PhaseSeconds = NextInt(10, 300) },
                 "--time-scale" => options with { TimeScale = NextInt(1, 1000) },
                 "--calls" => options with { Calls = NextInt(10, 100000) },

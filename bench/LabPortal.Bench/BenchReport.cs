@@ -20,6 +20,12 @@ internal sealed record Ratio(string Name, string Numerator, string Denominator, 
         : Goal > 0 ? string.Create(CultureInfo.InvariantCulture, $">= {Goal:0.0#}x") : "none (reported)";
 }
 
+/// <summary>An absolute goal (a measured value against a ceiling in its own unit), met only if the measurement ran clean.</summary>
+internal sealed record GoalCheck(string Name, double Value, string Unit, double Ceiling, bool Clean)
+{
+    public bool Met => Value <= Ceiling && Clean;
+}
+
 /// <summary>A table of measurements for benchmarks that are not wrk runs (students, panel).</summary>
 internal sealed record ResultTable(string Title, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows);
 
@@ -42,6 +48,9 @@ internal sealed record BenchReport(
 {
     /// <summary>Measurement tables (students, panel); empty for the wrk benchmarks.</summary>
     public IReadOnlyList<ResultTable> Tables { get; init; } = [];
+
+    /// <summary>Absolute goals (panel: heap per tab, CPU, update lag).</summary>
+    public IReadOnlyList<GoalCheck> Goals { get; init; } = [];
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
@@ -121,6 +130,16 @@ internal sealed record BenchReport(
             {
                 var met = ratio.Met ? "yes" : ratio.NumeratorClean ? "no" : "no (the measured side had failures)";
                 sb.Append(inv, $"| {ratio.Name} ({ratio.Numerator} / {ratio.Denominator}) | {ratio.Value:0.00}x | {ratio.GoalText} | {(ratio.HasGoal ? met : "-")} |\n");
+            }
+        }
+
+        if (Goals.Count > 0)
+        {
+            sb.Append("\n## Goals\n\n| goal | value | ceiling | met |\n|---|---|---|---|\n");
+            foreach (var goal in Goals)
+            {
+                var met = goal.Met ? "yes" : goal.Clean ? "no" : "no (the measurement had failures)";
+                sb.Append(inv, $"| {goal.Name} | {goal.Value:0.###} {goal.Unit} | <= {goal.Ceiling:0.###} {goal.Unit} | {met} |\n");
             }
         }
 

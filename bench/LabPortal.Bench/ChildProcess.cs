@@ -22,6 +22,9 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The tool's own process id (the shell execs it).</summary>
+    public int ProcessId => _process.Id;
+
     public Uri Url => new($"http://127.0.0.1:{Port}/");
 
     public static int FreeLoopbackPort()

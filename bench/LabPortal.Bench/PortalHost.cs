@@ -65,7 +65,8 @@ internal static class PortalHost
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            builder.UseEnvironment("Production");
+            // As `dotnet run` starts it (and as the browser tests run it).
+            builder.UseEnvironment("Development");
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
@@ -145,7 +146,9 @@ internal sealed record PortalStats(
     int Gen0Collections,
     int Gen2Collections,
     Dictionary<string, Dictionary<string, long>> ApiCalls,
-    Dictionary<string, long>? ClientCounters = null)
+    Dictionary<string, long>? ClientCounters = null,
+    int PanelPollers = 0,
+    double PanelIntervalMs = 0)
 {
     /// <summary>Calls of <paramref name="action"/> across all accounts.</summary>
     public long Calls(string action) => ApiCalls.TryGetValue(action, out var byAccount) ? byAccount.Values.Sum() : 0;
@@ -222,6 +225,15 @@ internal sealed class PortalProbe : IDisposable
 
     public Task WriteAsync(HttpContext context)
     {
+        if (context.Request.Query.ContainsKey("gc"))
+        {
+            // The managed heap's live size: everything unreachable collected, the large object heap compacted too.
+            System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        }
+
         Sample();
         using var process = Process.GetCurrentProcess();
         var gc = GC.GetGCMemoryInfo();
@@ -237,7 +249,9 @@ internal sealed class PortalProbe : IDisposable
             GC.CollectionCount(0),
             GC.CollectionCount(2),
             _calls.GroupBy(c => c.Key.Action).ToDictionary(g => g.Key, g => g.ToDictionary(c => c.Key.Account, c => c.Value)),
-            new Dictionary<string, long>(_clientCounters, StringComparer.Ordinal));
+            new Dictionary<string, long>(_clientCounters, StringComparer.Ordinal),
+            context.RequestServices.GetService<portal::LabPortal.Features.LivePanel.LivePanelHub>()?.PollerCount ?? 0,
+            context.RequestServices.GetService<portal::LabPortal.Features.LivePanel.LivePanelHub>()?.Interval.TotalMilliseconds ?? 0);
         if (context.Request.Query.ContainsKey("reset"))
         {
             // Peaks from here on belong to the next phase.
@@ -309,6 +323,8 @@ internal sealed class PortalProcess : IAsyncDisposable
 
     public Uri Url => _child.Url;
 
+    public int ProcessId => _child.ProcessId;
+
     public string LogPath { get; }
 
     /// <summary>Starts this program as <c>portal-host</c> with the sandbox embedded and waits until the sandbox listens.</summary>
@@ -367,10 +383,13 @@ internal sealed class PortalProcess : IAsyncDisposable
         return portal;
     }
 
-    /// <summary>The host's counters; <paramref name="resetPeaks"/> starts new peak windows after reading.</summary>
-    public async Task<PortalStats> StatsAsync(bool resetPeaks = false) =>
-        JsonSerializer.Deserialize<PortalStats>(await _http.GetStringAsync(resetPeaks ? "/bench/stats?reset=1" : "/bench/stats"), Json)
-        ?? throw new InvalidOperationException("The portal host answered empty stats.");
+    /// <summary>The host's counters; <paramref name="resetPeaks"/> starts new peak windows after reading; <paramref name="collect"/> runs a full compacting GC first.</summary>
+    public async Task<PortalStats> StatsAsync(bool resetPeaks = false, bool collect = false)
+    {
+        var query = string.Join('&', new[] { resetPeaks ? "reset=1" : null, collect ? "gc=1" : null }.OfType<string>());
+        return JsonSerializer.Deserialize<PortalStats>(await _http.GetStringAsync(query.Length > 0 ? "/bench/stats?" + query : "/bench/stats"), Json)
+            ?? throw new InvalidOperationException("The portal host answered empty stats.");
+    }
 
     /// <summary>The sandbox's API calls per second since <paramref name="fromUnixSecond"/>.</summary>
     public async Task<List<SecondCount>> CallsPerSecondAsync(long fromUnixSecond) =>
@@ -384,6 +403,10 @@ internal sealed class PortalProcess : IAsyncDisposable
     public async Task<ResetProgressStats> ResetProgressAsync(int classId) =>
         JsonSerializer.Deserialize<ResetProgressStats>(await _http.GetStringAsync($"/bench/reset-progress?classId={classId}"))
         ?? throw new InvalidOperationException("The portal host answered an empty reset progress.");
+
+    /// <summary>How the portal ran, for the report's parameters.</summary>
+    public static string Describe(PortalProcess portal, double timeScale) =>
+        $"LabPortal's Program in a child process (portal-host) on {portal.Url}, Development environment (as `dotnet run` starts it), SQLite and Hangfire's SQLite storage in a temp data folder, sandbox embedded on free ports, Sandbox:TimeScale {timeScale.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>The repository the bench runs in (found from the working folder upwards).</summary>
     public static string RepositoryRoot()

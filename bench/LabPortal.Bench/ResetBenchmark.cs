@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using LabPortal.Aws.Core;
+using Microsoft.Playwright;
 
 namespace LabPortal.Bench;
 
@@ -15,8 +16,6 @@ namespace LabPortal.Bench;
 /// </summary>
 internal static partial class ResetBenchmark
 {
-    public const string LabId = "asg-behind-alb";
-
     /// <summary>The Lab 2 steps each learner completes (the drill and the path-routing challenge are skipped).</summary>
     public static readonly string[] Steps = ["launch-template", "auto-scaling-group", "target-group", "load-balancer", "scale-before-attach", "attach", "elb-health-checks"];
 
@@ -92,9 +91,19 @@ internal static partial class ResetBenchmark
         await using var portal = await PortalProcess.StartAsync(directory, options.TimeScale, new Dictionary<string, string> { ["Logging:LogLevel:LabPortal.Aws"] = "Debug" });
 
         Console.WriteLine("Reference: one learner builds Lab 2, then the instructor resets the class ...");
-        var single = await RunPhaseAsync(portal, "single", 1);
-        Console.WriteLine($"Load: {options.Students} learners build Lab 2, then the instructor resets the class ...");
-        var crowd = await RunPhaseAsync(portal, "class", options.Students);
+        var (playwright, browser) = await Chromium.LaunchAsync();
+        Phase single, crowd;
+        try
+        {
+            single = await RunPhaseAsync(portal, browser, "single", 1);
+            Console.WriteLine($"Load: {options.Students} learners build Lab 2, then the instructor resets the class ...");
+            crowd = await RunPhaseAsync(portal, browser, "class", options.Students);
+        }
+        finally
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
 
         var inv = CultureInfo.InvariantCulture;
         var phases = new[] { single, crowd };
@@ -204,12 +213,12 @@ internal static partial class ResetBenchmark
         var notes = new List<string>
         {
             $"The machine's 2 cores were shared with other helpers' builds and tests during the run (load average before {loadBefore}); absolute times are inflated and noisy.",
-            $"Each learner joined the class in a browser without JavaScript (PortalDriver), started Lab 2 ({LabId}), passed the concepts quiz, ran {string.Join(", ", Steps.Take(6))} with the values each form shows, passed the think quiz and ran elb-health-checks; the drill and the path-routing challenge were skipped (no image target group, rule or image instance). Lab runs stay live (not finished), holding the resources listed in the second table.",
+            $"Each learner joined the class in a Chromium page of its own (Playwright, the interactive wizard, at most five learners at a time), started Lab 2 ({WizardStudent.Lab2}), passed the concepts quiz, ran {string.Join(", ", Steps.Take(6))} with the values each form shows (pressing Run this step, waiting for the page to show the job done, then Next step), passed the think quiz and ran elb-health-checks; the drill and the path-routing challenge were skipped (no image target group, rule or image instance). Lab runs stay live (not finished), holding the resources listed in the second table.",
             "The reset is the dashboard's own form: the instructor GETs /classes/{id}/dashboard and posts reset-class-form (antiforgery token, confirm=true), three quiet seconds after the last learner's last step. Timing starts just before the POST.",
             "Zero resources: every learner account's live resources in the sandbox's own listing (ISandboxAccounts.ListResourcesAsync, read inside the portal process through /bench/resources every 250 ms, which bounds the times' resolution; those reads are in-process and make no API calls, but their CPU counts as the portal's) are zero, or the account is gone. Verified: the portal's ResetProgress reports every run's teardown ended (its verification scan included; on the sandbox that scan lists the learner's account in process, so it makes no API calls).",
             "API calls are counted by the sandbox itself (meter LabPortal.Sandbox, every authenticated call including retried attempts), bucketed per wall-clock second inside the portal process, for the learner accounts only.",
             "The limiter (LabPortal.Aws.Core.AwsRateLimiter) keeps one token bucket per account, region, service and throttling category (e.g. ec2 non-mutating: capacity 100, 20/s; elbv2 mutating: 20, 3/s; autoscaling shared: 40, 10/s), and takes a token for every attempt. A token bucket allows at most capacity + refill x T calls in any T seconds, so each account's calls per bucket are checked against that budget over every window of 1 to N whole seconds; calls in k consecutive one-second bins happened within k seconds, so the budget capacity + refill x k bounds them. The worst ratio over all windows, buckets and accounts must be <= 1.",
-            "client calls = calls the portal's AWS clients started between the two stats reads around the reset (meter LabPortal.Aws, one per call, not per attempt), so they can differ from the sandbox's count by calls in flight at the edges; retried attempts = the transport's own retries, counted from its Debug log lines in the reset's slice of portal.log; errors = client calls that ended in an AWS error after any retries (the teardown's waits and its retries on DependencyViolation and ResourceInUse show up here by code); throttled = attempts the sandbox refused with a throttling error. DescribeLoadBalancers answering LoadBalancerNotFound is the teardown's wait for the load balancer to be gone (one per learner), not a failure.",
+            "client calls = calls the portal's generated ELBv2 and Auto Scaling clients started between the two stats reads around the reset (their transport's meter LabPortal.Aws, one per call, not per attempt); EC2 and SSM calls go through AWSSDK.EC2 / AWSSDK.SimpleSystemsManagement since issue 11 and are not on that meter (the sandbox's count above has every call); retried attempts = that transport's own retries, counted from its Debug log lines in the reset's slice of portal.log (the SDK's standard-mode retries of EC2 calls are not logged; the sandbox counts them as calls); errors = client calls that ended in an AWS error after any retries (the teardown's waits and its retries on DependencyViolation and ResourceInUse show up here by code); throttled = attempts the sandbox refused with a throttling error. DescribeLoadBalancers answering LoadBalancerNotFound is the teardown's wait for the load balancer to be gone (one per learner), not a failure.",
         };
         foreach (var phase in phases)
         {
@@ -245,7 +254,7 @@ internal static partial class ResetBenchmark
             new Dictionary<string, string>
             {
                 ["learners"] = $"{options.Students} in one class, after a one-learner class reset as the reference, both in one portal process",
-                ["portal"] = $"LabPortal's Program in a child process (portal-host) on {portal.Url}, Production environment, sandbox embedded on free ports, Sandbox:TimeScale {options.TimeScale.ToString(inv)}, Cleanup settings at their defaults (MaxParallelTeardowns 4, DropSandboxAccountOnReset false)",
+                ["portal"] = $"{PortalProcess.Describe(portal, options.TimeScale)}, Hangfire jobs, Cleanup settings at their defaults (MaxParallelTeardowns 4, DropSandboxAccountOnReset false)",
                 ["lab 2 steps"] = "concepts quiz, " + string.Join(", ", Steps.Take(6)) + ", think quiz, elb-health-checks (drill and path-routing skipped)",
                 ["scratch"] = directory,
             },
@@ -314,17 +323,17 @@ internal static partial class ResetBenchmark
     /// <summary>The sandbox tags calls with the signing name (<c>elasticloadbalancing</c>); the limiter keys buckets by the client's service id (<c>elbv2</c>).</summary>
     private static string ClientService(string sandboxService) => sandboxService == "elasticloadbalancing" ? "elbv2" : sandboxService;
 
-    private static async Task<Phase> RunPhaseAsync(PortalProcess portal, string name, int count)
+    private static async Task<Phase> RunPhaseAsync(PortalProcess portal, IBrowser browser, string name, int count)
     {
-        using var instructor = new PortalDriver(portal.Url, new LatencyLog());
+        using var instructor = new PortalDriver(portal.Url);
         var code = "RESET" + Random.Shared.Next(1000, 9999).ToString(CultureInfo.InvariantCulture);
-        var classId = await Lab1Student.CreateClassAsync(portal.Url, code, instructor);
+        var classId = await instructor.CreateClassAsync(code);
         var accountsBefore = (await portal.ResourcesAsync()).Keys.ToHashSet(StringComparer.Ordinal);
 
-        // Setup (not measured): every learner builds Lab 2, at most ten at a time.
+        // Setup (not measured): every learner builds Lab 2 in the wizard, at most five at a time.
         var failures = new ConcurrentQueue<string>();
         var built = 0;
-        using var gate = new SemaphoreSlim(10);
+        using var gate = new SemaphoreSlim(5);
         var setup = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(1, count).Select(async i =>
         {
@@ -332,11 +341,12 @@ internal static partial class ResetBenchmark
             try
             {
                 var learnerName = $"{name}-{i:00}-{Guid.NewGuid().ToString("N")[..6]}";
-                using var driver = new PortalDriver(portal.Url, new LatencyLog());
-                var learner = new Lab1Student(driver, learnerName, LabId);
+                await using var context = await Chromium.NewContextAsync(browser, portal.Url);
+                var learner = new WizardStudent(await context.NewPageAsync(), learnerName, WizardStudent.Lab2, new InteractionLog());
                 try
                 {
-                    await learner.JoinAndStartAsync(code);
+                    await learner.JoinAsync(code);
+                    await learner.StartAsync();
                     await learner.PassQuizAsync("concepts");
                     foreach (var step in Steps)
                     {
@@ -345,14 +355,18 @@ internal static partial class ResetBenchmark
                             await learner.PassQuizAsync("think");
                         }
 
-                        await learner.RunActionAsync(step);
+                        await learner.RunStepAsync(step);
+                        if (step != "elb-health-checks")
+                        {
+                            await learner.NextAsync();
+                        }
                     }
 
                     Interlocked.Increment(ref built);
                 }
-                catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or TaskCanceledException)
+                catch (Exception e) when (e is InvalidOperationException or TimeoutException or PlaywrightException)
                 {
-                    failures.Enqueue($"{learnerName}: {e.Message}");
+                    failures.Enqueue($"{learnerName}: {e.Message.Split('\n')[0]}");
                 }
             }
             finally
