@@ -1,3 +1,6 @@
+using LabPortal.Infrastructure.Live;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+
 namespace LabPortal.Features.LivePanel;
 
 public static class LivePanelModule
@@ -6,6 +9,9 @@ public static class LivePanelModule
     {
         builder.Services.AddSingleton<PanelRateLimits>();
         builder.Services.AddSingleton<LivePanelHub>();
+        // A closed tab's circuit lingers for a reconnect; its panel stops polling meanwhile.
+        builder.Services.AddScoped<CircuitConnection>();
+        builder.Services.AddScoped<CircuitHandler>(services => services.GetRequiredService<CircuitConnection>());
         return builder;
     }
 }
