@@ -1,8 +1,5 @@
 using System.Globalization;
-using Amazon.EC2.Model;
 using Amazon.Runtime;
-using LabPortal.Aws.AutoScaling;
-using LabPortal.Aws.Elbv2;
 using LabPortal.Features.LabRuns.Teardown;
 using LabPortal.Features.Labs.Definitions;
 using LabPortal.Infrastructure.Audit;
@@ -23,7 +20,7 @@ namespace LabPortal.Features.Cleanup;
 public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCatalog catalog, AuditLog audit, TimeProvider time)
 {
     /// <summary>The kinds the tag scan can see (listeners and rules carry no tags of their own).</summary>
-    public static readonly HashSet<string> ScannedKinds = ["Instance", "SecurityGroup", "LaunchTemplate", "LoadBalancer", "TargetGroup", "AutoScalingGroup"];
+    public static IReadOnlySet<string> ScannedKinds => ResourceKinds.Tagged;
 
     public async Task<OrphanReport> ScanAsync(int classId, int? onlyUserId = null, CancellationToken cancellationToken = default)
     {
@@ -120,16 +117,7 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
         string message;
         try
         {
-            _ = kind switch
-            {
-                "Instance" => (AmazonWebServiceResponse)await clients.Ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [resourceId] }, cancellationToken),
-                "SecurityGroup" => await clients.Ec2.DeleteSecurityGroupAsync(new DeleteSecurityGroupRequest { GroupId = resourceId }, cancellationToken),
-                "LaunchTemplate" => await clients.Ec2.DeleteLaunchTemplateAsync(new DeleteLaunchTemplateRequest { LaunchTemplateId = resourceId }, cancellationToken),
-                "LoadBalancer" => await clients.Elbv2.DeleteLoadBalancerAsync(new DeleteLoadBalancerRequest { LoadBalancerArn = resourceId }, cancellationToken),
-                "TargetGroup" => await clients.Elbv2.DeleteTargetGroupAsync(new DeleteTargetGroupRequest { TargetGroupArn = resourceId }, cancellationToken),
-                "AutoScalingGroup" => await clients.AutoScaling.DeleteAutoScalingGroupAsync(new DeleteAutoScalingGroupRequest { AutoScalingGroupName = resourceId, ForceDelete = true }, cancellationToken),
-                _ => throw new InvalidOperationException($"The sweeper cannot delete a {kind}."),
-            };
+            await ResourceDeleter.DeleteAsync(clients, kind, resourceId, _ => { }, cancellationToken);
             outcome = AuditLog.Succeeded;
             message = $"Deleted {orphan.Resource.Describe}.";
         }
