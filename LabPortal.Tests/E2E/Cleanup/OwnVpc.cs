@@ -115,6 +115,14 @@ public sealed class OwnVpc
             _created.Add((ResourceKinds.Instance, instances[^1]));
         }
 
+        // Only running instances can be registered (RegisterTargets: InvalidTarget): wait for the boot.
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while ((await clients.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = instances })).Reservations!.SelectMany(r => r.Instances ?? []).Any(i => i.State?.Name != "running"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The instances never reached running.");
+            await Task.Delay(200);
+        }
+
         List<ElbTag> elbTags(string name) => [new ElbTag { Key = "Name", Value = name }, new ElbTag { Key = "lab-portal:run", Value = run }, new ElbTag { Key = "lab-portal:learner", Value = learner }];
         var targetGroup = (await clients.Elbv2.CreateTargetGroupAsync(new CreateTargetGroupRequest { Name = "web-tg", Protocol = "HTTP", Port = 80, VpcId = VpcId, TargetType = "instance", Tags = elbTags("web-tg") })).TargetGroups![0].TargetGroupArn!;
         _created.Add((ResourceKinds.TargetGroup, targetGroup));
