@@ -1,5 +1,6 @@
 using Bunit;
-using LabPortal.Features.Cleanup;
+using LabPortal.Features.LabRuns;
+using LabPortal.Infrastructure.Activity;
 using LabPortal.Infrastructure.Data;
 
 namespace LabPortal.Tests.Components;

@@ -1,4 +1,5 @@
 using LabPortal.Features.Cleanup;
+using LabPortal.Infrastructure.Activity;
 using LabPortal.Infrastructure.Audit;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Sandbox.Accounts;

@@ -88,6 +88,54 @@ public sealed class TeardownOrderTests : IAsyncLifetime
         Assert.True(left.Count == 0, "Left behind: " + string.Join(", ", left.Select(r => $"{r.ResourceType} {r.ResourceId}")));
     }
 
+    [Fact]
+    public async Task Reset_revokes_egress_rules_that_name_another_group_of_the_run_before_deleting_groups()
+    {
+        await using var factory = new PortalFactory(_data.Path, PortalFactory.OnSandbox());
+        var code = await Students.CreateClassAsync(factory, "ORDER2");
+        var classId = await PortalState.ClassIdAsync(factory, code);
+        using var student = await Students.JoinAsync(factory, code, "Egress Learner");
+        var learnerId = await PortalState.UserIdAsync(factory, "Egress Learner");
+
+        using var scope = factory.Services.CreateScope();
+        var cloud = scope.ServiceProvider.GetRequiredService<LearnerCloud>();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var account = await cloud.SandboxAccountForUserAsync(learnerId);
+        var clients = cloud.SandboxClients(account, "ap-northeast-2");
+        var vpcId = (await clients.Ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new Amazon.EC2.Model.Filter { Name = "is-default", Values = ["true"] }] })).Vpcs![0].VpcId!;
+        var app = (await clients.Ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { GroupName = "egress-app", Description = "app", VpcId = vpcId })).GroupId!;
+        var database = (await clients.Ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { GroupName = "egress-db", Description = "db", VpcId = vpcId })).GroupId!;
+        // The app's group may only send to the database's group; nothing refers to the app's group in
+        // an inbound rule, so an ingress-only revoke leaves the database's group undeletable.
+        await clients.Ec2.RevokeSecurityGroupEgressAsync(new RevokeSecurityGroupEgressRequest { GroupId = app, IpPermissions = [new IpPermission { IpProtocol = "-1", Ipv4Ranges = [new IpRange { CidrIp = "0.0.0.0/0" }] }] });
+        await clients.Ec2.AuthorizeSecurityGroupEgressAsync(new AuthorizeSecurityGroupEgressRequest { GroupId = app, IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = 5432, ToPort = 5432, UserIdGroupPairs = [new UserIdGroupPair { GroupId = database }] }] });
+        var blocked = await Assert.ThrowsAsync<Amazon.EC2.AmazonEC2Exception>(() => clients.Ec2.DeleteSecurityGroupAsync(new DeleteSecurityGroupRequest { GroupId = database }));
+        Assert.Equal("DependencyViolation", blocked.ErrorCode);
+
+        var now = DateTime.UtcNow;
+        var run = new LabRun { UserId = learnerId, LabId = "alb-two-web-servers", Status = LabRunStatus.Active, NamePrefix = "lpegress", StartedAtUtc = now, LastActivityAtUtc = now, CloudAccountId = account.Id };
+        db.LabRuns.Add(run);
+        // The database's group first in the ledger: it is deleted first and would be refused while the app's egress rule names it.
+        foreach (var id in new[] { database, app })
+        {
+            run.Ledger.Add(new LedgerEntry { Kind = "SecurityGroup", Name = id, ResourceId = id, Region = "ap-northeast-2", State = LedgerState.Created, CreatedAtUtc = now });
+        }
+
+        await db.SaveChangesAsync();
+
+        using var instructor = factory.CreatePortalClient();
+        await instructor.SignInAsInstructorAsync();
+        var token = await PortalState.AntiforgeryTokenAsync(instructor, "/classes");
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await PortalState.ResetAsync(instructor, $"/classes/{classId}/learners/{learnerId}/reset", token)).StatusCode);
+
+        var report = await PortalState.WaitForAsync(factory, async d => await new ResetProgress(d).ForLearnerAsync(classId, learnerId), r => r.RunsTotal > 0 && r.Finished, "the reset", seconds: 120);
+        var progress = Assert.Single(report.Runs);
+        Assert.True(progress.State == ResetState.Succeeded, progress.Detail);
+        Assert.Equal(0, progress.ResourcesLeft);
+        var left = await factory.Services.GetRequiredService<ISandboxAccounts>().ListResourcesAsync(account.AccountId);
+        Assert.True(left.Count == 0, "Left behind: " + string.Join(", ", left.Select(r => $"{r.ResourceType} {r.ResourceId}")));
+    }
+
     private static IpPermission FromGroup(string groupId) =>
         new() { IpProtocol = "tcp", FromPort = 80, ToPort = 80, UserIdGroupPairs = [new UserIdGroupPair { GroupId = groupId }] };
 

@@ -1,4 +1,4 @@
-using LabPortal.Features.Cleanup;
+using LabPortal.Infrastructure.Activity;
 using LabPortal.Infrastructure.Data;
 
 namespace LabPortal.Tests.Portal.Instructors;

@@ -1,5 +1,6 @@
 using System.Net;
 using LabPortal.Features.LivePanel;
+using LabPortal.Infrastructure.Activity;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -85,7 +86,7 @@ public sealed class LabRunIsolationTests : IAsyncLifetime
         Assert.Null(await wizard.CheckAsync(id, _ownerRun, "target-group"));
         Assert.Null(await wizard.DrillAsync(id, _ownerRun));
         Assert.Null(await wizard.TimerAsync(id, _ownerRun));
-        Assert.Equal(LabPortal.Features.Cleanup.KeepWorkingResult.NotFound, await wizard.KeepWorkingAsync(id, _ownerRun));
+        Assert.Equal(KeepWorkingResult.NotFound, await wizard.KeepWorkingAsync(id, _ownerRun));
 
         Assert.Equal(before, await SnapshotAsync());
     }

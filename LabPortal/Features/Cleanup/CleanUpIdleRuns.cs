@@ -1,5 +1,6 @@
 using Hangfire;
 using LabPortal.Features.LabRuns.Teardown;
+using LabPortal.Infrastructure.Activity;
 using LabPortal.Infrastructure.Audit;
 using LabPortal.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;

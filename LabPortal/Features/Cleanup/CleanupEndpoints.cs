@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Antiforgery;
 namespace LabPortal.Features.Cleanup;
 
 /// <summary>
-/// Form posts (they work without JavaScript; antiforgery checked on each): instructor resets and
-/// orphan deletions (the learner's "keep working" is a circuit action: LabWizard). Refusals change nothing: 400 without a
+/// Form posts (they work without JavaScript; antiforgery checked on each): instructor resets,
+/// orphan deletions, the sweeper's "clean up this run" (the learner's "keep working" is a circuit action: LabWizard). Refusals change nothing: 400 without a
 /// valid token, 403 for anyone who is not an instructor of the class, 404 for a run that is not the
 /// learner's.
 /// </summary>
@@ -77,6 +77,34 @@ public static class CleanupEndpoints
 
             var (deleted, message) = await sweeper.DeleteAsync(classId, http.User.UserId(), userId, kind, resourceId, http.RequestAborted);
             return Back(http, OrphansUrl(classId, deleted ? "deleted" : "failed", message));
+        }).RequireAuthorization();
+
+        app.MapPost("/classes/{classId:int}/orphans/cleanup-run", async (int classId, HttpContext http, IAntiforgery antiforgery, ResetService resets, OrphanSweeper sweeper) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                return Results.StatusCode(StatusCodes.Status400BadRequest);
+            }
+
+            if (!await resets.IsInstructorAsync(classId, http.User.UserId(), http.RequestAborted))
+            {
+                return Results.StatusCode(StatusCodes.Status403Forbidden);
+            }
+
+            var form = await http.Request.ReadFormAsync(http.RequestAborted);
+            if (!int.TryParse(form["runId"], CultureInfo.InvariantCulture, out var runId))
+            {
+                return Back(http, OrphansUrl(classId, "failed", L.T("Choose a run to clean up.", "정리할 실행을 고르세요.")));
+            }
+
+            // Tearing a run down deletes a learner's work: the row's "I understand" box must be ticked (browsers enforce it too).
+            if (!string.Equals(form["confirm"], "true", StringComparison.OrdinalIgnoreCase))
+            {
+                return Back(http, OrphansUrl(classId, "failed", L.T($"Run #{runId} was not cleaned up: tick the box to confirm.", $"{runId}번 실행을 정리하지 않았습니다. 확인란을 선택하세요.")));
+            }
+
+            var (started, message) = await sweeper.CleanUpRunAsync(classId, http.User.UserId(), runId, http.RequestAborted);
+            return Back(http, OrphansUrl(classId, started ? "cleaning" : "failed", message));
         }).RequireAuthorization();
 
         app.MapPost("/classes/{classId:int}/orphans/forget", async (int classId, HttpContext http, IAntiforgery antiforgery, ResetService resets, OrphanSweeper sweeper) =>

@@ -1,3 +1,5 @@
+using LabPortal.Infrastructure.Activity;
+
 namespace LabPortal.Features.Cleanup;
 
 public static class CleanupModule
@@ -8,13 +10,12 @@ public static class CleanupModule
     /// </summary>
     public static IHostApplicationBuilder AddCleanup(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<CleanupOptions>().BindConfiguration(CleanupOptions.Section).ValidateDataAnnotations()
+        // The options themselves, the clock and the learner's side (CleanupService) are Infrastructure/Activity's (AddRunActivity).
+        builder.Services.AddOptions<CleanupOptions>()
             .Validate(o => CleanupSchedule.TryCronFor(o.Interval) is not null, "Cleanup:Interval must divide a minute, an hour or a day evenly (e.g. 00:00:15, 00:05:00, 01:00:00).")
             .ValidateOnStart();
-        builder.Services.AddSingleton<CleanupClock>();
         builder.Services.AddScoped<ResetService>();
         builder.Services.AddScoped<ResetProgress>();
-        builder.Services.AddScoped<CleanupService>();
         builder.Services.AddScoped<OrphanSweeper>();
         builder.Services.AddScoped<CleanUpIdleRuns>();
         builder.Services.AddHostedService<CleanupSchedule>();

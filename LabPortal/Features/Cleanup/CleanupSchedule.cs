@@ -1,5 +1,6 @@
 using System.Globalization;
 using Hangfire;
+using LabPortal.Infrastructure.Activity;
 using Microsoft.Extensions.Options;
 
 namespace LabPortal.Features.Cleanup;

@@ -1,8 +1,5 @@
 using System.Globalization;
-using Amazon.EC2.Model;
 using Amazon.Runtime;
-using LabPortal.Aws.AutoScaling;
-using LabPortal.Aws.Elbv2;
 using LabPortal.Features.LabRuns.Teardown;
 using LabPortal.Features.Labs.Definitions;
 using LabPortal.Infrastructure.Audit;
@@ -18,12 +15,14 @@ namespace LabPortal.Features.Cleanup;
 /// ledger, for a class's students. On the sandbox it reads each student's own account; on AWS the
 /// shared account, filtered by the students' <c>lab-portal:learner</c> tags. It reports resources the
 /// ledger does not know (made outside the portal, or left by a crash) and ledger entries whose
-/// resource vanished, and deletes or forgets one on an instructor's request (audited).
+/// resource vanished, and deletes or forgets one on an instructor's request (audited). It also lists
+/// the class's runs that still hold resources, with "clean up this run": the one teardown use case
+/// (<see cref="TeardownScheduler"/>, then <c>RunTeardown</c>), as a reset would.
 /// </summary>
-public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCatalog catalog, AuditLog audit, TimeProvider time)
+public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCatalog catalog, AuditLog audit, TeardownScheduler teardowns, TimeProvider time)
 {
     /// <summary>The kinds the tag scan can see (listeners and rules carry no tags of their own).</summary>
-    public static readonly HashSet<string> ScannedKinds = ["Instance", "SecurityGroup", "LaunchTemplate", "LoadBalancer", "TargetGroup", "AutoScalingGroup"];
+    public static IReadOnlySet<string> ScannedKinds => ResourceKinds.Tagged;
 
     public async Task<OrphanReport> ScanAsync(int classId, int? onlyUserId = null, CancellationToken cancellationToken = default)
     {
@@ -92,7 +91,42 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
             .Where(e => e.State == LedgerState.Created && ScannedKinds.Contains(e.Kind) && scannedUsers.Contains(e.UserId) && !inCloud.Contains(e.ResourceId!))
             .Select(e => new VanishedEntry(e.Id, e.LabRunId, e.UserId, students[e.UserId], e.Kind, e.ResourceId!, e.Name))
             .ToList();
-        return new OrphanReport(orphans, vanished, errors);
+        var runs = await RunsWithResourcesAsync(studentIds, students, orphans, cancellationToken);
+        return new OrphanReport(orphans, vanished, errors) { Runs = runs };
+    }
+
+    /// <summary>
+    /// Tears one run of this class's students down through the one teardown (<see cref="TeardownScheduler.RequestAsync"/>,
+    /// reason <see cref="TeardownScheduler.SweeperReason"/>): audited, verified by the scan, exactly as a reset.
+    /// </summary>
+    public async Task<(bool Started, string Message)> CleanUpRunAsync(int classId, int actorUserId, int runId, CancellationToken cancellationToken = default)
+    {
+        var run = await db.LabRuns.SingleOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        var ofClass = run is not null && await db.ClassMemberships.AnyAsync(m => m.ClassroomId == classId && m.UserId == run.UserId && m.Role == UserRole.Student, cancellationToken);
+        if (run is null || !ofClass)
+        {
+            return (false, L.T($"Run #{runId} is not a run of this class's students.", $"{runId}번 실행은 이 수업 학생의 실행이 아닙니다."));
+        }
+
+        if (run.Status == LabRunStatus.TornDown)
+        {
+            return (false, L.T($"Run #{runId} is already torn down.", $"{runId}번 실행은 이미 정리되었습니다."));
+        }
+
+        await teardowns.RequestAsync(run, TeardownScheduler.SweeperReason, classId, actorUserId, cancellationToken);
+        return (true, L.T($"Run #{runId} is being torn down; the class dashboard shows how far it got.", $"{runId}번 실행을 정리하는 중입니다. 진행 상황은 수업 대시보드에 나옵니다."));
+    }
+
+    /// <summary>The students' runs not torn down that hold resources by the ledger, or that an orphan's run tag names.</summary>
+    private async Task<IReadOnlyList<RunWithResources>> RunsWithResourcesAsync(List<int> studentIds, Dictionary<int, string> students, List<Orphan> orphans, CancellationToken cancellationToken)
+    {
+        var tagged = orphans.Select(o => int.TryParse(o.Resource.RunTag, CultureInfo.InvariantCulture, out var id) ? id : (int?)null).OfType<int>().ToHashSet();
+        var runs = await db.LabRuns
+            .Where(r => studentIds.Contains(r.UserId) && r.Status != LabRunStatus.TornDown && (tagged.Contains(r.Id) || r.Ledger.Any(e => e.State != LedgerState.Deleted)))
+            .OrderBy(r => r.Id)
+            .Select(r => new { r.Id, r.UserId, r.LabId, r.Status, Live = r.Ledger.Count(e => e.State != LedgerState.Deleted) })
+            .ToListAsync(cancellationToken);
+        return [.. runs.Select(r => new RunWithResources(r.Id, r.UserId, students[r.UserId], r.LabId, r.Status, r.Live, orphans.Count(o => o.Resource.RunTag == r.Id.ToString(CultureInfo.InvariantCulture))))];
     }
 
     /// <summary>Deletes one orphan, after finding it again in a fresh scan (so only a real orphan of this class is ever deleted).</summary>
@@ -120,16 +154,7 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
         string message;
         try
         {
-            _ = kind switch
-            {
-                "Instance" => (AmazonWebServiceResponse)await clients.Ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [resourceId] }, cancellationToken),
-                "SecurityGroup" => await clients.Ec2.DeleteSecurityGroupAsync(new DeleteSecurityGroupRequest { GroupId = resourceId }, cancellationToken),
-                "LaunchTemplate" => await clients.Ec2.DeleteLaunchTemplateAsync(new DeleteLaunchTemplateRequest { LaunchTemplateId = resourceId }, cancellationToken),
-                "LoadBalancer" => await clients.Elbv2.DeleteLoadBalancerAsync(new DeleteLoadBalancerRequest { LoadBalancerArn = resourceId }, cancellationToken),
-                "TargetGroup" => await clients.Elbv2.DeleteTargetGroupAsync(new DeleteTargetGroupRequest { TargetGroupArn = resourceId }, cancellationToken),
-                "AutoScalingGroup" => await clients.AutoScaling.DeleteAutoScalingGroupAsync(new DeleteAutoScalingGroupRequest { AutoScalingGroupName = resourceId, ForceDelete = true }, cancellationToken),
-                _ => throw new InvalidOperationException($"The sweeper cannot delete a {kind}."),
-            };
+            await ResourceDeleter.DeleteAsync(clients, kind, resourceId, _ => { }, cancellationToken);
             outcome = AuditLog.Succeeded;
             message = $"Deleted {orphan.Resource.Describe}.";
         }

@@ -1,5 +1,6 @@
 using LabPortal.Features.Cleanup;
 using LabPortal.Features.Labs.Definitions;
+using LabPortal.Infrastructure.Activity;
 using LabPortal.Infrastructure.Data;
 
 namespace LabPortal.Features.Instructors;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using LabPortal.Features.Cleanup;
+using LabPortal.Infrastructure.Activity;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Infrastructure.Localization;
 

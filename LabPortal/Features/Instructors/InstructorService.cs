@@ -3,6 +3,7 @@ using System.Text.Json;
 using LabPortal.Features.Cleanup;
 using LabPortal.Features.LabRuns;
 using LabPortal.Features.Labs.Definitions;
+using LabPortal.Infrastructure.Activity;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;

@@ -20,6 +20,9 @@ public sealed class LiveStateReader(PortalDbContext db, LearnerCloud cloud)
         ["Instance"] = ["pending", "running"],
         ["LoadBalancer"] = ["provisioning", "active"],
         ["AutoScalingGroup"] = ["in service"],
+        [ResourceKinds.Vpc] = ["available", "pending"],
+        [ResourceKinds.Subnet] = ["available", "pending"],
+        [ResourceKinds.InternetGateway] = ["available", "attached"],
     };
 
     public async Task<(IReadOnlyList<LedgerComparison> Ledger, string? Problem)> CompareAsync(LabRun run, IReadOnlyList<LedgerEntry> ledger, CancellationToken cancellationToken = default)
@@ -134,13 +137,29 @@ public sealed class LiveStateReader(PortalDbContext db, LearnerCloud cloud)
                     var asgs = await clients.AutoScaling.DescribeAutoScalingGroupsAsync(new Aws.AutoScaling.DescribeAutoScalingGroupsRequest { AutoScalingGroupNames = [id] }, cancellationToken);
                     // A group's Status is empty while in service and "Delete in progress" while being deleted.
                     return asgs.AutoScalingGroups is { Count: > 0 } asg ? (true, asg[0].Status is { Length: > 0 } status ? status : "in service") : (false, null);
+                case ResourceKinds.Vpc:
+                    var vpcs = await clients.Ec2.DescribeVpcsAsync(new Amazon.EC2.Model.DescribeVpcsRequest { Filters = [new Amazon.EC2.Model.Filter { Name = "vpc-id", Values = [id] }] }, cancellationToken);
+                    return vpcs.Vpcs is { Count: > 0 } vpc ? (true, vpc[0].State?.Value ?? "exists") : (false, null);
+                case ResourceKinds.Subnet:
+                    var subnets = await clients.Ec2.DescribeSubnetsAsync(new Amazon.EC2.Model.DescribeSubnetsRequest { Filters = [new Amazon.EC2.Model.Filter { Name = "subnet-id", Values = [id] }] }, cancellationToken);
+                    return subnets.Subnets is { Count: > 0 } subnet ? (true, subnet[0].State?.Value ?? "exists") : (false, null);
+                case ResourceKinds.InternetGateway:
+                    var gateways = await clients.Ec2.DescribeInternetGatewaysAsync(new Amazon.EC2.Model.DescribeInternetGatewaysRequest { Filters = [new Amazon.EC2.Model.Filter { Name = "internet-gateway-id", Values = [id] }] }, cancellationToken);
+                    // A gateway's state is its attachment's: "available" when attached, "detached" when not.
+                    return gateways.InternetGateways is { Count: > 0 } gateway
+                        ? (true, gateway[0].Attachments is { Count: > 0 } attachments ? attachments[0].State?.Value ?? "attached" : "detached")
+                        : (false, null);
+                case ResourceKinds.RouteTable:
+                    var tables = await clients.Ec2.DescribeRouteTablesAsync(new Amazon.EC2.Model.DescribeRouteTablesRequest { Filters = [new Amazon.EC2.Model.Filter { Name = "route-table-id", Values = [id] }] }, cancellationToken);
+                    return tables.RouteTables is { Count: > 0 } ? (true, "exists") : (false, null);
                 default:
                     return null;
             }
         }
         catch (AmazonServiceException e) when (e.ErrorCode is "LoadBalancerNotFound" or "TargetGroupNotFound" or "ListenerNotFound" or "RuleNotFound"
             or "InvalidLaunchTemplateId.NotFound" or "InvalidLaunchTemplateId.Malformed" or "InvalidLaunchTemplateName.NotFoundException"
-            or "InvalidGroup.NotFound" or "InvalidInstanceID.NotFound")
+            or "InvalidGroup.NotFound" or "InvalidInstanceID.NotFound"
+            or "InvalidVpcID.NotFound" or "InvalidSubnetID.NotFound" or "InvalidInternetGatewayID.NotFound" or "InvalidRouteTableID.NotFound")
         {
             return (false, null);
         }

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using LabPortal.Features.Cleanup;
 using LabPortal.Features.Labs.Definitions;
+using LabPortal.Infrastructure.Activity;
 using LabPortal.Infrastructure.Audit;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using LabPortal.Features.Cleanup;
 using LabPortal.Features.LabRuns.Drill;
 using LabPortal.Features.LabRuns.Engine;
 using LabPortal.Features.Labs.Definitions;
+using LabPortal.Infrastructure.Activity;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Infrastructure.Forms;
 using LabPortal.Infrastructure.Live;

@@ -39,7 +39,12 @@ public static class CloudSteps
             $"기본 VPC에 {availabilityZone}의 퍼블릭 서브넷이 없습니다. 다른 가용 영역을 고르세요.");
     }
 
-    /// <summary>Finds the run's security group by name (after a crash) or creates it, tagged; records it in the ledger.</summary>
+    /// <summary>
+    /// Finds the run's security group by name (after a crash) or creates it, tagged; records it in the
+    /// ledger. A group found by name is adopted only when it carries this run's tag (issue 13): one the
+    /// learner made by hand, another run's or the VPC's <c>default</c> group fails the step, untouched
+    /// and unclaimed.
+    /// </summary>
     public static async Task<string> EnsureSecurityGroupAsync(LabActionContext context, string name, string description, string vpcId, CancellationToken cancellationToken)
     {
         var entry = await context.IntendAsync("SecurityGroup", name, cancellationToken);
@@ -53,7 +58,16 @@ public static class CloudSteps
             Filters = [Filter("group-name", name), Filter("vpc-id", vpcId)],
         }, cancellationToken);
         context.Trace(found.ResponseMetadata.RequestId);
-        var groupId = FirstOf(found.SecurityGroups)?.GroupId;
+        var existing = FirstOf(found.SecurityGroups);
+        if (existing is not null && !context.IsRunTagged((existing.Tags ?? []).Select(t => ((string?)t.Key, (string?)t.Value))))
+        {
+            await context.DropIntentAsync(entry, cancellationToken);
+            throw new LabStepException("ResourceNotOwned",
+                $"A security group named {name} already exists in your account and was not made by this lab run: choose another name, or delete it.",
+                $"{name}(이)라는 보안 그룹이 계정에 이미 있고 이 실습 실행이 만든 것이 아닙니다. 다른 이름을 고르거나 그 그룹을 삭제하세요.");
+        }
+
+        var groupId = existing?.GroupId;
         if (groupId is null)
         {
             var created = await context.Cloud.Ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest

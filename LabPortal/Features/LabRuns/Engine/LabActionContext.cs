@@ -120,6 +120,20 @@ public sealed class LabActionContext(
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>Removes an intent whose resource was never created by this run (nothing in the cloud is the run's to claim).</summary>
+    public async Task DropIntentAsync(LedgerEntry entry, CancellationToken cancellationToken)
+    {
+        if (entry.State == LedgerState.Intended && entry.ResourceId is null)
+        {
+            db.Ledger.Remove(entry);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>True when the tags include this run's <c>lab-portal:run</c> tag: the resource is the run's own.</summary>
+    public bool IsRunTagged(IEnumerable<(string? Key, string? Value)> tags) =>
+        tags.Any(t => t.Key == "lab-portal:run" && t.Value == run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     public async Task MarkDeletedAsync(LedgerEntry entry, CancellationToken cancellationToken)
     {
         entry.State = LedgerState.Deleted;

@@ -2,14 +2,17 @@ using Amazon.EC2.Model;
 using LabPortal.Aws.AutoScaling;
 using LabPortal.Aws.Elbv2;
 using LabPortal.Infrastructure.Cloud;
+using LabPortal.Infrastructure.Data;
 
 namespace LabPortal.Features.LabRuns.Teardown;
 
 /// <summary>
 /// Finds lab resources in one account and region by their tags, with the typed clients: EC2
-/// Describe calls with tag filters (instances, security groups, launch templates), ELBv2 load
-/// balancers and target groups with DescribeTags, Auto Scaling DescribeTags. Terminated instances
-/// (which AWS lists for about an hour) are not resources any more and are left out.
+/// Describe calls with tag filters (instances, security groups, launch templates, VPCs, subnets,
+/// internet gateways, route tables), ELBv2 load balancers and target groups with DescribeTags, Auto
+/// Scaling DescribeTags. Terminated instances (which AWS lists for about an hour) are not resources
+/// any more and are left out; so are a region's default VPC objects and every VPC's main route table,
+/// which no lab creates or deletes (a main table goes with its VPC), whatever tags they carry.
 /// </summary>
 public static class TaggedResourceScanner
 {
@@ -60,6 +63,8 @@ public static class TaggedResourceScanner
             token = page.NextToken;
         }
         while (!string.IsNullOrEmpty(token));
+
+        await ScanNetworkAsync(cloud, region, ec2Filter, found, cancellationToken);
 
         // ELBv2 has no tag filter on Describe: list, then read the tags 20 ARNs at a time (DescribeTags' limit).
         var balancers = new Dictionary<string, (string Kind, string Name, string? State)>(StringComparer.Ordinal);
@@ -136,6 +141,53 @@ public static class TaggedResourceScanner
         }
 
         return found;
+    }
+
+    /// <summary>The VPC building blocks carrying the tag; never the default VPC, its subnets and gateway, or a main route table.</summary>
+    private static async Task ScanNetworkAsync(AwsClients cloud, string region, Amazon.EC2.Model.Filter ec2Filter, List<TaggedResource> found, CancellationToken cancellationToken)
+    {
+        // A region has at most one default VPC: what is in it or attached to it is never a lab's.
+        var defaults = await cloud.Ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new Amazon.EC2.Model.Filter { Name = "is-default", Values = ["true"] }] }, cancellationToken);
+        var defaultVpcs = (defaults.Vpcs ?? []).Where(v => v.VpcId is not null).Select(v => v.VpcId!).ToHashSet(StringComparer.Ordinal);
+        string? token = null;
+        do
+        {
+            var page = await cloud.Ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [ec2Filter], NextToken = token }, cancellationToken);
+            found.AddRange((page.Vpcs ?? []).Where(v => v.VpcId is not null && v.IsDefault != true && !defaultVpcs.Contains(v.VpcId))
+                .Select(v => Ec2Resource(ResourceKinds.Vpc, v.VpcId!, v.Tags, region, v.State?.Value)));
+            token = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(token));
+
+        token = null;
+        do
+        {
+            var page = await cloud.Ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [ec2Filter], NextToken = token }, cancellationToken);
+            found.AddRange((page.Subnets ?? []).Where(n => n.SubnetId is not null && n.DefaultForAz != true && !defaultVpcs.Contains(n.VpcId ?? ""))
+                .Select(n => Ec2Resource(ResourceKinds.Subnet, n.SubnetId!, n.Tags, region, n.State?.Value)));
+            token = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(token));
+
+        token = null;
+        do
+        {
+            var page = await cloud.Ec2.DescribeInternetGatewaysAsync(new DescribeInternetGatewaysRequest { Filters = [ec2Filter], NextToken = token }, cancellationToken);
+            found.AddRange((page.InternetGateways ?? []).Where(g => g.InternetGatewayId is not null && !(g.Attachments ?? []).Any(a => defaultVpcs.Contains(a.VpcId ?? "")))
+                .Select(g => Ec2Resource(ResourceKinds.InternetGateway, g.InternetGatewayId!, g.Tags, region, null)));
+            token = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(token));
+
+        token = null;
+        do
+        {
+            var page = await cloud.Ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = [ec2Filter], NextToken = token }, cancellationToken);
+            found.AddRange((page.RouteTables ?? []).Where(t => t.RouteTableId is not null && !(t.Associations ?? []).Any(a => a.Main == true) && !defaultVpcs.Contains(t.VpcId ?? ""))
+                .Select(t => Ec2Resource(ResourceKinds.RouteTable, t.RouteTableId!, t.Tags, region, null)));
+            token = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(token));
     }
 
     private static TaggedResource Ec2Resource(string kind, string id, List<Amazon.EC2.Model.Tag>? tags, string region, string? state, string? ownName = null)

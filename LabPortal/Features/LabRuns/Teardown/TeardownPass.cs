@@ -11,7 +11,8 @@ namespace LabPortal.Features.LabRuns.Teardown;
 /// <summary>
 /// One pass of <see cref="RunTeardown"/>: deletes what the ledger says the run owns, in dependency order
 /// (groups and wait, listeners and rules, load balancers and wait, target groups, instances and wait,
-/// launch templates, security groups after revoking the rules that reference each other), waiting where AWS needs time and retrying what it refuses for a while
+/// launch templates, security groups after revoking the rules that reference each other, then a VPC of
+/// the run's own: route tables, internet gateways, subnets, the VPC), waiting where AWS needs time and retrying what it refuses for a while
 /// (DependencyViolation, ResourceInUse). A wait longer than the execution's inline share ends the pass
 /// with a continuation (<see cref="ContinueLaterException"/>); the next pass starts again from the
 /// ledger. A resource already gone counts as deleted; nothing is reported deleted that was not.
@@ -19,13 +20,17 @@ namespace LabPortal.Features.LabRuns.Teardown;
 public static class TeardownPass
 {
     /// <summary>Deletion order: a kind is deleted only after every kind before it.</summary>
-    public static readonly string[] Order = ["AutoScalingGroup", "Rule", "Listener", "LoadBalancer", "TargetGroup", "Instance", "LaunchTemplate", "SecurityGroup"];
+    public static IReadOnlyList<string> Order => ResourceKinds.All;
 
-    private static readonly HashSet<string> GoneCodes =
-    [
+    /// <summary>Error codes that mean the resource (or the part of it being removed) is already gone.</summary>
+    public static readonly IReadOnlySet<string> GoneCodes = new HashSet<string>(StringComparer.Ordinal)
+    {
         "InvalidGroup.NotFound", "InvalidInstanceID.NotFound", "InvalidLaunchTemplateName.NotFoundException", "InvalidLaunchTemplateId.NotFound",
         "LoadBalancerNotFound", "TargetGroupNotFound", "ListenerNotFound", "RuleNotFound",
-    ];
+        "InvalidVpcID.NotFound", "InvalidSubnetID.NotFound", "InvalidInternetGatewayID.NotFound", "InvalidRouteTableID.NotFound",
+        // A route table's association or a gateway's attachment removed between the describe and the call.
+        "InvalidAssociationID.NotFound", "Gateway.NotAttached",
+    };
 
     private static readonly HashSet<string> NotYetCodes = ["DependencyViolation", "ResourceInUse", "ScalingActivityInProgress"];
 
@@ -35,13 +40,13 @@ public static class TeardownPass
         foreach (var kind in Order)
         {
             var entries = live.Where(e => e.Kind == kind).ToList();
-            if (kind == "Instance" && entries.Count > 0)
+            if (kind == ResourceKinds.Instance && entries.Count > 0)
             {
                 await TerminateInstancesAsync(context, entries, cancellationToken);
                 continue;
             }
 
-            if (kind == "SecurityGroup" && entries.Count > 0)
+            if (kind == ResourceKinds.SecurityGroup && entries.Count > 0)
             {
                 // Two groups that name each other in their rules cannot be deleted in either order
                 // (DependencyViolation until the rule goes), so the referencing rules go first.
@@ -55,12 +60,12 @@ public static class TeardownPass
 
             switch (kind)
             {
-                case "AutoScalingGroup" when entries.Count > 0:
+                case ResourceKinds.AutoScalingGroup when entries.Count > 0:
                     // ForceDelete terminates the group's instances; the group is gone only after them,
                     // and until then its instances still hold the security groups and target groups.
                     await WaitForGroupsGoneAsync(context, entries, cancellationToken);
                     break;
-                case "LoadBalancer" when entries.Count > 0:
+                case ResourceKinds.LoadBalancer when entries.Count > 0:
                     // A deleted load balancer keeps its network interfaces (and so its security group) for a while.
                     await WaitForLoadBalancersGoneAsync(context, entries, cancellationToken);
                     break;
@@ -99,23 +104,14 @@ public static class TeardownPass
         await context.MarkDeletedAsync(entry, cancellationToken);
     }
 
-    private static async Task DeleteAsync(LabActionContext context, LedgerEntry entry, CancellationToken cancellationToken)
-    {
-        var id = entry.ResourceId!;
-        AmazonWebServiceResponse response = entry.Kind switch
-        {
-            "AutoScalingGroup" => await context.Cloud.AutoScaling.DeleteAutoScalingGroupAsync(new DeleteAutoScalingGroupRequest { AutoScalingGroupName = id, ForceDelete = true }, cancellationToken),
-            "Rule" => await context.Cloud.Elbv2.DeleteRuleAsync(new DeleteRuleRequest { RuleArn = id }, cancellationToken),
-            "Listener" => await context.Cloud.Elbv2.DeleteListenerAsync(new DeleteListenerRequest { ListenerArn = id }, cancellationToken),
-            "LoadBalancer" => await context.Cloud.Elbv2.DeleteLoadBalancerAsync(new DeleteLoadBalancerRequest { LoadBalancerArn = id }, cancellationToken),
-            "TargetGroup" => await context.Cloud.Elbv2.DeleteTargetGroupAsync(new DeleteTargetGroupRequest { TargetGroupArn = id }, cancellationToken),
-            "LaunchTemplate" => await context.Cloud.Ec2.DeleteLaunchTemplateAsync(new DeleteLaunchTemplateRequest { LaunchTemplateId = id }, cancellationToken),
-            "SecurityGroup" => await context.Cloud.Ec2.DeleteSecurityGroupAsync(new DeleteSecurityGroupRequest { GroupId = id }, cancellationToken),
-            _ => throw new InvalidOperationException($"The ledger holds a resource kind teardown does not know: {entry.Kind}."),
-        };
-        context.Trace(response.ResponseMetadata.RequestId);
-    }
+    private static async Task DeleteAsync(LabActionContext context, LedgerEntry entry, CancellationToken cancellationToken) =>
+        await ResourceDeleter.DeleteAsync(context.Cloud, entry.Kind, entry.ResourceId!, context.Trace, cancellationToken);
 
+    /// <summary>
+    /// Revokes every rule of the run's groups that names another of the run's groups, inbound and
+    /// outbound: a group named in another group's rule, either direction, cannot be deleted
+    /// (DependencyViolation) until that rule goes.
+    /// </summary>
     private static async Task RevokeCrossReferencesAsync(LabActionContext context, List<LedgerEntry> groups, CancellationToken cancellationToken)
     {
         var ids = groups.Where(g => g.ResourceId is not null).Select(g => g.ResourceId!).ToHashSet(StringComparer.Ordinal);
@@ -137,20 +133,22 @@ public static class TeardownPass
             }
 
             context.Trace(described.ResponseMetadata.RequestId);
-            var referencing = (described.SecurityGroups ?? [])
-                .SelectMany(g => g.IpPermissions ?? [])
-                .Where(p => (p.UserIdGroupPairs ?? []).Any(pair => pair.GroupId is { } other && ids.Contains(other)))
-                .Select(p => new IpPermission { IpProtocol = p.IpProtocol, FromPort = p.FromPort, ToPort = p.ToPort, UserIdGroupPairs = [.. p.UserIdGroupPairs!.Where(pair => pair.GroupId is { } other && ids.Contains(other))] })
-                .ToList();
-            if (referencing.Count == 0)
-            {
-                continue;
-            }
-
+            var found = described.SecurityGroups ?? [];
+            var ingress = Referencing(found.SelectMany(g => g.IpPermissions ?? []), ids);
+            var egress = Referencing(found.SelectMany(g => g.IpPermissionsEgress ?? []), ids);
             try
             {
-                var revoked = await context.Cloud.Ec2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest { GroupId = groupId, IpPermissions = referencing }, cancellationToken);
-                context.Trace(revoked.ResponseMetadata.RequestId);
+                if (ingress.Count > 0)
+                {
+                    var revoked = await context.Cloud.Ec2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest { GroupId = groupId, IpPermissions = ingress }, cancellationToken);
+                    context.Trace(revoked.ResponseMetadata.RequestId);
+                }
+
+                if (egress.Count > 0)
+                {
+                    var revoked = await context.Cloud.Ec2.RevokeSecurityGroupEgressAsync(new RevokeSecurityGroupEgressRequest { GroupId = groupId, IpPermissions = egress }, cancellationToken);
+                    context.Trace(revoked.ResponseMetadata.RequestId);
+                }
             }
             catch (AmazonServiceException e) when (e.ErrorCode is "InvalidGroup.NotFound" or "InvalidPermission.NotFound")
             {
@@ -158,6 +156,20 @@ public static class TeardownPass
             }
         }
     }
+
+    /// <summary>The parts of <paramref name="permissions"/> that name one of <paramref name="groupIds"/>, as a revoke takes them.</summary>
+    private static List<IpPermission> Referencing(IEnumerable<IpPermission> permissions, HashSet<string> groupIds) =>
+    [
+        .. permissions
+            .Where(p => (p.UserIdGroupPairs ?? []).Any(pair => pair.GroupId is { } other && groupIds.Contains(other)))
+            .Select(p => new IpPermission
+            {
+                IpProtocol = p.IpProtocol,
+                FromPort = p.FromPort,
+                ToPort = p.ToPort,
+                UserIdGroupPairs = [.. p.UserIdGroupPairs!.Where(pair => pair.GroupId is { } other && groupIds.Contains(other))],
+            }),
+    ];
 
     private static async Task WaitForGroupsGoneAsync(LabActionContext context, List<LedgerEntry> groups, CancellationToken cancellationToken)
     {

@@ -23,6 +23,9 @@ public sealed class TeardownScheduler(PortalDbContext db, AuditLog audit, IBackg
     /// <summary>Auto-cleanup: idle, too old, or kept past its grace period.</summary>
     public const string AutoCleanupReason = "auto-cleanup";
 
+    /// <summary>An instructor chose "clean up this run" on the orphan sweeper's page.</summary>
+    public const string SweeperReason = "sweeper";
+
     public async Task RequestAsync(LabRun run, string reason, int? classroomId, int? actorUserId, CancellationToken cancellationToken = default)
     {
         run.Status = LabRunStatus.TearingDown;

@@ -1,4 +1,4 @@
-namespace LabPortal.Features.Cleanup;
+namespace LabPortal.Infrastructure.Activity;
 
 public enum KeepWorkingResult
 {

@@ -2,7 +2,7 @@ using LabPortal.Infrastructure.Audit;
 using LabPortal.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace LabPortal.Features.Cleanup;
+namespace LabPortal.Infrastructure.Activity;
 
 /// <summary>The learner's side of auto-cleanup: the limits that apply, the lab timer, "keep working".</summary>
 public sealed class CleanupService(PortalDbContext db, CleanupClock clock, AuditLog audit)

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace LabPortal.Features.Cleanup;
+namespace LabPortal.Infrastructure.Activity;
 
 /// <summary>Section <c>Cleanup</c>: auto-cleanup timing (the teardown's own settings in the same section: <c>TeardownOptions</c>).</summary>
 public sealed class CleanupOptions

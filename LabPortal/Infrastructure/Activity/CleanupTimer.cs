@@ -1,6 +1,6 @@
 using LabPortal.Infrastructure.Localization;
 
-namespace LabPortal.Features.Cleanup;
+namespace LabPortal.Infrastructure.Activity;
 
 public enum CleanupCause
 {

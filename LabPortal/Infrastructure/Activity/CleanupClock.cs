@@ -1,7 +1,7 @@
 using LabPortal.Infrastructure.Data;
 using Microsoft.Extensions.Options;
 
-namespace LabPortal.Features.Cleanup;
+namespace LabPortal.Infrastructure.Activity;
 
 /// <summary>
 /// When a run will be cleaned up: the earlier of its idle deadline (last activity + the class's idle
