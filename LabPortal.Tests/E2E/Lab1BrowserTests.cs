@@ -59,7 +59,7 @@ public sealed partial class Lab1BrowserTests : IAsyncLifetime
         var endpoints = _factory.Services.GetRequiredService<SandboxEndpoints>();
         Assert.NotEqual(4566, endpoints.Api.Port);
         Assert.NotEqual(8080, endpoints.DataPlane.Port);
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await _browser.OpenContextAsync(new BrowserNewContextOptions
         {
             BaseURL = _factory.ClientOptions.BaseAddress.ToString(),
             Locale = "en-US",

@@ -42,7 +42,7 @@ public sealed partial class Lab2BrowserTests : IAsyncLifetime
     {
         var code = "BRW" + Random.Shared.Next(1000, 9999).ToString(System.Globalization.CultureInfo.InvariantCulture);
         await CreateClassAsInstructorAsync(code);
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _factory.ClientOptions.BaseAddress.ToString(), Locale = "en-US", TimezoneId = "Asia/Seoul", ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var context = await _browser.OpenContextAsync(new BrowserNewContextOptions { BaseURL = _factory.ClientOptions.BaseAddress.ToString(), Locale = "en-US", TimezoneId = "Asia/Seoul", ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         var shot = 0;
@@ -145,7 +145,7 @@ public sealed partial class Lab2BrowserTests : IAsyncLifetime
 
     private async Task CreateClassAsInstructorAsync(string code)
     {
-        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _factory.ClientOptions.BaseAddress.ToString(), Locale = "en-US" });
+        await using var context = await _browser.OpenContextAsync(new BrowserNewContextOptions { BaseURL = _factory.ClientOptions.BaseAddress.ToString(), Locale = "en-US" });
         var page = await context.NewPageAsync();
         await page.GotoAsync("/");
         await page.GetByLabel("User name").FillAsync(PortalFactory.InstructorUserName);

@@ -30,7 +30,7 @@ public sealed class SignInBrowserTests : IAsyncLifetime
     [Fact]
     public async Task Instructor_signs_in_with_the_keyboard_and_reaches_the_class_list()
     {
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _factory.ClientOptions.BaseAddress.ToString(), Locale = "en-US" });
+        var context = await _browser.OpenContextAsync(new BrowserNewContextOptions { BaseURL = _factory.ClientOptions.BaseAddress.ToString(), Locale = "en-US" });
         var page = await context.NewPageAsync();
         try
         {

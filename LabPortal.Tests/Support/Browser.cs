@@ -26,4 +26,16 @@ public static class Browser
         });
         return (playwright, browser);
     }
+
+    /// <summary>
+    /// A new context whose pages record every Content-Security-Policy violation (the browser blocks
+    /// what the portal's policy forbids); <see cref="Axe.AssertNoSeriousViolationsAsync"/> fails on any.
+    /// </summary>
+    public static async Task<IBrowserContext> OpenContextAsync(this IBrowser browser, BrowserNewContextOptions options)
+    {
+        var context = await browser.NewContextAsync(options);
+        await context.AddInitScriptAsync(
+            "window.__lpCsp = []; document.addEventListener('securitypolicyviolation', e => window.__lpCsp.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber));");
+        return context;
+    }
 }

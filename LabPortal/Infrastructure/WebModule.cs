@@ -4,6 +4,7 @@ using LabPortal.Components;
 using LabPortal.Features.Accounts;
 using LabPortal.Features.LabRuns;
 using LabPortal.Infrastructure.Localization;
+using LabPortal.Infrastructure.Web;
 using MudBlazor.Services;
 
 namespace LabPortal.Infrastructure;
@@ -45,7 +46,10 @@ public static class WebModule
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/status/500");
+            app.UseHsts();
         }
+
+        app.UseSecurityHeaders();
 
         app.UseRequestLocalization();
         app.UsePortalStatusPages();

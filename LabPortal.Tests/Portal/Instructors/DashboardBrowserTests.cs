@@ -35,7 +35,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     {
         var setup = await ClassSetup.CreateInDatabaseAsync(_factory, "LIVE01", "Minji");
         var runId = await setup.AddRunAsync("Minji", "fixture-lab", DateTime.UtcNow, ("welcome", StepRunStatus.Succeeded), ("concepts", StepRunStatus.Running));
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _factory.ClientOptions.BaseAddress.ToString(), Locale = "en-US" });
+        var context = await _browser.OpenContextAsync(new BrowserNewContextOptions { BaseURL = _factory.ClientOptions.BaseAddress.ToString(), Locale = "en-US" });
         var page = await context.NewPageAsync();
         try
         {

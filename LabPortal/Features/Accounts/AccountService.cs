@@ -79,6 +79,17 @@ public sealed class AccountService(
         return true;
     }
 
+    /// <summary>A new security stamp: every cookie issued to this user so far stops working (sign-out).</summary>
+    public async Task EndSessionsAsync(int userId, CancellationToken cancellationToken = default)
+    {
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is not null)
+        {
+            user.SecurityStamp = NewStamp();
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
     public User NewUser(string userName, string displayName, string password, UserRole role, bool mustChangePassword)
     {
         var user = new User
@@ -129,8 +140,10 @@ public sealed class AccountService(
     {
         user.PasswordHash = hasher.HashPassword(user, password);
         // A new stamp ends every other session of this user (see AccountsModule's cookie validation).
-        user.SecurityStamp = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        user.SecurityStamp = NewStamp();
     }
+
+    private static string NewStamp() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
     private static readonly string DummyHash = new PasswordHasher<User>().HashPassword(
         new User { UserName = "", NormalizedUserName = "", DisplayName = "", PasswordHash = "", SecurityStamp = "" }, "not-a-password");

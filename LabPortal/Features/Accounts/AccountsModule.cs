@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using LabPortal.Infrastructure;
 using LabPortal.Infrastructure.Data;
+using LabPortal.Infrastructure.Localization;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -84,8 +86,20 @@ public static class AccountsModule
 
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/account/logout", async (HttpContext context) =>
+        // Sign-out is a form post with its antiforgery token (another site cannot sign a user out), and it
+        // ends the session on the server too: a new security stamp makes every copy of the cookie invalid.
+        app.MapPost("/account/logout", async (HttpContext context, IAntiforgery antiforgery, AccountService accounts) =>
         {
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return Results.BadRequest(L.T("The sign-out form has expired: reload the page and sign out again.", "로그아웃 양식이 만료되었습니다. 페이지를 새로 고친 뒤 다시 로그아웃하세요."));
+            }
+
+            if (context.User.Identity?.IsAuthenticated == true)
+            {
+                await accounts.EndSessionsAsync(context.User.UserId(), context.RequestAborted);
+            }
+
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.LocalRedirect("/account/login");
         });

@@ -1,4 +1,5 @@
 using LabPortal.Infrastructure.Localization;
+using LabPortal.Infrastructure.Web;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -23,7 +24,7 @@ public static class PreferencesEndpoints
                 CookieRequestCultureProvider.DefaultCookieName,
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
                 new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, HttpOnly = true, SameSite = SameSiteMode.Lax });
-            return Results.LocalRedirect(SafeReturnUrl(returnUrl));
+            return Results.LocalRedirect(LocalUrl.OrRoot(returnUrl));
         });
         group.MapPost("/theme", ([FromForm] string? theme, [FromForm] string? returnUrl, HttpContext context) =>
         {
@@ -33,14 +34,8 @@ public static class PreferencesEndpoints
             }
 
             context.Response.Cookies.Append(ThemeCookie, theme, new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, HttpOnly = true, SameSite = SameSiteMode.Lax });
-            return Results.LocalRedirect(SafeReturnUrl(returnUrl));
+            return Results.LocalRedirect(LocalUrl.OrRoot(returnUrl));
         });
         return app;
     }
-
-    /// <summary>Only local paths are followed, so a crafted link cannot bounce a user to another site.</summary>
-    public static string SafeReturnUrl(string? returnUrl) =>
-        returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
-            ? returnUrl
-            : "/";
 }

@@ -12,3 +12,10 @@ window.labPortal = {
   timeZoneName: () => Intl.DateTimeFormat().resolvedOptions().timeZone,
   focus: (id) => { const el = document.getElementById(id); if (el) { el.focus(); el.scrollIntoView({ block: "nearest" }); } },
 };
+
+// The reconnect box's Reload button (no inline handler: the Content-Security-Policy allows scripts from this site only).
+document.addEventListener("click", (event) => {
+  if (event.target instanceof Element && event.target.closest("#lp-reload")) {
+    location.reload();
+  }
+});
