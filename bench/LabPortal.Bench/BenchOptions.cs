@@ -23,6 +23,12 @@ internal sealed record BenchOptions
     /// <summary>students: how many simulated students run Lab 1 at once.</summary>
     public int Students { get; init; } = 30;
 
+    /// <summary>
+    /// students: a student's reading time before each press, in seconds (each pause drawn from 0.5x to 1.5x
+    /// of it; arrivals spread over one such pause). 0 presses as fast as the page allows, as a bot would.
+    /// </summary>
+    public int ThinkSeconds { get; init; } = 15;
+
     /// <summary>panel: live-panel tabs (Chromium pages, each a Blazor circuit) open at once in the many-tabs phases.</summary>
     public int Tabs { get; init; } = 100;
 
@@ -40,7 +46,7 @@ internal sealed record BenchOptions
 
     /// <summary>
     /// Reads <c>--threads N --connections N --duration S --warmup S --repeats N --nginx-workers W --results DIR</c>
-    /// (wrk benchmarks), <c>--students N --tabs N --runs N --phase-seconds S --time-scale X</c> (portal benchmarks)
+    /// (wrk benchmarks), <c>--students N --think-seconds S --tabs N --runs N --phase-seconds S --time-scale X</c> (portal benchmarks)
     /// and <c>--calls N</c> (clients).
     /// </summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -68,6 +74,7 @@ internal sealed record BenchOptions
                 "--nginx-workers" => options with { NginxWorkers = Next() },
                 "--results" => options with { ResultsDirectory = Path.GetFullPath(Next()) },
                 "--students" => options with { Students = NextInt(1, 100) },
+                "--think-seconds" => options with { ThinkSeconds = NextInt(0, 120) },
                 "--tabs" => options with { Tabs = NextInt(2, 300) },
                 "--runs" => options with { PanelRuns = NextInt(1, 50) },
                 "--phase-seconds" => options with { PhaseSeconds = NextInt(10, 300) },

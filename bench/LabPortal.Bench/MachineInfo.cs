@@ -24,4 +24,16 @@ internal sealed record MachineInfo(int Cores, long MemoryMiB, string Kernel, str
     /// <summary>The 1, 5 and 15 minute load averages as /proc/loadavg gives them.</summary>
     public static string LoadAverage() =>
         string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+
+    /// <summary>
+    /// What the load average before a run says about other work on the machine: busy when the one-minute
+    /// figure was above half the cores (someone else's builds or tests were running), else quiet.
+    /// </summary>
+    public static string Sharing(string loadBefore)
+    {
+        var oneMinute = double.Parse(loadBefore.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        return oneMinute > Environment.ProcessorCount / 2.0
+            ? $"The machine's {Environment.ProcessorCount} cores were shared with other work (builds, tests) during the run (load average before {loadBefore})"
+            : $"The machine was quiet when the run began (load average before {loadBefore}); its {Environment.ProcessorCount} cores were shared only by this run's own processes";
+    }
 }

@@ -43,11 +43,12 @@ internal static class StudentsBenchmark
         {
             // A first student warms the portal up (JIT, EF model, Hangfire, the sandbox's first account, Chromium) and is not reported in the ratios.
             Console.WriteLine("Warm-up: one student completes Lab 1 (not measured) ...");
-            warmUp = await RunPhaseAsync(portal, browser, code, "warm-up", 1);
+            warmUp = await RunPhaseAsync(portal, browser, code, "warm-up", 1, TimeSpan.Zero);
             Console.WriteLine("Reference: one student alone ...");
-            single = await RunPhaseAsync(portal, browser, code, "single", 1);
+            var think = TimeSpan.FromSeconds(options.ThinkSeconds);
+            single = await RunPhaseAsync(portal, browser, code, "single", 1, think);
             Console.WriteLine($"Load: {options.Students} students at once ...");
-            crowd = await RunPhaseAsync(portal, browser, code, "concurrent", options.Students);
+            crowd = await RunPhaseAsync(portal, browser, code, "concurrent", options.Students, think);
         }
         finally
         {
@@ -100,9 +101,12 @@ internal static class StudentsBenchmark
 
         var notes = new List<string>
         {
-            $"The machine's 2 cores were shared with other helpers' builds and tests during the run (load average before {loadBefore}), and with the {options.Students} Chromium pages themselves; absolute times are inflated and noisy, the ratios to the single student of the same run mean more.",
+            $"{MachineInfo.Sharing(loadBefore)}, and with the {options.Students} Chromium pages themselves; absolute times are inflated and noisy, the ratios to the single student of the same run mean more.",
             "Each student is a Chromium page (Debian's /usr/bin/chromium through Microsoft.Playwright) in a browser context of its own (its own cookies), all in one headless browser in the bench process; the portal runs in a child process (this program's portal-host mode: the portal's own Program through WebApplicationFactory on Kestrel), so the portal CPU and memory figures exclude the browser and the load generator.",
             "An interaction is one press and the page showing its outcome by itself: the page's own script clicks the button and a MutationObserver notes performance.now() when the DOM first shows the outcome (in-page times, no Playwright round trip in them). Kinds: join (the static join form's post until the lab list shows; timed from outside the page, as it loads a new document), start (Start lab, a static form post, until the wizard's first step is interactive), quiz (Check my answers until the next step shows), run-step (Run this step until the status shows the job done; the finish step's confirmed teardown counts here too), next (Next step until the next step's title shows), check (Check my progress until the button is back from busy with the results shown; repeated once a second until every check passes), live-panel (the step's link until the panel shows its targets), dialog (Tear everything down until the confirmation shows).",
+            options.ThinkSeconds > 0
+                ? $"Pacing: each student reads before every press, {options.ThinkSeconds} s on average (drawn from {options.ThinkSeconds * 0.5:0.#} to {options.ThinkSeconds * 1.5:0.#} s by the student's own seeded generator), as a person following the lab's text does; the {options.Students} students arrive spread over one such pause. The warm-up student presses without pausing. Pauses are in the per-student and wall times, never in an interaction's time. (`--think-seconds 0` presses back to back, as a bot would.)"
+                : "Pacing: none (`--think-seconds 0`): every student presses again as soon as the page shows the outcome, as a bot would; the students all start at once.",
             "run-step and check contain cloud work (the step's Hangfire job on the sandbox at the run's TimeScale, the portal's checks against the sandbox); page-only leaves them out.",
             "CPU: portal = the portal-host process (portal and embedded sandbox); bench + Chromium = this process and every descendant but the portal host (Playwright's driver, the browser and its renderers), from /proc; machine busy = all non-idle CPU time of the machine (/proc/stat) over wall time, so busy cores minus the two is what other work on the machine took.",
             "Per student time runs from opening the join page to the page showing the teardown done. Peak working set and GC heap are sampled every 250 ms inside the portal process, per phase.",
@@ -127,7 +131,7 @@ internal static class StudentsBenchmark
             options,
             new Dictionary<string, string>
             {
-                ["students"] = $"{options.Students} concurrent, after a warm-up student and a single-student reference, all in one portal process",
+                ["students"] = $"{options.Students} concurrent, after a warm-up student and a single-student reference, all in one portal process; {options.ThinkSeconds} s reading time before each press (0.5x to 1.5x)",
                 ["portal"] = PortalProcess.Describe(portal, options.TimeScale),
                 ["flow"] = "join the class, Start lab (Lab 1), concepts quiz, security-group, Next, instances, Next, Check my progress (open-instances), Next, target-group, Next, load-balancer, Next, Check my progress until every verify-traffic check passes, the live panel and back, Next, Tear everything down and confirm",
                 ["scratch"] = directory,
@@ -141,7 +145,7 @@ internal static class StudentsBenchmark
 
     private static double Divide(double numerator, double denominator) => denominator > 0 ? numerator / denominator : 0;
 
-    private static async Task<Phase> RunPhaseAsync(PortalProcess portal, IBrowser browser, string code, string name, int count)
+    private static async Task<Phase> RunPhaseAsync(PortalProcess portal, IBrowser browser, string code, string name, int count, TimeSpan think)
     {
         var before = await portal.StatsAsync(resetPeaks: true);
         var cpuBefore = CpuSample.Take(portal.ProcessId);
@@ -152,8 +156,10 @@ internal static class StudentsBenchmark
         await Task.WhenAll(Enumerable.Range(1, count).Select(async i =>
         {
             var studentName = $"{name}-{i:00}-{Guid.NewGuid().ToString("N")[..6]}";
+            var pacing = new Pacing(think, seed: i);
+            await Task.Delay(pacing.Arrival(i - 1, count));
             await using var context = await Chromium.NewContextAsync(browser, portal.Url);
-            var student = new WizardStudent(await context.NewPageAsync(), studentName, WizardStudent.Lab1, log);
+            var student = new WizardStudent(await context.NewPageAsync(), studentName, WizardStudent.Lab1, log, pacing);
             var watch = Stopwatch.StartNew();
             try
             {

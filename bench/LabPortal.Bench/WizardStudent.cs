@@ -40,7 +40,7 @@ internal sealed class InteractionLog
 /// the outcome by itself (the wizard is one document: no reloads, no polling from the browser). Every
 /// press is timed inside the page (<see cref="PageTiming"/>) and logged by kind.
 /// </summary>
-internal sealed partial class WizardStudent(IPage page, string name, string labId, InteractionLog log)
+internal sealed partial class WizardStudent(IPage page, string name, string labId, InteractionLog log, Pacing? pacing = null)
 {
     public const string Lab1 = "alb-two-web-servers";
     public const string Lab2 = "asg-behind-alb";
@@ -183,6 +183,11 @@ internal sealed partial class WizardStudent(IPage page, string name, string labI
 
     private async Task<Pressed> TimedAsync(string kind, Press press)
     {
+        if (pacing is not null)
+        {
+            await pacing.ReadAsync();
+        }
+
         var pressed = await PageTiming.PressAsync(page, press);
         log.Add(kind, pressed.Milliseconds);
         return pressed;
@@ -208,4 +213,22 @@ internal sealed partial class WizardStudent(IPage page, string name, string labI
 
     [GeneratedRegex(@"/runs/([0-9]+)/")]
     private static partial Regex RunAddress();
+}
+
+/// <summary>
+/// A student's reading time before each press: a person reads the step (and the blog post it follows)
+/// before pressing, so a classroom's presses are spread out, not back to back. Each pause is drawn from
+/// 0.5x to 1.5x of <paramref name="think"/> by the student's own seeded generator (same sequence every run).
+/// The pause is not part of any interaction's time.
+/// </summary>
+internal sealed class Pacing(TimeSpan think, int seed)
+{
+    private readonly Random _random = new(seed);
+
+    public TimeSpan Think => think;
+
+    public Task ReadAsync() => think <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(think * (0.5 + _random.NextDouble()));
+
+    /// <summary>When student <paramref name="index"/> of <paramref name="count"/> arrives: spread evenly over one pause.</summary>
+    public TimeSpan Arrival(int index, int count) => count <= 1 ? TimeSpan.Zero : think * index / count;
 }
