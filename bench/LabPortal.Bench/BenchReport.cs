@@ -93,7 +93,7 @@ internal sealed record BenchReport(
         sb.Append(inv, $"- date: {Started.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC to {Finished.UtcDateTime:HH:mm:ss} UTC\n");
         sb.Append(inv, $"- machine: {Machine.Cores} cores (nproc), {Machine.MemoryMiB} MiB memory, kernel {Machine.Kernel}, {Machine.Os}\n");
         sb.Append(inv, $"- .NET: {Machine.DotNet}, server GC {(Machine.ServerGc ? "on" : "off")}\n");
-        sb.Append(inv, $"- load average (1/5/15 min): before {LoadAverageBefore}, after {LoadAverageAfter} (the cores are shared with other builds)\n");
+        sb.Append(inv, $"- load average (1/5/15 min): before {LoadAverageBefore}, after {LoadAverageAfter} ({MachineInfo.Sharing(LoadAverageBefore)})\n");
         foreach (var (tool, version) in Tools)
         {
             sb.Append(inv, $"- {tool}: {version}\n");
