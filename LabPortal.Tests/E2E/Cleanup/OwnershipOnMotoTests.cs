@@ -24,6 +24,26 @@ public sealed class OwnershipOnMotoTests
     }
 
     [Fact]
+    public async Task RunOwnership_security_group_step_refuses_an_untagged_group_of_the_same_name_on_moto()
+    {
+        await using var portal = await MotoPortal.StartAsync();
+        var factory = portal.Factory;
+        var code = await Students.CreateClassAsync(factory, "MOWN03");
+        using var student = await Students.JoinAsync(factory, code, "Moto Group Learner");
+        await RunOwnershipTests.ForeignSecurityGroupAsync(factory, student, "Moto Group Learner", _ => Task.FromResult(SharedClients(factory)));
+    }
+
+    [Fact]
+    public async Task RunOwnership_security_group_of_the_run_made_before_a_crash_is_adopted_exactly_once_on_moto()
+    {
+        await using var portal = await MotoPortal.StartAsync();
+        var factory = portal.Factory;
+        var code = await Students.CreateClassAsync(factory, "MOWN04");
+        using var student = await Students.JoinAsync(factory, code, "Moto Crash Learner");
+        await RunOwnershipTests.CrashAdoptionAsync(factory, student, "Moto Crash Learner", _ => Task.FromResult(SharedClients(factory)));
+    }
+
+    [Fact]
     public async Task SweeperOwnership_offers_only_the_stray_instance_beside_a_live_Lab_2_group_of_three_on_moto()
     {
         await using var portal = await MotoPortal.StartAsync();

@@ -31,14 +31,18 @@ public sealed class RunOwnershipTests : IDisposable
         await using var factory = new PortalFactory(_data.Path, PortalFactory.OnSandbox());
         var code = await Students.CreateClassAsync(factory, "OWNSG1");
         using var student = await Students.JoinAsync(factory, code, "Owner Learner");
-        var learnerId = await PortalState.UserIdAsync(factory, "Owner Learner");
+        await ForeignSecurityGroupAsync(factory, student, "Owner Learner", learnerId => ClientsAsync(factory, learnerId));
+    }
+
+    /// <summary>A security group made by hand (untagged) with the step's name: the step fails with the reason, the group's rules and the ledger unchanged.</summary>
+    internal static async Task ForeignSecurityGroupAsync(PortalFactory factory, PortalClient student, string learnerName, Func<int, Task<AwsClients>> clientsFor)
+    {
+        var learnerId = await PortalState.UserIdAsync(factory, learnerName);
         var driver = await LabDriver.StartAsync(factory, student, Lab1Flow.ShippedLabs, "alb-two-web-servers");
         await driver.FinishAllButTeardownAsync(stopBefore: "security-group");
 
         // Made by hand in the learner's account, untagged, with the name the step will use.
-        using var scope = factory.Services.CreateScope();
-        var cloud = scope.ServiceProvider.GetRequiredService<LearnerCloud>();
-        var clients = cloud.SandboxClients(await cloud.SandboxAccountForUserAsync(learnerId), "ap-northeast-2");
+        var clients = await clientsFor(learnerId);
         var vpcId = (await clients.Ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new Ec2Filter("is-default", ["true"])] })).Vpcs![0].VpcId!;
         var foreign = (await clients.Ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { GroupName = "web-sg", Description = "made by hand", VpcId = vpcId })).GroupId!;
         await clients.Ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
@@ -152,12 +156,16 @@ public sealed class RunOwnershipTests : IDisposable
         await using var factory = new PortalFactory(_data.Path, PortalFactory.OnSandbox());
         var code = await Students.CreateClassAsync(factory, "OWNSG3");
         using var student = await Students.JoinAsync(factory, code, "Crash Learner");
-        var learnerId = await PortalState.UserIdAsync(factory, "Crash Learner");
+        await CrashAdoptionAsync(factory, student, "Crash Learner", learnerId => ClientsAsync(factory, learnerId));
+    }
+
+    /// <summary>What a crash right after CreateSecurityGroup leaves (the ledger's intent, the run's tagged group): the re-run adopts that group, once.</summary>
+    internal static async Task CrashAdoptionAsync(PortalFactory factory, PortalClient student, string learnerName, Func<int, Task<AwsClients>> clientsFor)
+    {
+        var learnerId = await PortalState.UserIdAsync(factory, learnerName);
         var driver = await LabDriver.StartAsync(factory, student, Lab1Flow.ShippedLabs, "alb-two-web-servers");
         await driver.FinishAllButTeardownAsync(stopBefore: "security-group");
-
-        // What a crash right after CreateSecurityGroup leaves: the ledger's intent, and the run's tagged group.
-        var clients = await ClientsAsync(factory, learnerId);
+        var clients = await clientsFor(learnerId);
         var vpcId = (await clients.Ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new Ec2Filter("is-default", ["true"])] })).Vpcs![0].VpcId!;
         var run = driver.RunId.ToString(CultureInfo.InvariantCulture);
         var made = (await clients.Ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest

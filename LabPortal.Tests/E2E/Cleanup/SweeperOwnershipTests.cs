@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Net;
 using Amazon.EC2.Model;
-using DescribeAutoScalingGroupsRequest = LabPortal.Aws.AutoScaling.DescribeAutoScalingGroupsRequest;
 using LabPortal.Infrastructure.Audit;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using DescribeAutoScalingGroupsRequest = LabPortal.Aws.AutoScaling.DescribeAutoScalingGroupsRequest;
 
 namespace LabPortal.Tests.E2E.Cleanup;
 
