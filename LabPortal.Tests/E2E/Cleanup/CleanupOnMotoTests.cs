@@ -49,7 +49,7 @@ public sealed class CleanupOnMotoTests
         await instructor.SignInAsInstructorAsync();
         var (response, page) = await instructor.GetAsync($"/classes/{classId}/orphans");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var listed = page.QuerySelectorAll("#orphans tbody tr").Select(r => r.GetAttribute("data-resource")).ToList();
+        var listed = page.QuerySelectorAll("#orphans tr[data-resource]").Select(r => r.GetAttribute("data-resource")).ToList();
         Assert.Equal([stray], listed);
         Assert.NotNull(page.QuerySelector("#no-vanished"));
         Assert.DoesNotContain(elsewhere, page.Body!.TextContent, StringComparison.Ordinal);

@@ -46,6 +46,9 @@ public sealed class LabDriver(PortalFactory factory, PortalClient student, LabDe
         }
     }
 
+    /// <summary>Values to submit instead of the form's, per action step id (e.g. other names for a second run).</summary>
+    public Dictionary<string, Dictionary<string, string>> Overrides { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The wizard's buttons, pressed in-process for this student.</summary>
     public WizardDriver Wizard { get; } = new(student);
 
@@ -76,7 +79,7 @@ public sealed class LabDriver(PortalFactory factory, PortalClient student, LabDe
 
                 break;
             default:
-                var result = await Wizard.SubmitAsShownAsync(RunId, step.Id);
+                var result = await Wizard.SubmitAsShownAsync(RunId, step.Id, Overrides.GetValueOrDefault(step.Id));
                 Assert.True(result is { Succeeded: true }, $"Submitting {step.Id} was refused: {(result is null ? "not found" : string.Join("; ", result.Errors.Values))}");
                 var done = await WaitForStepAsync(step.Id);
                 Assert.True(done.Status == StepRunStatus.Succeeded, $"Step {step.Id} failed: {done.ErrorCode} {done.ErrorMessage}");

@@ -105,15 +105,17 @@ public sealed class OneTeardownTests : IDisposable
         // The sweeper lists both runs; without the confirmation nothing happens.
         var (_, page) = await instructor.GetAsync($"/classes/{classId}/orphans");
         Assert.Equal([sweptRun, resetRun], page.QuerySelectorAll("#runs tbody tr").Select(r => int.Parse(r.GetAttribute("data-run")!, System.Globalization.CultureInfo.InvariantCulture)).Order());
-        var (unconfirmed, _) = await instructor.SubmitAsync($"/classes/{classId}/orphans", $"#runs tr[data-run='{sweptRun}'] form", new Dictionary<string, string>());
+        // (The page asks in a dialog; its form-post twin takes the same confirmation as a field.)
+        var token = await PortalState.AntiforgeryTokenAsync(instructor, "/classes");
+        var runField = new Dictionary<string, string> { ["runId"] = sweptRun.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var unconfirmed = await PortalState.PostAsync(instructor, $"/classes/{classId}/orphans/cleanup-run", token, runField);
         Assert.Contains("status=failed", unconfirmed.Headers.Location!.OriginalString, StringComparison.Ordinal);
         Assert.Equal(LabRunStatus.Active, await PortalState.ReadAsync(factory, db => db.LabRuns.Where(r => r.Id == sweptRun).Select(r => r.Status).SingleAsync()));
         Assert.Equal(0, await PortalState.ReadAsync(factory, db => db.Audit.CountAsync(a => a.LabRunId == sweptRun)));
 
-        var (swept, _) = await instructor.SubmitAsync($"/classes/{classId}/orphans", $"#runs tr[data-run='{sweptRun}'] form", new Dictionary<string, string> { ["confirm"] = "true" });
+        var swept = await PortalState.PostAsync(instructor, $"/classes/{classId}/orphans/cleanup-run", token, new Dictionary<string, string>(runField) { ["confirm"] = "true" });
         Assert.Equal(HttpStatusCode.Redirect, swept.StatusCode);
         Assert.Contains("status=cleaning", swept.Headers.Location!.OriginalString, StringComparison.Ordinal);
-        var token = await PortalState.AntiforgeryTokenAsync(instructor, "/classes");
         Assert.Equal(HttpStatusCode.Redirect, (await PortalState.ResetAsync(instructor, $"/classes/{classId}/learners/{resetLearner}/reset", token)).StatusCode);
 
         var trails = new Dictionary<int, List<AuditEntry>>();

@@ -73,6 +73,8 @@ public sealed class TeardownOrderTests : IAsyncLifetime
         }
 
         await db.SaveChangesAsync();
+        // Made as the lab would have: carrying the run's tag (a teardown deletes nothing without it: issue 13).
+        await TagAsRunsAsync(clients, run.Id, [web, alb, template], ["order-group"]);
 
         using var instructor = factory.CreatePortalClient();
         await instructor.SignInAsInstructorAsync();
@@ -122,6 +124,7 @@ public sealed class TeardownOrderTests : IAsyncLifetime
         }
 
         await db.SaveChangesAsync();
+        await TagAsRunsAsync(clients, run.Id, [database, app], []);
 
         using var instructor = factory.CreatePortalClient();
         await instructor.SignInAsInstructorAsync();
@@ -134,6 +137,19 @@ public sealed class TeardownOrderTests : IAsyncLifetime
         Assert.Equal(0, progress.ResourcesLeft);
         var left = await factory.Services.GetRequiredService<ISandboxAccounts>().ListResourcesAsync(account.AccountId);
         Assert.True(left.Count == 0, "Left behind: " + string.Join(", ", left.Select(r => $"{r.ResourceType} {r.ResourceId}")));
+    }
+
+    private static async Task TagAsRunsAsync(AwsClients clients, int runId, string[] ec2Ids, string[] groups)
+    {
+        var run = runId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await clients.Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = [.. ec2Ids], Tags = [new Amazon.EC2.Model.Tag("lab-portal:run", run)] });
+        if (groups.Length > 0)
+        {
+            await clients.AutoScaling.CreateOrUpdateTagsAsync(new LabPortal.Aws.AutoScaling.CreateOrUpdateTagsRequest
+            {
+                Tags = [.. groups.Select(g => new LabPortal.Aws.AutoScaling.Tag { ResourceId = g, ResourceType = "auto-scaling-group", Key = "lab-portal:run", Value = run, PropagateAtLaunch = false })],
+            });
+        }
     }
 
     private static IpPermission FromGroup(string groupId) =>

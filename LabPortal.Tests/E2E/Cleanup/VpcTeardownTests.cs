@@ -61,8 +61,10 @@ public sealed class VpcTeardownTests : IDisposable
         await using var factory = new PortalFactory(_data.Path, PortalFactory.OnSandbox());
         var (classId, learnerId, account, clients) = await LearnerAsync(factory, "VPCSW1", "Stray Vpc Learner");
         var run = await NewRunAsync(factory, learnerId, account.Id);
-        // Made outside the portal with the lab's tags: the ledger knows none of it.
+        // Made outside the portal with the lab's tags: the ledger knows none of it, and the run its tag
+        // names is torn down (a live run's tag would make it that run's, never offered: issue 13).
         var stray = await OwnVpc.BuildAsync(clients, run, learnerId, withLab1: false);
+        await PortalState.ReadAsync(factory, db => db.LabRuns.Where(r => r.Id == run).ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, LabRunStatus.TornDown)));
         // Tags on the main route table and the default VPC do not make them a lab's.
         var defaultVpc = (await clients.Ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new Ec2Filter("is-default", ["true"])] })).Vpcs![0].VpcId!;
         await clients.Ec2.CreateTagsAsync(new CreateTagsRequest
@@ -75,16 +77,24 @@ public sealed class VpcTeardownTests : IDisposable
         await instructor.SignInAsInstructorAsync();
         var (response, page) = await instructor.GetAsync($"/classes/{classId}/orphans");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var listed = page.QuerySelectorAll("#orphans tbody tr").Select(r => (Kind: r.GetAttribute("data-kind"), Id: r.GetAttribute("data-resource"))).ToHashSet();
+        var listed = page.QuerySelectorAll("#orphans tr[data-resource]").Select(r => (Kind: r.GetAttribute("data-kind"), Id: r.GetAttribute("data-resource"))).ToHashSet();
+        Assert.All(page.QuerySelectorAll("#orphans tr[data-resource]"), r => Assert.Equal("RunTornDown", r.GetAttribute("data-reason")));
         var expected = stray.Created.Select(c => ((string?)c.Kind, (string?)c.Id)).ToHashSet();
         Assert.Equal(expected, listed);
         Assert.DoesNotContain(stray.MainRouteTableId, page.Body!.TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain(defaultVpc, page.Body!.TextContent, StringComparison.Ordinal);
 
         // Deleted from the sweeper, route table (with its associations) first and the VPC last: nothing is left.
+        var token = await PortalState.AntiforgeryTokenAsync(instructor, "/classes");
         foreach (var (kind, id) in stray.Created.Reverse())
         {
-            var (deleted, _) = await instructor.SubmitAsync($"/classes/{classId}/orphans", $"#orphans tr[data-resource='{id}'] form", new Dictionary<string, string>());
+            var deleted = await PortalState.PostAsync(instructor, $"/classes/{classId}/orphans/delete", token, new Dictionary<string, string>
+            {
+                ["userId"] = learnerId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["kind"] = kind,
+                ["resourceId"] = id,
+                ["confirm"] = "true",
+            });
             Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
             var (_, after) = await instructor.GetAsync(deleted.Headers.Location!.OriginalString);
             Assert.True(after.QuerySelector("#orphan-status")!.TextContent.Contains("Deleted", StringComparison.Ordinal), $"{kind} {id}: {after.QuerySelector("#orphan-status")!.TextContent}");

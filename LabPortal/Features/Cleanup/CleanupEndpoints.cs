@@ -7,7 +7,7 @@ namespace LabPortal.Features.Cleanup;
 
 /// <summary>
 /// Form posts (they work without JavaScript; antiforgery checked on each): instructor resets,
-/// orphan deletions, the sweeper's "clean up this run" (the learner's "keep working" is a circuit action: LabWizard). Refusals change nothing: 400 without a
+/// orphan deletions (confirmed, as the sweeper page's dialog does), the sweeper's "clean up this run" (the learner's "keep working" is a circuit action: LabWizard). Refusals change nothing: 400 without a
 /// valid token, 403 for anyone who is not an instructor of the class, 404 for a run that is not the
 /// learner's.
 /// </summary>
@@ -73,6 +73,12 @@ public static class CleanupEndpoints
             if (kind.Length == 0 || resourceId.Length == 0)
             {
                 return Back(http, OrphansUrl(classId, "failed", L.T("Choose a resource to delete.", "삭제할 리소스를 고르세요.")));
+            }
+
+            // A deletion cannot be undone: like the page's dialog, the post must say it was confirmed.
+            if (!string.Equals(form["confirm"], "true", StringComparison.OrdinalIgnoreCase))
+            {
+                return Back(http, OrphansUrl(classId, "failed", L.T($"{kind} {resourceId} was not deleted: confirm the deletion.", $"{kind} {resourceId}을(를) 삭제하지 않았습니다. 삭제를 확인하세요.")));
             }
 
             var (deleted, message) = await sweeper.DeleteAsync(classId, http.User.UserId(), userId, kind, resourceId, http.RequestAborted);

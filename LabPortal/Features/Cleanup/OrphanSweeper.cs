@@ -14,8 +14,8 @@ namespace LabPortal.Features.Cleanup;
 /// The orphan sweeper: compares what the cloud holds under the <c>lab-portal:*</c> tags with the
 /// ledger, for a class's students. On the sandbox it reads each student's own account; on AWS the
 /// shared account, filtered by the students' <c>lab-portal:learner</c> tags. It reports resources the
-/// ledger does not know (made outside the portal, or left by a crash) and ledger entries whose
-/// resource vanished, and deletes or forgets one on an instructor's request (audited). It also lists
+/// ledger does not know and that belong to no live run (not tagged by one, not a member of what one
+/// owns), each with the reason, and ledger entries whose resource vanished, and deletes or forgets one on an instructor's request (audited). It also lists
 /// the class's runs that still hold resources, with "clean up this run": the one teardown use case
 /// (<see cref="TeardownScheduler"/>, then <c>RunTeardown</c>), as a reset would.
 /// </summary>
@@ -36,6 +36,12 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
         var errors = new List<string>();
         var scannedUsers = new HashSet<int>();
 
+        // What live runs own: any run not torn down (whoever's), and the resources their ledgers hold.
+        var liveRuns = (await db.LabRuns.Where(r => r.Status != LabRunStatus.TornDown).Select(r => r.Id).ToListAsync(cancellationToken)).ToHashSet();
+        var liveLedger = (await db.Ledger.Where(e => e.ResourceId != null && e.State != LedgerState.Deleted && e.LabRun.Status != LabRunStatus.TornDown)
+            .Select(e => e.ResourceId!).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var members = new HashSet<string>(StringComparer.Ordinal);
+
         if (cloud.Mode == CloudMode.Sandbox)
         {
             var accounts = await db.CloudAccounts.Where(a => studentIds.Contains(a.UserId) && a.Provider == CloudProvider.Sandbox && a.DeletedAtUtc == null).ToListAsync(cancellationToken);
@@ -45,8 +51,11 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
                 {
                     try
                     {
-                        var resources = await TaggedResourceScanner.ScanAsync(cloud.SandboxClients(account, region), region, TaggedResourceScanner.RunTag, null, cancellationToken);
+                        // A sandbox account is the learner's alone: everything in it is looked at, tagged or not.
+                        var clients = cloud.SandboxClients(account, region);
+                        var resources = await TaggedResourceScanner.ScanAsync(clients, region, null, null, cancellationToken);
                         found.AddRange(resources.Select(r => ((int?)account.UserId, r)));
+                        await AddMembersAsync(clients, resources, liveRuns, liveLedger, members, cancellationToken);
                         scannedUsers.Add(account.UserId);
                     }
                     catch (AmazonServiceException e)
@@ -63,8 +72,11 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
             {
                 try
                 {
-                    var resources = await TaggedResourceScanner.ScanAsync(cloud.SharedAccountClients(region), region, TaggedResourceScanner.LearnerTag, learnerTags, cancellationToken);
+                    // One shared account: only what carries one of these students' learner tags is theirs to look at.
+                    var clients = cloud.SharedAccountClients(region);
+                    var resources = await TaggedResourceScanner.ScanAsync(clients, region, TaggedResourceScanner.LearnerTag, learnerTags, cancellationToken);
                     found.AddRange(resources.Select(r => (int.TryParse(r.LearnerTag, CultureInfo.InvariantCulture, out var id) ? (int?)id : null, r)));
+                    await AddMembersAsync(clients, resources, liveRuns, liveLedger, members, cancellationToken);
                     scannedUsers.UnionWith(students.Keys);
                 }
                 catch (AmazonServiceException e)
@@ -78,14 +90,26 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
             .Where(e => studentIds.Contains(e.LabRun.UserId) && e.ResourceId != null)
             .Select(e => new { e.Id, e.LabRunId, e.LabRun.UserId, e.Kind, e.ResourceId, e.Name, e.State })
             .ToListAsync(cancellationToken);
-        var known = ledger.Where(e => e.State != LedgerState.Deleted).Select(e => e.ResourceId!).ToHashSet(StringComparer.Ordinal);
         var inCloud = found.Select(f => f.Resource.ResourceId).ToHashSet(StringComparer.Ordinal);
+        var taggedRuns = found.Select(f => RunOf(f.Resource)).OfType<int>().Distinct().ToList();
+        var runOwners = await db.LabRuns.Where(r => taggedRuns.Contains(r.Id)).Select(r => new { r.Id, r.UserId, r.Status }).ToDictionaryAsync(r => r.Id, cancellationToken);
+        var classStudents = (await db.ClassMemberships.Where(m => m.ClassroomId == classId && m.Role == UserRole.Student).Select(m => m.UserId).ToListAsync(cancellationToken)).ToHashSet();
 
-        // An instance already shutting down is on its way out (a delete was accepted): not offered again.
+        // A resource belongs to a live run when that run's ledger holds it, it carries a live run's tag,
+        // or it is a member of something a live run owns: never offered. An instance already shutting
+        // down is on its way out (a delete was accepted): not offered again.
         var orphans = found
-            .Where(f => !known.Contains(f.Resource.ResourceId) && f.Resource.State != "shutting-down")
-            .Select(f => new Orphan(f.UserId, f.UserId is { } id && students.TryGetValue(id, out var name) ? name : "", f.Resource))
-            .OrderBy(o => o.LearnerName, StringComparer.Ordinal).ThenBy(o => o.Resource.Kind, StringComparer.Ordinal)
+            .Where(f => !liveLedger.Contains(f.Resource.ResourceId) && !members.Contains(f.Resource.ResourceId) && f.Resource.State != "shutting-down"
+                && !(RunOf(f.Resource) is { } run && liveRuns.Contains(run)))
+            .Select(f =>
+            {
+                var runId = RunOf(f.Resource) is { } tagged && runOwners.ContainsKey(tagged) ? tagged : (int?)null;
+                var reason = runId is not { } id ? OrphanReason.NoRun
+                    : !classStudents.Contains(runOwners[id].UserId) ? OrphanReason.LearnerLeft
+                    : OrphanReason.RunTornDown;
+                return new Orphan(f.UserId, f.UserId is { } user && students.TryGetValue(user, out var name) ? name : "", f.Resource, reason) { RunId = runId };
+            })
+            .OrderBy(o => o.LearnerName, StringComparer.Ordinal).ThenBy(o => o.Resource.Kind, StringComparer.Ordinal).ThenBy(o => o.Resource.ResourceId, StringComparer.Ordinal)
             .ToList();
         var vanished = ledger
             .Where(e => e.State == LedgerState.Created && ScannedKinds.Contains(e.Kind) && scannedUsers.Contains(e.UserId) && !inCloud.Contains(e.ResourceId!))
@@ -93,6 +117,38 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
             .ToList();
         var runs = await RunsWithResourcesAsync(studentIds, students, orphans, cancellationToken);
         return new OrphanReport(orphans, vanished, errors) { Runs = runs };
+    }
+
+    private static int? RunOf(TaggedResource resource) =>
+        int.TryParse(resource.RunTag, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    /// <summary>
+    /// The members of what live runs own in one scope: the instances of their Auto Scaling groups and
+    /// the targets of their target groups (issue 13: never in the ledger by id, yet the run's). A
+    /// listener is a member of its load balancer too, but listeners carry no tags and are never scanned.
+    /// </summary>
+    private static async Task AddMembersAsync(AwsClients clients, List<TaggedResource> resources, HashSet<int> liveRuns, HashSet<string> liveLedger, HashSet<string> members, CancellationToken cancellationToken)
+    {
+        bool Owned(TaggedResource r) => liveLedger.Contains(r.ResourceId) || (RunOf(r) is { } run && liveRuns.Contains(run));
+        var groups = resources.Where(r => r.Kind == ResourceKinds.AutoScalingGroup && Owned(r)).Select(r => r.ResourceId).ToList();
+        foreach (var chunk in groups.Chunk(50))
+        {
+            var described = await clients.AutoScaling.DescribeAutoScalingGroupsAsync(new Aws.AutoScaling.DescribeAutoScalingGroupsRequest { AutoScalingGroupNames = [.. chunk] }, cancellationToken);
+            members.UnionWith((described.AutoScalingGroups ?? []).SelectMany(g => g.Instances ?? []).Select(i => i.InstanceId).OfType<string>());
+        }
+
+        foreach (var targetGroup in resources.Where(r => r.Kind == ResourceKinds.TargetGroup && Owned(r)))
+        {
+            try
+            {
+                var health = await clients.Elbv2.DescribeTargetHealthAsync(new Aws.Elbv2.DescribeTargetHealthRequest { TargetGroupArn = targetGroup.ResourceId }, cancellationToken);
+                members.UnionWith((health.TargetHealthDescriptions ?? []).Select(t => t.Target?.Id).OfType<string>());
+            }
+            catch (AmazonServiceException e) when (e.ErrorCode == "TargetGroupNotFound")
+            {
+                // Deleted since the scan: it has no members.
+            }
+        }
     }
 
     /// <summary>
@@ -126,19 +182,54 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
             .OrderBy(r => r.Id)
             .Select(r => new { r.Id, r.UserId, r.LabId, r.Status, Live = r.Ledger.Count(e => e.State != LedgerState.Deleted) })
             .ToListAsync(cancellationToken);
-        return [.. runs.Select(r => new RunWithResources(r.Id, r.UserId, students[r.UserId], r.LabId, r.Status, r.Live, orphans.Count(o => o.Resource.RunTag == r.Id.ToString(CultureInfo.InvariantCulture))))];
+        var ids = runs.Select(r => r.Id).ToList();
+        var lastTeardowns = (await db.Audit.Where(a => a.Action == AuditActions.Teardown && a.LabRunId != null && ids.Contains(a.LabRunId.Value))
+            .Select(a => new { a.Id, RunId = a.LabRunId!.Value, a.Outcome, a.Detail }).ToListAsync(cancellationToken))
+            .GroupBy(a => a.RunId).ToDictionary(g => g.Key, g => g.MaxBy(a => a.Id)!);
+        return [.. runs.Select(r => new RunWithResources(r.Id, r.UserId, students[r.UserId], r.LabId, r.Status, r.Live, orphans.Count(o => o.Resource.RunTag == r.Id.ToString(CultureInfo.InvariantCulture)))
+        {
+            LastFailure = r.Status == LabRunStatus.TearingDown && lastTeardowns.TryGetValue(r.Id, out var last) && last.Outcome == AuditLog.Failed ? last.Detail : null,
+        })];
     }
 
     /// <summary>Deletes one orphan, after finding it again in a fresh scan (so only a real orphan of this class is ever deleted).</summary>
     public async Task<(bool Deleted, string Message)> DeleteAsync(int classId, int actorUserId, int? userId, string kind, string resourceId, CancellationToken cancellationToken = default)
     {
-        var report = await ScanAsync(classId, userId, cancellationToken);
-        var orphan = report.Orphans.FirstOrDefault(o => o.UserId == userId && o.Resource.Kind == kind && o.Resource.ResourceId == resourceId);
-        if (orphan is null)
+        var outcome = (await DeleteManyAsync(classId, actorUserId, [new OrphanKey(userId, kind, resourceId)], cancellationToken)).Single();
+        return (outcome.Deleted, outcome.Message);
+    }
+
+    /// <summary>
+    /// Deletes the chosen orphans (the page's bulk action, after its confirmation names them), each only
+    /// if a fresh scan still offers it: a resource that belongs to a live run, or became one's since the
+    /// page was drawn, is never deleted. Each deletion is audited; the outcomes come back in order.
+    /// </summary>
+    public async Task<IReadOnlyList<(OrphanKey Key, bool Deleted, string Message)>> DeleteManyAsync(int classId, int actorUserId, IReadOnlyList<OrphanKey> chosen, CancellationToken cancellationToken = default)
+    {
+        var outcomes = new List<(OrphanKey, bool, string)>();
+        var onlyUser = chosen.Select(c => c.UserId).Distinct().Count() == 1 ? chosen[0].UserId : null;
+        var report = await ScanAsync(classId, onlyUser, cancellationToken);
+        foreach (var key in chosen)
         {
-            return (false, L.T($"{kind} {resourceId} is not an orphan of this class (any more).", $"{kind} {resourceId}은(는) (더 이상) 이 수업의 고아 리소스가 아닙니다."));
+            var orphan = report.Orphans.FirstOrDefault(o => o.UserId == key.UserId && o.Resource.Kind == key.Kind && o.Resource.ResourceId == key.ResourceId);
+            if (orphan is null)
+            {
+                outcomes.Add((key, false, L.T($"{key.Kind} {key.ResourceId} is not an orphan of this class (any more).", $"{key.Kind} {key.ResourceId}은(는) (더 이상) 이 수업의 고아 리소스가 아닙니다.")));
+                continue;
+            }
+
+            var (deleted, message) = await DeleteOrphanAsync(classId, actorUserId, orphan, cancellationToken);
+            outcomes.Add((key, deleted, message));
         }
 
+        return outcomes;
+    }
+
+    private async Task<(bool Deleted, string Message)> DeleteOrphanAsync(int classId, int actorUserId, Orphan orphan, CancellationToken cancellationToken)
+    {
+        var userId = orphan.UserId;
+        var kind = orphan.Resource.Kind;
+        var resourceId = orphan.Resource.ResourceId;
         AwsClients clients;
         if (cloud.Mode == CloudMode.Sandbox)
         {
@@ -165,12 +256,12 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
             message = $"Could not delete {orphan.Resource.Describe}: {e.ErrorCode}: {e.Message}";
         }
 
-        await audit.WriteAsync(new AuditRecord(AuditActions.OrphanDeleted, outcome, message)
+        await audit.WriteAsync(new AuditRecord(AuditActions.OrphanDeleted, outcome, $"{message} Offered because: {orphan.Reason}.")
         {
             ActorUserId = actorUserId,
             ClassroomId = classId,
             SubjectUserId = userId,
-            LabRunId = int.TryParse(orphan.Resource.RunTag, CultureInfo.InvariantCulture, out var runId) ? runId : null,
+            LabRunId = orphan.RunId,
         }, cancellationToken);
         // The audit keeps English; the instructor reads the outcome in their language.
         return (outcome == AuditLog.Succeeded, outcome == AuditLog.Succeeded

@@ -16,4 +16,7 @@ public static class AuditActions
     public const string SandboxAccountDropped = "sandbox-account-dropped";
     public const string OrphanDeleted = "orphan-deleted";
     public const string LedgerEntryForgotten = "ledger-entry-forgotten";
+
+    /// <summary>A teardown found a ledger entry's resource is not the run's (no run tag): the entry is released, the resource left alone.</summary>
+    public const string LedgerEntryReleased = "ledger-entry-released";
 }

@@ -17,14 +17,23 @@ public static class AutoScalingGroups
         return CloudSteps.FirstOf(response.AutoScalingGroups);
     }
 
-    /// <summary>The lab's group, or a step failure naming the step that creates it.</summary>
+    /// <summary>
+    /// The lab's group, or a step failure naming the step that creates it. A group of that name without
+    /// this run's tag (the run's was deleted and someone made another) is not the run's: nothing is
+    /// read from or written to it (issue 13).
+    /// </summary>
     public static async Task<AutoScalingGroup> RequireAsync(LabActionContext context, CancellationToken cancellationToken)
     {
         var name = context.RequireOutput("autoScalingGroupName", "Create the Auto Scaling group", "Auto Scaling 그룹 만들기");
-        return await DescribeAsync(context, name, cancellationToken) ?? throw new LabStepException("GroupNotFound",
-            $"The Auto Scaling group {name} no longer exists. Run \"Create the Auto Scaling group\" again.",
-            $"Auto Scaling 그룹 {name}이(가) 더 이상 없습니다. \"Auto Scaling 그룹 만들기\" 단계를 다시 실행하세요.");
+        var group = await DescribeAsync(context, name, cancellationToken);
+        return group is not null && IsRunTagged(context, group) ? group : throw new LabStepException("GroupNotFound",
+            $"The Auto Scaling group {name} of this lab run no longer exists. Run \"Create the Auto Scaling group\" again.",
+            $"이 실습 실행의 Auto Scaling 그룹 {name}이(가) 더 이상 없습니다. \"Auto Scaling 그룹 만들기\" 단계를 다시 실행하세요.");
     }
+
+    /// <summary>True when the group carries this run's <c>lab-portal:run</c> tag.</summary>
+    public static bool IsRunTagged(LabActionContext context, AutoScalingGroup group) =>
+        context.IsRunTagged((group.Tags ?? []).Select(t => (t.Key, t.Value)));
 
     public static IReadOnlyList<Instance> InServiceInstances(AutoScalingGroup group) =>
         [.. (group.Instances ?? []).Where(i => i.LifecycleState == InService)];

@@ -62,9 +62,7 @@ public static class CloudSteps
         if (existing is not null && !context.IsRunTagged((existing.Tags ?? []).Select(t => ((string?)t.Key, (string?)t.Value))))
         {
             await context.DropIntentAsync(entry, cancellationToken);
-            throw new LabStepException("ResourceNotOwned",
-                $"A security group named {name} already exists in your account and was not made by this lab run: choose another name, or delete it.",
-                $"{name}(이)라는 보안 그룹이 계정에 이미 있고 이 실습 실행이 만든 것이 아닙니다. 다른 이름을 고르거나 그 그룹을 삭제하세요.");
+            throw NotOwned("security group", "보안 그룹", name);
         }
 
         var groupId = existing?.GroupId;
@@ -85,9 +83,18 @@ public static class CloudSteps
         return groupId;
     }
 
-    /// <summary>Opens a TCP port to a CIDR; a rule that already exists (a retry) is fine.</summary>
+    /// <summary>
+    /// The step's failure when a resource found by its name (on a retry, or because the learner made one
+    /// by hand) is not this run's: nothing is adopted, nothing is changed (issue 13, What to build 1).
+    /// </summary>
+    public static LabStepException NotOwned(string whatEnglish, string whatKorean, string name) => new("ResourceNotOwned",
+        $"A {whatEnglish} named {name} already exists in your account and was not made by this lab run: choose another name, or delete it.",
+        $"계정에 이름이 {name}인 {whatKorean}이(가) 이미 있는데, 이 실습 실행이 만든 것이 아닙니다. 다른 이름을 고르거나 그것을 삭제하세요.");
+
+    /// <summary>Opens a TCP port to a CIDR on one of the run's own groups; a rule that already exists (a retry) is fine.</summary>
     public static async Task AllowIngressAsync(LabActionContext context, string groupId, int port, string cidr, CancellationToken cancellationToken)
     {
+        await context.RequireOwnedAsync(LabPortal.Infrastructure.Data.ResourceKinds.SecurityGroup, groupId, cancellationToken);
         try
         {
             var response = await context.Cloud.Ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest

@@ -41,7 +41,12 @@ public sealed class CreateAutoScalingGroup : ILabAction
         var entry = await context.IntendAsync("AutoScalingGroup", name, cancellationToken);
         if (entry.ResourceId is null)
         {
-            if (await AutoScalingGroups.DescribeAsync(context, name, cancellationToken) is null)
+            var existing = await AutoScalingGroups.DescribeAsync(context, name, cancellationToken);
+            if (existing is not null)
+            {
+                await RefuseUnlessRunsAsync(context, entry, existing, cancellationToken);
+            }
+            else
             {
                 try
                 {
@@ -59,7 +64,11 @@ public sealed class CreateAutoScalingGroup : ILabAction
                 }
                 catch (AmazonServiceException e) when (e.ErrorCode == "AlreadyExists")
                 {
-                    // Created by an earlier attempt whose answer was lost.
+                    // Created meanwhile: by an earlier attempt whose answer was lost (adopted), or by someone else (refused).
+                    if (await AutoScalingGroups.DescribeAsync(context, name, cancellationToken) is { } raced)
+                    {
+                        await RefuseUnlessRunsAsync(context, entry, raced, cancellationToken);
+                    }
                 }
             }
 
@@ -68,5 +77,15 @@ public sealed class CreateAutoScalingGroup : ILabAction
 
         await context.SetOutputAsync("autoScalingGroupName", name, cancellationToken);
         await AutoScalingGroups.WaitForDesiredCapacityAsync(context, name, cancellationToken);
+    }
+
+    /// <summary>A group found by the name is adopted only when it carries this run's tag (issue 13); otherwise the step fails, nothing changed.</summary>
+    private static async Task RefuseUnlessRunsAsync(LabActionContext context, Infrastructure.Data.LedgerEntry entry, AutoScalingGroup group, CancellationToken cancellationToken)
+    {
+        if (!AutoScalingGroups.IsRunTagged(context, group))
+        {
+            await context.DropIntentAsync(entry, cancellationToken);
+            throw CloudSteps.NotOwned("Auto Scaling group", "Auto Scaling 그룹", group.AutoScalingGroupName ?? "");
+        }
     }
 }

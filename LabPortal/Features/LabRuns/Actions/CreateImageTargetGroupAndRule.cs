@@ -42,12 +42,7 @@ public sealed class CreateImageTargetGroupAndRule : ILabAction
             return (described.Reservations ?? []).SelectMany(r => r.Instances ?? []).Any(i => i.State?.Name == "running");
         }, "The image server did not reach the running state in time. Retry.", "이미지 서버가 제시간에 실행 상태가 되지 않았습니다. 다시 시도하세요.", cancellationToken);
 
-        var registered = await context.Cloud.Elbv2.RegisterTargetsAsync(new RegisterTargetsRequest
-        {
-            TargetGroupArn = imageTargetGroupArn,
-            Targets = [new TargetDescription { Id = instanceId, Port = 80 }],
-        }, cancellationToken);
-        context.Trace(registered.ResponseMetadata.RequestId);
+        await TargetGroups.RegisterAsync(context, imageTargetGroupArn, [instanceId], cancellationToken);
 
         var ruleArn = await EnsureRuleAsync(context, listenerArn, pattern, priority, imageTargetGroupArn, cancellationToken);
         await context.SetOutputAsync("imageRuleArn", ruleArn, cancellationToken);

@@ -35,7 +35,7 @@ public sealed partial class CreateLaunchTemplate : ILabAction
         await context.SetOutputAsync("securityGroupId", groupId, cancellationToken);
 
         var entry = await context.IntendAsync("LaunchTemplate", name, cancellationToken);
-        var templateId = entry.ResourceId ?? await FindAsync(context, name, cancellationToken);
+        var templateId = entry.ResourceId ?? await FindAsync(context, entry, name, cancellationToken);
         if (templateId is null)
         {
             var imageId = await LaunchWebInstances.AmazonLinuxImageAsync(context, cancellationToken);
@@ -89,7 +89,7 @@ public sealed partial class CreateLaunchTemplate : ILabAction
     }
 
     /// <summary>A template this run created before a crash, found by its name (names are unique per region).</summary>
-    private static async Task<string?> FindAsync(LabActionContext context, string name, CancellationToken cancellationToken)
+    private static async Task<string?> FindAsync(LabActionContext context, Infrastructure.Data.LedgerEntry entry, string name, CancellationToken cancellationToken)
     {
         try
         {
@@ -101,12 +101,10 @@ public sealed partial class CreateLaunchTemplate : ILabAction
                 return null;
             }
 
-            var owner = template.Tags?.FirstOrDefault(t => t.Key == "lab-portal:run")?.Value;
-            if (owner != context.Run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            if (!context.IsRunTagged((template.Tags ?? []).Select(t => ((string?)t.Key, (string?)t.Value))))
             {
-                throw new LabStepException("LaunchTemplateNameTaken",
-                    $"A launch template named {name} already exists and does not belong to this lab run. Choose another name.",
-                    $"{name} 이름의 시작 템플릿이 이미 있고 이 실습 것이 아닙니다. 다른 이름을 고르세요.");
+                await context.DropIntentAsync(entry, cancellationToken);
+                throw CloudSteps.NotOwned("launch template", "시작 템플릿", name);
             }
 
             return template.LaunchTemplateId;

@@ -1,5 +1,7 @@
+using Amazon.Runtime;
 using LabPortal.Aws.Elbv2;
 using LabPortal.Features.LabRuns.Engine;
+using LabPortal.Infrastructure.Data;
 using ElbAction = LabPortal.Aws.Elbv2.Action;
 
 namespace LabPortal.Features.LabRuns.Actions;
@@ -30,9 +32,22 @@ public sealed class CreateLoadBalancerWithListener : ILabAction
         var name = context.Value("loadBalancerName");
         var entry = await context.IntendAsync("LoadBalancer", name, cancellationToken);
         var loadBalancerArn = entry.ResourceId;
+        if (loadBalancerArn is null && await FindAsync(context, name, cancellationToken) is { } existing)
+        {
+            // ELBv2 would answer a create with the same name and settings with this existing load
+            // balancer: it is the run's only when it carries the run's tag (a retry after a crash).
+            if (!await TargetGroups.IsRunTaggedAsync(context, existing, cancellationToken))
+            {
+                await context.DropIntentAsync(entry, cancellationToken);
+                throw CloudSteps.NotOwned("load balancer", "로드 밸런서", name);
+            }
+
+            loadBalancerArn = existing;
+            await context.CompleteAsync(entry, loadBalancerArn, cancellationToken);
+        }
+
         if (loadBalancerArn is null)
         {
-            // Same name and settings: ELBv2 returns the existing load balancer, so a retry is safe.
             var created = await context.Cloud.Elbv2.CreateLoadBalancerAsync(new CreateLoadBalancerRequest
             {
                 Name = name,
@@ -62,6 +77,22 @@ public sealed class CreateLoadBalancerWithListener : ILabAction
         await context.SetOutputAsync("loadBalancerDns", balancer!.DNSName ?? "", cancellationToken);
     }
 
+    /// <summary>The ARN of the account's load balancer with this name, or null.</summary>
+    private static async Task<string?> FindAsync(LabActionContext context, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var found = await context.Cloud.Elbv2.DescribeLoadBalancersAsync(new DescribeLoadBalancersRequest { Names = [name] }, cancellationToken);
+            context.Trace(found.ResponseMetadata.RequestId);
+            return CloudSteps.FirstOf(found.LoadBalancers)?.LoadBalancerArn;
+        }
+        catch (AmazonServiceException e) when (e.ErrorCode == "LoadBalancerNotFound")
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The run's HTTP:80 listener: on the run's own load balancer, so one found there after a crash is the run's (a member of what it owns).</summary>
     private static async Task<string> EnsureListenerAsync(LabActionContext context, string loadBalancerArn, string targetGroupArn, CancellationToken cancellationToken)
     {
         var entry = await context.IntendAsync("Listener", "http-80", cancellationToken);
@@ -70,6 +101,7 @@ public sealed class CreateLoadBalancerWithListener : ILabAction
             return known;
         }
 
+        await context.RequireOwnedAsync(ResourceKinds.LoadBalancer, loadBalancerArn, cancellationToken);
         var existing = await context.Cloud.Elbv2.DescribeListenersAsync(new DescribeListenersRequest { LoadBalancerArn = loadBalancerArn }, cancellationToken);
         var listenerArn = existing.Listeners?.FirstOrDefault(l => l.Port == 80)?.ListenerArn;
         if (listenerArn is null)

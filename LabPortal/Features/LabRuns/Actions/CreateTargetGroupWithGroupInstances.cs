@@ -32,12 +32,7 @@ public sealed class CreateTargetGroupWithGroupInstances : ILabAction
 
         var arn = await TargetGroups.EnsureAsync(context, context.Value("targetGroupName"), vpcId, new CreateTargetGroupRequest { HealthCheckPath = path }, cancellationToken);
         // Registering a target that is already registered changes nothing, so a retry is safe.
-        var registered = await context.Cloud.Elbv2.RegisterTargetsAsync(new RegisterTargetsRequest
-        {
-            TargetGroupArn = arn,
-            Targets = [.. ids.Select(id => new TargetDescription { Id = id, Port = 80 })],
-        }, cancellationToken);
-        context.Trace(registered.ResponseMetadata.RequestId);
+        await TargetGroups.RegisterAsync(context, arn, ids, cancellationToken);
         await context.SetOutputAsync("targetGroupArn", arn, cancellationToken);
         await context.SetOutputAsync("registeredByHand", string.Join(' ', ids), cancellationToken);
     }

@@ -40,12 +40,7 @@ public sealed class CreateTargetGroupWithTargets : ILabAction
             UnhealthyThresholdCount = context.IntValue("unhealthyThresholdCount"),
             Matcher = new Matcher { HttpCode = context.Value("matcher") },
         }, cancellationToken);
-        var registered = await context.Cloud.Elbv2.RegisterTargetsAsync(new RegisterTargetsRequest
-        {
-            TargetGroupArn = arn,
-            Targets = [.. instances.Select(id => new TargetDescription { Id = id, Port = 80 })],
-        }, cancellationToken);
-        context.Trace(registered.ResponseMetadata.RequestId);
+        await TargetGroups.RegisterAsync(context, arn, instances, cancellationToken);
         await context.SetOutputAsync("targetGroupArn", arn, cancellationToken);
     }
 }

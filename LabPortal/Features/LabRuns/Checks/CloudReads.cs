@@ -17,10 +17,22 @@ public static class CloudReads
         return [.. (response.Reservations ?? []).SelectMany(r => r.Instances ?? [])];
     }
 
-    /// <summary>The run's security group named by the step's <c>groupName</c> value, or null.</summary>
+    /// <summary>
+    /// The run's security group: the one this run's step created (its id in the run's outputs) and
+    /// carrying this run's tag, or null. Never "any group with that name" (issue 13): a group of the
+    /// same name left by an earlier run, or made by hand, is not this run's progress.
+    /// </summary>
     public static async Task<SecurityGroup?> SecurityGroupAsync(LabActionContext context, CancellationToken cancellationToken)
     {
-        var response = await context.Cloud.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [CloudSteps.Filter("group-name", context.Value("groupName"))] }, cancellationToken);
+        if (context.Output("securityGroupId") is not { } groupId)
+        {
+            return null;
+        }
+
+        var response = await context.Cloud.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest
+        {
+            Filters = [CloudSteps.Filter("group-id", groupId), CloudSteps.Filter("tag:lab-portal:run", context.Run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+        }, cancellationToken);
         return CloudSteps.FirstOf(response.SecurityGroups);
     }
 

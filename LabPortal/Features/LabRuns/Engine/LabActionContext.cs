@@ -134,6 +134,20 @@ public sealed class LabActionContext(
     public bool IsRunTagged(IEnumerable<(string? Key, string? Value)> tags) =>
         tags.Any(t => t.Key == "lab-portal:run" && t.Value == run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>
+    /// Refuses a write to a resource this run's ledger does not hold (issue 13, What to build 2): every
+    /// rule, registration and change goes only to the run's own resources.
+    /// </summary>
+    public async Task RequireOwnedAsync(string kind, string resourceId, CancellationToken cancellationToken)
+    {
+        if (!await db.Ledger.AnyAsync(e => e.LabRunId == run.Id && e.Kind == kind && e.ResourceId == resourceId && e.State == LedgerState.Created, cancellationToken))
+        {
+            throw new LabStepException("ResourceNotOwned",
+                $"{kind} {resourceId} is not a resource of this lab run, so the lab does not change it.",
+                $"{kind} {resourceId}은(는) 이 실습 실행의 리소스가 아니므로 실습이 바꾸지 않습니다.");
+        }
+    }
+
     public async Task MarkDeletedAsync(LedgerEntry entry, CancellationToken cancellationToken)
     {
         entry.State = LedgerState.Deleted;

@@ -105,6 +105,7 @@ public sealed partial class RunTeardown(
         var live = await db.Ledger.Where(e => e.LabRunId == runId && e.State != LedgerState.Deleted).ToListAsync(cancellationToken);
         var region = lab?.Region ?? live.Select(e => e.Region).FirstOrDefault() ?? "us-east-1";
         var notes = new List<string>();
+        var report = new TeardownReport();
         try
         {
             if (live.Count > 0)
@@ -125,7 +126,7 @@ public sealed partial class RunTeardown(
                 };
                 try
                 {
-                    await TeardownPass.RunAsync(context, cancellationToken);
+                    await TeardownPass.RunAsync(context, report, (entry, why) => WriteReleasedAsync(run, started, entry, why), cancellationToken);
                 }
                 catch (ContinueLaterException wait)
                 {
@@ -138,7 +139,17 @@ public sealed partial class RunTeardown(
             await DropSandboxAccountIfDueAsync(run, started, notes, cancellationToken);
 
             var remaining = await verifier.RemainingAsync(run, region, cancellationToken);
-            if (remaining.Count == 0)
+            if (report.Failures.Count > 0)
+            {
+                // Everything else was tried; what AWS refused is named with its own words, and the run
+                // stays TearingDown so "Clean up this run" (the sweeper) or a reset tries again.
+                run.Status = LabRunStatus.TearingDown;
+                notes.Add($"Could not delete {report.Failures.Count} resource(s): {report.Describe()}");
+                notes.Add(remaining.Count == 0 ? "Verification scan: nothing else left." : $"Verification scan found {remaining.Count} resource(s) left: {string.Join("; ", remaining)}");
+                notes.Add("Remove what AWS names, then clean up this run again.");
+                await WriteAsync(run, started, AuditLog.Failed, string.Join(" ", notes), CancellationToken.None);
+            }
+            else if (remaining.Count == 0)
             {
                 run.Status = LabRunStatus.TornDown;
                 run.FinishedAtUtc ??= time.GetUtcNow().UtcDateTime;
@@ -210,6 +221,17 @@ public sealed partial class RunTeardown(
         }, cancellationToken);
         notes.Add($"Sandbox account {account.AccountId} deleted.");
     }
+
+    /// <summary>A ledger entry released instead of deleted: its resource is not the run's (issue 13).</summary>
+    private Task<AuditEntry> WriteReleasedAsync(LabRun run, AuditEntry? started, LedgerEntry entry, string why) =>
+        audit.WriteAsync(new AuditRecord(AuditActions.LedgerEntryReleased, AuditLog.Succeeded,
+            $"Ledger entry {entry.Kind} {entry.ResourceId} ({entry.Name}) of run #{run.Id} released, not deleted: {why}, so it is not this run's.")
+        {
+            ActorUserId = started?.ActorUserId,
+            ClassroomId = started?.ClassroomId,
+            SubjectUserId = run.UserId,
+            LabRunId = run.Id,
+        }, CancellationToken.None);
 
     private Task<AuditEntry> WriteAsync(LabRun run, AuditEntry? started, string outcome, string detail, CancellationToken cancellationToken) =>
         audit.WriteAsync(new AuditRecord(AuditActions.Teardown, outcome, $"Reason: {run.TeardownReason}. {detail}")

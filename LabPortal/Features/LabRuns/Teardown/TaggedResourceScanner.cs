@@ -19,19 +19,25 @@ public static class TaggedResourceScanner
     public const string RunTag = "lab-portal:run";
     public const string LearnerTag = "lab-portal:learner";
 
-    /// <summary>Resources carrying <paramref name="tagKey"/>, with one of <paramref name="values"/> when given.</summary>
-    public static async Task<List<TaggedResource>> ScanAsync(AwsClients cloud, string region, string tagKey, IReadOnlyCollection<string>? values, CancellationToken cancellationToken)
+    /// <summary>
+    /// Resources carrying <paramref name="tagKey"/>, with one of <paramref name="values"/> when given;
+    /// with no <paramref name="tagKey"/>, every resource of the kinds the portal makes, tagged or not
+    /// (a sandbox account is one learner's: whatever is in it is theirs). Never a VPC's <c>default</c>
+    /// security group: AWS makes it with the VPC and refuses to delete it.
+    /// </summary>
+    public static async Task<List<TaggedResource>> ScanAsync(AwsClients cloud, string region, string? tagKey, IReadOnlyCollection<string>? values, CancellationToken cancellationToken)
     {
         var found = new List<TaggedResource>();
-        var ec2Filter = values is { Count: > 0 }
+        Amazon.EC2.Model.Filter? ec2Filter = tagKey is null ? null
+            : values is { Count: > 0 }
             ? new Amazon.EC2.Model.Filter { Name = "tag:" + tagKey, Values = [.. values] }
             : new Amazon.EC2.Model.Filter { Name = "tag-key", Values = [tagKey] };
-        bool Wanted(string? key, string? value) => key == tagKey && (values is not { Count: > 0 } || (value is not null && values.Contains(value)));
+        bool Wanted(string? key, string? value) => tagKey is null || (key == tagKey && (values is not { Count: > 0 } || (value is not null && values.Contains(value))));
 
         string? token = null;
         do
         {
-            var page = await cloud.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = [ec2Filter], NextToken = token }, cancellationToken);
+            var page = await cloud.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = Filters(ec2Filter), NextToken = token }, cancellationToken);
             foreach (var instance in (page.Reservations ?? []).SelectMany(r => r.Instances ?? []))
             {
                 if (instance.State?.Name?.Value is "terminated" || instance.InstanceId is null)
@@ -49,8 +55,8 @@ public static class TaggedResourceScanner
         token = null;
         do
         {
-            var page = await cloud.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [ec2Filter], NextToken = token }, cancellationToken);
-            found.AddRange((page.SecurityGroups ?? []).Where(g => g.GroupId is not null).Select(g => Ec2Resource("SecurityGroup", g.GroupId!, g.Tags, region, null, g.GroupName)));
+            var page = await cloud.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = Filters(ec2Filter), NextToken = token }, cancellationToken);
+            found.AddRange((page.SecurityGroups ?? []).Where(g => g.GroupId is not null && g.GroupName != "default").Select(g => Ec2Resource("SecurityGroup", g.GroupId!, g.Tags, region, null, g.GroupName)));
             token = page.NextToken;
         }
         while (!string.IsNullOrEmpty(token));
@@ -58,7 +64,7 @@ public static class TaggedResourceScanner
         token = null;
         do
         {
-            var page = await cloud.Ec2.DescribeLaunchTemplatesAsync(new DescribeLaunchTemplatesRequest { Filters = [ec2Filter], NextToken = token }, cancellationToken);
+            var page = await cloud.Ec2.DescribeLaunchTemplatesAsync(new DescribeLaunchTemplatesRequest { Filters = Filters(ec2Filter), NextToken = token }, cancellationToken);
             found.AddRange((page.LaunchTemplates ?? []).Where(t => t.LaunchTemplateId is not null).Select(t => Ec2Resource("LaunchTemplate", t.LaunchTemplateId!, t.Tags, region, null, t.LaunchTemplateName)));
             token = page.NextToken;
         }
@@ -100,7 +106,7 @@ public static class TaggedResourceScanner
             foreach (var description in tags.TagDescriptions ?? [])
             {
                 var list = description.Tags ?? [];
-                if (description.ResourceArn is { } arn && balancers.TryGetValue(arn, out var known) && list.Any(t => Wanted(t.Key, t.Value)))
+                if (description.ResourceArn is { } arn && balancers.TryGetValue(arn, out var known) && (tagKey is null || list.Any(t => Wanted(t.Key, t.Value))))
                 {
                     found.Add(new TaggedResource(known.Kind, arn, Tag(list.Select(t => (t.Key, t.Value)), "Name") ?? known.Name, region,
                         Tag(list.Select(t => (t.Key, t.Value)), RunTag), Tag(list.Select(t => (t.Key, t.Value)), LearnerTag), known.State));
@@ -108,9 +114,26 @@ public static class TaggedResourceScanner
             }
         }
 
-        // Auto Scaling: DescribeTags filters by key (and value), one row per tag.
+        // Auto Scaling: DescribeTags filters by key (and value), one row per tag; with no key, every group.
         var groupTags = new Dictionary<string, List<(string? Key, string? Value)>>(StringComparer.Ordinal);
         token = null;
+        if (tagKey is null)
+        {
+            do
+            {
+                var page = await cloud.AutoScaling.DescribeAutoScalingGroupsAsync(new DescribeAutoScalingGroupsRequest { NextToken = token }, cancellationToken);
+                foreach (var group in page.AutoScalingGroups ?? [])
+                {
+                    var list = (group.Tags ?? []).Select(t => (t.Key, t.Value)).ToList();
+                    found.Add(new TaggedResource("AutoScalingGroup", group.AutoScalingGroupName!, group.AutoScalingGroupName!, region, Tag(list, RunTag), Tag(list, LearnerTag), group.Status));
+                }
+
+                token = page.NextToken;
+            }
+            while (!string.IsNullOrEmpty(token));
+            return found;
+        }
+
         do
         {
             var page = await cloud.AutoScaling.DescribeTagsAsync(new Aws.AutoScaling.DescribeTagsRequest
@@ -144,7 +167,7 @@ public static class TaggedResourceScanner
     }
 
     /// <summary>The VPC building blocks carrying the tag; never the default VPC, its subnets and gateway, or a main route table.</summary>
-    private static async Task ScanNetworkAsync(AwsClients cloud, string region, Amazon.EC2.Model.Filter ec2Filter, List<TaggedResource> found, CancellationToken cancellationToken)
+    private static async Task ScanNetworkAsync(AwsClients cloud, string region, Amazon.EC2.Model.Filter? ec2Filter, List<TaggedResource> found, CancellationToken cancellationToken)
     {
         // A region has at most one default VPC: what is in it or attached to it is never a lab's.
         var defaults = await cloud.Ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new Amazon.EC2.Model.Filter { Name = "is-default", Values = ["true"] }] }, cancellationToken);
@@ -152,7 +175,7 @@ public static class TaggedResourceScanner
         string? token = null;
         do
         {
-            var page = await cloud.Ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [ec2Filter], NextToken = token }, cancellationToken);
+            var page = await cloud.Ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = Filters(ec2Filter), NextToken = token }, cancellationToken);
             found.AddRange((page.Vpcs ?? []).Where(v => v.VpcId is not null && v.IsDefault != true && !defaultVpcs.Contains(v.VpcId))
                 .Select(v => Ec2Resource(ResourceKinds.Vpc, v.VpcId!, v.Tags, region, v.State?.Value)));
             token = page.NextToken;
@@ -162,7 +185,7 @@ public static class TaggedResourceScanner
         token = null;
         do
         {
-            var page = await cloud.Ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [ec2Filter], NextToken = token }, cancellationToken);
+            var page = await cloud.Ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = Filters(ec2Filter), NextToken = token }, cancellationToken);
             found.AddRange((page.Subnets ?? []).Where(n => n.SubnetId is not null && n.DefaultForAz != true && !defaultVpcs.Contains(n.VpcId ?? ""))
                 .Select(n => Ec2Resource(ResourceKinds.Subnet, n.SubnetId!, n.Tags, region, n.State?.Value)));
             token = page.NextToken;
@@ -172,7 +195,7 @@ public static class TaggedResourceScanner
         token = null;
         do
         {
-            var page = await cloud.Ec2.DescribeInternetGatewaysAsync(new DescribeInternetGatewaysRequest { Filters = [ec2Filter], NextToken = token }, cancellationToken);
+            var page = await cloud.Ec2.DescribeInternetGatewaysAsync(new DescribeInternetGatewaysRequest { Filters = Filters(ec2Filter), NextToken = token }, cancellationToken);
             found.AddRange((page.InternetGateways ?? []).Where(g => g.InternetGatewayId is not null && !(g.Attachments ?? []).Any(a => defaultVpcs.Contains(a.VpcId ?? "")))
                 .Select(g => Ec2Resource(ResourceKinds.InternetGateway, g.InternetGatewayId!, g.Tags, region, null)));
             token = page.NextToken;
@@ -182,13 +205,16 @@ public static class TaggedResourceScanner
         token = null;
         do
         {
-            var page = await cloud.Ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = [ec2Filter], NextToken = token }, cancellationToken);
+            var page = await cloud.Ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = Filters(ec2Filter), NextToken = token }, cancellationToken);
             found.AddRange((page.RouteTables ?? []).Where(t => t.RouteTableId is not null && !(t.Associations ?? []).Any(a => a.Main == true) && !defaultVpcs.Contains(t.VpcId ?? ""))
                 .Select(t => Ec2Resource(ResourceKinds.RouteTable, t.RouteTableId!, t.Tags, region, null)));
             token = page.NextToken;
         }
         while (!string.IsNullOrEmpty(token));
     }
+
+    /// <summary>The request's filters; none at all (not an empty list, which the SDK would still send) when scanning everything.</summary>
+    private static List<Amazon.EC2.Model.Filter> Filters(Amazon.EC2.Model.Filter? filter) => filter is null ? null! : [filter];
 
     private static TaggedResource Ec2Resource(string kind, string id, List<Amazon.EC2.Model.Tag>? tags, string region, string? state, string? ownName = null)
     {

@@ -15,7 +15,9 @@ namespace LabPortal.Features.LabRuns.Teardown;
 /// the run's own: route tables, internet gateways, subnets, the VPC), waiting where AWS needs time and retrying what it refuses for a while
 /// (DependencyViolation, ResourceInUse). A wait longer than the execution's inline share ends the pass
 /// with a continuation (<see cref="ContinueLaterException"/>); the next pass starts again from the
-/// ledger. A resource already gone counts as deleted; nothing is reported deleted that was not.
+/// ledger. A resource already gone counts as deleted; nothing is reported deleted that was not. One
+/// resource AWS will not delete does not stop the pass: it is reported (<see cref="TeardownReport"/>)
+/// and everything else is still tried in order.
 /// </summary>
 public static class TeardownPass
 {
@@ -34,15 +36,30 @@ public static class TeardownPass
 
     private static readonly HashSet<string> NotYetCodes = ["DependencyViolation", "ResourceInUse", "ScalingActivityInProgress"];
 
-    public static async Task RunAsync(LabActionContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes what the ledger says the run owns. A failure of one resource (AWS refused it, or still
+    /// refused it at the teardown's deadline) is recorded in <paramref name="report"/> and the pass goes
+    /// on with the rest in dependency order (issue 13, What to build 3). A resource that is no longer
+    /// the run's (it does not carry the run's tag) is never deleted: its entry is released and
+    /// <paramref name="released"/> is told, so it can be audited.
+    /// </summary>
+    public static async Task RunAsync(LabActionContext context, TeardownReport report, Func<LedgerEntry, string, Task> released, CancellationToken cancellationToken)
     {
         var live = await context.LiveLedgerAsync(cancellationToken);
         foreach (var kind in Order)
         {
-            var entries = live.Where(e => e.Kind == kind).ToList();
+            var entries = new List<LedgerEntry>();
+            foreach (var entry in live.Where(e => e.Kind == kind))
+            {
+                if (await KeepOwnedAsync(context, entry, released, report, cancellationToken))
+                {
+                    entries.Add(entry);
+                }
+            }
+
             if (kind == ResourceKinds.Instance && entries.Count > 0)
             {
-                await TerminateInstancesAsync(context, entries, cancellationToken);
+                await TerminateInstancesAsync(context, entries, report, cancellationToken);
                 continue;
             }
 
@@ -53,33 +70,91 @@ public static class TeardownPass
                 await RevokeCrossReferencesAsync(context, entries, cancellationToken);
             }
 
+            var deleted = new List<LedgerEntry>();
             foreach (var entry in entries)
             {
-                await DeleteWithRetriesAsync(context, entry, cancellationToken);
+                if (await DeleteWithRetriesAsync(context, entry, report, cancellationToken))
+                {
+                    deleted.Add(entry);
+                }
             }
 
-            switch (kind)
+            try
             {
-                case ResourceKinds.AutoScalingGroup when entries.Count > 0:
-                    // ForceDelete terminates the group's instances; the group is gone only after them,
-                    // and until then its instances still hold the security groups and target groups.
-                    await WaitForGroupsGoneAsync(context, entries, cancellationToken);
-                    break;
-                case ResourceKinds.LoadBalancer when entries.Count > 0:
-                    // A deleted load balancer keeps its network interfaces (and so its security group) for a while.
-                    await WaitForLoadBalancersGoneAsync(context, entries, cancellationToken);
-                    break;
+                switch (kind)
+                {
+                    case ResourceKinds.AutoScalingGroup when deleted.Count > 0:
+                        // ForceDelete terminates the group's instances; the group is gone only after them,
+                        // and until then its instances still hold the security groups and target groups.
+                        await WaitForGroupsGoneAsync(context, deleted, cancellationToken);
+                        break;
+                    case ResourceKinds.LoadBalancer when deleted.Count > 0:
+                        // A deleted load balancer keeps its network interfaces (and so its security group) for a while.
+                        await WaitForLoadBalancersGoneAsync(context, deleted, cancellationToken);
+                        break;
+                }
+            }
+            catch (LabStepException e) when (e.Code == "WaitTimedOut")
+            {
+                // Past the teardown's deadline: said once, and the later kinds are still tried (they may fail on it in turn).
+                report.Add(kind, string.Join(", ", deleted.Select(d => d.ResourceId)), e.Code, e.English, e.Korean);
             }
         }
     }
 
-    private static async Task DeleteWithRetriesAsync(LabActionContext context, LedgerEntry entry, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the entry's resource is still the run's to delete. Gone: the entry is closed. Present
+    /// without the run's <c>lab-portal:run</c> tag (the ledger claimed something the run never made, as
+    /// a find-by-name once did with the VPC's default group): the entry is released and nothing is
+    /// done to the resource. Listeners and rules carry no tags; they live on the run's load balancer.
+    /// </summary>
+    private static async Task<bool> KeepOwnedAsync(LabActionContext context, LedgerEntry entry, Func<LedgerEntry, string, Task> released, TeardownReport report, CancellationToken cancellationToken)
+    {
+        if (entry.ResourceId is null || !ResourceKinds.Tagged.Contains(entry.Kind))
+        {
+            return true;
+        }
+
+        IReadOnlyList<(string? Key, string? Value)>? tags;
+        try
+        {
+            tags = await ResourceTags.ReadAsync(context.Cloud, entry.Kind, entry.ResourceId, cancellationToken);
+        }
+        catch (AmazonServiceException e) when (GoneCodes.Contains(e.ErrorCode))
+        {
+            tags = null;
+        }
+        catch (AmazonServiceException e)
+        {
+            report.Add(entry.Kind, entry.ResourceId, e.ErrorCode, e.Message, e.Message);
+            return false;
+        }
+
+        if (tags is null)
+        {
+            await context.MarkDeletedAsync(entry, cancellationToken);
+            return false;
+        }
+
+        if (context.IsRunTagged(tags))
+        {
+            return true;
+        }
+
+        await context.MarkDeletedAsync(entry, cancellationToken);
+        var owner = tags.FirstOrDefault(t => t.Key == TaggedResourceScanner.RunTag).Value;
+        await released(entry, owner is null ? "it does not carry this run's lab-portal:run tag" : $"its lab-portal:run tag names run #{owner}");
+        return false;
+    }
+
+    /// <summary>Deletes one resource, retrying while AWS says its dependants are still going; true when it is gone, false when recorded as failed.</summary>
+    private static async Task<bool> DeleteWithRetriesAsync(LabActionContext context, LedgerEntry entry, TeardownReport report, CancellationToken cancellationToken)
     {
         if (entry.ResourceId is null)
         {
             // Intended but never created (the create call failed or never ran): nothing to delete.
             await context.MarkDeletedAsync(entry, cancellationToken);
-            return;
+            return true;
         }
 
         for (var attempt = 0; ; attempt++)
@@ -96,12 +171,26 @@ public static class TeardownPass
             catch (AmazonServiceException e) when (NotYetCodes.Contains(e.ErrorCode))
             {
                 // The resource still has dependants that AWS is removing (e.g. an ALB's network interfaces).
-                await CloudSteps.PollAgainAsync(context, TimeSpan.FromSeconds(Math.Min(10, 1 << Math.Min(attempt, 3))),
-                    $"AWS still refuses to delete {entry.Kind} {entry.ResourceId}: {e.ErrorCode}.", $"AWS가 아직 {entry.Kind} {entry.ResourceId} 삭제를 거부합니다: {e.ErrorCode}.", cancellationToken);
+                try
+                {
+                    await CloudSteps.PollAgainAsync(context, TimeSpan.FromSeconds(Math.Min(10, 1 << Math.Min(attempt, 3))), "", "", cancellationToken);
+                }
+                catch (LabStepException timedOut) when (timedOut.Code == "WaitTimedOut")
+                {
+                    // Still refused at the deadline: a dependant that is not going away (perhaps not the run's). Reported with AWS's words.
+                    report.Add(entry.Kind, entry.ResourceId, e.ErrorCode, e.Message, e.Message);
+                    return false;
+                }
+            }
+            catch (AmazonServiceException e)
+            {
+                report.Add(entry.Kind, entry.ResourceId, e.ErrorCode, e.Message, e.Message);
+                return false;
             }
         }
 
         await context.MarkDeletedAsync(entry, cancellationToken);
+        return true;
     }
 
     private static async Task DeleteAsync(LabActionContext context, LedgerEntry entry, CancellationToken cancellationToken) =>
@@ -209,7 +298,7 @@ public static class TeardownPass
     }
 
     /// <summary>Terminates the run's instances together and waits until AWS reports them terminated.</summary>
-    private static async Task TerminateInstancesAsync(LabActionContext context, List<LedgerEntry> entries, CancellationToken cancellationToken)
+    private static async Task TerminateInstancesAsync(LabActionContext context, List<LedgerEntry> entries, TeardownReport report, CancellationToken cancellationToken)
     {
         var ids = entries.Where(e => e.ResourceId is not null).Select(e => e.ResourceId!).ToList();
         if (ids.Count > 0)
@@ -227,6 +316,16 @@ public static class TeardownPass
             catch (AmazonServiceException e) when (e.ErrorCode == "InvalidInstanceID.NotFound")
             {
                 // Already gone (terminated instances disappear from AWS after about an hour).
+            }
+            catch (AmazonServiceException e)
+            {
+                report.Add(ResourceKinds.Instance, string.Join(", ", ids), e.ErrorCode, e.Message, e.Message);
+                return;
+            }
+            catch (LabStepException e) when (e.Code == "WaitTimedOut")
+            {
+                report.Add(ResourceKinds.Instance, string.Join(", ", ids), e.Code, e.English, e.Korean);
+                return;
             }
         }
 

@@ -30,6 +30,7 @@ public static partial class ParameterRules
         return parameter.Type switch
         {
             ParameterType.Name => CheckName(text, parameter.MaxLength ?? DefaultNameLength),
+            ParameterType.SecurityGroupName => CheckName(text, parameter.MaxLength ?? DefaultNameLength) ?? CheckSecurityGroupName(text),
             ParameterType.Text => CheckLength(text, parameter.MaxLength ?? DefaultTextLength),
             ParameterType.Multiline => CheckLength(text, parameter.MaxLength ?? DefaultMultilineLength),
             ParameterType.Port => CheckInteger(text, 1, 65535),
@@ -64,6 +65,25 @@ public static partial class ParameterRules
 
         return text.StartsWith("internal-", StringComparison.OrdinalIgnoreCase)
             ? new("A name cannot start with \"internal-\": AWS reserves it for internal load balancers.", "\"internal-\"로 시작하는 이름은 쓸 수 없습니다. AWS가 내부 로드 밸런서용으로 남겨 둔 접두사입니다.")
+            : null;
+    }
+
+    /// <summary>
+    /// Names AWS keeps for itself (EC2 API reference, CreateSecurityGroup, GroupName: "Constraints: ...
+    /// cannot start with sg-"; every VPC has a group named <c>default</c>, and a create with that name
+    /// answers <c>InvalidGroup.Reserved</c>, "The security group 'default' is reserved"). Refused in
+    /// the form: the lab must never take over, change or delete the VPC's default group (issue 13).
+    /// </summary>
+    private static RuleViolation? CheckSecurityGroupName(string text)
+    {
+        if (string.Equals(text, "default", StringComparison.OrdinalIgnoreCase))
+        {
+            return new("AWS reserves the name \"default\" for each VPC's default security group (InvalidGroup.Reserved: The security group 'default' is reserved). Choose another name.",
+                "AWS는 \"default\"라는 이름을 각 VPC의 기본 보안 그룹에 씁니다(InvalidGroup.Reserved: The security group 'default' is reserved). 다른 이름을 고르세요.");
+        }
+
+        return text.StartsWith("sg-", StringComparison.OrdinalIgnoreCase)
+            ? new("A security group name cannot start with \"sg-\": AWS reserves it for security group ids.", "보안 그룹 이름은 \"sg-\"로 시작할 수 없습니다. AWS가 보안 그룹 ID에 쓰는 접두사입니다.")
             : null;
     }
 

@@ -4,6 +4,9 @@ namespace LabPortal.Features.Labs.Definitions;
 public enum ParameterType
 {
     Name,
+
+    /// <summary>A <see cref="Name"/> that names a security group: AWS reserves <c>default</c> and the <c>sg-</c> prefix.</summary>
+    SecurityGroupName,
     Text,
     Multiline,
     Port,
