@@ -35,7 +35,6 @@ app.MapSandbox();
 app.MapPreferences();
 app.MapAccounts();
 app.MapLabRuns();
-app.MapInstructors();
 app.MapCleanup();
 app.MapPortalPages();
 app.Run();

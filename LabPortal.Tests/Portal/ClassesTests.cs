@@ -31,10 +31,12 @@ public sealed class ClassesTests : IDisposable
         var (created, _) = await CreateClassAsync(client, "AWS 101", "");
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
 
+        Assert.EndsWith("?created=true", created.Headers.Location!.OriginalString, StringComparison.Ordinal);
         var (response, page) = await client.GetAsync(created.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("AWS 101", page.QuerySelector("h1")!.TextContent.Trim());
         var code = page.QuerySelector("#join-code")!.TextContent.Trim();
+        Assert.Equal($"Class AWS 101 created. Share the join link or the code {code} with your students.", page.QuerySelector("#created-message")!.TextContent.Trim());
         Assert.Matches("^[A-Z2-9]{6}$", code);
         Assert.EndsWith("/join/" + code, ((AngleSharp.Html.Dom.IHtmlInputElement)page.QuerySelector("#join-link")!).Value, StringComparison.Ordinal);
     }
@@ -47,10 +49,11 @@ public sealed class ClassesTests : IDisposable
 
         var (joined, _) = await JoinAsync(student, code.ToLowerInvariant(), "Minji Kim", "minji-password");
         Assert.Equal(HttpStatusCode.Redirect, joined.StatusCode);
-        Assert.EndsWith("labs", joined.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.EndsWith("labs?joined=true", joined.Headers.Location!.OriginalString, StringComparison.Ordinal);
 
-        var (labs, page) = await student.GetAsync("/labs");
+        var (labs, page) = await student.GetAsync("/labs?joined=true");
         Assert.Equal(HttpStatusCode.OK, labs.StatusCode);
+        Assert.Equal($"Welcome! You joined Cloud basics ({PortalFactory.InstructorUserName}). Start with the first lab below.", page.QuerySelector("#joined-message")!.TextContent.Trim());
         Assert.Equal("Fixture lab", page.QuerySelector("#lab-fixture-lab")!.TextContent.Trim());
         Assert.Contains("Minji Kim", page.QuerySelector("header")!.TextContent, StringComparison.Ordinal);
 
@@ -58,6 +61,22 @@ public sealed class ClassesTests : IDisposable
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var membership = await db.ClassMemberships.Include(m => m.User).Include(m => m.Classroom).SingleAsync(m => m.Role == UserRole.Student);
         Assert.Equal(("Minji Kim", "CLOUD1"), (membership.User.DisplayName, membership.Classroom.JoinCode));
+    }
+
+    [Fact]
+    public async Task Join_link_names_the_class_and_its_instructor_and_an_unknown_code_names_nothing()
+    {
+        var code = await CreateClassAsInstructorAsync("Cloud basics", "NAMED1");
+        using var student = _factory.CreatePortalClient();
+
+        var (_, page) = await student.GetAsync("/join/" + code.ToLowerInvariant());
+        var (_, unknown) = await student.GetAsync("/join/NOSUCH");
+        using var korean = _factory.CreatePortalClient("ko");
+        var (_, koreanPage) = await korean.GetAsync("/join/" + code);
+
+        Assert.Equal($"You are joining Cloud basics, taught by {PortalFactory.InstructorUserName}.", page.QuerySelector("#join-target")!.TextContent.Trim());
+        Assert.Null(unknown.QuerySelector("#join-target"));
+        Assert.Equal($"{PortalFactory.InstructorUserName} 강사의 Cloud basics 수업에 참여합니다.", koreanPage.QuerySelector("#join-target")!.TextContent.Trim());
     }
 
     [Fact]

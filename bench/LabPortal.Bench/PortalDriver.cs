@@ -61,6 +61,23 @@ internal sealed partial class PortalDriver(Uri portal) : IDisposable
         return await SendAsync(request);
     }
 
+    /// <summary>
+    /// Posts <paramref name="fields"/> to <paramref name="action"/> with the antiforgery token of the page at
+    /// <paramref name="tokenPage"/> (any of its forms carries one): an endpoint no form of that page names.
+    /// </summary>
+    public async Task<(HttpStatusCode Status, string Html, string? Location)> PostWithTokenAsync(string tokenPage, string action, IReadOnlyDictionary<string, string> fields)
+    {
+        var (status, html, _) = await GetAsync(tokenPage);
+        if (status != HttpStatusCode.OK || AntiforgeryToken().Match(html) is not { Success: true } token)
+        {
+            throw new InvalidOperationException($"GET {tokenPage} answered {(int)status} without an antiforgery token.");
+        }
+
+        var values = new Dictionary<string, string>(fields) { ["__RequestVerificationToken"] = System.Net.WebUtility.HtmlDecode(token.Groups[1].Value) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, action) { Content = new FormUrlEncodedContent(values) };
+        return await SendAsync(request);
+    }
+
     public void Dispose() => _http.Dispose();
 
     private static void Expect(HttpStatusCode actual, HttpStatusCode expected, string what)
@@ -82,6 +99,9 @@ internal sealed partial class PortalDriver(Uri portal) : IDisposable
 
     [GeneratedRegex("classes/([0-9]+)")]
     private static partial Regex ClassId();
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryToken();
 }
 
 /// <summary>The hidden fields of one form in the portal's server-rendered HTML (well-formed, double-quoted attributes).</summary>

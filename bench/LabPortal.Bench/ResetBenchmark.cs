@@ -214,7 +214,7 @@ internal static partial class ResetBenchmark
         {
             $"{MachineInfo.Sharing(loadBefore)}; absolute times are inflated and noisy.",
             $"Each learner joined the class in a Chromium page of its own (Playwright, the interactive wizard, at most five learners at a time), started Lab 2 ({WizardStudent.Lab2}), passed the concepts quiz, ran {string.Join(", ", Steps.Take(6))} with the values each form shows (pressing Run this step, waiting for the page to show the job done, then Next step), passed the think quiz and ran elb-health-checks; the drill and the path-routing challenge were skipped (no image target group, rule or image instance). Lab runs stay live (not finished), holding the resources listed in the second table.",
-            "The reset is the dashboard's own form: the instructor GETs /classes/{id}/dashboard and posts reset-class-form (antiforgery token, confirm=true), three quiet seconds after the last learner's last step. Timing starts just before the POST.",
+            "The reset is the class reset endpoint the dashboard's confirmation dialog calls the same service as: the instructor GETs /classes/{id}/dashboard for an antiforgery token and posts /classes/{id}/reset (confirm=true), three quiet seconds after the last learner's last step. Timing starts just before the POST.",
             "Zero resources: every learner account's live resources in the sandbox's own listing (ISandboxAccounts.ListResourcesAsync, read inside the portal process through /bench/resources every 250 ms, which bounds the times' resolution; those reads are in-process and make no API calls, but their CPU counts as the portal's) are zero, or the account is gone. Verified: the portal's ResetProgress reports every run's teardown ended (its verification scan included; on the sandbox that scan lists the learner's account in process, so it makes no API calls).",
             "API calls are counted by the sandbox itself (meter LabPortal.Sandbox, every authenticated call including retried attempts), bucketed per wall-clock second inside the portal process, for the learner accounts only.",
             "The limiter (LabPortal.Aws.Core.AwsRateLimiter) keeps one token bucket per account, region, service and throttling category (e.g. ec2 non-mutating: capacity 100, 20/s; elbv2 mutating: 20, 3/s; autoscaling shared: 40, 10/s), and takes a token for every attempt. A token bucket allows at most capacity + refill x T calls in any T seconds, so each account's calls per bucket are checked against that budget over every window of 1 to N whole seconds; calls in k consecutive one-second bins happened within k seconds, so the budget capacity + refill x k bounds them. The worst ratio over all windows, buckets and accounts must be <= 1.",
@@ -389,18 +389,18 @@ internal static partial class ResetBenchmark
         // Three quiet seconds, so the calls counted from the POST's (whole) second on are the reset's alone.
         await Task.Delay(TimeSpan.FromSeconds(3));
 
-        // The reset, as the dashboard's form posts it; timing starts just before the POST.
+        // The class reset (ResetService, as the dashboard's dialog calls it); timing starts just before the POST.
         var (dashboard, html, _) = await instructor.GetAsync($"/classes/{classId}/dashboard");
-        if (dashboard != HttpStatusCode.OK || !html.Contains("reset-class-form", StringComparison.Ordinal))
+        if (dashboard != HttpStatusCode.OK || !html.Contains("id=\"reset-class\"", StringComparison.Ordinal))
         {
-            throw new InvalidOperationException($"The class dashboard answered {(int)dashboard} without the reset form.");
+            throw new InvalidOperationException($"The class dashboard answered {(int)dashboard} without the class reset.");
         }
 
         var before = await portal.StatsAsync(resetPeaks: true);
         var logStart = new FileInfo(portal.LogPath).Length;
         var fromSecond = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var clock = Stopwatch.StartNew();
-        var (posted, _, _) = await instructor.SubmitAsync($"/classes/{classId}/dashboard", "reset-class-form", new Dictionary<string, string> { ["confirm"] = "true" });
+        var (posted, _, _) = await instructor.PostWithTokenAsync($"/classes/{classId}/dashboard", $"/classes/{classId}/reset", new Dictionary<string, string> { ["confirm"] = "true" });
         if (posted != HttpStatusCode.Redirect)
         {
             throw new InvalidOperationException($"The class reset answered {(int)posted}, expected a redirect.");

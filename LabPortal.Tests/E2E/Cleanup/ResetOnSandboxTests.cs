@@ -123,11 +123,13 @@ public sealed class ResetOnSandboxTests : IAsyncLifetime
             Assert.Empty(await accounts.ListResourcesAsync(account.AccountId));
         }
 
-        // The instructor's dashboard shows the same progress: a full bar and every learner's run torn down.
+        // The instructor's dashboard says how it ended (the bar is gone once the reset finished), and every learner's run is torn down.
         var (_, dashboard) = await instructor.GetAsync($"/classes/{classId}/dashboard");
-        Assert.Equal("100", dashboard.QuerySelector("#reset-progress")!.GetAttribute("aria-valuenow"));
-        Assert.Contains("4 of 4 runs torn down, 0 resources left", dashboard.QuerySelector("#reset-summary")!.TextContent, StringComparison.Ordinal);
-        Assert.Equal(names.Order(StringComparer.Ordinal), dashboard.QuerySelectorAll("#reset-runs li strong").Select(e => e.TextContent).Order(StringComparer.Ordinal));
+        Assert.Null(dashboard.QuerySelector("#reset-progress"));
+        Assert.Equal("all-gone", dashboard.QuerySelector("#reset-outcome")!.GetAttribute("data-outcome"));
+        Assert.Contains("all gone. 4 run(s) torn down and the verification scan found nothing left", dashboard.QuerySelector("#reset-outcome")!.TextContent, StringComparison.Ordinal);
+        var learnerIds = await PortalState.ReadAsync(factory, db => db.Users.Where(u => names.Contains(u.DisplayName)).Select(u => u.Id).ToListAsync());
+        Assert.All(learnerIds, id => Assert.Equal(["TornDown"], Portal.Instructors.DashboardHtml.Cells(dashboard, "alb-two-web-servers", id).Values.Select(c => c.State).Distinct()));
     }
 
     [Fact]

@@ -47,6 +47,6 @@ public sealed class DashboardFromPagesTests : IAsyncLifetime
     private static async Task<List<string?>> StatesAsync(PortalClient instructor, ClassSetup setup)
     {
         var (_, page) = await instructor.GetAsync($"/classes/{setup.ClassId}/dashboard");
-        return [.. page.QuerySelectorAll($"#matrix-fixture-lab tr[data-learner='{setup.StudentId("Hana")}'] td").Select(td => td.GetAttribute("data-state"))];
+        return [.. DashboardHtml.Cells(page, "fixture-lab", setup.StudentId("Hana")).Values.Select(cell => cell.State)];
     }
 }

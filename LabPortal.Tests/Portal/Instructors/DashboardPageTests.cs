@@ -1,14 +1,12 @@
 using System.Globalization;
 using System.Net;
-using AngleSharp.Dom;
-using AngleSharp.Html.Dom;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 
 namespace LabPortal.Tests.Portal.Instructors;
 
-/// <summary>The class dashboard rendered from runs written to the database (no cloud involved).</summary>
+/// <summary>The class dashboard as the server prerenders it, from runs written to the database (no cloud involved).</summary>
 public sealed class DashboardPageTests : IAsyncLifetime
 {
     private readonly TempDirectory _data = new();
@@ -17,7 +15,7 @@ public sealed class DashboardPageTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _factory = new PortalFactory(_data.Path, new Dictionary<string, string?> { ["Instructors:DashboardIntervalMilliseconds"] = "100" });
+        _factory = new PortalFactory(_data.Path);
         _class = await ClassSetup.CreateAsync(_factory, "DASH01", "Minji", "Jisoo");
     }
 
@@ -28,7 +26,7 @@ public sealed class DashboardPageTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Matrix_shows_each_learners_step_states_in_words()
+    public async Task Grid_shows_each_learners_step_states_in_words_and_counts_who_has_not_started_in_one_line()
     {
         var started = DateTime.UtcNow.AddMinutes(-20);
         await _class.AddRunAsync("Minji", "fixture-lab", started,
@@ -39,13 +37,13 @@ public sealed class DashboardPageTests : IAsyncLifetime
         var (response, page) = await instructor.GetAsync($"/classes/{_class.ClassId}/dashboard");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var minji = page.QuerySelector($"#matrix-fixture-lab tr[data-learner='{_class.StudentId("Minji")}']")!;
-        var cells = minji.QuerySelectorAll("td").ToDictionary(td => td.GetAttribute("data-step")!, td => (td.GetAttribute("data-state"), td.TextContent.Trim()));
+        var cells = DashboardHtml.Cells(page, "fixture-lab", _class.StudentId("Minji"));
         Assert.Equal(("Succeeded", "succeeded"), cells["welcome"]);
-        Assert.Equal(("Failed", "failed"), cells["concepts"]);
+        // A wrong quiz answer is an answer, not a failure.
+        Assert.Equal(("Failed", "answered wrong"), cells["concepts"]);
         Assert.Equal(("Running", "running"), cells["target-group"]);
-        var jisoo = page.QuerySelector($"#matrix-fixture-lab tr[data-learner='{_class.StudentId("Jisoo")}']")!;
-        Assert.All(jisoo.QuerySelectorAll("td"), td => Assert.Equal(("NotStarted", "not started"), (td.GetAttribute("data-state"), td.TextContent.Trim())));
+        Assert.Null(DashboardHtml.LearnerRow(page, "fixture-lab", _class.StudentId("Jisoo")));
+        Assert.Equal("Not started yet (1): Jisoo", page.QuerySelector("#matrix-fixture-lab .not-started")!.TextContent.Trim());
     }
 
     [Fact]
@@ -60,9 +58,24 @@ public sealed class DashboardPageTests : IAsyncLifetime
 
         var (_, page) = await instructor.GetAsync($"/classes/{_class.ClassId}/dashboard");
 
-        var row = page.QuerySelector($"#matrix-fixture-lab tr[data-learner='{_class.StudentId("Minji")}']")!;
-        Assert.Equal("Succeeded", row.QuerySelector("td[data-step='concepts']")!.GetAttribute("data-state"));
-        Assert.Equal("Pending", row.QuerySelector("td[data-step='target-group']")!.GetAttribute("data-state"));
+        var cells = DashboardHtml.Cells(page, "fixture-lab", _class.StudentId("Minji"));
+        Assert.Equal("Succeeded", cells["concepts"].State);
+        Assert.Equal("Pending", cells["target-group"].State);
+    }
+
+    [Fact]
+    public async Task A_torn_down_latest_run_shows_as_torn_down_not_as_its_old_successes()
+    {
+        var runId = await _class.AddRunAsync("Minji", "fixture-lab", DateTime.UtcNow.AddMinutes(-30), ("welcome", StepRunStatus.Succeeded), ("concepts", StepRunStatus.Succeeded));
+        await _class.ChangeAsync(async db => (await db.LabRuns.SingleAsync(r => r.Id == runId)).Status = LabRunStatus.TornDown);
+        using var instructor = _factory.CreatePortalClient();
+        await instructor.SignInAsInstructorAsync();
+
+        var (_, page) = await instructor.GetAsync($"/classes/{_class.ClassId}/dashboard");
+
+        var cells = DashboardHtml.Cells(page, "fixture-lab", _class.StudentId("Minji"));
+        Assert.All(cells.Values, cell => Assert.Equal(("TornDown", "torn down"), cell));
+        Assert.Equal("TornDown", DashboardHtml.LearnerRow(page, "fixture-lab", _class.StudentId("Minji"))!.QuerySelector("[data-progress]")!.GetAttribute("data-progress"));
     }
 
     [Fact]
@@ -83,8 +96,8 @@ public sealed class DashboardPageTests : IAsyncLifetime
 
         var (_, page) = await instructor.GetAsync($"/classes/{_class.ClassId}/dashboard");
 
-        var row = page.QuerySelector($"#runs-table tr[data-run='{runId}']")!;
-        Assert.Equal("Active", row.GetAttribute("data-status"));
+        var row = DashboardHtml.RunRow(page, runId);
+        Assert.Equal("Active", row.QuerySelector("[data-status]")!.GetAttribute("data-status"));
         Assert.Equal("2", row.QuerySelector(".run-resources")!.TextContent.Trim());
         // The class's default idle limit (120 minutes) after the last activity comes before its 480-minute lifetime.
         var deadline = row.QuerySelector(".run-time-left [data-deadline]")!.GetAttribute("data-deadline");
@@ -92,6 +105,7 @@ public sealed class DashboardPageTests : IAsyncLifetime
         Assert.Contains("idle limit", row.QuerySelector(".run-time-left")!.TextContent, StringComparison.Ordinal);
         Assert.StartsWith("$0.0", row.QuerySelector(".run-cost")!.TextContent.Trim(), StringComparison.Ordinal);
         Assert.Contains("Would cost on AWS", page.QuerySelector("#runs-table thead")!.TextContent, StringComparison.Ordinal);
+        Assert.StartsWith("$0.0", page.QuerySelector("#class-cost strong")!.TextContent.Trim(), StringComparison.Ordinal);
         Assert.Contains("desired capacity", page.QuerySelector("#cost-note")!.TextContent, StringComparison.Ordinal);
     }
 
@@ -107,29 +121,24 @@ public sealed class DashboardPageTests : IAsyncLifetime
         Assert.Equal("ko", page.DocumentElement.GetAttribute("lang"));
         Assert.StartsWith("대시보드", page.QuerySelector("h1")!.TextContent.Trim(), StringComparison.Ordinal);
         Assert.Equal("테스트 실습", page.QuerySelector("#matrix-fixture-lab-heading")!.TextContent.Trim());
-        Assert.Equal("성공", page.QuerySelector("td[data-step='welcome'][data-state='Succeeded']")!.TextContent.Trim());
+        Assert.Equal("성공", DashboardHtml.Cells(page, "fixture-lab", _class.StudentId("Minji"))["welcome"].Words);
         Assert.Contains("AWS였다면 예상 비용", page.QuerySelector("#runs-table thead")!.TextContent, StringComparison.Ordinal);
-        Assert.Contains("이해합니다", page.QuerySelector("#reset-class-form label")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("수업 전체 초기화", page.QuerySelector("#reset-class")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("아직 시작하지 않음 (1명): Jisoo", page.QuerySelector("#matrix-fixture-lab .not-started")!.TextContent.Trim());
     }
 
     [Fact]
-    public async Task Reset_forms_post_to_the_reset_endpoints_with_antiforgery_and_a_required_confirmation()
+    public async Task Dashboard_offers_a_reset_per_learner_and_for_the_class_and_links_the_orphan_sweeper()
     {
         using var instructor = _factory.CreatePortalClient();
         await instructor.SignInAsInstructorAsync();
 
         var (_, page) = await instructor.GetAsync($"/classes/{_class.ClassId}/dashboard");
 
-        var forms = page.QuerySelectorAll<IHtmlFormElement>("form[method=post]").Where(f => f.Id?.StartsWith("reset-", StringComparison.Ordinal) == true).ToList();
-        var expected = new[] { $"classes/{_class.ClassId}/learners/{_class.StudentId("Minji")}/reset", $"classes/{_class.ClassId}/learners/{_class.StudentId("Jisoo")}/reset", $"classes/{_class.ClassId}/reset" };
-        Assert.Equal(expected.Order(), forms.Select(f => f.GetAttribute("action")!).Order());
-        Assert.All(forms, form =>
-        {
-            Assert.False(string.IsNullOrEmpty(form.QuerySelector<IHtmlInputElement>("input[name=__RequestVerificationToken]")?.Value));
-            var confirm = form.QuerySelector<IHtmlInputElement>("input[type=checkbox][name=confirm]")!;
-            Assert.True(confirm.IsRequired);
-            Assert.NotNull(form.QuerySelector($"label[for='{confirm.Id}']"));
-        });
+        Assert.NotNull(page.QuerySelector($"#reset-learner-{_class.StudentId("Minji")}"));
+        Assert.NotNull(page.QuerySelector($"#reset-learner-{_class.StudentId("Jisoo")}"));
+        Assert.NotNull(page.QuerySelector("#reset-class"));
+        Assert.Equal($"classes/{_class.ClassId}/orphans", page.QuerySelector("#sweeper-link")!.GetAttribute("href"));
     }
 
     [Fact]
@@ -158,7 +167,7 @@ public sealed class DashboardPageTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Class_page_links_to_its_dashboard()
+    public async Task Class_page_links_to_its_dashboard_and_the_orphan_sweeper()
     {
         using var instructor = _factory.CreatePortalClient();
         await instructor.SignInAsInstructorAsync();
@@ -166,33 +175,7 @@ public sealed class DashboardPageTests : IAsyncLifetime
         var (_, page) = await instructor.GetAsync($"/classes/{_class.ClassId}");
 
         Assert.Equal($"classes/{_class.ClassId}/dashboard", page.QuerySelector("#dashboard-link")!.GetAttribute("href"));
-    }
-
-    [Fact]
-    public async Task Stream_pushes_the_matrix_again_when_a_step_changes_state()
-    {
-        var runId = await _class.AddRunAsync("Minji", "fixture-lab", DateTime.UtcNow, ("welcome", StepRunStatus.Succeeded), ("concepts", StepRunStatus.Running));
-        using var instructor = _factory.CreatePortalClient();
-        await instructor.SignInAsInstructorAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/classes/{_class.ClassId}/dashboard/stream");
-        using var response = await instructor.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        using var events = new SseReader(await response.Content.ReadAsStreamAsync(timeout.Token));
-
-        var first = await events.NextAsync("matrix", timeout.Token);
-        Assert.Contains("data-step=\"concepts\" data-state=\"Running\"", first, StringComparison.Ordinal);
-
-        await _class.ChangeAsync(async db =>
-        {
-            var step = await db.StepRuns.SingleAsync(s => s.LabRunId == runId && s.StepId == "concepts");
-            step.Status = StepRunStatus.Succeeded;
-            step.FinishedAtUtc = DateTime.UtcNow;
-        });
-
-        var next = await events.NextAsync("matrix", timeout.Token);
-        Assert.Contains("data-step=\"concepts\" data-state=\"Succeeded\"", next, StringComparison.Ordinal);
+        Assert.Equal($"classes/{_class.ClassId}/orphans", page.QuerySelector("#sweeper-link")!.GetAttribute("href"));
     }
 
     private static LedgerEntry Entry(int runId, string kind, LedgerState state, DateTime completed, DateTime? deleted) => new()

@@ -1,9 +1,14 @@
 using System.Net;
+using LabPortal.Features.Cleanup;
+using LabPortal.Features.Instructors;
+using LabPortal.Infrastructure.Data;
 using LabPortal.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LabPortal.Tests.Portal.Instructors;
 
-/// <summary>Only a class's own instructors reach its dashboard, its learners' pages and the dashboard's stream.</summary>
+/// <summary>Only a class's own instructors reach its page, its dashboard and its learners' pages (prerendered: the status is the page's).</summary>
 public sealed class InstructorAuthorizationTests : IAsyncLifetime
 {
     private readonly TempDirectory _data = new();
@@ -27,7 +32,7 @@ public sealed class InstructorAuthorizationTests : IAsyncLifetime
         $"/classes/{_class.ClassId}/dashboard",
         $"/classes/{_class.ClassId}/learners/{_class.StudentId("Minji")}",
         $"/classes/{_class.ClassId}/learners/{_class.StudentId("Jisoo")}",
-        $"/classes/{_class.ClassId}/dashboard/stream",
+        $"/classes/{_class.ClassId}",
     ];
 
     [Fact]
@@ -80,7 +85,47 @@ public sealed class InstructorAuthorizationTests : IAsyncLifetime
         }
     }
 
-    /// <summary>The status only: an event stream that was let in stays open, so the body is not read.</summary>
+    [Fact]
+    public async Task Circuit_actions_of_another_instructor_a_student_or_nobody_read_nothing_and_change_nothing()
+    {
+        var runId = await _class.AddRunAsync("Minji", "fixture-lab", DateTime.UtcNow.AddMinutes(-5), ("welcome", StepRunStatus.Succeeded));
+        using (await ClassSetup.OtherInstructorAsync(_factory, "other-desk-teacher"))
+        {
+        }
+
+        var desk = _factory.Services.GetRequiredService<InstructorDesk>();
+        int otherTeacher = 0, teacher = 0;
+        await _class.ChangeAsync(async db =>
+        {
+            otherTeacher = await db.Users.Where(u => u.UserName == "other-desk-teacher").Select(u => u.Id).SingleAsync();
+            teacher = await db.Users.Where(u => u.UserName == PortalFactory.InstructorUserName).Select(u => u.Id).SingleAsync();
+        });
+        var minji = _class.StudentId("Minji");
+
+        foreach (var (who, userId) in new[] { ("another class's instructor", otherTeacher), ("a student", minji), ("a student of another run", _class.StudentId("Jisoo")), ("nobody", 0) })
+        {
+            var (dashboardAccess, dashboard) = await desk.DashboardAsync(userId, _class.ClassId);
+            var (learnerAccess, learner) = await desk.LearnerAsync(userId, _class.ClassId, minji);
+            Assert.Equal((who, ClassAccess.Forbidden, (ClassDashboard?)null), (who, dashboardAccess, dashboard));
+            Assert.Equal((who, ClassAccess.Forbidden, (LearnerDetail?)null), (who, learnerAccess, learner));
+            Assert.Equal((who, ResetResult.Forbidden), (who, (await desk.ResetLearnerAsync(userId, _class.ClassId, minji)).Result));
+            Assert.Equal((who, ResetResult.Forbidden), (who, (await desk.ResetClassAsync(userId, _class.ClassId)).Result));
+        }
+
+        var (status, audits) = (LabRunStatus.Active, 0);
+        await _class.ChangeAsync(async db =>
+        {
+            status = await db.LabRuns.Where(r => r.Id == runId).Select(r => r.Status).SingleAsync();
+            audits = await db.Audit.CountAsync();
+        });
+        Assert.Equal((LabRunStatus.Active, 0), (status, audits));
+
+        // The class's own instructor is let in, by the same calls.
+        Assert.Equal(ClassAccess.Allowed, (await desk.DashboardAsync(teacher, _class.ClassId)).Access);
+        Assert.Equal(ResetResult.Started, (await desk.ResetLearnerAsync(teacher, _class.ClassId, minji)).Result);
+    }
+
+    /// <summary>The status only.</summary>
     private static async Task<HttpStatusCode> StatusAsync(PortalClient client, string url)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);

@@ -47,12 +47,12 @@ public sealed class InstructorPagesOnLab1Tests : IAsyncLifetime
         await instructor.SignInAsInstructorAsync();
         var (_, dashboard) = await instructor.GetAsync($"/classes/{classId}/dashboard");
 
-        var cells = dashboard.QuerySelectorAll($"#matrix-alb-two-web-servers tr[data-learner='{studentId}'] td").ToDictionary(td => td.GetAttribute("data-step")!, td => td.GetAttribute("data-state"));
+        var cells = DashboardHtml.Cells(dashboard, "alb-two-web-servers", studentId).ToDictionary(c => c.Key, c => c.Value.State);
         Assert.Equal("Succeeded", cells["concepts"]);
         Assert.Equal("Succeeded", cells["security-group"]);
         Assert.Equal("Succeeded", cells["instances"]);
         Assert.Equal("NotStarted", cells["target-group"]);
-        var run = dashboard.QuerySelector($"#runs-table tr[data-run='{runId}']")!;
+        var run = DashboardHtml.RunRow(dashboard, runId);
         Assert.Equal("3", run.QuerySelector(".run-resources")!.TextContent.Trim());
         Assert.NotEqual("$0.0000", run.QuerySelector(".run-cost")!.TextContent.Trim());
 
@@ -61,7 +61,8 @@ public sealed class InstructorPagesOnLab1Tests : IAsyncLifetime
         Assert.Equal(3, rows.Count);
         Assert.All(rows, r => Assert.Equal("None", r.GetAttribute("data-drift")));
         Assert.Equal(["running", "running"], rows.Where(r => r.GetAttribute("data-kind") == "Instance").Select(r => r.QuerySelector(".live-state")!.TextContent.Trim()));
-        Assert.NotEmpty(learner.QuerySelector($"#run-{runId} .steps-table tr[data-step='instances'] .request-ids")!.TextContent.Trim());
+        // Request ids stay behind their toggle (LearnerRunViewTests opens it).
+        Assert.Null(learner.QuerySelector($"#run-{runId} .steps-table .request-ids"));
 
         // Someone stops one server behind the portal's back: the learner page marks it.
         var stopped = (await flow.LedgerAsync()).First(e => e.Kind == "Instance").ResourceId!;
@@ -74,7 +75,8 @@ public sealed class InstructorPagesOnLab1Tests : IAsyncLifetime
 
         var (_, after) = await instructor.GetAsync($"/classes/{classId}/learners/{studentId}");
         var marked = after.QuerySelector($"#run-{runId} .ledger-table tr[data-kind='Instance'][data-drift='StateDiffers']")!;
-        Assert.Equal(stopped, marked.QuerySelector("code")!.TextContent.Trim());
+        Assert.Equal(stopped, marked.QuerySelector(".lp-id")!.TextContent.Trim());
+        Assert.StartsWith("in AWS, but ", marked.QuerySelector(".difference")!.TextContent.Trim(), StringComparison.Ordinal);
         Assert.Contains(marked.QuerySelector(".live-state")!.TextContent.Trim(), new[] { "stopping", "stopped" });
     }
 }

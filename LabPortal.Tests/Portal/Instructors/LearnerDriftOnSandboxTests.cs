@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LabPortal.Tests.Portal.Instructors;
 
-/// <summary>The learner page describes the ledger's resources in the learner's sandbox account and marks drift.</summary>
+/// <summary>The learner page describes the ledger's resources in the learner's sandbox account and says in words where it differs from the cloud.</summary>
 [Trait("Category", "E2E")]
 public sealed class LearnerDriftOnSandboxTests : IAsyncLifetime
 {
@@ -68,7 +68,9 @@ public sealed class LearnerDriftOnSandboxTests : IAsyncLifetime
         Assert.Equal((nameof(Drift.StillInCloud), "exists"), rows["leftover-sg"]);
         Assert.Equal((nameof(Drift.GoneFromCloud), "not found"), rows["web-01"]);
         Assert.Equal((nameof(Drift.None), "not found"), rows["old-tg"]);
-        Assert.Contains("still in the cloud", page.QuerySelector($"#run-{runId} tr[data-drift='StillInCloud'] .drift")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("still in AWS, not in our records (recorded as deleted)", page.QuerySelector($"#run-{runId} tr[data-drift='StillInCloud'] .difference")!.TextContent.Trim());
+        Assert.Equal("missing in AWS", page.QuerySelector($"#run-{runId} tr[data-drift='GoneFromCloud'] .difference")!.TextContent.Trim());
+        Assert.DoesNotContain("Drift", page.QuerySelector($"#run-{runId}")!.TextContent, StringComparison.OrdinalIgnoreCase);
     }
 
     private static LedgerEntry Entry(int runId, string kind, string name, string id, LedgerState state, DateTime completed, DateTime? deleted) => new()

@@ -46,6 +46,33 @@ public sealed partial class ClassService(PortalDbContext db, AccountService acco
         return new ClassDetail(classroom.Id, classroom.Name, classroom.JoinCode, classroom.CreatedAtUtc, students);
     }
 
+    /// <summary>The class a join code opens and its instructors' names, for the join page; null for an unknown code.</summary>
+    public async Task<JoinTarget?> FindByCodeAsync(string? code, CancellationToken cancellationToken = default)
+    {
+        var normalized = NormalizeCode(code);
+        if (normalized.Length == 0)
+        {
+            return null;
+        }
+
+        var found = await db.Classrooms
+            .Where(c => c.JoinCode == normalized)
+            .Select(c => new { c.Name, Instructors = c.Memberships.Where(m => m.Role == UserRole.Instructor).OrderBy(m => m.JoinedAtUtc).Select(m => m.User.DisplayName).ToList() })
+            .SingleOrDefaultAsync(cancellationToken);
+        return found is null ? null : new JoinTarget(found.Name, found.Instructors);
+    }
+
+    /// <summary>The classes a student is in, newest membership first (the lab list confirms a join with them).</summary>
+    public async Task<IReadOnlyList<JoinTarget>> ClassesOfStudentAsync(int userId, CancellationToken cancellationToken = default)
+    {
+        var found = await db.ClassMemberships
+            .Where(m => m.UserId == userId && m.Role == UserRole.Student)
+            .OrderByDescending(m => m.JoinedAtUtc)
+            .Select(m => new { m.Classroom.Name, Instructors = m.Classroom.Memberships.Where(i => i.Role == UserRole.Instructor).OrderBy(i => i.JoinedAtUtc).Select(i => i.User.DisplayName).ToList() })
+            .ToListAsync(cancellationToken);
+        return [.. found.Select(f => new JoinTarget(f.Name, f.Instructors))];
+    }
+
     public Task<bool> ExistsAsync(int classId, CancellationToken cancellationToken = default) =>
         db.Classrooms.AnyAsync(c => c.Id == classId, cancellationToken);
 

@@ -22,14 +22,73 @@ public sealed record ClassDashboard(
     public ResetProgressReport Reset { get; init; } = ResetProgressReport.Empty;
 }
 
-/// <summary>One learner of the class: how many runs and live resources they have.</summary>
-public sealed record LearnerRow(int UserId, string DisplayName, int RunCount, int LiveResources);
+/// <summary>
+/// One learner of the class: how many runs and live resources they have, and what a reset would delete
+/// (their runs not torn down yet, and the live resources by kind).
+/// </summary>
+public sealed record LearnerRow(int UserId, string DisplayName, int RunCount, int LiveResources)
+{
+    public IReadOnlyList<int> LiveRunIds { get; init; } = [];
 
-/// <summary>Learners x steps of one lab; each row is the learner's latest run of it.</summary>
-public sealed record LabMatrix(LabDefinition Lab, IReadOnlyList<MatrixRow> Rows);
+    public IReadOnlyDictionary<string, int> LiveKinds { get; init; } = new Dictionary<string, int>();
+}
 
-/// <summary>One learner's cells, in the lab's step order; <see cref="RunId"/> is null when they never started the lab.</summary>
-public sealed record MatrixRow(int UserId, string DisplayName, int? RunId, IReadOnlyList<StepCellState> Cells);
+/// <summary>
+/// Learners x steps of one lab: a row per learner who started it (their latest run), and the names of
+/// those who have not (counted in one line, not listed as rows of "not started").
+/// </summary>
+public sealed record LabMatrix(LabDefinition Lab, IReadOnlyList<MatrixRow> Rows, IReadOnlyList<string> NotStarted)
+{
+    /// <summary>What the lab's runs cost (or would cost on AWS) together; null when no run has a price.</summary>
+    public decimal? CostUsd => Rows.Any(r => r.Cost is not null) ? Rows.Sum(r => r.Cost?.TotalUsd ?? 0m) : null;
+}
+
+/// <summary>One learner's latest run of a lab: its state, its cells in the lab's step order, when they last did something, its cost.</summary>
+public sealed record MatrixRow(
+    int UserId,
+    string DisplayName,
+    int RunId,
+    LabRunStatus RunStatus,
+    IReadOnlyList<StepCellState> Cells,
+    DateTime LastActivityAtUtc,
+    CostEstimate? Cost)
+{
+    public int DoneSteps => Cells.Count(c => c == StepCellState.Succeeded);
+
+    /// <summary>The row as the state filter and the state column see it.</summary>
+    public LearnerProgress Progress => RunStatus switch
+    {
+        LabRunStatus.TornDown or LabRunStatus.TearingDown => LearnerProgress.TornDown,
+        LabRunStatus.Kept => LearnerProgress.Finished,
+        _ when Cells.Count > 0 && Cells.All(c => c == StepCellState.Succeeded) => LearnerProgress.Finished,
+        _ when Cells.Any(c => c == StepCellState.Failed) => LearnerProgress.Failing,
+        _ when Cells.Any(c => c is StepCellState.Running or StepCellState.Pending) => LearnerProgress.Waiting,
+        _ => LearnerProgress.Working,
+    };
+
+    /// <summary>How long an unfinished, active run has gone without the learner doing anything; null otherwise.</summary>
+    public TimeSpan? IdleFor(DateTime nowUtc) =>
+        RunStatus == LabRunStatus.Active && Progress != LearnerProgress.Finished ? nowUtc - LastActivityAtUtc : null;
+}
+
+/// <summary>Where a learner is in a lab, as the dashboard says it and filters by it.</summary>
+public enum LearnerProgress
+{
+    /// <summary>Active, nothing failing or waiting for a job.</summary>
+    Working,
+
+    /// <summary>A step's job is queued or running.</summary>
+    Waiting,
+
+    /// <summary>A step's latest attempt failed (a wrong quiz answer, an AWS error).</summary>
+    Failing,
+
+    /// <summary>Every step done, or the learner finished and kept the resources.</summary>
+    Finished,
+
+    /// <summary>The run was torn down (or is being torn down): its resources are gone.</summary>
+    TornDown,
+}
 
 /// <summary>One run as the runs table shows it.</summary>
 public sealed record RunRow(

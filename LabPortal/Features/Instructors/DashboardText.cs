@@ -18,14 +18,38 @@ public static class DashboardText
         _ => state.ToString(),
     };
 
-    /// <summary>Bootstrap badge and icon per state; the word beside it carries the meaning, never the colour alone.</summary>
-    public static (string Badge, string Icon) Look(StepCellState state) => state switch
+    /// <summary>
+    /// A cell of the progress grid: the word, a colour and an icon (the word carries the meaning, never
+    /// the colour alone) and a stable name for tests and styles. A torn-down run's steps say so: their
+    /// resources are gone, whatever the steps once did. A wrong quiz answer is an answer, not a failure.
+    /// </summary>
+    public static (string Word, MudBlazor.Color Color, string Icon, string Name) Cell(StepCellState state, LabRunStatus run, bool quiz) => (run, state) switch
     {
-        StepCellState.Succeeded => ("text-bg-success", "bi-check-lg"),
-        StepCellState.Failed => ("text-bg-danger", "bi-x-lg"),
-        StepCellState.Running => ("text-bg-info", "bi-hourglass-split"),
-        StepCellState.Pending => ("text-bg-warning", "bi-clock"),
-        _ => ("text-bg-light border", "bi-dash"),
+        (LabRunStatus.TornDown, _) => (L.T("torn down", "정리됨"), MudBlazor.Color.Default, MudBlazor.Icons.Material.Filled.DeleteSweep, "TornDown"),
+        (LabRunStatus.TearingDown, _) => (L.T("tearing down", "정리 중"), MudBlazor.Color.Warning, MudBlazor.Icons.Material.Filled.HourglassTop, "TearingDown"),
+        (_, StepCellState.Succeeded) => (State(state), MudBlazor.Color.Success, MudBlazor.Icons.Material.Filled.Check, "Succeeded"),
+        (_, StepCellState.Failed) => (quiz ? L.T("answered wrong", "오답") : State(state), quiz ? MudBlazor.Color.Warning : MudBlazor.Color.Error, quiz ? MudBlazor.Icons.Material.Filled.Replay : MudBlazor.Icons.Material.Filled.Close, "Failed"),
+        (_, StepCellState.Running) => (State(state), MudBlazor.Color.Info, MudBlazor.Icons.Material.Filled.Autorenew, "Running"),
+        (_, StepCellState.Pending) => (State(state), MudBlazor.Color.Info, MudBlazor.Icons.Material.Filled.Schedule, "Pending"),
+        _ => (State(state), MudBlazor.Color.Default, MudBlazor.Icons.Material.Filled.Remove, "NotStarted"),
+    };
+
+    public static string Progress(LearnerProgress progress) => progress switch
+    {
+        LearnerProgress.Working => L.T("working", "진행 중"),
+        LearnerProgress.Waiting => L.T("waiting for a step's job", "단계 작업 대기 중"),
+        LearnerProgress.Failing => L.T("stuck on a failed step", "실패한 단계에서 멈춤"),
+        LearnerProgress.Finished => L.T("finished", "완료"),
+        _ => L.T("torn down", "정리됨"),
+    };
+
+    public static MudBlazor.Color ProgressColor(LearnerProgress progress) => progress switch
+    {
+        LearnerProgress.Failing => MudBlazor.Color.Error,
+        LearnerProgress.Waiting => MudBlazor.Color.Info,
+        LearnerProgress.Finished => MudBlazor.Color.Success,
+        LearnerProgress.TornDown => MudBlazor.Color.Default,
+        _ => MudBlazor.Color.Primary,
     };
 
     public static string RunStatus(LabRunStatus status) => status switch

@@ -51,12 +51,20 @@ public sealed partial class InstructorService(PortalDbContext db, LabCatalog cat
         var matrices = new List<LabMatrix>();
         foreach (var lab in catalog.Labs)
         {
-            var rows = students.Select(s =>
+            var rows = new List<MatrixRow>();
+            var notStarted = new List<string>();
+            foreach (var (userId, displayName) in students)
             {
-                var latest = runs.Where(r => r.UserId == s.UserId && r.LabId == lab.Id).MaxBy(r => r.Id);
-                return new MatrixRow(s.UserId, s.DisplayName, latest?.Id, [.. lab.Steps.Select(step => latest is null ? StepCellState.NotStarted : CellState(latest, step.Id))]);
-            }).ToList();
-            matrices.Add(new LabMatrix(lab, rows));
+                if (runs.Where(r => r.UserId == userId && r.LabId == lab.Id).MaxBy(r => r.Id) is not { } latest)
+                {
+                    notStarted.Add(displayName);
+                    continue;
+                }
+
+                rows.Add(new MatrixRow(userId, displayName, latest.Id, latest.Status, [.. lab.Steps.Select(step => CellState(latest, step.Id))], latest.LastActivityAtUtc, Estimate(latest, lab, now)));
+            }
+
+            matrices.Add(new LabMatrix(lab, rows, notStarted));
         }
 
         var limits = new Dictionary<int, ClassLimits>();
@@ -70,7 +78,12 @@ public sealed partial class InstructorService(PortalDbContext db, LabCatalog cat
             .Select(r => RunRow(r, names[r.UserId], limits[r.UserId], now))
             .ToList();
         var learners = students
-            .Select(s => new LearnerRow(s.UserId, s.DisplayName, runs.Count(r => r.UserId == s.UserId), runs.Where(r => r.UserId == s.UserId).Sum(LiveResources)))
+            .Select(s => new LearnerRow(s.UserId, s.DisplayName, runs.Count(r => r.UserId == s.UserId), runs.Where(r => r.UserId == s.UserId).Sum(LiveResources))
+            {
+                LiveRunIds = [.. runs.Where(r => r.UserId == s.UserId && r.Status != LabRunStatus.TornDown).Select(r => r.Id).Order()],
+                LiveKinds = runs.Where(r => r.UserId == s.UserId).SelectMany(r => r.Ledger).Where(e => e.State != LedgerState.Deleted)
+                    .GroupBy(e => e.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
+            })
             .ToList();
         // Resets, auto-cleanup and sweeps of this class or of its learners (auto-cleanup acts on a learner's run, not on a class).
         var audit = await db.Audit.AsNoTracking()

@@ -6,6 +6,7 @@ using LabPortal.Infrastructure.Audit;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Infrastructure.Forms;
+using LabPortal.Infrastructure.Live;
 using LabPortal.Infrastructure.Localization;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,7 +17,7 @@ namespace LabPortal.Features.LabRuns;
 /// (reading, quizzes). A learner only ever reaches their own runs: every query filters by user.
 /// </summary>
 public sealed class LabRunService(
-    PortalDbContext db, LabCatalog catalog, LabAvailability availability, LearnerCloud cloud, TimeProvider time, AuditLog audit, CleanupService cleanup, CleanupClock cleanupClock)
+    PortalDbContext db, LabCatalog catalog, LabAvailability availability, LearnerCloud cloud, TimeProvider time, AuditLog audit, CleanupService cleanup, CleanupClock cleanupClock, RunChanges changes)
 {
     public async Task<IReadOnlyList<LabListItem>> ListForUserAsync(int userId, CancellationToken cancellationToken = default)
     {
@@ -59,6 +60,8 @@ public sealed class LabRunService(
         };
         db.LabRuns.Add(run);
         await db.SaveChangesAsync(cancellationToken);
+        // A new row on the instructors' dashboards.
+        changes.Publish(run.Id);
         return run.Id;
     }
 

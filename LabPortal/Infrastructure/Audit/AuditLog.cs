@@ -1,4 +1,5 @@
 using LabPortal.Infrastructure.Data;
+using LabPortal.Infrastructure.Live;
 
 namespace LabPortal.Infrastructure.Audit;
 
@@ -6,7 +7,7 @@ namespace LabPortal.Infrastructure.Audit;
 /// Writes the audit trail (db.Audit): who did what to which learner's lab, when, and how it ended.
 /// Every reset, cleanup warning, teardown, extension and orphan deletion goes through here.
 /// </summary>
-public sealed class AuditLog(PortalDbContext db, TimeProvider time)
+public sealed class AuditLog(PortalDbContext db, TimeProvider time, RunChanges changes)
 {
     public const string Started = "started";
     public const string Succeeded = "succeeded";
@@ -29,6 +30,12 @@ public sealed class AuditLog(PortalDbContext db, TimeProvider time)
         };
         db.Audit.Add(entry);
         await db.SaveChangesAsync(cancellationToken);
+        // A teardown starting or ending, a warning, a kept run: the open dashboards follow (the reset's progress is read from these entries).
+        if (entry.LabRunId is { } runId)
+        {
+            changes.Publish(runId);
+        }
+
         return entry;
     }
 }

@@ -1,0 +1,52 @@
+using LabPortal.Features.Cleanup;
+using LabPortal.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace LabPortal.Features.Instructors;
+
+/// <summary>
+/// What the interactive instructor pages do, for the signed-in user: every call checks that the user
+/// is one of the class's instructors (a circuit action from anyone else changes nothing and reads
+/// nothing) and opens its own DI scope (a circuit must not hold a DbContext for hours).
+/// </summary>
+public sealed class InstructorDesk(IServiceScopeFactory scopes)
+{
+    public async Task<(ClassAccess Access, ClassDashboard? Dashboard)> DashboardAsync(int userId, int classId, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var instructors = scope.ServiceProvider.GetRequiredService<InstructorService>();
+        var access = await instructors.CheckAsync(classId, userId, cancellationToken);
+        return access == ClassAccess.Allowed ? (access, await instructors.GetDashboardAsync(classId, cancellationToken)) : (access, null);
+    }
+
+    /// <summary>One learner of the class; Allowed with a null detail when the user is not one of its students.</summary>
+    public async Task<(ClassAccess Access, LearnerDetail? Learner)> LearnerAsync(int userId, int classId, int learnerId, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var instructors = scope.ServiceProvider.GetRequiredService<InstructorService>();
+        var access = await instructors.CheckAsync(classId, userId, cancellationToken);
+        return access == ClassAccess.Allowed ? (access, await instructors.GetLearnerAsync(classId, learnerId, cancellationToken)) : (access, null);
+    }
+
+    /// <summary>Tears down every live run of one learner (<see cref="ResetService"/> checks the caller).</summary>
+    public async Task<(ResetResult Result, int Runs)> ResetLearnerAsync(int userId, int classId, int learnerId, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ResetService>().ResetLearnerAsync(classId, userId, learnerId, cancellationToken);
+    }
+
+    /// <summary>Tears down every live run of the class's learners (<see cref="ResetService"/> checks the caller).</summary>
+    public async Task<(ResetResult Result, int Runs)> ResetClassAsync(int userId, int classId, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ResetService>().ResetClassAsync(classId, userId, cancellationToken);
+    }
+
+    /// <summary>The learner a run belongs to (a dashboard learns of a new run by its id only); null when there is no such run.</summary>
+    public async Task<int?> OwnerOfRunAsync(int runId, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().LabRuns
+            .Where(r => r.Id == runId).Select(r => (int?)r.UserId).SingleOrDefaultAsync(cancellationToken);
+    }
+}
