@@ -56,7 +56,7 @@ public sealed partial class Lab2BrowserTests : IAsyncLifetime
             await page.GetByLabel("Password", new() { Exact = true }).FillAsync("browser-student-password");
             await page.GetByLabel("Repeat the password").FillAsync("browser-student-password");
             await page.GetByRole(AriaRole.Button, new() { Name = "Join" }).ClickAsync();
-            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/labs$"));
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/labs\\?joined=true$"));
             await ShotAsync("labs");
 
             await Axe.AssertNoSeriousViolationsAsync(page, "labs");
