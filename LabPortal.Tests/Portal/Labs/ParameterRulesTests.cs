@@ -23,6 +23,21 @@ public sealed class ParameterRulesTests
         Assert.Contains(reason, ParameterRules.Check(Parameter(ParameterType.Name), value)!.En, StringComparison.Ordinal);
 
     [Theory]
+    [InlineData("default", "InvalidGroup.Reserved")]
+    [InlineData("Default", "InvalidGroup.Reserved")]
+    [InlineData("sg-web", "cannot start with \"sg-\"")]
+    [InlineData("web_sg", "letters, digits and hyphens")]
+    public void Security_group_name_is_refused_by_AWS_rule_for_reserved_names(string value, string reason) =>
+        Assert.Contains(reason, ParameterRules.Check(Parameter(ParameterType.SecurityGroupName, maxLength: 255), value)!.En, StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("web-sg")]
+    [InlineData("default-web")]
+    [InlineData("my-sg-1")]
+    public void Security_group_name_is_accepted_when_not_reserved(string value) =>
+        Assert.Null(ParameterRules.Check(Parameter(ParameterType.SecurityGroupName, maxLength: 255), value));
+
+    [Theory]
     [InlineData("0.0.0.0/0", true)]
     [InlineData("203.0.113.7/32", true)]
     [InlineData("10.0.0.0/8", true)]
@@ -72,5 +87,5 @@ public sealed class ParameterRulesTests
         Assert.Equal("영문자, 숫자, 하이픈(-)만 쓸 수 있습니다.", violation.Ko);
     }
 
-    private static ParameterDefinition Parameter(ParameterType type) => new() { Name = "value", Type = type };
+    private static ParameterDefinition Parameter(ParameterType type, int? maxLength = null) => new() { Name = "value", Type = type, MaxLength = maxLength };
 }
