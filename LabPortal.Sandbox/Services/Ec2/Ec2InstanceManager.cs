@@ -181,6 +181,10 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
             throw new ApiException("InvalidKeyPair.NotFound", $"The key pair '{QueryParameters.Shorten(keyName)}' does not exist");
         }
 
+        var (profileArn, profileId) = spec.IamInstanceProfileName is not null || spec.IamInstanceProfileArn is not null
+            ? ResolveInstanceProfile(scope.AccountId, spec.IamInstanceProfileName, spec.IamInstanceProfileArn)
+            : ResolveInstanceProfile(scope.AccountId, template?.IamInstanceProfileName, template?.IamInstanceProfileArn);
+
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);
         if (template is not null && template.TagSpecifications.TryGetValue("instance", out var templateTags))
         {
@@ -231,6 +235,8 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
                 Architecture = image.Architecture,
                 InstanceType = instanceType,
                 KeyName = keyName,
+                IamInstanceProfileArn = profileArn,
+                IamInstanceProfileId = profileId,
                 SubnetId = subnet.SubnetId,
                 VpcId = subnet.VpcId,
                 AvailabilityZone = subnet.AvailabilityZone,
@@ -408,6 +414,44 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
 
         return result.Distinct(StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>
+    /// The ARN and id EC2 reports for <c>IamInstanceProfile</c> (name or ARN). The sandbox has no IAM, so any
+    /// well-formed name is accepted (IAM's pattern <c>[\w+=,.@-]+</c>, 1 to 128 characters); the id is derived
+    /// from the ARN so every instance launched with one profile shows the same id, as on AWS.
+    /// </summary>
+    internal static (string? Arn, string? Id) ResolveInstanceProfile(string accountId, string? name, string? arn)
+    {
+        if (name is null && arn is null)
+        {
+            return (null, null);
+        }
+
+        if (arn is not null)
+        {
+            var match = InstanceProfileArnRegex().Match(arn);
+            if (!match.Success || (name is not null && match.Groups["name"].Value != name))
+            {
+                throw new ApiException("InvalidParameterValue", $"Value ({QueryParameters.Shorten(arn)}) for parameter iamInstanceProfile.arn is invalid. Invalid IAM Instance Profile ARN");
+            }
+        }
+        else if (!InstanceProfileNameRegex().IsMatch(name!))
+        {
+            throw new ApiException("InvalidParameterValue", $"Value ({QueryParameters.Shorten(name!)}) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name");
+        }
+
+        var resolved = arn ?? $"arn:aws:iam::{accountId}:instance-profile/{name}";
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        var hash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(resolved));
+        var id = "AIPA" + string.Concat(hash.Take(17).Select(b => alphabet[b % alphabet.Length]));
+        return (resolved, id);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[\w+=,.@-]{1,128}$")]
+    private static partial System.Text.RegularExpressions.Regex InstanceProfileNameRegex();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^arn:aws[a-z-]*:iam::\d{12}:instance-profile/(?:[\w+=,.@-]+/)*(?<name>[\w+=,.@-]{1,128})$")]
+    private static partial System.Text.RegularExpressions.Regex InstanceProfileArnRegex();
 
     private static void ValidateUserData(string? userData)
     {
@@ -867,7 +911,10 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
         i.InstanceType,
         i.LaunchTime,
         i.SecurityGroupIds.ToList(),
-        new Dictionary<string, string>(i.Tags, StringComparer.Ordinal));
+        new Dictionary<string, string>(i.Tags, StringComparer.Ordinal))
+    {
+        IamInstanceProfileArn = i.IamInstanceProfileArn,
+    };
 
     public IMachine? GetMachine(string accountId, string instanceId) =>
         _runtimes.TryGetValue(instanceId, out var runtime) && runtime.AccountId == accountId && !runtime.Disposed ? runtime.Machine : null;

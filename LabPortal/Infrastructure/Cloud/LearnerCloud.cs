@@ -24,6 +24,9 @@ public sealed class LearnerCloud(
 
     public CloudMode Mode => options.Value.Mode;
 
+    /// <summary>The instance profile launches attach (<c>Cloud:InstanceProfileName</c>), or null for none.</summary>
+    public string? InstanceProfileName => options.Value.EffectiveInstanceProfileName;
+
     /// <summary>The sandbox's API endpoint (sandbox mode only).</summary>
     public Uri SandboxApi => services.GetRequiredService<SandboxEndpoints>().Api;
 

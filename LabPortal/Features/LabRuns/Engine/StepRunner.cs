@@ -81,6 +81,7 @@ public sealed partial class StepRunner(
             var actionContext = new LabActionContext(db, run, stepRun, lab, clients, cloud.HasDataPlane, time)
             {
                 DataPlaneUrl = cloud.DataPlaneUrlFor,
+                InstanceProfileName = cloud.InstanceProfileName,
                 Services = services,
                 WaitDeadline = new DateTimeOffset(DateTime.SpecifyKind(stepRun.StartedAtUtc.Value, DateTimeKind.Utc)) + CloudSteps.StepWaitLimit,
                 InlineWaitUntil = now + options.Value.InlineWait,
