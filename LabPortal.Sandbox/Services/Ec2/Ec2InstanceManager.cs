@@ -35,6 +35,7 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
     private readonly IDataPlaneRoutes _routes;
     private readonly HttpForwarder _forwarder;
     private readonly IMachineFactory? _machines;
+    private readonly AccountQuotaBook? _quotas;
     private readonly ILogger<Ec2InstanceManager> _logger;
     private readonly ConcurrentDictionary<string, InstanceRuntime> _runtimes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, InstanceAddress> _publicAddresses = new(StringComparer.Ordinal);
@@ -61,6 +62,7 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
 
         // Optional until the instance runtime is merged in: without it instances run with no operating system.
         _machines = services.GetService<IMachineFactory>();
+        _quotas = services.GetService<AccountQuotaBook>();
         _resolver = _routes.AddResolver(ResolveInstanceHost);
     }
 
@@ -165,6 +167,18 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
         }
 
         var live = ec2.Instances.Values.Count(i => i.State != Ec2InstanceState.Terminated);
+        var quotas = _quotas?.Find(scope.AccountId);
+        if (quotas?.AllowedInstanceTypes is { } allowed && !allowed.Contains(instanceType, StringComparer.Ordinal))
+        {
+            // An Organizations policy denying other types answers this on AWS (an explicit deny on ec2:RunInstances).
+            throw new ApiException("UnauthorizedOperation", $"You are not authorized to perform this operation. Instance type {QueryParameters.Shorten(instanceType)} is denied by the account's policy; allowed: {string.Join(", ", allowed)}.", 403);
+        }
+
+        if (quotas?.MaxInstances is { } quota && live + spec.MinCount > quota)
+        {
+            throw new ApiException("InstanceLimitExceeded", $"You have requested more instances ({live + spec.MinCount}) than your current instance limit of {quota} allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.");
+        }
+
         if (live + spec.MinCount > MaxInstancesPerRegion)
         {
             throw new ApiException("InstanceLimitExceeded", $"You have requested more instances ({live + spec.MinCount}) than your current instance limit of {MaxInstancesPerRegion} allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.");

@@ -9,6 +9,7 @@ public static class InstructorsModule
     {
         builder.Services.AddScoped<InstructorService>();
         builder.Services.AddScoped<LiveStateReader>();
+        builder.Services.AddScoped<ClassBudget>();
         builder.Services.AddSingleton<DashboardRenderer>();
         builder.Services.AddSingleton<DashboardFeed>();
         return builder;
