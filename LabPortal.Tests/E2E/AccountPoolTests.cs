@@ -32,7 +32,7 @@ public sealed class AccountPoolTests : IDisposable
     }
 
     [Fact]
-    public async Task Sandbox_pool_of_two_serves_two_learners_in_their_own_accounts_and_tells_the_third_it_is_exhausted()
+    public async Task Sandbox_pool_of_two_serves_two_learners_in_their_own_accounts_tells_the_third_it_is_exhausted_and_a_reset_returns_an_account()
     {
         await using var sandbox = await StartSandboxAsync();
         var portalKeys = await sandbox.CreateAccountAsync("portal");
@@ -64,7 +64,44 @@ public sealed class AccountPoolTests : IDisposable
         await Task.Delay(TimeSpan.FromSeconds(5));
         Lab1Flow.AssertSucceeded(await flows[0].RunActionAsync("instances"));
         var instances = await inA.DescribeInstancesAsync(new Ec2Api.DescribeInstancesRequest());
-        Assert.Equal(2, instances.Reservations!.SelectMany(r => r.Instances!).Count());
+        Assert.Equal(2, instances.Reservations!.SelectMany(r => r.Instances!).Count(i => i.State!.Name == "running"));
+
+        // The instructor resets the first learner: their runs are torn down, the account is scanned empty and
+        // goes back to the pool, and the learner who was told the pool was exhausted now gets it.
+        await ResetAsync(factory, "POOLSB", int.Parse(learner0, System.Globalization.CultureInfo.InvariantCulture));
+        var returned = await ReadAsync(factory, db => db.CloudAccounts.Where(x => x.RoleArn != null && x.AccountId == a.AccountId).OrderBy(x => x.Id).ToListAsync());
+        var retried = await flows[2].RunActionAsync("security-group");
+
+        Assert.NotNull(returned.First().DeletedAtUtc);
+        Assert.Empty(await LearnerTagsAsync(inA, learner0));
+        Lab1Flow.AssertSucceeded(retried);
+        Assert.Equal([(await flows[2].Wizard.UserIdAsync()).ToString(System.Globalization.CultureInfo.InvariantCulture)], await LearnerTagsAsync(inA));
+        Assert.DoesNotContain((await inA.DescribeInstancesAsync(new Ec2Api.DescribeInstancesRequest())).Reservations!.SelectMany(r => r.Instances!), i => i.State!.Name != "terminated");
+    }
+
+    private static async Task ResetAsync(PortalFactory factory, string code, int learnerId)
+    {
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            var classId = await db.Classrooms.Where(c => c.JoinCode == code).Select(c => c.Id).SingleAsync();
+            var instructorId = await db.Users.Where(u => u.UserName == PortalFactory.InstructorUserName).Select(u => u.Id).SingleAsync();
+            var (result, runs) = await scope.ServiceProvider.GetRequiredService<Features.Cleanup.ResetService>().ResetLearnerAsync(classId, instructorId, learnerId);
+            Assert.Equal((Features.Cleanup.ResetResult.Started, 1), (result, runs));
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (await ReadAsync(factory, db => db.CloudAccounts.AnyAsync(x => x.UserId == learnerId && x.DeletedAtUtc == null)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The reset did not return the pool account in time.");
+            await Task.Delay(250);
+        }
+    }
+
+    private static async Task<T> ReadAsync<T>(PortalFactory factory, Func<PortalDbContext, Task<T>> read)
+    {
+        using var scope = factory.Services.CreateScope();
+        return await read(scope.ServiceProvider.GetRequiredService<PortalDbContext>());
     }
 
     [Fact]
@@ -193,10 +230,10 @@ public sealed class AccountPoolTests : IDisposable
         return (await scope.ServiceProvider.GetRequiredService<ClassGuardrailsService>().PoolAssignmentsAsync(classId, instructorId))!;
     }
 
-    private static async Task<IReadOnlyList<string>> LearnerTagsAsync(IAmazonEC2 ec2)
+    private static async Task<IReadOnlyList<string>> LearnerTagsAsync(IAmazonEC2 ec2, string? learner = null)
     {
         var groups = await ec2.DescribeSecurityGroupsAsync(new Ec2Api.DescribeSecurityGroupsRequest { Filters = [new Ec2Api.Filter { Name = "tag-key", Values = ["lab-portal:learner"] }] });
-        return [.. groups.SecurityGroups!.SelectMany(g => g.Tags!).Where(t => t.Key == "lab-portal:learner").Select(t => t.Value!).Distinct().Order(StringComparer.Ordinal)];
+        return [.. groups.SecurityGroups!.SelectMany(g => g.Tags!).Where(t => t.Key == "lab-portal:learner" && (learner is null || t.Value == learner)).Select(t => t.Value!).Distinct().Order(StringComparer.Ordinal)];
     }
 
     private static AmazonEC2Client Direct(SandboxServer sandbox, string accessKey, string secretKey) =>

@@ -24,6 +24,9 @@ public sealed class LearnerCloud(
 
     public CloudMode Mode => options.Value.Mode;
 
+    /// <summary>True when learners get accounts of an account pool (<c>Cloud:AccountStrategy=AccountPool</c>).</summary>
+    public bool UsesAccountPool => options.Value.UsesAccountPool;
+
     /// <summary>The instance profile launches attach (<c>Cloud:InstanceProfileName</c>), or null for none.</summary>
     public string? InstanceProfileName => options.Value.EffectiveInstanceProfileName;
 
