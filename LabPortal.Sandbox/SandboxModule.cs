@@ -42,6 +42,7 @@ public static class SandboxModule
         services.TryAddSingleton<SandboxBackgroundWork>();
         services.TryAddSingleton<SandboxDatabase>();
         services.TryAddSingleton<SandboxState>();
+        services.TryAddSingleton<AccountQuotaBook>();
         services.TryAddSingleton<SandboxAccountStore>();
         services.TryAddSingleton<ISandboxAccounts>(sp => sp.GetRequiredService<SandboxAccountStore>());
         services.TryAddSingleton<DataPlaneRoutes>();
@@ -90,6 +91,9 @@ public static class SandboxModule
         services.AddSingleton<IAccountCleanup>(sp => sp.GetRequiredService<SsmService>());
         services.AddSingleton<ISandboxLifecycle>(sp => sp.GetRequiredService<SsmService>());
         services.AddSandboxApiService<SsmService>();
+
+        // STS: AssumeRole into sandbox accounts (an account pool offline)
+        services.AddSandboxApiService<Services.Sts.StsService>();
         return services;
     }
 

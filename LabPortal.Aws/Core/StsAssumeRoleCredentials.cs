@@ -15,6 +15,7 @@ public sealed class StsAssumeRoleCredentials : RefreshingAWSCredentials
     private readonly string _roleArn;
     private readonly string _sessionName;
     private readonly TimeSpan _duration;
+    private readonly StsSessionOptions _session;
 
     /// <summary>Creates AssumeRole credentials.</summary>
     /// <param name="source">The credentials that call STS.</param>
@@ -24,7 +25,21 @@ public sealed class StsAssumeRoleCredentials : RefreshingAWSCredentials
     /// <param name="serviceUrl">An STS endpoint override, or null.</param>
     /// <param name="duration">The session duration.</param>
     public StsAssumeRoleCredentials(AWSCredentials source, string roleArn, string sessionName, string region, Uri? serviceUrl, TimeSpan duration)
+        : this(source, roleArn, sessionName, region, serviceUrl, duration, new StsSessionOptions())
     {
+    }
+
+    /// <summary>Creates AssumeRole credentials with an external id, session tags and how early they are renewed.</summary>
+    /// <param name="source">The credentials that call STS.</param>
+    /// <param name="roleArn">The role ARN.</param>
+    /// <param name="sessionName">The role session name.</param>
+    /// <param name="region">The STS region.</param>
+    /// <param name="serviceUrl">An STS endpoint override, or null.</param>
+    /// <param name="duration">The session duration.</param>
+    /// <param name="session">The external id, session tags and renewal margin.</param>
+    public StsAssumeRoleCredentials(AWSCredentials source, string roleArn, string sessionName, string region, Uri? serviceUrl, TimeSpan duration, StsSessionOptions session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
         var config = new AmazonSecurityTokenServiceConfig();
         if (serviceUrl is null)
         {
@@ -40,7 +55,8 @@ public sealed class StsAssumeRoleCredentials : RefreshingAWSCredentials
         _roleArn = roleArn;
         _sessionName = sessionName;
         _duration = duration;
-        PreemptExpiryTime = TimeSpan.FromMinutes(5);
+        _session = session;
+        PreemptExpiryTime = session.RefreshBefore;
     }
 
     /// <summary>Calls AssumeRole synchronously (the SDK's synchronous path).</summary>
@@ -57,6 +73,8 @@ public sealed class StsAssumeRoleCredentials : RefreshingAWSCredentials
             RoleArn = _roleArn,
             RoleSessionName = _sessionName,
             DurationSeconds = (int)_duration.TotalSeconds,
+            ExternalId = _session.ExternalId,
+            Tags = _session.Tags.Count == 0 ? null : [.. _session.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value })],
         }).ConfigureAwait(false);
         var c = response.Credentials;
         return new CredentialsRefreshState(

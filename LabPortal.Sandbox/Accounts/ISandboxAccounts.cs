@@ -16,6 +16,15 @@ public interface ISandboxAccounts
     /// <summary>What the account still owns in every region (learner-created, live resources only).</summary>
     Task<IReadOnlyList<SandboxResource>> ListResourcesAsync(string accountId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Sets the account's quotas (the portal's class guardrails, enforced with AWS's error codes however the
+    /// account is called), or clears them with null. False when the account is unknown.
+    /// </summary>
+    Task<bool> SetQuotasAsync(string accountId, SandboxAccountQuotas? quotas, CancellationToken cancellationToken = default);
+
+    /// <summary>The account's quotas, or null when it has none.</summary>
+    SandboxAccountQuotas? FindQuotas(string accountId);
+
     /// <summary>The number of resources <see cref="ListResourcesAsync"/> lists.</summary>
     Task<int> CountResourcesAsync(string accountId, CancellationToken cancellationToken = default);
 }

@@ -9,4 +9,10 @@ public sealed record SandboxAccount(string AccountId, string AccessKeyId, string
 
     /// <summary>True for the built-in <c>test</c>/<c>test</c> account.</summary>
     public bool IsPlayground { get; init; }
+
+    /// <summary>For temporary credentials from STS AssumeRole: the token every call must carry (<c>X-Amz-Security-Token</c>).</summary>
+    public string? SessionToken { get; init; }
+
+    /// <summary>For temporary credentials: when they stop working.</summary>
+    public DateTimeOffset? SessionExpiresAt { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Json;
 using LabPortal.Sandbox.State;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,11 @@ public sealed class SandboxAccountStore : ISandboxAccounts, IDisposable
 
     private readonly ConcurrentDictionary<string, SandboxAccount> _byAccessKey = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SandboxAccount> _byId = new(StringComparer.Ordinal);
+    private readonly AccountQuotaBook _quotas;
+
+    // Temporary credentials from STS AssumeRole, by access key (in memory: a restart ends every session, and a
+    // caller assumes the role again, as after an expiry).
+    private readonly ConcurrentDictionary<string, SandboxAccount> _sessions = new(StringComparer.Ordinal);
     private readonly SandboxDatabase _database;
     private readonly SandboxState _state;
     private readonly IEnumerable<IAccountCleanup> _cleanups;
@@ -29,6 +35,7 @@ public sealed class SandboxAccountStore : ISandboxAccounts, IDisposable
         SandboxDatabase database,
         SandboxState state,
         IEnumerable<IAccountCleanup> cleanups,
+        AccountQuotaBook quotas,
         TimeProvider time,
         IOptions<SandboxOptions> options,
         ILogger<SandboxAccountStore> logger)
@@ -36,6 +43,7 @@ public sealed class SandboxAccountStore : ISandboxAccounts, IDisposable
         _database = database;
         _state = state;
         _cleanups = cleanups;
+        _quotas = quotas;
         _time = time;
         _logger = logger;
         if (options.Value.AllowPlaygroundCredentials)
@@ -46,7 +54,38 @@ public sealed class SandboxAccountStore : ISandboxAccounts, IDisposable
     }
 
     /// <summary>The account a request's access key belongs to, or null (checked on every call, so synchronous).</summary>
-    public SandboxAccount? FindByAccessKey(string accessKeyId) => _byAccessKey.GetValueOrDefault(accessKeyId);
+    public SandboxAccount? FindByAccessKey(string accessKeyId) => _byAccessKey.GetValueOrDefault(accessKeyId) ?? _sessions.GetValueOrDefault(accessKeyId);
+
+    /// <summary>
+    /// Temporary credentials for <paramref name="accountId"/> (STS AssumeRole): an <c>ASIA</c> access key, a secret
+    /// and a session token, valid for <paramref name="lifetime"/>. Sessions past their expiry are dropped here.
+    /// </summary>
+    public SandboxAccount StartSession(string accountId, string label, TimeSpan lifetime)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var (key, old) in _sessions)
+        {
+            if (old.SessionExpiresAt < now - TimeSpan.FromMinutes(1))
+            {
+                _sessions.TryRemove(key, out _);
+            }
+        }
+
+        SandboxAccount session;
+        do
+        {
+            session = new SandboxAccount(accountId, "ASIA" + RandomNumberGenerator.GetString(UpperAlphanumerics, 16), RandomNumberGenerator.GetString(SecretAlphabet, 40))
+            {
+                Label = label,
+                CreatedAt = now,
+                SessionToken = "IQoJb3JpZ2luX2VjE" + RandomNumberGenerator.GetString(SecretAlphabet, 200),
+                SessionExpiresAt = now + lifetime,
+            };
+        }
+        while (_byAccessKey.ContainsKey(session.AccessKeyId) || !_sessions.TryAdd(session.AccessKeyId, session));
+
+        return session;
+    }
 
     public int Count => _byId.Count;
 
@@ -64,6 +103,46 @@ public sealed class SandboxAccountStore : ISandboxAccounts, IDisposable
                 CreatedAt = DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture),
             });
         }
+
+        await using var quotas = connection.CreateCommand();
+        quotas.CommandText = "SELECT account_id, json FROM account_quotas";
+        await using var quotaReader = await quotas.ExecuteReaderAsync(cancellationToken);
+        while (await quotaReader.ReadAsync(cancellationToken))
+        {
+            if (JsonSerializer.Deserialize<SandboxAccountQuotas>(quotaReader.GetString(1)) is { } value)
+            {
+                _quotas.Set(quotaReader.GetString(0), value);
+            }
+        }
+    }
+
+    public SandboxAccountQuotas? FindQuotas(string accountId) => _quotas.Find(accountId);
+
+    public async Task<bool> SetQuotasAsync(string accountId, SandboxAccountQuotas? quotas, CancellationToken cancellationToken = default)
+    {
+        if (!_byId.ContainsKey(accountId))
+        {
+            return false;
+        }
+
+        await _database.WriteAsync(
+            async connection =>
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = quotas is null
+                    ? "DELETE FROM account_quotas WHERE account_id = $id"
+                    : "INSERT INTO account_quotas (account_id, json) VALUES ($id, $json) ON CONFLICT(account_id) DO UPDATE SET json = excluded.json";
+                command.Parameters.AddWithValue("$id", accountId);
+                if (quotas is not null)
+                {
+                    command.Parameters.AddWithValue("$json", JsonSerializer.Serialize(quotas));
+                }
+
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            },
+            cancellationToken);
+        _quotas.Set(accountId, quotas);
+        return true;
     }
 
     public async Task<SandboxAccount> CreateAccountAsync(string label, CancellationToken cancellationToken = default)
@@ -147,12 +226,21 @@ public sealed class SandboxAccountStore : ISandboxAccounts, IDisposable
             async connection =>
             {
                 await using var command = connection.CreateCommand();
-                command.CommandText = "DELETE FROM accounts WHERE account_id = $id";
+                command.CommandText = "DELETE FROM accounts WHERE account_id = $id; DELETE FROM account_quotas WHERE account_id = $id";
                 command.Parameters.AddWithValue("$id", accountId);
                 await command.ExecuteNonQueryAsync(cancellationToken);
             },
             cancellationToken);
         _byId.TryRemove(accountId, out _);
+        _quotas.Set(accountId, null);
+        foreach (var (key, session) in _sessions)
+        {
+            if (session.AccountId == accountId)
+            {
+                _sessions.TryRemove(key, out _);
+            }
+        }
+
         _byAccessKey.TryRemove(account.AccessKeyId, out _);
         _logger.LogInformation("Sandbox account {AccountId} deleted", accountId);
         return true;
@@ -160,6 +248,9 @@ public sealed class SandboxAccountStore : ISandboxAccounts, IDisposable
 
     public Task<IReadOnlyList<SandboxAccount>> ListAccountsAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<SandboxAccount>>(_byId.Values.OrderBy(a => a.CreatedAt).ThenBy(a => a.AccountId, StringComparer.Ordinal).ToList());
+
+    /// <summary>The account with this id, or null (a lookup in memory).</summary>
+    public SandboxAccount? FindAccountSync(string accountId) => _byId.GetValueOrDefault(accountId);
 
     public Task<SandboxAccount?> FindAccountAsync(string accountId, CancellationToken cancellationToken = default) =>
         Task.FromResult(_byId.GetValueOrDefault(accountId));

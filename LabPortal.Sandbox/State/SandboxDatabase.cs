@@ -47,6 +47,9 @@ public sealed class SandboxDatabase : IDisposable
                 json TEXT NOT NULL,
                 updated_at TEXT NOT NULL,
                 PRIMARY KEY (account_id, section, region));
+            CREATE TABLE IF NOT EXISTS account_quotas (
+                account_id TEXT PRIMARY KEY,
+                json TEXT NOT NULL);
             """;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -125,6 +125,13 @@ internal sealed partial class ApiGateway
                 QueryModelValidator.Validate(service.SigningName, request.Action, request.Parameters.Values);
             }
 
+            // An account limited to some regions (the portal's class guardrails, an Organizations policy on
+            // AWS) is denied everywhere else, with each protocol's access-denied code.
+            if (_accounts.FindQuotas(account.AccountId)?.AllowedRegions is { } regions && !regions.Contains(auth.Region, StringComparer.Ordinal))
+            {
+                throw AccessDenied(service.Protocol, $"This account may only be used in {string.Join(", ", regions)}; {QueryParameters.Shorten(auth.Region)} is denied by the account's policy.");
+            }
+
             // Counted once the action is known, so a caller cannot invent metric tags.
             _metrics.RecordCall(service.SigningName, request.Action, account.AccountId);
 
@@ -196,6 +203,26 @@ internal sealed partial class ApiGateway
         if (!SigV4Verifier.IsValid(auth, account.SecretAccessKey, request, body))
         {
             throw BadSignature(protocol);
+        }
+
+        if (account.SessionToken is { } token)
+        {
+            // Temporary credentials (STS AssumeRole) are good only with their token, and only until they expire.
+            var sent = request.Headers["X-Amz-Security-Token"].ToString();
+            if (sent.Length == 0)
+            {
+                sent = request.Query["X-Amz-Security-Token"].ToString();
+            }
+
+            if (!string.Equals(sent, token, StringComparison.Ordinal))
+            {
+                throw UnknownAccessKey(protocol);
+            }
+
+            if (now >= account.SessionExpiresAt)
+            {
+                throw SessionExpired(protocol);
+            }
         }
 
         return account;
@@ -429,6 +456,13 @@ internal sealed partial class ApiGateway
         _ => new ApiException("IncompleteSignatureException", message),
     };
 
+    private static ApiException SessionExpired(WireProtocol protocol) => protocol switch
+    {
+        WireProtocol.Ec2 => new ApiException("RequestExpired", "Request has expired."),
+        WireProtocol.Query => new ApiException("ExpiredToken", "The security token included in the request is expired", 403),
+        _ => new ApiException("ExpiredTokenException", "The security token included in the request is expired"),
+    };
+
     private static ApiException Expired(WireProtocol protocol, string amzDate) => protocol switch
     {
         WireProtocol.Ec2 => new ApiException("RequestExpired", "Request has expired."),
@@ -438,4 +472,12 @@ internal sealed partial class ApiGateway
 
     [GeneratedRegex(@"\A[a-z0-9]+(-[a-z0-9]+)*\z")]
     private static partial Regex RegionName();
+
+    /// <summary>What AWS answers a call an explicit deny refuses (EC2 403 UnauthorizedOperation, Query 403 AccessDenied, JSON AccessDeniedException).</summary>
+    internal static ApiException AccessDenied(WireProtocol protocol, string message) => protocol switch
+    {
+        WireProtocol.Ec2 => new ApiException("UnauthorizedOperation", "You are not authorized to perform this operation. " + message, 403),
+        WireProtocol.Query => new ApiException("AccessDenied", "User is not authorized to perform this operation with an explicit deny in a service control policy. " + message, 403),
+        _ => new ApiException("AccessDeniedException", "User is not authorized to perform this operation with an explicit deny in a service control policy. " + message),
+    };
 }

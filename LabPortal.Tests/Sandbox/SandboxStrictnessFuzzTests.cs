@@ -119,7 +119,7 @@ public sealed class SandboxStrictnessFuzzTests(ITestOutputHelper output) : IAsyn
     private async Task<Fixture> PrepareAsync()
     {
         var ami = await TestSandbox.LatestAmiAsync(_client);
-        var instanceId = (await _client.Ec2Async("RunInstances", ("ImageId", ami), ("InstanceType", "t3.micro"), ("MinCount", "1"), ("MaxCount", "1"))).EnsureOk().Value("instanceId");
+        var instanceId = (await _client.Ec2Async("RunInstances", ("ImageId", ami), ("InstanceType", "t3.micro"), ("MinCount", "1"), ("MaxCount", "1"), ("IamInstanceProfile.Name", TestSandbox.InstanceProfileName))).EnsureOk().Value("instanceId");
         await TestSandbox.WaitForStateAsync(_client, instanceId, "running");
         var vpc = (await _client.Ec2Async("DescribeVpcs")).EnsureOk().Value("vpcId");
         var subnets = (await _client.Ec2Async("DescribeSubnets")).EnsureOk().Values("subnetId").Take(2).ToList();

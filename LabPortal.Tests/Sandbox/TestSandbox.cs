@@ -8,6 +8,9 @@ namespace LabPortal.Tests.Sandbox;
 /// <summary>Starts sandboxes on free ports in a temporary folder, with a high time scale so boots take milliseconds.</summary>
 internal static class TestSandbox
 {
+    /// <summary>An instance profile name for launches that Run Command must reach (the sandbox accepts any name; it has no IAM).</summary>
+    public const string InstanceProfileName = "lab-ssm";
+
     public static SandboxOptions Options(string? directory = null, bool playground = false) => new()
     {
         ApiPort = 0,

@@ -33,6 +33,19 @@ public sealed class PortalDbContextModelSnapshot : ModelSnapshot
             b.ToTable("Audit");
         });
 
+        modelBuilder.Entity("LabPortal.Infrastructure.Data.ClassGuardrails", b =>
+        {
+            b.Property<int>("ClassroomId").HasColumnType("INTEGER");
+            b.Property<string>("AllowedInstanceTypes").IsRequired().HasMaxLength(512).HasColumnType("TEXT");
+            b.Property<decimal?>("BudgetUsd").HasColumnType("TEXT");
+            b.Property<string>("LabRegions").IsRequired().HasMaxLength(512).HasColumnType("TEXT");
+            b.Property<int>("MaxInstancesPerLearner").HasColumnType("INTEGER");
+            b.Property<int>("MaxLoadBalancersPerLearner").HasColumnType("INTEGER");
+            b.Property<DateTime>("UpdatedAtUtc").HasColumnType("TEXT");
+            b.HasKey("ClassroomId");
+            b.ToTable("ClassGuardrails");
+        });
+
         modelBuilder.Entity("LabPortal.Infrastructure.Data.ClassMembership", b =>
         {
             b.Property<int>("ClassroomId").HasColumnType("INTEGER");
@@ -69,6 +82,7 @@ public sealed class PortalDbContextModelSnapshot : ModelSnapshot
             b.Property<string>("RoleArn").HasMaxLength(256).HasColumnType("TEXT");
             b.Property<int>("UserId").HasColumnType("INTEGER");
             b.HasKey("Id");
+            b.HasIndex("RoleArn").IsUnique().HasFilter("\"RoleArn\" IS NOT NULL AND \"DeletedAtUtc\" IS NULL");
             b.HasIndex("UserId");
             b.ToTable("CloudAccounts");
         });
@@ -170,6 +184,16 @@ public sealed class PortalDbContextModelSnapshot : ModelSnapshot
                 .IsRequired();
             b.Navigation("Classroom");
             b.Navigation("User");
+        });
+
+        modelBuilder.Entity("LabPortal.Infrastructure.Data.ClassGuardrails", b =>
+        {
+            b.HasOne("LabPortal.Infrastructure.Data.Classroom", "Classroom")
+                .WithOne()
+                .HasForeignKey("LabPortal.Infrastructure.Data.ClassGuardrails", "ClassroomId")
+                .OnDelete(DeleteBehavior.Cascade)
+                .IsRequired();
+            b.Navigation("Classroom");
         });
 
         modelBuilder.Entity("LabPortal.Infrastructure.Data.CloudAccount", b =>

@@ -17,6 +17,15 @@ public sealed class Ec2Instance
 
     public string? KeyName { get; set; }
 
+    /// <summary>
+    /// The instance profile's ARN (<c>iamInstanceProfile.arn</c>), or null. The sandbox has no IAM: any
+    /// profile name is accepted and taken to allow Systems Manager, as AmazonSSMManagedInstanceCore does.
+    /// </summary>
+    public string? IamInstanceProfileArn { get; set; }
+
+    /// <summary>The instance profile's id (<c>iamInstanceProfile.id</c>, <c>AIPA...</c>), or null.</summary>
+    public string? IamInstanceProfileId { get; set; }
+
     public string SubnetId { get; set; } = string.Empty;
 
     public string VpcId { get; set; } = string.Empty;

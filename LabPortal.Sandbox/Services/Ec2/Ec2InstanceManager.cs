@@ -35,6 +35,7 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
     private readonly IDataPlaneRoutes _routes;
     private readonly HttpForwarder _forwarder;
     private readonly IMachineFactory? _machines;
+    private readonly AccountQuotaBook? _quotas;
     private readonly ILogger<Ec2InstanceManager> _logger;
     private readonly ConcurrentDictionary<string, InstanceRuntime> _runtimes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, InstanceAddress> _publicAddresses = new(StringComparer.Ordinal);
@@ -61,6 +62,7 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
 
         // Optional until the instance runtime is merged in: without it instances run with no operating system.
         _machines = services.GetService<IMachineFactory>();
+        _quotas = services.GetService<AccountQuotaBook>();
         _resolver = _routes.AddResolver(ResolveInstanceHost);
     }
 
@@ -165,6 +167,18 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
         }
 
         var live = ec2.Instances.Values.Count(i => i.State != Ec2InstanceState.Terminated);
+        var quotas = _quotas?.Find(scope.AccountId);
+        if (quotas?.AllowedInstanceTypes is { } allowed && !allowed.Contains(instanceType, StringComparer.Ordinal))
+        {
+            // An Organizations policy denying other types answers this on AWS (an explicit deny on ec2:RunInstances).
+            throw new ApiException("UnauthorizedOperation", $"You are not authorized to perform this operation. Instance type {QueryParameters.Shorten(instanceType)} is denied by the account's policy; allowed: {string.Join(", ", allowed)}.", 403);
+        }
+
+        if (quotas?.MaxInstances is { } quota && live + spec.MinCount > quota)
+        {
+            throw new ApiException("InstanceLimitExceeded", $"You have requested more instances ({live + spec.MinCount}) than your current instance limit of {quota} allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.");
+        }
+
         if (live + spec.MinCount > MaxInstancesPerRegion)
         {
             throw new ApiException("InstanceLimitExceeded", $"You have requested more instances ({live + spec.MinCount}) than your current instance limit of {MaxInstancesPerRegion} allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.");
@@ -180,6 +194,10 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
         {
             throw new ApiException("InvalidKeyPair.NotFound", $"The key pair '{QueryParameters.Shorten(keyName)}' does not exist");
         }
+
+        var (profileArn, profileId) = spec.IamInstanceProfileName is not null || spec.IamInstanceProfileArn is not null
+            ? ResolveInstanceProfile(scope.AccountId, spec.IamInstanceProfileName, spec.IamInstanceProfileArn)
+            : ResolveInstanceProfile(scope.AccountId, template?.IamInstanceProfileName, template?.IamInstanceProfileArn);
 
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);
         if (template is not null && template.TagSpecifications.TryGetValue("instance", out var templateTags))
@@ -231,6 +249,8 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
                 Architecture = image.Architecture,
                 InstanceType = instanceType,
                 KeyName = keyName,
+                IamInstanceProfileArn = profileArn,
+                IamInstanceProfileId = profileId,
                 SubnetId = subnet.SubnetId,
                 VpcId = subnet.VpcId,
                 AvailabilityZone = subnet.AvailabilityZone,
@@ -408,6 +428,44 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
 
         return result.Distinct(StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>
+    /// The ARN and id EC2 reports for <c>IamInstanceProfile</c> (name or ARN). The sandbox has no IAM, so any
+    /// well-formed name is accepted (IAM's pattern <c>[\w+=,.@-]+</c>, 1 to 128 characters); the id is derived
+    /// from the ARN so every instance launched with one profile shows the same id, as on AWS.
+    /// </summary>
+    internal static (string? Arn, string? Id) ResolveInstanceProfile(string accountId, string? name, string? arn)
+    {
+        if (name is null && arn is null)
+        {
+            return (null, null);
+        }
+
+        if (arn is not null)
+        {
+            var match = InstanceProfileArnRegex().Match(arn);
+            if (!match.Success || (name is not null && match.Groups["name"].Value != name))
+            {
+                throw new ApiException("InvalidParameterValue", $"Value ({QueryParameters.Shorten(arn)}) for parameter iamInstanceProfile.arn is invalid. Invalid IAM Instance Profile ARN");
+            }
+        }
+        else if (!InstanceProfileNameRegex().IsMatch(name!))
+        {
+            throw new ApiException("InvalidParameterValue", $"Value ({QueryParameters.Shorten(name!)}) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name");
+        }
+
+        var resolved = arn ?? $"arn:aws:iam::{accountId}:instance-profile/{name}";
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        var hash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(resolved));
+        var id = "AIPA" + string.Concat(hash.Take(17).Select(b => alphabet[b % alphabet.Length]));
+        return (resolved, id);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[\w+=,.@-]{1,128}$")]
+    private static partial System.Text.RegularExpressions.Regex InstanceProfileNameRegex();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^arn:aws[a-z-]*:iam::\d{12}:instance-profile/(?:[\w+=,.@-]+/)*(?<name>[\w+=,.@-]{1,128})$")]
+    private static partial System.Text.RegularExpressions.Regex InstanceProfileArnRegex();
 
     private static void ValidateUserData(string? userData)
     {
@@ -867,7 +925,10 @@ public sealed partial class Ec2InstanceManager : IEc2Instances, IAccountCleanup,
         i.InstanceType,
         i.LaunchTime,
         i.SecurityGroupIds.ToList(),
-        new Dictionary<string, string>(i.Tags, StringComparer.Ordinal));
+        new Dictionary<string, string>(i.Tags, StringComparer.Ordinal))
+    {
+        IamInstanceProfileArn = i.IamInstanceProfileArn,
+    };
 
     public IMachine? GetMachine(string accountId, string instanceId) =>
         _runtimes.TryGetValue(instanceId, out var runtime) && runtime.AccountId == accountId && !runtime.Disposed ? runtime.Machine : null;

@@ -17,4 +17,8 @@ public sealed record Ec2InstanceView(
     string InstanceType,
     DateTimeOffset LaunchTime,
     IReadOnlyList<string> SecurityGroupIds,
-    IReadOnlyDictionary<string, string> Tags);
+    IReadOnlyDictionary<string, string> Tags)
+{
+    /// <summary>The instance profile's ARN, or null: without one the SSM Agent cannot register (not a managed instance).</summary>
+    public string? IamInstanceProfileArn { get; init; }
+}

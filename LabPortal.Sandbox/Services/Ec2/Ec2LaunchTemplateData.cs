@@ -9,6 +9,12 @@ public sealed class Ec2LaunchTemplateData
 
     public string? KeyName { get; set; }
 
+    /// <summary><c>IamInstanceProfile.Name</c>, or null.</summary>
+    public string? IamInstanceProfileName { get; set; }
+
+    /// <summary><c>IamInstanceProfile.Arn</c>, or null.</summary>
+    public string? IamInstanceProfileArn { get; set; }
+
     /// <summary>Base64, as sent.</summary>
     public string? UserData { get; set; }
 

@@ -34,6 +34,8 @@ public sealed partial class Ec2Service
             SecurityGroupNames = p.GetList("SecurityGroup"),
             UserData = p.Get("UserData"),
             KeyName = p.Get("KeyName"),
+            IamInstanceProfileName = p.Struct("IamInstanceProfile").Get("Name"),
+            IamInstanceProfileArn = p.Struct("IamInstanceProfile").Get("Arn"),
             Tags = tagSpecs.GetValueOrDefault("instance") ?? new Dictionary<string, string>(),
             ClientToken = p.Get("ClientToken"),
             LaunchTemplateId = template.Get("LaunchTemplateId"),
@@ -185,6 +187,11 @@ public sealed partial class Ec2Service
         if (i.Tags.Count > 0)
         {
             w.TagSet(i.Tags);
+        }
+
+        if (i.IamInstanceProfileArn is not null)
+        {
+            w.Struct("iamInstanceProfile", s => s.Element("arn", i.IamInstanceProfileArn).Element("id", i.IamInstanceProfileId));
         }
 
         w.Element("hypervisor", "xen")

@@ -93,6 +93,8 @@ public sealed partial class Ec2Service
             ImageId = imageId ?? source?.ImageId,
             InstanceType = instanceType ?? source?.InstanceType,
             KeyName = d.Get("KeyName") ?? source?.KeyName,
+            IamInstanceProfileName = d.Struct("IamInstanceProfile").Get("Name") ?? (d.Struct("IamInstanceProfile").Get("Arn") is null ? source?.IamInstanceProfileName : null),
+            IamInstanceProfileArn = d.Struct("IamInstanceProfile").Get("Arn") ?? (d.Struct("IamInstanceProfile").Get("Name") is null ? source?.IamInstanceProfileArn : null),
             UserData = userData ?? source?.UserData,
             SecurityGroupIds = groups.Count > 0 || names.Count > 0 ? groups : [.. source?.SecurityGroupIds ?? []],
             SecurityGroupNames = groups.Count > 0 || names.Count > 0 ? names : [.. source?.SecurityGroupNames ?? []],
@@ -277,6 +279,11 @@ public sealed partial class Ec2Service
                     .Element("instanceType", d.InstanceType)
                     .Element("keyName", d.KeyName)
                     .Element("userData", d.UserData);
+                if (d.IamInstanceProfileName is not null || d.IamInstanceProfileArn is not null)
+                {
+                    x.Struct("iamInstanceProfile", p => p.Element("arn", d.IamInstanceProfileArn).Element("name", d.IamInstanceProfileName));
+                }
+
                 if (d.SubnetId is not null || d.AssociatePublicIpAddress is not null)
                 {
                     x.ItemSet("networkInterfaceSet", new[] { d }, (n, _) => n

@@ -28,6 +28,12 @@ public sealed record InstanceLaunchSpec
 
     public string? KeyName { get; init; }
 
+    /// <summary>RunInstances' <c>IamInstanceProfile.Name</c>, or null.</summary>
+    public string? IamInstanceProfileName { get; init; }
+
+    /// <summary>RunInstances' <c>IamInstanceProfile.Arn</c>, or null.</summary>
+    public string? IamInstanceProfileArn { get; init; }
+
     /// <summary>Tags for the instances (TagSpecification with ResourceType=instance).</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 

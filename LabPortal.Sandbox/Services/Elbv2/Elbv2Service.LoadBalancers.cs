@@ -101,6 +101,12 @@ public sealed partial class Elbv2Service
                 return ApiResult.Xml(w => w.MemberList("LoadBalancers", [existing], (x, lb) => WriteLoadBalancer(x, request.Region, lb)));
             }
 
+            // The account's own quota (the portal's class guardrails), with the same code as the regional limit.
+            if (_quotas.Find(request.AccountId)?.MaxLoadBalancers is { } quota && state.LoadBalancers.Count >= quota)
+            {
+                throw new ApiException("TooManyLoadBalancers", $"The maximum number of load balancers ({quota}) has been reached");
+            }
+
             if (state.LoadBalancers.Count >= MaxLoadBalancersPerRegion)
             {
                 throw new ApiException("TooManyLoadBalancers", $"The maximum number of load balancers ({MaxLoadBalancersPerRegion}) has been reached");

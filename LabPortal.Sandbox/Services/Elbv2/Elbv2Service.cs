@@ -19,14 +19,16 @@ public sealed partial class Elbv2Service : ApiService
     private readonly Elbv2TargetGroupMembership _membership;
     private readonly Elbv2Runtime _runtime;
     private readonly SandboxClock _clock;
+    private readonly Accounts.AccountQuotaBook _quotas;
 
-    public Elbv2Service(SandboxState state, Elbv2TargetGroupMembership membership, Elbv2Runtime runtime, SandboxClock clock)
+    public Elbv2Service(SandboxState state, Elbv2TargetGroupMembership membership, Elbv2Runtime runtime, SandboxClock clock, Accounts.AccountQuotaBook quotas)
         : base("elasticloadbalancing", WireProtocol.Query, Namespace, "2015-12-01")
     {
         _state = state;
         _membership = membership;
         _runtime = runtime;
         _clock = clock;
+        _quotas = quotas;
 
         Add("CreateTargetGroup", CreateTargetGroupAsync);
         Add("DescribeTargetGroups", DescribeTargetGroupsAsync);

@@ -197,14 +197,13 @@ public sealed partial class SsmService : ApiService, IAccountCleanup, ISandboxLi
         {
             // Targets pick the managed instances (running, agent registered) that match every key.
             instanceIds = ResolveTargets(scope, request.Region, targets)
-                .Where(id => _ec2.GetMachine(request.AccountId, id) is not null)
+                .Where(id => IsManaged(scope, request, id))
                 .ToList();
         }
 
-        // Only running instances with an agent (a booted machine) take commands.
-        var invalid = instanceIds
-            .Where(id => _ec2.FindInstance(scope, request.Region, id)?.State != Ec2InstanceState.Running || _ec2.GetMachine(request.AccountId, id) is null)
-            .ToList();
+        // Only managed instances take commands: running, an agent (a booted machine), and an instance
+        // profile, without which the SSM Agent cannot register on AWS (SendCommand answers InvalidInstanceId).
+        var invalid = instanceIds.Where(id => !IsManaged(scope, request, id)).ToList();
         if (invalid.Count > 0)
         {
             throw new ApiException("InvalidInstanceId", $"Instances [[{string.Join(", ", invalid.Select(QueryParameters.Shorten))}]] not in a valid state for account {request.AccountId}");
@@ -456,6 +455,10 @@ public sealed partial class SsmService : ApiService, IAccountCleanup, ISandboxLi
     /// The instances that Targets select: <c>InstanceIds</c>, <c>tag:Key</c> (any of the values) and
     /// <c>tag-key</c>, every key required (Run Command user guide, "Targets"). Running instances only.
     /// </summary>
+    private bool IsManaged(AccountScope scope, ApiRequest request, string instanceId) =>
+        _ec2.FindInstance(scope, request.Region, instanceId) is { State: Ec2InstanceState.Running, IamInstanceProfileArn: not null }
+        && _ec2.GetMachine(request.AccountId, instanceId) is not null;
+
     private static List<string> ResolveTargets(AccountScope scope, string region, IReadOnlyList<SsmTarget> targets)
     {
         var instances = scope.Find<Ec2RegionState>(region)?.Instances.Values.Where(i => i.State == Ec2InstanceState.Running).ToList() ?? [];

@@ -10,6 +10,13 @@ public sealed class ContractContext
     // The portal's own factory: the contract suite drives exactly the clients the portal uses.
     private static readonly CloudClientFactory Factory = new(new AwsRateLimiter(), TimeProvider.System);
 
+    /// <summary>
+    /// The instance profile for launches Run Command must reach: the sandbox, like AWS, refuses SendCommand to an
+    /// instance without one (and accepts any name, having no IAM); moto runs commands on any instance but refuses
+    /// a profile its IAM does not hold, so none there.
+    /// </summary>
+    public static string? SsmInstanceProfile(IAwsTestServer server) => server.Name == "sandbox" ? "lab-ssm" : null;
+
     public ContractContext(IAwsTestServer server)
     {
         ArgumentNullException.ThrowIfNull(server);

@@ -38,6 +38,7 @@ public abstract class Lab2ContractTests(IAwsTestServer server)
                 InstanceType = "t3.micro",
                 SecurityGroupIds = [sg.GroupId!],
                 UserData = LabUserData.Encode("#!/bin/bash\ndnf install -y nginx\nsystemctl enable --now nginx\n"),
+                IamInstanceProfile = ContractContext.SsmInstanceProfile(_context.Server) is { } profile ? new Ec2Api.LaunchTemplateIamInstanceProfileSpecificationRequest { Name = profile } : null,
             },
         });
         Assert.Equal(ltName, lt.LaunchTemplate!.LaunchTemplateName);

@@ -49,7 +49,7 @@ public abstract class NewerActionsContractTests(IAwsTestServer server)
     public async Task ListCommandInvocations_lists_the_target_when_a_command_was_sent()
     {
         var net = await LabNetwork.DiscoverAsync(_context);
-        var instance = (await _context.Clients.Ec2.RunInstancesAsync(new Ec2Api.RunInstancesRequest { ImageId = net.ImageId, InstanceType = "t3.micro", MinCount = 1, MaxCount = 1, SubnetId = net.SubnetA })).Reservation.Instances![0];
+        var instance = (await _context.Clients.Ec2.RunInstancesAsync(new Ec2Api.RunInstancesRequest { ImageId = net.ImageId, InstanceType = "t3.micro", MinCount = 1, MaxCount = 1, SubnetId = net.SubnetA, IamInstanceProfile = ContractContext.SsmInstanceProfile(_context.Server) is { } profile ? new Ec2Api.IamInstanceProfileSpecification { Name = profile } : null })).Reservation.Instances![0];
 
         // As on AWS, Run Command reaches an instance only once it runs (its agent has registered).
         await ContractContext.EventuallyAsync(

@@ -38,7 +38,8 @@ public sealed class AutoScalingBoto3Tests : IAsyncLifetime
 
         subnets = {s["AvailabilityZone"]: s["SubnetId"] for s in ec2.describe_subnets()["Subnets"]}
         lt = ec2.create_launch_template(LaunchTemplateName="web", LaunchTemplateData={
-            "ImageId": ami, "InstanceType": "t3.micro", "UserData": "IyEvYmluL2Jhc2gKZG5mIGluc3RhbGwgLXkgbmdpbngKc3lzdGVtY3RsIHN0YXJ0IG5naW54Cg=="})["LaunchTemplate"]
+            "ImageId": ami, "InstanceType": "t3.micro", "IamInstanceProfile": {"Name": "lab-ssm"},
+            "UserData": "IyEvYmluL2Jhc2gKZG5mIGluc3RhbGwgLXkgbmdpbngKc3lzdGVtY3RsIHN0YXJ0IG5naW54Cg=="})["LaunchTemplate"]
         asg.create_auto_scaling_group(AutoScalingGroupName="web-asg", MinSize=1, MaxSize=3, DesiredCapacity=2,
                                       LaunchTemplate={"LaunchTemplateId": lt["LaunchTemplateId"], "Version": "$Latest"},
                                       VPCZoneIdentifier=subnets["ap-northeast-2a"] + "," + subnets["ap-northeast-2c"],

@@ -61,7 +61,8 @@ internal sealed class AutoScalingTestKit : IAsyncDisposable
             ("LaunchTemplateName", name),
             ("LaunchTemplateData.ImageId", ami),
             ("LaunchTemplateData.InstanceType", "t3.micro"),
-            ("LaunchTemplateData.UserData", userData));
+            ("LaunchTemplateData.UserData", userData),
+            ("LaunchTemplateData.IamInstanceProfile.Name", TestSandbox.InstanceProfileName));
         return call.EnsureOk().Value("launchTemplateId");
     }
 

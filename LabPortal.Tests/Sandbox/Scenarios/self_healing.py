@@ -56,7 +56,7 @@ ID=$(curl -s -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest
 echo "<h1>$ID</h1>" > /usr/share/nginx/html/index.html
 """
 ec2.create_launch_template(LaunchTemplateName="web-lt", LaunchTemplateData={
-    "ImageId": ami, "InstanceType": "t2.micro", "SecurityGroupIds": [sg],
+    "ImageId": ami, "InstanceType": "t2.micro", "SecurityGroupIds": [sg], "IamInstanceProfile": {"Name": "lab-ssm"},
     "UserData": base64.b64encode(user_data.encode()).decode()})
 tg = elb.create_target_group(Name="asg-tg", Protocol="HTTP", Port=80, VpcId=vpc, HealthCheckPath="/",
                              HealthCheckIntervalSeconds=10, HealthyThresholdCount=2, UnhealthyThresholdCount=2)["TargetGroups"][0]["TargetGroupArn"]

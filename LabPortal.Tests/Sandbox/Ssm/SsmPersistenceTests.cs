@@ -19,7 +19,7 @@ public sealed class SsmPersistenceTests
             account = await first.CreateAccountAsync("persisted-ssm");
             var client = new SandboxApiClient(first.Endpoints.Api, account);
             var ami = await TestSandbox.LatestAmiAsync(client);
-            instanceId = (await client.Ec2Async("RunInstances", ("ImageId", ami), ("MinCount", "1"), ("MaxCount", "1"))).EnsureOk().Value("instanceId");
+            instanceId = (await client.Ec2Async("RunInstances", ("ImageId", ami), ("MinCount", "1"), ("MaxCount", "1"), ("IamInstanceProfile.Name", TestSandbox.InstanceProfileName))).EnsureOk().Value("instanceId");
             await TestSandbox.WaitForStateAsync(client, instanceId, "running");
             var send = await SsmAsync(client, "SendCommand", new { DocumentName = "AWS-RunShellScript", InstanceIds = new[] { instanceId }, TimeoutSeconds = 86400, Parameters = new { commands = new[] { "sleep infinity" } } });
             commandId = Json(send.EnsureOk()).GetProperty("Command").GetProperty("CommandId").GetString()!;

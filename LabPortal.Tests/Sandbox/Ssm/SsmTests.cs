@@ -104,7 +104,7 @@ public sealed class SsmTests : IAsyncLifetime
     {
         var ami = await TestSandbox.LatestAmiAsync(_client);
         var userData = Convert.ToBase64String("#!/bin/bash\ndnf install -y nginx\nsystemctl start nginx\n"u8.ToArray());
-        var run = (await _client.Ec2Async("RunInstances", ("ImageId", ami), ("InstanceType", "t3.micro"), ("MinCount", "1"), ("MaxCount", "1"), ("UserData", userData))).EnsureOk();
+        var run = (await _client.Ec2Async("RunInstances", ("ImageId", ami), ("InstanceType", "t3.micro"), ("MinCount", "1"), ("MaxCount", "1"), ("UserData", userData), ("IamInstanceProfile.Name", TestSandbox.InstanceProfileName))).EnsureOk();
         var instanceId = run.Value("instanceId");
         await TestSandbox.WaitForStateAsync(_client, instanceId, "running");
         Assert.NotNull(_machines.For(instanceId)!.GetHttpEndpoint(80));

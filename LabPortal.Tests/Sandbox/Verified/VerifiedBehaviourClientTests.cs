@@ -290,6 +290,7 @@ public sealed class VerifiedBehaviourClientTests(SandboxServerFixture sandbox) :
             InstanceType = "t3.micro",
             MinCount = 1,
             MaxCount = 1,
+            IamInstanceProfile = new Ec2Api.IamInstanceProfileSpecification { Name = TestSandbox.InstanceProfileName },
             TagSpecifications = [new Ec2Api.TagSpecification { ResourceType = "instance", Tags = [new Ec2Api.Tag { Key = "Role", Value = label }] }],
         });
         await WaitRunningAsync(id);

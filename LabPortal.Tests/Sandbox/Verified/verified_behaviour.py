@@ -57,6 +57,16 @@ subnet_a, subnet_c = subnets[region + "a"], subnets[region + "c"]
 ami = ssm.get_parameter(Name="/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64")["Parameter"]["Value"]
 
 
+# Run Command reaches only instances with an instance profile allowing SSM (as on AWS, where these
+# behaviours were recorded with one). moto checks the profile exists in its IAM; the sandbox has no IAM
+# and accepts any name, so the profile is created only where IAM answers.
+PROFILE = "vb-ssm"
+try:
+    session.client("iam", endpoint_url=endpoint).create_instance_profile(InstanceProfileName=PROFILE)
+except ClientError:
+    pass
+
+
 def run(**extra):
     arguments = {"ImageId": ami, "InstanceType": "t3.micro", "MinCount": 1, "MaxCount": 1, **extra}
     return ec2.run_instances(**arguments)["Instances"][0]["InstanceId"]
@@ -262,7 +272,7 @@ def tags_filter_by_propagate_at_launch():
 
 def send_command_fields():
     label = unique("vb-role")
-    target = run(TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Role", "Value": label}]}])
+    target = run(IamInstanceProfile={"Name": PROFILE}, TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Role", "Value": label}]}])
     running(target)
     given = ssm.send_command(InstanceIds=[target], DocumentName="AWS-RunShellScript", Parameters={"commands": ["echo hi"]}, MaxConcurrency="2", MaxErrors="1")["Command"]
     default = ssm.send_command(InstanceIds=[target], DocumentName="AWS-RunShellScript", Parameters={"commands": ["echo hi"]})["Command"]
@@ -272,7 +282,7 @@ def send_command_fields():
 
 
 def list_commands():
-    target = run()
+    target = run(IamInstanceProfile={"Name": PROFILE})
     running(target)
     command = ssm.send_command(InstanceIds=[target], DocumentName="AWS-RunShellScript", Parameters={"commands": ["echo hi"]})["Command"]["CommandId"]
     code, message = error_of(lambda: ssm.list_commands(CommandId=command))
@@ -283,7 +293,7 @@ def list_commands():
 
 def send_command_to_tag_targets():
     label = unique("vb-role")
-    target = run(TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Role", "Value": label}]}])
+    target = run(IamInstanceProfile={"Name": PROFILE}, TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Role", "Value": label}]}])
     running(target)
     code, message = error_of(lambda: ssm.send_command(Targets=[{"Key": "tag:Role", "Values": [label]}], DocumentName="AWS-RunShellScript", Parameters={"commands": ["echo hi"]}))
     ec2.terminate_instances(InstanceIds=[target])

@@ -5,6 +5,7 @@ public static class ClassesModule
     public static IHostApplicationBuilder AddClasses(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<ClassService>();
+        builder.Services.AddScoped<ClassGuardrailsService>();
         return builder;
     }
 }

@@ -7,6 +7,7 @@ public static class InstructorsModule
         builder.Services.AddScoped<InstructorService>();
         builder.Services.AddScoped<LiveStateReader>();
         builder.Services.AddSingleton<InstructorDesk>();
+        builder.Services.AddScoped<ClassBudget>();
         return builder;
     }
 }

@@ -22,6 +22,7 @@ public static class LabRunsModule
         builder.Services.AddScoped<CliCommands>();
         builder.Services.AddScoped<StepScheduler>();
         builder.Services.AddScoped<StepRunner>();
+        builder.Services.AddScoped<GuardrailCheck>();
         // After the database migrator and the job server (registered by AddData and AddJobs, earlier).
         builder.Services.AddHostedService<StepRunResumer>();
 

@@ -20,8 +20,12 @@ public sealed class AwsClients(IAmazonEC2 ec2, IAmazonElasticLoadBalancingV2 elb
 
     public IAmazonSimpleSystemsManagement Ssm { get; } = ssm;
 
+    /// <summary>Credentials these clients own (an account pool's STS session), disposed with them.</summary>
+    internal IDisposable? OwnedCredentials { get; init; }
+
     internal void Dispose()
     {
+        OwnedCredentials?.Dispose();
         Ec2.Dispose();
         Ssm.Dispose();
         Elbv2.Dispose();

@@ -7,6 +7,12 @@ namespace LabPortal.Infrastructure.Cloud;
 /// </summary>
 public sealed record AwsCredential(string Region, Uri? ServiceUrl, string? AccessKeyId, string? SecretAccessKey)
 {
+    /// <summary>An account pool's role, assumed with these keys (or the default chain) as the source; null for the keys themselves.</summary>
+    public AssumedRole? Role { get; init; }
+
     // A record prints its members; this one holds a secret, so it prints only what identifies it.
-    public override string ToString() => $"{AccessKeyId ?? "default-chain"} in {Region} at {ServiceUrl?.ToString() ?? "AWS"}";
+    public override string ToString() => $"{AccessKeyId ?? "default-chain"}{(Role is null ? "" : " as " + Role.RoleArn)} in {Region} at {ServiceUrl?.ToString() ?? "AWS"}";
 }
+
+/// <summary>A role the portal enters a pool account through (STS AssumeRole), with the learner's session name and tags.</summary>
+public sealed record AssumedRole(string RoleArn, string? ExternalId, string SessionName, IReadOnlyDictionary<string, string> Tags, TimeSpan Duration, TimeSpan RefreshBefore);

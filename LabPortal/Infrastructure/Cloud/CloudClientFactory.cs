@@ -118,6 +118,20 @@ public sealed class CloudClientFactory : IDisposable
         AWSCredentials? keys = credential.AccessKeyId is { Length: > 0 } accessKey
             ? new BasicAWSCredentials(accessKey, credential.SecretAccessKey ?? "")
             : null;
+        if (credential.Role is { } role)
+        {
+            // An account pool: the learner's clients sign with STS session credentials, renewed before they expire
+            // (RefreshingAWSCredentials), assumed with the portal's own keys or its default chain.
+            keys = new StsAssumeRoleCredentials(
+                keys ?? AwsCredentials.Default(),
+                role.RoleArn,
+                role.SessionName,
+                credential.Region,
+                credential.ServiceUrl,
+                role.Duration,
+                new StsSessionOptions { ExternalId = role.ExternalId, Tags = role.Tags, RefreshBefore = role.RefreshBefore });
+        }
+
         var ec2Config = Configure(new AmazonEC2Config(), credential);
         var ssmConfig = Configure(new AmazonSimpleSystemsManagementConfig(), credential);
 
@@ -131,7 +145,7 @@ public sealed class CloudClientFactory : IDisposable
         var asgConfig = Configure(new AmazonAutoScalingConfig { CallTelemetry = _telemetry }, credential);
         IAmazonElasticLoadBalancingV2 elb = keys is null ? new AmazonElasticLoadBalancingV2Client(elbConfig) : new AmazonElasticLoadBalancingV2Client(keys, elbConfig);
         IAmazonAutoScaling asg = keys is null ? new AmazonAutoScalingClient(asgConfig) : new AmazonAutoScalingClient(keys, asgConfig);
-        return new AwsClients(ec2, elb, asg, ssm);
+        return new AwsClients(ec2, elb, asg, ssm) { OwnedCredentials = credential.Role is null ? null : keys as IDisposable };
     }
 
     private T Configure<T>(T config, AwsCredential credential)
@@ -176,7 +190,7 @@ public sealed class CloudClientFactory : IDisposable
 
     // The secret is part of the identity (a re-created sandbox account may reuse nothing else), but only as a hash.
     private static string KeyOf(AwsCredential c) =>
-        $"{c.Region}|{c.ServiceUrl}|{c.AccessKeyId}|{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(c.SecretAccessKey ?? "")))}";
+        $"{c.Region}|{c.ServiceUrl}|{c.AccessKeyId}|{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(c.SecretAccessKey ?? "")))}|{c.Role?.RoleArn}|{c.Role?.SessionName}";
 
     private sealed class Entry(AwsClients clients)
     {

@@ -26,6 +26,7 @@ public static class CloudModule
         builder.Services.AddLabPortalAws();
         builder.Services.AddSingleton<CloudClientFactory>();
         builder.Services.AddScoped<LearnerCloud>();
+        builder.Services.AddScoped<Guardrails.GuardrailReader>();
         return builder;
     }
 }

@@ -24,6 +24,12 @@ public sealed class LearnerCloud(
 
     public CloudMode Mode => options.Value.Mode;
 
+    /// <summary>True when learners get accounts of an account pool (<c>Cloud:AccountStrategy=AccountPool</c>).</summary>
+    public bool UsesAccountPool => options.Value.UsesAccountPool;
+
+    /// <summary>The instance profile launches attach (<c>Cloud:InstanceProfileName</c>), or null for none.</summary>
+    public string? InstanceProfileName => options.Value.EffectiveInstanceProfileName;
+
     /// <summary>The sandbox's API endpoint (sandbox mode only).</summary>
     public Uri SandboxApi => services.GetRequiredService<SandboxEndpoints>().Api;
 
@@ -43,6 +49,12 @@ public sealed class LearnerCloud(
 
     public async Task<AwsClients> ClientsForAsync(LabRun run, string region, CancellationToken cancellationToken = default)
     {
+        if (options.Value.UsesAccountPool)
+        {
+            var pooled = await PoolAccountForAsync(run, cancellationToken);
+            return await PoolClientsAsync(pooled, region, cancellationToken);
+        }
+
         if (options.Value.Mode == CloudMode.Aws)
         {
             return SharedAccountClients(region);
@@ -57,6 +69,112 @@ public sealed class LearnerCloud(
     {
         var aws = options.Value;
         return factory.For(new AwsCredential(region, aws.AwsServiceUrl, aws.AwsAccessKeyId is { Length: > 0 } key ? key : null, aws.AwsSecretAccessKey));
+    }
+
+    /// <summary>With an account pool: the learner's pool account (theirs until a reset returns it), assigned on first use.</summary>
+    public async Task<CloudAccount> PoolAccountForAsync(LabRun run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (run.CloudAccountId is { } id && await db.CloudAccounts.SingleOrDefaultAsync(a => a.Id == id && a.DeletedAtUtc == null && a.Provider == CloudProvider.AwsAccountPool, cancellationToken) is { } linked)
+        {
+            return linked;
+        }
+
+        var account = await PoolAccountForUserAsync(run.UserId, cancellationToken);
+        run.CloudAccountId = account.Id;
+        await db.SaveChangesAsync(cancellationToken);
+        return account;
+    }
+
+    /// <summary>
+    /// The pool account the learner holds, else the first free one of <c>Cloud:AccountPool</c> (one learner per
+    /// account at a time: a unique index on the live rows' role, so two learners racing for it cannot both win).
+    /// </summary>
+    /// <exception cref="AccountPoolExhaustedException">Every account serves another learner.</exception>
+    public async Task<CloudAccount> PoolAccountForUserAsync(int userId, CancellationToken cancellationToken = default)
+    {
+        var held = await db.CloudAccounts
+            .Where(a => a.UserId == userId && a.Provider == CloudProvider.AwsAccountPool && a.DeletedAtUtc == null)
+            .OrderBy(a => a.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (held is not null)
+        {
+            return held;
+        }
+
+        foreach (var role in options.Value.AccountPool)
+        {
+            var taken = await db.CloudAccounts.AnyAsync(a => a.RoleArn == role.RoleArn && a.DeletedAtUtc == null, cancellationToken);
+            if (taken)
+            {
+                continue;
+            }
+
+            var account = new CloudAccount
+            {
+                UserId = userId,
+                Provider = CloudProvider.AwsAccountPool,
+                AccountId = role.AccountId ?? "",
+                RoleArn = role.RoleArn,
+                CreatedAtUtc = time.GetUtcNow().UtcDateTime,
+            };
+            db.CloudAccounts.Add(account);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return account;
+            }
+            catch (DbUpdateException)
+            {
+                // Another learner took this account between the look and the insert: try the next one.
+                db.Entry(account).State = EntityState.Detached;
+            }
+        }
+
+        throw new AccountPoolExhaustedException();
+    }
+
+    /// <summary>Returns a learner's pool account to the pool (after a reset has left it empty).</summary>
+    public async Task ReleasePoolAccountAsync(CloudAccount account, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        account.DeletedAtUtc = time.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The clients of a pool account: the portal assumes the account's role with a session named after the learner
+    /// and tagged <c>lab-portal:learner</c> and <c>lab-portal:class</c>; the session is cached with the clients and
+    /// renewed before it expires.
+    /// </summary>
+    public async Task<AwsClients> PoolClientsAsync(CloudAccount account, string region, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var aws = options.Value;
+        var role = aws.AccountPool.FirstOrDefault(r => r.RoleArn == account.RoleArn);
+        var user = await db.Users.Where(u => u.Id == account.UserId).Select(u => u.UserName).SingleOrDefaultAsync(cancellationToken) ?? "";
+        var classId = await db.ClassMemberships.Where(m => m.UserId == account.UserId && m.Role == UserRole.Student).OrderBy(m => m.ClassroomId).Select(m => (int?)m.ClassroomId).FirstOrDefaultAsync(cancellationToken);
+        var learner = account.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var assumed = new AssumedRole(
+            account.RoleArn ?? "",
+            role?.ExternalId,
+            SessionName(learner, user),
+            new Dictionary<string, string>
+            {
+                ["lab-portal:learner"] = learner,
+                ["lab-portal:class"] = classId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none",
+            },
+            aws.AssumeRoleDuration,
+            aws.AssumeRoleRefreshBefore);
+        return factory.For(new AwsCredential(region, aws.AwsServiceUrl, aws.AwsAccessKeyId is { Length: > 0 } key ? key : null, aws.AwsSecretAccessKey) { Role = assumed });
+    }
+
+    /// <summary>AssumeRole's RoleSessionName from the learner: <c>lab-portal-{id}-{user name}</c>, only <c>[\w+=,.@-]</c>, at most 64 characters.</summary>
+    public static string SessionName(string learnerId, string userName)
+    {
+        var cleaned = new string([.. (userName ?? "").Select(c => char.IsAsciiLetterOrDigit(c) || "_+=,.@-".Contains(c, StringComparison.Ordinal) ? c : '-')]);
+        var name = $"lab-portal-{learnerId}-{cleaned}".TrimEnd('-');
+        return name.Length <= 64 ? name : name[..64];
     }
 
     /// <summary>The clients of a learner's sandbox account (cleanup and the orphan sweeper read accounts, not runs).</summary>
@@ -103,6 +221,9 @@ public sealed class LearnerCloud(
         };
         db.CloudAccounts.Add(account);
         await db.SaveChangesAsync(cancellationToken);
+
+        // The class guardrails become the account's quotas before the learner can use its keys.
+        await services.GetRequiredService<Guardrails.GuardrailReader>().ApplyToSandboxAsync(account, cancellationToken);
         return account;
     }
 

@@ -23,6 +23,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 
     public DbSet<CloudAccount> CloudAccounts => Set<CloudAccount>();
 
+    public DbSet<ClassGuardrails> ClassGuardrails => Set<ClassGuardrails>();
+
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -62,6 +64,17 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             account.Property(a => a.RoleArn).HasMaxLength(256);
             account.HasOne(a => a.User).WithMany().HasForeignKey(a => a.UserId);
             account.HasIndex(a => a.UserId);
+
+            // An account pool's account serves one learner at a time (issue 17): one live row per role.
+            account.HasIndex(a => a.RoleArn).IsUnique().HasFilter("\"RoleArn\" IS NOT NULL AND \"DeletedAtUtc\" IS NULL");
+        });
+
+        modelBuilder.Entity<ClassGuardrails>(guardrails =>
+        {
+            guardrails.HasKey(g => g.ClassroomId);
+            guardrails.HasOne(g => g.Classroom).WithOne().HasForeignKey<ClassGuardrails>(g => g.ClassroomId);
+            guardrails.Property(g => g.AllowedInstanceTypes).HasMaxLength(512);
+            guardrails.Property(g => g.LabRegions).HasMaxLength(512);
         });
 
         modelBuilder.Entity<LabRun>(run =>

@@ -50,6 +50,7 @@ public sealed partial class CreateLaunchTemplate : ILabAction
                     InstanceType = context.Value("instanceType"),
                     SecurityGroupIds = [groupId],
                     UserData = UserData(),
+                    IamInstanceProfile = InstanceProfiles.ForLaunchTemplate(context),
                 },
                 TagSpecifications = [CloudSteps.TagSpecification("launch-template", context.Tags(name))],
             }, cancellationToken);

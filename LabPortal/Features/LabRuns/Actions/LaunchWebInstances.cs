@@ -120,6 +120,7 @@ public sealed class LaunchWebInstances : ILabAction
             SubnetId = subnetId,
             SecurityGroupIds = [groupId],
             UserData = userData,
+            IamInstanceProfile = InstanceProfiles.ForInstance(context),
             ClientToken = entry.ClientToken,
             TagSpecifications = [CloudSteps.TagSpecification("instance", context.Tags(name))],
         }, cancellationToken);

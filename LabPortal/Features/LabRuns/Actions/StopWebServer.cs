@@ -50,6 +50,7 @@ public sealed class StopWebServer : ILabAction
                     $"{instanceId}은(는) 이제 그룹의 InService 인스턴스가 아닙니다. 페이지를 새로 고친 뒤 목록에서 고르세요.");
             }
 
+            await InstanceProfiles.RequireForDrillAsync(context, instanceId, cancellationToken);
             var command = await SendAsync(context, instanceId, cancellationToken);
             commandId = command.CommandId ?? throw new LabStepException("NoCommand", "SendCommand returned no command id.", "SendCommand가 명령 ID를 돌려주지 않았습니다.");
             var requestedAt = command.RequestedDateTime ?? context.Time.GetUtcNow();

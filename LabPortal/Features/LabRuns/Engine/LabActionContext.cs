@@ -40,6 +40,9 @@ public sealed class LabActionContext(
     /// <summary>The browser address for a DNS name, or null when this cloud has no data plane.</summary>
     public Func<string, Uri?> DataPlaneUrl { get; init; } = _ => null;
 
+    /// <summary>The instance profile launches attach (<c>Cloud:InstanceProfileName</c>), or null for none.</summary>
+    public string? InstanceProfileName { get; init; }
+
     /// <summary>The job execution's scoped services (an action that hands work to another use case).</summary>
     public IServiceProvider? Services { get; init; }
 

@@ -77,10 +77,12 @@ public sealed partial class StepRunner(
                 ?? throw new LabStepException("ActionUnavailable",
                     $"This version of LabPortal cannot run the action '{step?.Action}'. Tell your instructor.",
                     $"이 버전의 LabPortal은 '{step?.Action}' 작업을 실행할 수 없습니다. 강사에게 알려 주세요.");
+            await services.GetRequiredService<GuardrailCheck>().CheckAsync(run, lab!, step!, bound.Token);
             var clients = await cloud.ClientsForAsync(run, lab!.Region, bound.Token);
             var actionContext = new LabActionContext(db, run, stepRun, lab, clients, cloud.HasDataPlane, time)
             {
                 DataPlaneUrl = cloud.DataPlaneUrlFor,
+                InstanceProfileName = cloud.InstanceProfileName,
                 Services = services,
                 WaitDeadline = new DateTimeOffset(DateTime.SpecifyKind(stepRun.StartedAtUtc.Value, DateTimeKind.Utc)) + CloudSteps.StepWaitLimit,
                 InlineWaitUntil = now + options.Value.InlineWait,
@@ -126,6 +128,10 @@ public sealed partial class StepRunner(
         catch (LabStepException e)
         {
             Finish(stepRun, StepRunStatus.Failed, e.Code, $"{e.English}\n{e.Korean}");
+        }
+        catch (AccountPoolExhaustedException)
+        {
+            Finish(stepRun, StepRunStatus.Failed, AccountPoolExhaustedException.Code, $"{AccountPoolExhaustedException.EnglishText}\n{AccountPoolExhaustedException.KoreanText}");
         }
         catch (Exception e) when (bound.IsCancellationRequested)
         {

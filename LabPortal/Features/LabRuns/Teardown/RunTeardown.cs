@@ -154,6 +154,7 @@ public sealed partial class RunTeardown(
                 run.Status = LabRunStatus.TornDown;
                 run.FinishedAtUtc ??= time.GetUtcNow().UtcDateTime;
                 notes.Add("Verification scan: nothing left.");
+                await ReturnPoolAccountIfDueAsync(run, region, notes, cancellationToken);
                 await WriteAsync(run, started, AuditLog.Succeeded, string.Join(" ", notes), CancellationToken.None);
             }
             else
@@ -195,6 +196,35 @@ public sealed partial class RunTeardown(
 
     private Task<int> ReleaseAsync(int runId) =>
         db.LabRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(set => set.SetProperty(r => r.TeardownLeaseUntilUtc, (DateTime?)null), CancellationToken.None);
+
+    /// <summary>
+    /// An account pool, on a reset: once none of the learner's runs on the account is live, the whole account is
+    /// scanned for lab resources (any run's, any learner's) in the lab's region; found empty, it goes back to the pool.
+    /// </summary>
+    private async Task ReturnPoolAccountIfDueAsync(LabRun run, string region, List<string> notes, CancellationToken cancellationToken)
+    {
+        if (!cloud.UsesAccountPool || run.TeardownReason != TeardownScheduler.ResetReason || run.CloudAccountId is not { } accountRowId)
+        {
+            return;
+        }
+
+        var account = await db.CloudAccounts.SingleOrDefaultAsync(a => a.Id == accountRowId && a.DeletedAtUtc == null && a.Provider == CloudProvider.AwsAccountPool, cancellationToken);
+        if (account is null || await db.LabRuns.AnyAsync(r => r.CloudAccountId == accountRowId && r.Id != run.Id && r.Status != LabRunStatus.TornDown, cancellationToken))
+        {
+            return;
+        }
+
+        var clients = await cloud.PoolClientsAsync(account, region, cancellationToken);
+        var left = await TaggedResourceScanner.ScanAsync(clients, region, TaggedResourceScanner.LearnerTag, null, cancellationToken);
+        if (left.Count > 0)
+        {
+            notes.Add($"Pool account {account.AccountId} kept by the learner: {left.Count} lab resource(s) still in it.");
+            return;
+        }
+
+        await cloud.ReleasePoolAccountAsync(account, cancellationToken);
+        notes.Add($"Pool account {account.AccountId} scanned empty and returned to the pool.");
+    }
 
     private async Task DropSandboxAccountIfDueAsync(LabRun run, AuditEntry? started, List<string> notes, CancellationToken cancellationToken)
     {

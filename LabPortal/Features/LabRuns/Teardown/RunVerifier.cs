@@ -40,7 +40,9 @@ public sealed class RunVerifier(PortalDbContext db, LearnerCloud cloud, IService
             return remaining;
         }
 
-        var tagged = await TaggedResourceScanner.ScanAsync(cloud.SharedAccountClients(region), region, TaggedResourceScanner.RunTag, [RunTag(run)], cancellationToken);
+        // An account pool: the run's resources are in the learner's pool account, not the portal's own.
+        var clients = cloud.UsesAccountPool ? await cloud.ClientsForAsync(run, region, cancellationToken) : cloud.SharedAccountClients(region);
+        var tagged = await TaggedResourceScanner.ScanAsync(clients, region, TaggedResourceScanner.RunTag, [RunTag(run)], cancellationToken);
         remaining.AddRange(tagged.Select(r => r.Describe));
         return remaining;
     }
