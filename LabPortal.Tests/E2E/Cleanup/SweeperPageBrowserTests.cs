@@ -51,7 +51,7 @@ public sealed class SweeperPageBrowserTests : IAsyncLifetime
         var image = (await clients.Ec2.DescribeImagesAsync(new DescribeImagesRequest { Owners = ["amazon"], Filters = [new Filter { Name = "name", Values = ["al2023-ami-2023.6.20241121.0-kernel-6.1-x86_64"] }] })).Images![0].ImageId!;
         var stray = (await clients.Ec2.RunInstancesAsync(new RunInstancesRequest { ImageId = image, InstanceType = "t3.micro", MinCount = 1, MaxCount = 1 })).Reservation.Instances![0].InstanceId!;
 
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _factory.ClientOptions.BaseAddress.ToString(), Locale = "en-US" });
+        var context = await _browser.OpenContextAsync(new BrowserNewContextOptions { BaseURL = _factory.ClientOptions.BaseAddress.ToString(), Locale = "en-US" });
         var page = await context.NewPageAsync();
         try
         {
