@@ -1,15 +1,10 @@
 # syntax=docker/dockerfile:1
-# LabPortal: build with Node (front-end packages) and the .NET SDK, run on the ASP.NET runtime.
+# LabPortal: build with the .NET SDK, run on the ASP.NET runtime.
 #   docker build -t labportal .
 #   docker run -p 5000:5000 -p 4566:4566 -p 8080:8080 -v labportal-data:/data labportal
 # Ports: 5000 the portal, 4566 the sandbox's AWS API, 8080 the sandbox's data plane (load balancers
 # and instance web servers, routed by Host header). /data holds the database, the job store,
 # Data Protection keys and the sandbox's state: keep it on a volume. Health: GET /healthz (200 or 503).
-
-FROM node:20-bookworm-slim AS frontend
-WORKDIR /src/LabPortal
-COPY LabPortal/package.json LabPortal/package-lock.json ./
-RUN npm ci --no-audit --no-fund --loglevel=error
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -21,8 +16,6 @@ RUN dotnet restore LabPortal/LabPortal.csproj
 COPY LabPortal/ LabPortal/
 COPY LabPortal.Aws/ LabPortal.Aws/
 COPY LabPortal.Sandbox/ LabPortal.Sandbox/
-# node_modules from the Node stage, so the build's npm step finds them and does not need npm here.
-COPY --from=frontend /src/LabPortal/node_modules LabPortal/node_modules
 RUN dotnet publish LabPortal/LabPortal.csproj -c Release -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime

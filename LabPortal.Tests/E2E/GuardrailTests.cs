@@ -70,6 +70,18 @@ public sealed class GuardrailTests : IDisposable
         Assert.True(student.EstimatedUsd > 0m, "Two running instances cost something.");
         Assert.False(student.OverBudget);
         Assert.True(Assert.Single(over).OverBudget);
+
+        // The dashboard warns the instructor by name, with the estimate against the budget and the way to act.
+        using var instructor = factory.CreatePortalClient();
+        await instructor.SignInAsInstructorAsync();
+        var (_, dashboard) = await instructor.GetAsync($"/classes/{classId}/dashboard");
+        var warning = dashboard.QuerySelector("#budget-warning") ?? throw new Xunit.Sdk.XunitException("The dashboard shows no budget warning.");
+        Assert.Contains(student.DisplayName, warning.TextContent, StringComparison.Ordinal);
+        Assert.Contains(Features.Instructors.DashboardText.Usd(student.EstimatedUsd), warning.TextContent, StringComparison.Ordinal);
+        Assert.NotNull(warning.QuerySelector($"a[href='classes/{classId}/guardrails']"));
+        await SaveGuardrailsAsync(factory, classId, Guardrails("t2.micro, t3.micro", instances: 2, loadBalancers: 2));
+        var (_, calm) = await instructor.GetAsync($"/classes/{classId}/dashboard");
+        Assert.Null(calm.QuerySelector("#budget-warning"));
     }
 
     private static async Task<IReadOnlyList<Features.Instructors.LearnerBudget>> BudgetAsync(PortalFactory factory, int classId)

@@ -10,7 +10,7 @@ namespace LabPortal.Tests.E2E;
 /// <summary>
 /// Drives the shipped Lab 2 through the portal's pages as a student would (no JavaScript), on top of
 /// <see cref="Lab1Flow"/>'s form and job helpers: the quizzes from the lab's own answers, each action
-/// with the values its form shows, the drill timeline as htmx reads it.
+/// with the values its form shows, the drill timeline as the page reads it.
 /// </summary>
 public sealed class Lab2Flow(PortalFactory factory, Lab1Flow pages)
 {

@@ -6,7 +6,7 @@ namespace LabPortal.Infrastructure;
 /// <summary>
 /// A short page in the user's language for error statuses that carry no body (403 from the
 /// authorization layer, 404 for unknown paths, 400 for a refused antiforgery token), with a
-/// way forward. Requests from htmx and non-HTML clients keep the bare status.
+/// way forward. Non-HTML clients keep the bare status.
 /// </summary>
 public static class StatusPages
 {
@@ -14,7 +14,7 @@ public static class StatusPages
     {
         var http = context.HttpContext;
         var accept = http.Request.Headers.Accept.ToString();
-        if (http.Request.Headers.ContainsKey("HX-Request") || (accept.Length > 0 && !accept.Contains("text/html", StringComparison.Ordinal) && !accept.Contains("*/*", StringComparison.Ordinal)))
+        if (accept.Length > 0 && !accept.Contains("text/html", StringComparison.Ordinal) && !accept.Contains("*/*", StringComparison.Ordinal))
         {
             return;
         }

@@ -46,10 +46,9 @@ public static class AccountsModule
                 };
                 options.Events.OnRedirectToLogin = context =>
                 {
-                    if (context.Request.Headers.ContainsKey("HX-Request") || context.Request.Path.StartsWithSegments("/healthz"))
+                    if (context.Request.Path.StartsWithSegments("/healthz"))
                     {
                         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                        context.Response.Headers["HX-Redirect"] = context.RedirectUri;
                         return Task.CompletedTask;
                     }
 
@@ -73,7 +72,7 @@ public static class AccountsModule
         if (context.User.HasClaim(AccountService.MustChangePasswordClaim, "true")
             && HttpMethods.IsGet(context.Request.Method)
             && !path.StartsWithSegments("/account")
-            && !path.StartsWithSegments("/lib") && !path.StartsWithSegments("/css") && !path.StartsWithSegments("/js")
+            && !path.StartsWithSegments("/css") && !path.StartsWithSegments("/js")
             && !path.StartsWithSegments("/_framework") && !path.StartsWithSegments("/_content") && !path.StartsWithSegments("/_blazor") && !path.StartsWithSegments("/favicon.svg")
             && !path.StartsWithSegments("/healthz"))
         {

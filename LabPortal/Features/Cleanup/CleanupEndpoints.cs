@@ -32,7 +32,7 @@ public static class CleanupEndpoints
             {
                 ResetResult.Forbidden => Results.StatusCode(StatusCodes.Status403Forbidden),
                 ResetResult.NotFound => Results.StatusCode(StatusCodes.Status404NotFound),
-                _ => Back(http, $"/classes/{classId}/dashboard?reset=learner&learner={userId}&runs={runs.ToString(CultureInfo.InvariantCulture)}"),
+                _ => Back($"/classes/{classId}/dashboard?reset=learner&learner={userId}&runs={runs.ToString(CultureInfo.InvariantCulture)}"),
             };
         }).RequireAuthorization();
 
@@ -51,7 +51,7 @@ public static class CleanupEndpoints
             var (result, runs) = await resets.ResetClassAsync(classId, http.User.UserId(), http.RequestAborted);
             return result == ResetResult.Forbidden
                 ? Results.StatusCode(StatusCodes.Status403Forbidden)
-                : Back(http, $"/classes/{classId}/dashboard?reset=class&runs={runs.ToString(CultureInfo.InvariantCulture)}");
+                : Back($"/classes/{classId}/dashboard?reset=class&runs={runs.ToString(CultureInfo.InvariantCulture)}");
         }).RequireAuthorization();
 
         app.MapPost("/classes/{classId:int}/orphans/delete", async (int classId, HttpContext http, IAntiforgery antiforgery, ResetService resets, OrphanSweeper sweeper) =>
@@ -72,17 +72,17 @@ public static class CleanupEndpoints
             var resourceId = form["resourceId"].ToString();
             if (kind.Length == 0 || resourceId.Length == 0)
             {
-                return Back(http, OrphansUrl(classId, "failed", L.T("Choose a resource to delete.", "삭제할 리소스를 고르세요.")));
+                return Back(OrphansUrl(classId, "failed", L.T("Choose a resource to delete.", "삭제할 리소스를 고르세요.")));
             }
 
             // A deletion cannot be undone: like the page's dialog, the post must say it was confirmed.
             if (!string.Equals(form["confirm"], "true", StringComparison.OrdinalIgnoreCase))
             {
-                return Back(http, OrphansUrl(classId, "failed", L.T($"{kind} {resourceId} was not deleted: confirm the deletion.", $"{kind} {resourceId}을(를) 삭제하지 않았습니다. 삭제를 확인하세요.")));
+                return Back(OrphansUrl(classId, "failed", L.T($"{kind} {resourceId} was not deleted: confirm the deletion.", $"{kind} {resourceId}을(를) 삭제하지 않았습니다. 삭제를 확인하세요.")));
             }
 
             var (deleted, message) = await sweeper.DeleteAsync(classId, http.User.UserId(), userId, kind, resourceId, http.RequestAborted);
-            return Back(http, OrphansUrl(classId, deleted ? "deleted" : "failed", message));
+            return Back(OrphansUrl(classId, deleted ? "deleted" : "failed", message));
         }).RequireAuthorization();
 
         app.MapPost("/classes/{classId:int}/orphans/cleanup-run", async (int classId, HttpContext http, IAntiforgery antiforgery, ResetService resets, OrphanSweeper sweeper) =>
@@ -100,17 +100,17 @@ public static class CleanupEndpoints
             var form = await http.Request.ReadFormAsync(http.RequestAborted);
             if (!int.TryParse(form["runId"], CultureInfo.InvariantCulture, out var runId))
             {
-                return Back(http, OrphansUrl(classId, "failed", L.T("Choose a run to clean up.", "정리할 실행을 고르세요.")));
+                return Back(OrphansUrl(classId, "failed", L.T("Choose a run to clean up.", "정리할 실행을 고르세요.")));
             }
 
             // Tearing a run down deletes a learner's work: the row's "I understand" box must be ticked (browsers enforce it too).
             if (!string.Equals(form["confirm"], "true", StringComparison.OrdinalIgnoreCase))
             {
-                return Back(http, OrphansUrl(classId, "failed", L.T($"Run #{runId} was not cleaned up: tick the box to confirm.", $"{runId}번 실행을 정리하지 않았습니다. 확인란을 선택하세요.")));
+                return Back(OrphansUrl(classId, "failed", L.T($"Run #{runId} was not cleaned up: tick the box to confirm.", $"{runId}번 실행을 정리하지 않았습니다. 확인란을 선택하세요.")));
             }
 
             var (started, message) = await sweeper.CleanUpRunAsync(classId, http.User.UserId(), runId, http.RequestAborted);
-            return Back(http, OrphansUrl(classId, started ? "cleaning" : "failed", message));
+            return Back(OrphansUrl(classId, started ? "cleaning" : "failed", message));
         }).RequireAuthorization();
 
         app.MapPost("/classes/{classId:int}/orphans/forget", async (int classId, HttpContext http, IAntiforgery antiforgery, ResetService resets, OrphanSweeper sweeper) =>
@@ -128,11 +128,11 @@ public static class CleanupEndpoints
             var form = await http.Request.ReadFormAsync(http.RequestAborted);
             if (!int.TryParse(form["entryId"], CultureInfo.InvariantCulture, out var entryId))
             {
-                return Back(http, OrphansUrl(classId, "failed", L.T("Choose a ledger entry.", "장부 항목을 고르세요.")));
+                return Back(OrphansUrl(classId, "failed", L.T("Choose a ledger entry.", "장부 항목을 고르세요.")));
             }
 
             var (forgotten, message) = await sweeper.ForgetAsync(classId, http.User.UserId(), entryId, http.RequestAborted);
-            return Back(http, OrphansUrl(classId, forgotten ? "forgotten" : "failed", message));
+            return Back(OrphansUrl(classId, forgotten ? "forgotten" : "failed", message));
         }).RequireAuthorization();
 
         return app;
@@ -141,7 +141,6 @@ public static class CleanupEndpoints
     private static string OrphansUrl(int classId, string status, string message) =>
         $"/classes/{classId}/orphans?status={status}&message={Uri.EscapeDataString(message)}";
 
-    /// <summary>Post/redirect/get; htmx gets <c>HX-Redirect</c> so it navigates instead of swapping the page in.</summary>
     /// <summary>
     /// A reset deletes a learner's work: the form's "I understand" box must be ticked (browsers enforce
     /// it; this catches a client that does not). Unticked, nothing happens and the dashboard says why.
@@ -155,17 +154,9 @@ public static class CleanupEndpoints
             return null;
         }
 
-        return Back(http, $"/classes/{classId}/dashboard?reset=unconfirmed");
+        return Back($"/classes/{classId}/dashboard?reset=unconfirmed");
     }
 
-    private static IResult Back(HttpContext http, string url)
-    {
-        if (string.Equals(http.Request.Headers["HX-Request"], "true", StringComparison.OrdinalIgnoreCase))
-        {
-            http.Response.Headers["HX-Redirect"] = url;
-            return Results.NoContent();
-        }
-
-        return Results.Redirect(url);
-    }
+    /// <summary>Post/redirect/get.</summary>
+    private static IResult Back(string url) => Results.Redirect(url);
 }

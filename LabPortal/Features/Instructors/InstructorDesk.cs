@@ -19,6 +19,16 @@ public sealed class InstructorDesk(IServiceScopeFactory scopes)
         return access == ClassAccess.Allowed ? (access, await instructors.GetDashboardAsync(classId, cancellationToken)) : (access, null);
     }
 
+    /// <summary>The class's students past its budget (empty without a budget, or for anyone but its instructors).</summary>
+    public async Task<IReadOnlyList<LearnerBudget>> OverBudgetAsync(int userId, int classId, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var instructors = scope.ServiceProvider.GetRequiredService<InstructorService>();
+        return await instructors.CheckAsync(classId, userId, cancellationToken) == ClassAccess.Allowed
+            ? await scope.ServiceProvider.GetRequiredService<ClassBudget>().OverBudgetAsync(classId, cancellationToken)
+            : [];
+    }
+
     /// <summary>One learner of the class; Allowed with a null detail when the user is not one of its students.</summary>
     public async Task<(ClassAccess Access, LearnerDetail? Learner)> LearnerAsync(int userId, int classId, int learnerId, CancellationToken cancellationToken = default)
     {
