@@ -134,8 +134,16 @@ public sealed class OneTeardownTests : IDisposable
         Assert.Equal(trails[resetRun][1].Detail.Replace($"Reason: {TeardownScheduler.ResetReason}.", "", StringComparison.Ordinal), trails[sweptRun][1].Detail.Replace($"Reason: {TeardownScheduler.SweeperReason}.", "", StringComparison.Ordinal));
         Assert.StartsWith($"Reason: {TeardownScheduler.SweeperReason}.", trails[sweptRun][1].Detail, StringComparison.Ordinal);
 
+        // The run is TornDown once the job's work is committed; Hangfire records the job as succeeded just after.
         var monitoring = factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        var teardownJobs = monitoring.SucceededJobs(0, 1000).Select(j => j.Value.Job).Where(j => j?.Type == typeof(RunTeardown)).Select(j => (int)j!.Args[0]!).ToHashSet();
+        HashSet<int> SucceededTeardowns() => monitoring.SucceededJobs(0, 1000).Select(j => j.Value.Job).Where(j => j?.Type == typeof(RunTeardown)).Select(j => (int)j!.Args[0]!).ToHashSet();
+        var waitedUntil = DateTime.UtcNow.AddSeconds(30);
+        while (!SucceededTeardowns().IsSupersetOf([sweptRun, resetRun]) && DateTime.UtcNow < waitedUntil)
+        {
+            await Task.Delay(100);
+        }
+
+        var teardownJobs = SucceededTeardowns();
         Assert.Contains(sweptRun, teardownJobs);
         Assert.Contains(resetRun, teardownJobs);
         var accounts = factory.Services.GetRequiredService<ISandboxAccounts>();

@@ -33,6 +33,12 @@ public sealed class LearnerCloud(
     /// <summary>The sandbox's API endpoint (sandbox mode only).</summary>
     public Uri SandboxApi => services.GetRequiredService<SandboxEndpoints>().Api;
 
+    /// <summary>
+    /// False while the embedded sandbox is still starting (a job picked up at start-up can come before
+    /// its servers listen): such a job comes back shortly instead of failing. Always true on AWS.
+    /// </summary>
+    public bool IsReady => options.Value.Mode != CloudMode.Sandbox || services.GetRequiredService<SandboxEndpoints>().IsListening;
+
     /// <summary>True when the cloud has a data plane (real traffic and health checks): the sandbox or real AWS, not an emulator URL.</summary>
     public bool HasDataPlane => options.Value.Mode == CloudMode.Sandbox || options.Value.AwsServiceUrl is null;
 

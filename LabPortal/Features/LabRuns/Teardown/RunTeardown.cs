@@ -90,6 +90,11 @@ public sealed partial class RunTeardown(
     /// <summary>One pass; returns when to continue if AWS is still busy, null when the teardown ended (either way).</summary>
     private async Task<TimeSpan?> TearDownAsync(int runId, CancellationToken stopping, CancellationToken cancellationToken)
     {
+        if (!cloud.IsReady)
+        {
+            return TimeSpan.FromSeconds(1);
+        }
+
         var run = await db.LabRuns.SingleAsync(r => r.Id == runId, cancellationToken);
         var lab = catalog.Find(run.LabId);
         var now = time.GetUtcNow().UtcDateTime;
