@@ -90,11 +90,6 @@ public sealed partial class RunTeardown(
     /// <summary>One pass; returns when to continue if AWS is still busy, null when the teardown ended (either way).</summary>
     private async Task<TimeSpan?> TearDownAsync(int runId, CancellationToken stopping, CancellationToken cancellationToken)
     {
-        if (!cloud.IsReady)
-        {
-            return TimeSpan.FromSeconds(1);
-        }
-
         var run = await db.LabRuns.SingleAsync(r => r.Id == runId, cancellationToken);
         var lab = catalog.Find(run.LabId);
         var now = time.GetUtcNow().UtcDateTime;
@@ -115,6 +110,12 @@ public sealed partial class RunTeardown(
         {
             if (live.Count > 0)
             {
+                // Picked up before the embedded sandbox listens (start-up order): come back shortly.
+                if (!cloud.IsReady)
+                {
+                    return TimeSpan.FromSeconds(1);
+                }
+
                 if (lab is null)
                 {
                     throw new LabStepException("LabUnknown", $"The lab {run.LabId} is no longer in the catalog; its resources cannot be torn down in order.", $"{run.LabId} 실습이 카탈로그에 없어 순서대로 정리할 수 없습니다.");
