@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LabPortal.Bench;
@@ -85,6 +86,7 @@ internal static class PortalHost
             app.Map("/bench/calls-per-second", calls => calls.Run(context => probe.WritePerSecondAsync(context)));
             app.Map("/bench/resources", resources => resources.Run(WriteResourcesAsync));
             app.Map("/bench/reset-progress", progress => progress.Run(WriteResetProgressAsync));
+            app.Map("/bench/step-outcomes", outcomes => outcomes.Run(WriteStepOutcomesAsync));
             next(app);
         };
 
@@ -108,6 +110,22 @@ internal static class PortalHost
             await context.Response.WriteAsync(JsonSerializer.Serialize(result));
         }
 
+        /// <summary>Every finished step run of the class's learners (<c>?classId=</c>), with its finish time.</summary>
+        private static async Task WriteStepOutcomesAsync(HttpContext context)
+        {
+            var classId = int.Parse(context.Request.Query["classId"].ToString(), CultureInfo.InvariantCulture);
+            using var scope = context.RequestServices.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<portal::LabPortal.Infrastructure.Data.PortalDbContext>();
+            var members = db.ClassMemberships.Where(m => m.ClassroomId == classId).Select(m => m.UserId);
+            var rows = await db.StepRuns.Where(s => members.Contains(s.LabRun.UserId) && s.FinishedAtUtc != null)
+                .Select(s => new { s.LabRun.UserId, s.StepId, s.Status, s.FinishedAtUtc })
+                .ToListAsync(context.RequestAborted);
+            var body = rows.Select(r => new StepOutcome(r.UserId, r.StepId, r.Status.ToString(),
+                new DateTimeOffset(DateTime.SpecifyKind(r.FinishedAtUtc!.Value, DateTimeKind.Utc)).ToUnixTimeMilliseconds())).ToList();
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(JsonSerializer.Serialize(body));
+        }
+
         /// <summary>The class's latest reset as the dashboard's progress bar reads it (<c>?classId=</c>).</summary>
         private static async Task WriteResetProgressAsync(HttpContext context)
         {
@@ -126,6 +144,9 @@ internal static class PortalHost
         }
     }
 }
+
+/// <summary>A step's recorded outcome: who, which step, the state the dashboard's cell shows for it, and when (Unix ms).</summary>
+internal sealed record StepOutcome(int UserId, string StepId, string Status, long FinishedUnixMs);
 
 /// <summary>A class reset's progress as <c>ResetProgress</c> reports it.</summary>
 internal sealed record ResetProgressStats(int RunsTotal, int RunsDone, int RunsFailed, int ResourcesLeft, bool Finished, IReadOnlyList<string> Runs);
@@ -398,6 +419,10 @@ internal sealed class PortalProcess : IAsyncDisposable
     /// <summary>Every learner sandbox account's live resources, by type.</summary>
     public async Task<Dictionary<string, Dictionary<string, int>>> ResourcesAsync() =>
         JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, int>>>(await _http.GetStringAsync("/bench/resources")) ?? [];
+
+    /// <summary>Every finished step run of the class's learners.</summary>
+    public async Task<List<StepOutcome>> StepOutcomesAsync(int classId) =>
+        JsonSerializer.Deserialize<List<StepOutcome>>(await _http.GetStringAsync($"/bench/step-outcomes?classId={classId}")) ?? [];
 
     /// <summary>The class's latest reset as the dashboard's progress bar reads it.</summary>
     public async Task<ResetProgressStats> ResetProgressAsync(int classId) =>

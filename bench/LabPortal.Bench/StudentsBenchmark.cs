@@ -17,7 +17,7 @@ internal static class StudentsBenchmark
     private static readonly string[] CloudKinds = ["run-step", "check"];
 
     /// <summary>What one phase measured.</summary>
-    private sealed record Phase(string Name, int Students, double WallSeconds, IReadOnlyList<double> StudentSeconds, InteractionLog Log, PortalStats Before, PortalStats After, CpuSample Cpu, IReadOnlyList<string> Failures)
+    internal sealed record Phase(string Name, int Students, double WallSeconds, IReadOnlyList<double> StudentSeconds, InteractionLog Log, PortalStats Before, PortalStats After, CpuSample Cpu, IReadOnlyList<string> Failures, InteractionLog Documents)
     {
         public double CpuSeconds => After.CpuSeconds - Before.CpuSeconds;
 
@@ -88,6 +88,16 @@ internal static class StudentsBenchmark
                 .. phases.Select(p => p.Log.Count(kind) > 0 ? $"{p.Log.Percentile(kind, 50):0} / {p.Log.Percentile(kind, 95):0} ({p.Log.Count(kind)})" : "-"),
             ])]);
 
+        var documentKinds = phases.SelectMany(p => p.Documents.Kinds).Distinct().ToList();
+        var documentsTable = new ResultTable(
+            "Document loads (join, start): ms from the press, p50 / p95",
+            ["measured until", .. phases.Select(p => p.Name)],
+            [.. documentKinds.Select(kind => (IReadOnlyList<string>)
+            [
+                kind,
+                .. phases.Select(p => p.Documents.Count(kind) > 0 ? $"{p.Documents.Percentile(kind, 50):0} / {p.Documents.Percentile(kind, 95):0}" : "-"),
+            ])]);
+
         var clean = crowd.Failures.Count == 0;
         var ratios = new List<Ratio>
         {
@@ -107,6 +117,7 @@ internal static class StudentsBenchmark
             options.ThinkSeconds > 0
                 ? $"Pacing: each student reads before every press, {options.ThinkSeconds} s on average (drawn from {options.ThinkSeconds * 0.5:0.#} to {options.ThinkSeconds * 1.5:0.#} s by the student's own seeded generator), as a person following the lab's text does; the {options.Students} students arrive spread over one such pause. The warm-up student presses without pausing. Pauses are in the per-student and wall times, never in an interaction's time. (`--think-seconds 0` presses back to back, as a bot would.)"
                 : "Pacing: none (`--think-seconds 0`): every student presses again as soon as the page shows the outcome, as a bot would; the students all start at once.",
+            "Document loads: join and start each load a new document (a static form post, its redirect, the next page). The new document's Navigation Timing splits them: until its first byte is the portal's part (the post, the redirect and the page's server render, queueing included); until its load event adds the browser's part (MudBlazor's and Blazor's styles and scripts parsed and run by the student's own Chromium, which on this 2-core machine shares the cores with every other student's Chromium and the portal); start's total then waits for the circuit (the step page interactive).",
             "run-step and check contain cloud work (the step's Hangfire job on the sandbox at the run's TimeScale, the portal's checks against the sandbox); page-only leaves them out.",
             "CPU: portal = the portal-host process (portal and embedded sandbox); bench + Chromium = this process and every descendant but the portal host (Playwright's driver, the browser and its renderers), from /proc; machine busy = all non-idle CPU time of the machine (/proc/stat) over wall time, so busy cores minus the two is what other work on the machine took.",
             "Per student time runs from opening the join page to the page showing the teardown done. Peak working set and GC heap are sampled every 250 ms inside the portal process, per phase.",
@@ -140,16 +151,18 @@ internal static class StudentsBenchmark
             new Dictionary<string, double>(),
             ratios,
             notes)
-        { Tables = [table, byKind] };
+        { Tables = [table, byKind, documentsTable] };
     }
 
     private static double Divide(double numerator, double denominator) => denominator > 0 ? numerator / denominator : 0;
 
-    private static async Task<Phase> RunPhaseAsync(PortalProcess portal, IBrowser browser, string code, string name, int count, TimeSpan think)
+    /// <summary>Students complete Lab 1 at once (arriving over one pause), each in its own browser context; the dashboard benchmark reuses it.</summary>
+    internal static async Task<Phase> RunPhaseAsync(PortalProcess portal, IBrowser browser, string code, string name, int count, TimeSpan think)
     {
         var before = await portal.StatsAsync(resetPeaks: true);
         var cpuBefore = CpuSample.Take(portal.ProcessId);
         var log = new InteractionLog();
+        var documents = new InteractionLog();
         var failures = new ConcurrentQueue<string>();
         var times = new ConcurrentQueue<double>();
         var wall = Stopwatch.StartNew();
@@ -159,7 +172,7 @@ internal static class StudentsBenchmark
             var pacing = new Pacing(think, seed: i);
             await Task.Delay(pacing.Arrival(i - 1, count));
             await using var context = await Chromium.NewContextAsync(browser, portal.Url);
-            var student = new WizardStudent(await context.NewPageAsync(), studentName, WizardStudent.Lab1, log, pacing);
+            var student = new WizardStudent(await context.NewPageAsync(), studentName, WizardStudent.Lab1, log, pacing, documents);
             var watch = Stopwatch.StartNew();
             try
             {
@@ -178,7 +191,7 @@ internal static class StudentsBenchmark
         wall.Stop();
         var after = await portal.StatsAsync();
         var cpu = CpuSample.Take(portal.ProcessId) - cpuBefore;
-        var phase = new Phase(name, count, wall.Elapsed.TotalSeconds, [.. times], log, before, after, cpu, [.. failures]);
+        var phase = new Phase(name, count, wall.Elapsed.TotalSeconds, [.. times], log, before, after, cpu, [.. failures], documents);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {name}: {count - phase.Failures.Count}/{count} finished in {phase.WallSeconds:0.0} s; interaction p50 {log.Percentile(null, 50):0} ms, p95 {log.Percentile(null, 95):0} ms; portal CPU {phase.CpuSeconds:0.0} s, bench + Chromium {cpu.BenchAndBrowserSeconds:0.0} s, machine busy {cpu.MachineBusySeconds / phase.WallSeconds:0.00} cores"));
         foreach (var failure in phase.Failures.Take(3))

@@ -40,7 +40,7 @@ internal sealed class InteractionLog
 /// the outcome by itself (the wizard is one document: no reloads, no polling from the browser). Every
 /// press is timed inside the page (<see cref="PageTiming"/>) and logged by kind.
 /// </summary>
-internal sealed partial class WizardStudent(IPage page, string name, string labId, InteractionLog log, Pacing? pacing = null)
+internal sealed partial class WizardStudent(IPage page, string name, string labId, InteractionLog log, Pacing? pacing = null, InteractionLog? documents = null)
 {
     public const string Lab1 = "alb-two-web-servers";
     public const string Lab2 = "asg-behind-alb";
@@ -64,17 +64,28 @@ internal sealed partial class WizardStudent(IPage page, string name, string labI
         await page.GetByLabel("Your name").FillAsync(name);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(name + "-password");
         await page.GetByLabel("Repeat the password").FillAsync(name + "-password");
-        log.Add("join", await PageTiming.NavigateAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Join" }), $"#start-{labId}"));
+        LogNavigation("join", await PageTiming.NavigateTimedAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Join" }), $"#start-{labId}"));
     }
 
     /// <summary>Start lab (a static form post) until the wizard's first step is interactive.</summary>
     public async Task StartAsync()
     {
         var start = page.Locator($"#start-{labId}").GetByRole(AriaRole.Button, new() { Name = "Start lab" });
-        log.Add("start", await PageTiming.NavigateAsync(page, start, "#step-page[data-interactive=true]"));
+        LogNavigation("start", await PageTiming.NavigateTimedAsync(page, start, "#step-page[data-interactive=true]"));
         var run = RunAddress().Match(page.Url);
         RunId = run.Success ? int.Parse(run.Groups[1].Value, CultureInfo.InvariantCulture) : throw new InvalidOperationException($"{name}: starting {labId} led to {page.Url}.");
         await ExpectStepAsync(Lab.Steps[0].Id);
+    }
+
+    /// <summary>A press that loads a new document: its time, and (when asked for) the document's first byte and load event apart.</summary>
+    private void LogNavigation(string kind, (double Total, double FirstByte, double Loaded) timing)
+    {
+        log.Add(kind, timing.Total);
+        if (documents is not null && double.IsFinite(timing.FirstByte))
+        {
+            documents.Add($"{kind}: first byte (portal)", timing.FirstByte);
+            documents.Add($"{kind}: load event", timing.Loaded);
+        }
     }
 
     /// <summary>Answers the quiz from the lab's own answers and presses Check my answers until the next step shows.</summary>

@@ -64,6 +64,9 @@ public sealed class SweeperPageBrowserTests : IAsyncLifetime
             await page.GotoAsync($"/classes/{setup.ClassId}/orphans");
             var row = page.Locator($"#orphans tr[data-resource='{stray}']");
             await Assertions.Expect(row).ToBeVisibleAsync();
+            // The trail names the class it belongs to and leads back to it.
+            var trail = page.GetByRole(AriaRole.Navigation, new() { Name = "Breadcrumb" });
+            await Assertions.Expect(trail.GetByRole(AriaRole.Link, new() { Name = "Class SWPAGE" })).ToHaveAttributeAsync("href", $"classes/{setup.ClassId}");
             await Assertions.Expect(page.Locator("#orphans .learner-group")).ToHaveTextAsync("Hana (1)");
             await Axe.AssertNoSeriousViolationsAsync(page, "orphans");
 
@@ -81,6 +84,10 @@ public sealed class SweeperPageBrowserTests : IAsyncLifetime
             await page.Locator("#delete-selected").ClickAsync();
             await page.Locator("#confirm-yes").ClickAsync();
             await Assertions.Expect(page.Locator("#orphan-status")).ToContainTextAsync("Deleted", new() { Timeout = 30_000 });
+            // A count, then what happened to each resource: "Deleted" once, not in the title and again in the text.
+            var status = await page.Locator("#orphan-status").InnerTextAsync();
+            Assert.StartsWith("1 deleted: Deleted ", status.Trim(), StringComparison.Ordinal);
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(status, "Deleted"));
             await Assertions.Expect(page.Locator("#no-orphans")).ToBeVisibleAsync();
             Assert.Contains(await StateAsync(clients, stray), new[] { "shutting-down", "terminated" });
             var audit = await PortalState.ReadAsync(_factory, db => db.Audit.SingleAsync(a => a.Action == AuditActions.OrphanDeleted));

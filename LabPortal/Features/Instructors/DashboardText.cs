@@ -34,6 +34,13 @@ public static class DashboardText
         _ => (State(state), MudBlazor.Color.Default, MudBlazor.Icons.Material.Filled.Remove, "NotStarted"),
     };
 
+    /// <summary>
+    /// A small MudChip's look as plain classes: the grid draws hundreds of them and redraws them on every
+    /// change in the class, and a MudChip component with its icon costs a component each on the server.
+    /// </summary>
+    public static string ChipClass(MudBlazor.Color color, bool outlined) =>
+        $"mud-chip mud-chip-{(outlined ? "outlined" : "filled")} mud-chip-size-small mud-chip-color-{color.ToString().ToLowerInvariant()}";
+
     public static string Progress(LearnerProgress progress) => progress switch
     {
         LearnerProgress.Working => L.T("working", "진행 중"),

@@ -52,11 +52,15 @@ public sealed class InstructorDesk(IServiceScopeFactory scopes)
         return await scope.ServiceProvider.GetRequiredService<ResetService>().ResetClassAsync(classId, userId, cancellationToken);
     }
 
-    /// <summary>The learner a run belongs to (a dashboard learns of a new run by its id only); null when there is no such run.</summary>
-    public async Task<int?> OwnerOfRunAsync(int runId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Whether a run belongs to one of the class's students (a dashboard learns of a new run by its id only,
+    /// and the student may have joined after the dashboard was opened).
+    /// </summary>
+    public async Task<bool> IsRunOfClassAsync(int runId, int classId, CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().LabRuns
-            .Where(r => r.Id == runId).Select(r => (int?)r.UserId).SingleOrDefaultAsync(cancellationToken);
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        return await db.LabRuns.Where(r => r.Id == runId)
+            .AnyAsync(r => db.ClassMemberships.Any(m => m.ClassroomId == classId && m.UserId == r.UserId && m.Role == UserRole.Student), cancellationToken);
     }
 }

@@ -7,9 +7,12 @@ public sealed class JobsOptions
 {
     public const string Section = "Jobs";
 
-    /// <summary>Worker threads: jobs that run at once.</summary>
+    /// <summary>
+    /// Worker threads: jobs that run at once. Jobs mostly wait on AWS, so threads, not cores, bound them;
+    /// 16 leaves 8 for learners' steps while a class reset holds every teardown slot (<c>Cleanup:MaxParallelTeardowns</c>).
+    /// </summary>
     [Range(1, 64)]
-    public int MaxConcurrency { get; set; } = 8;
+    public int MaxConcurrency { get; set; } = 16;
 
     /// <summary>How often an idle worker looks for an enqueued job (the SQLite storage has no notifications).</summary>
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);

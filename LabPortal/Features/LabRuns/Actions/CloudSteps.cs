@@ -16,6 +16,9 @@ public static class CloudSteps
     /// <summary>How soon a continuation looks again after an execution ended waiting.</summary>
     public static readonly TimeSpan ContinuationDelay = TimeSpan.FromSeconds(2);
 
+    /// <summary>The longest pause between two looks in <see cref="WaitUntilAsync"/>.</summary>
+    private static readonly TimeSpan MaxWaitPoll = TimeSpan.FromSeconds(1);
+
     public static async Task<string> DefaultVpcAsync(LabActionContext context, CancellationToken cancellationToken)
     {
         var response = await context.Cloud.Ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [Filter("is-default", "true")] }, cancellationToken);
@@ -117,9 +120,14 @@ public static class CloudSteps
     /// </summary>
     public static async Task WaitUntilAsync(LabActionContext context, Func<Task<bool>> done, string english, string korean, CancellationToken cancellationToken)
     {
+        // The first looks come sooner (250 ms, 500 ms, then every second): what finishes at once (the sandbox,
+        // an already-deleted resource) does not keep its teardown slot or worker for a whole second, and a
+        // long AWS wait costs two extra Describe calls at most.
+        var poll = TimeSpan.FromMilliseconds(250);
         while (!await done())
         {
-            await PollAgainAsync(context, TimeSpan.FromSeconds(1), english, korean, cancellationToken);
+            await PollAgainAsync(context, poll, english, korean, cancellationToken);
+            poll = poll * 2 > MaxWaitPoll ? MaxWaitPoll : poll * 2;
         }
     }
 

@@ -9,7 +9,7 @@ public sealed class TeardownOptions
 
     /// <summary>At most this many runs tear down at once across the portal; the others wait their turn.</summary>
     [Range(1, 64)]
-    public int MaxParallelTeardowns { get; set; } = 4;
+    public int MaxParallelTeardowns { get; set; } = 8;
 
     /// <summary>On the sandbox, a learner reset also deletes the learner's whole sandbox account once their runs are torn down.</summary>
     public bool DropSandboxAccountOnReset { get; set; }
