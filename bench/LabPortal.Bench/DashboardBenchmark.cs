@@ -36,6 +36,9 @@ internal static class DashboardBenchmark
         }
         """;
 
+    /// <summary>The cell states of a run whose teardown began: they replace every step's own state.</summary>
+    private static readonly string[] TeardownStates = ["TearingDown", "TornDown"];
+
     private sealed record Phase(string Name, StudentsBenchmark.Phase Students, IReadOnlyList<double> LagsMs, int Changes, int NeverShown, int Superseded, IReadOnlyList<string> Missing, double PortalCpuSeconds)
     {
         public double P(double p) => InteractionLog.Percentile(LagsMs, p);
@@ -180,7 +183,7 @@ internal static class DashboardBenchmark
             {
                 lags.Add(shownAt - outcome.FinishedUnixMs);
             }
-            else if (new[] { "TearingDown", "TornDown" }.Any(state => seen.TryGetValue($"{outcome.UserId}|{outcome.StepId}|{state}", out var at) && at >= outcome.FinishedUnixMs))
+            else if (TeardownStates.Any(state => seen.TryGetValue($"{outcome.UserId}|{outcome.StepId}|{state}", out var at) && at >= outcome.FinishedUnixMs))
             {
                 // The run's teardown began with this outcome (the finish step's confirmation): every cell of the
                 // run shows the teardown instead, so this state is rightly never drawn.

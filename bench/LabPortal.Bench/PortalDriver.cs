@@ -51,13 +51,19 @@ internal sealed partial class PortalDriver(Uri portal) : IDisposable
         }
 
         var form = HtmlForm.Find(html, formId) ?? throw new InvalidOperationException($"No form '{formId}' on {path}.");
+        return await PostFormAsync(form with { Action = form.Action ?? path }, fields);
+    }
+
+    /// <summary>Posts a form already read from a page: its hidden fields plus <paramref name="fields"/>.</summary>
+    public async Task<(HttpStatusCode Status, string Html, string? Location)> PostFormAsync(HtmlForm form, IReadOnlyDictionary<string, string> fields)
+    {
         var values = new Dictionary<string, string>(form.Hidden);
         foreach (var (name, value) in fields)
         {
             values[name] = value;
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, form.Action ?? path) { Content = new FormUrlEncodedContent(values) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, form.Action ?? "") { Content = new FormUrlEncodedContent(values) };
         return await SendAsync(request);
     }
 
