@@ -1,5 +1,6 @@
 using LabPortal.Infrastructure.Data;
 using LabPortal.Tests.Support;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,45 +16,67 @@ public sealed class DatabaseModelTests
         using var scope = factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
 
-        Assert.False(db.Database.HasPendingModelChanges(), "The hand-written model snapshot differs from the DbContext: add a migration and update Migrations/PortalDbContextModelSnapshot.cs.");
+        Assert.False(db.Database.HasPendingModelChanges(), "The model differs from the migrations' snapshot: run `dotnet ef migrations add <Name> --project LabPortal` (README, Database migrations).");
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.Equal([DatabaseMigrator.BaselineMigration], (await db.Database.GetAppliedMigrationsAsync()).Take(1).ToList());
+    }
+
+    [Fact]
+    public async Task Database_from_the_hand_written_migrations_adopts_the_baseline_without_running_it()
+    {
+        using var data = new TempDirectory();
+        File.Copy(PreviousReleaseDatabase.CheckedInFile, Path.Combine(data.Path, PreviousReleaseDatabase.DatabaseFile));
+        var before = await SqliteFile.RowsAsync(Path.Combine(data.Path, PreviousReleaseDatabase.DatabaseFile), "__EFMigrationsHistory");
+        Assert.Equal(DatabaseMigrator.HandWrittenMigrations.Count, before.Count);
+
+        using var factory = new PortalFactory(data.Path);
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+
+        var applied = (await db.Database.GetAppliedMigrationsAsync()).ToList();
+        Assert.Equal([.. DatabaseMigrator.HandWrittenMigrations, DatabaseMigrator.BaselineMigration], applied.Take(DatabaseMigrator.HandWrittenMigrations.Count + 1).ToList());
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
     }
 
     [Fact]
-    public async Task Migration_drops_the_old_job_store_tables_from_an_existing_database()
+    public async Task Database_stopped_part_way_through_the_hand_written_migrations_is_refused_with_what_to_do()
     {
         using var data = new TempDirectory();
-        await using (var first = new PortalFactory(data.Path))
+        var file = Path.Combine(data.Path, "labportal.db");
+        File.Copy(PreviousReleaseDatabase.CheckedInFile, file);
+        var last = DatabaseMigrator.HandWrittenMigrations[^1];
+        await using (var connection = new SqliteConnection($"Data Source={file};Pooling=False"))
         {
-            _ = first.Services;
-        }
-
-        // A database from before Hangfire: the old job store's tables, and the dropping migration not yet applied.
-        var dropMigration = typeof(LabPortal.Migrations.HangfireJobs).GetCustomAttributes(typeof(Microsoft.EntityFrameworkCore.Migrations.MigrationAttribute), false)
-            .Cast<Microsoft.EntityFrameworkCore.Migrations.MigrationAttribute>().Single().Id;
-        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(data.Path, "labportal.db")};Pooling=False"))
-        {
+            // As a database of the release before the last hand-written migration left it, as far as the history tells.
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = """
-                CREATE TABLE QRTZ_JOB_DETAILS (SCHED_NAME TEXT NOT NULL, JOB_NAME TEXT NOT NULL);
-                CREATE TABLE QRTZ_TRIGGERS (SCHED_NAME TEXT NOT NULL, TRIGGER_NAME TEXT NOT NULL);
-                CREATE TABLE QRTZ_LOCKS (SCHED_NAME TEXT NOT NULL, LOCK_NAME TEXT NOT NULL);
-                ALTER TABLE StepRuns DROP COLUMN LeaseUntilUtc;
-                ALTER TABLE StepRuns DROP COLUMN WaitingUntilUtc;
-                ALTER TABLE LabRuns DROP COLUMN TeardownLeaseUntilUtc;
-                DELETE FROM __EFMigrationsHistory WHERE MigrationId = $id;
-                """;
-            command.Parameters.AddWithValue("$id", dropMigration);
-            await command.ExecuteNonQueryAsync();
+            command.CommandText = "DELETE FROM __EFMigrationsHistory WHERE MigrationId = $id";
+            command.Parameters.AddWithValue("$id", last);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
         }
 
-        await using var second = new PortalFactory(data.Path);
-        using var scope = second.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var tables = await db.Database.SqlQueryRaw<string>("SELECT name AS Value FROM sqlite_master WHERE type = 'table' AND name LIKE 'QRTZ_%'").ToListAsync();
-        Assert.Empty(tables);
-        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-        Assert.Equal(0, await db.StepRuns.CountAsync(s => s.LeaseUntilUtc != null));
+        using var factory = new PortalFactory(data.Path);
+        var error = Record.Exception(() => factory.Services);
+
+        Assert.NotNull(error);
+        var messages = string.Join(" / ", Chain(error).Select(e => e.Message));
+        Assert.Contains(last, messages, StringComparison.Ordinal);
+        Assert.Contains("357d8f2", messages, StringComparison.Ordinal);
+        Assert.Equal(DatabaseMigrator.HandWrittenMigrations.Count - 1, (await SqliteFile.RowsAsync(file, "__EFMigrationsHistory")).Count);
+    }
+
+    private static IEnumerable<Exception> Chain(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            yield return e;
+            if (e is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions.SelectMany(Chain))
+                {
+                    yield return inner;
+                }
+            }
+        }
     }
 }
