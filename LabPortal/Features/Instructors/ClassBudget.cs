@@ -45,5 +45,8 @@ public sealed class ClassBudget(PortalDbContext db, InstructorService instructor
 
     /// <summary>The students past the budget (empty when the class has none): what the dashboard warns about.</summary>
     public async Task<IReadOnlyList<LearnerBudget>> OverBudgetAsync(int classId, CancellationToken cancellationToken = default) =>
-        [.. (await ForClassAsync(classId, cancellationToken)).Where(b => b.OverBudget)];
+        // The dashboard asks on every change in the class: without a budget, nobody can be past it.
+        await db.ClassGuardrails.AnyAsync(g => g.ClassroomId == classId && g.BudgetUsd != null, cancellationToken)
+            ? [.. (await ForClassAsync(classId, cancellationToken)).Where(b => b.OverBudget)]
+            : [];
 }

@@ -67,11 +67,7 @@ public sealed partial class InstructorService(PortalDbContext db, LabCatalog cat
             matrices.Add(new LabMatrix(lab, rows, notStarted));
         }
 
-        var limits = new Dictionary<int, ClassLimits>();
-        foreach (var id in ids)
-        {
-            limits[id] = await cleanup.LimitsForAsync(id, cancellationToken);
-        }
+        var limits = await cleanup.LimitsForAsync(ids, cancellationToken);
 
         var runRows = runs
             .OrderByDescending(r => r.StartedAtUtc).ThenByDescending(r => r.Id)

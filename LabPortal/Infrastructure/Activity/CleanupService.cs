@@ -8,19 +8,28 @@ namespace LabPortal.Infrastructure.Activity;
 public sealed class CleanupService(PortalDbContext db, CleanupClock clock, AuditLog audit)
 {
     /// <summary>The strictest limits of the learner's classes (a learner in two classes gets the shorter ones).</summary>
-    public async Task<ClassLimits> LimitsForAsync(int userId, CancellationToken cancellationToken = default)
+    public async Task<ClassLimits> LimitsForAsync(int userId, CancellationToken cancellationToken = default) =>
+        (await LimitsForAsync([userId], cancellationToken))[userId];
+
+    /// <summary>Each learner's limits in one query (a class dashboard asks for all its learners on every change).</summary>
+    public async Task<IReadOnlyDictionary<int, ClassLimits>> LimitsForAsync(IReadOnlyCollection<int> userIds, CancellationToken cancellationToken = default)
     {
         var classes = await db.ClassMemberships
-            .Where(m => m.UserId == userId && m.Role == UserRole.Student)
-            .Select(m => new { m.ClassroomId, m.Classroom.IdleLimitMinutes, m.Classroom.MaxLifetimeMinutes })
+            .Where(m => userIds.Contains(m.UserId) && m.Role == UserRole.Student)
+            .Select(m => new { m.UserId, m.ClassroomId, m.Classroom.IdleLimitMinutes, m.Classroom.MaxLifetimeMinutes })
             .ToListAsync(cancellationToken);
-        if (classes.Count == 0)
+        var byUser = classes.ToLookup(c => c.UserId);
+        return userIds.Distinct().ToDictionary(id => id, id =>
         {
-            return ClassLimits.Default;
-        }
+            var mine = byUser[id].ToList();
+            if (mine.Count == 0)
+            {
+                return ClassLimits.Default;
+            }
 
-        var first = classes.MinBy(c => c.IdleLimitMinutes)!;
-        return new ClassLimits(first.IdleLimitMinutes, classes.Min(c => c.MaxLifetimeMinutes), first.ClassroomId);
+            var first = mine.MinBy(c => c.IdleLimitMinutes)!;
+            return new ClassLimits(first.IdleLimitMinutes, mine.Min(c => c.MaxLifetimeMinutes), first.ClassroomId);
+        });
     }
 
     /// <summary>The run's lab timer; null when the run is not active (nothing will be cleaned up).</summary>
