@@ -56,8 +56,7 @@ public static class JobsModule
         && (connectionString.StartsWith("postgres", StringComparison.OrdinalIgnoreCase)
             || connectionString.Contains("Host=", StringComparison.OrdinalIgnoreCase));
 
-    // JobStorage, not the concrete types: the container holds whichever this configuration chose.
-#pragma warning disable CA1859
+#pragma warning disable CA1859 // JobStorage, not the concrete types: the container holds whichever this configuration chose.
     private static JobStorage CreateStorage(JobStorageKind kind, IConfiguration configuration, DataDirectory dataDirectory, JobsOptions options)
     {
         if (kind == JobStorageKind.PostgreSql)
