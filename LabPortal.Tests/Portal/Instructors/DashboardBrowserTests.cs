@@ -91,6 +91,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
                     ConfirmPassword = "latecomer-password-1",
                 });
                 late = joined.Value!.Id;
+                // Joined, nothing started: counted among those who have not started yet.
+                await Assertions.Expect(page.Locator("#matrix-alb-two-web-servers .not-started")).ToHaveTextAsync("Not started yet (2): Jisoo, Latecomer", new() { Timeout = 30_000 });
                 await scope.ServiceProvider.GetRequiredService<LabRunService>().StartAsync(late, Lab1Flow.Lab.Id);
             }
 

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace LabPortal.Features.Classes;
 
 /// <summary>Classes: creating them, listing an instructor's, joining one as a student.</summary>
-public sealed partial class ClassService(PortalDbContext db, AccountService accounts, TimeProvider time)
+public sealed partial class ClassService(PortalDbContext db, AccountService accounts, TimeProvider time, LabPortal.Infrastructure.Live.RunChanges changes)
 {
     // No look-alike characters (0/O, 1/I), so a code read aloud or from a projector is typed right.
     private const string JoinCodeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -199,6 +199,8 @@ public sealed partial class ClassService(PortalDbContext db, AccountService acco
             return FormResult.Invalid<User>(new() { [nameof(input.DisplayName)] = L.T("This name is taken. Add a number or your family name.", "이미 쓰이는 이름입니다. 숫자나 성을 덧붙이세요.") });
         }
 
+        // The class's open dashboards count the newcomer among those who have not started yet.
+        changes.PublishClassMembers(classroom!.Id);
         return FormResult.Ok(user);
     }
 

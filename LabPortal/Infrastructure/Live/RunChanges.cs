@@ -12,22 +12,13 @@ public sealed class RunChanges
 {
     private readonly ConcurrentDictionary<int, ImmutableSubscribers> _subscribers = new();
     private ImmutableSubscribers _everyRun = new([]);
+    private ImmutableSubscribers _classMembers = new([]);
 
     /// <summary>Tells every subscriber of <paramref name="runId"/>; a subscriber that throws does not stop the others.</summary>
     public void Publish(int runId)
     {
         var callbacks = _subscribers.TryGetValue(runId, out var subscribers) ? subscribers.Callbacks : [];
-        foreach (var callback in callbacks.Concat(Volatile.Read(ref _everyRun).Callbacks))
-        {
-            try
-            {
-                callback(runId);
-            }
-            catch (Exception)
-            {
-                // A component's handler failing (a circuit going away) is the component's business.
-            }
-        }
+        Call(callbacks.Concat(Volatile.Read(ref _everyRun).Callbacks), runId);
     }
 
     /// <summary>Calls <paramref name="callback"/> on each change of the run until the result is disposed.</summary>
@@ -43,15 +34,18 @@ public sealed class RunChanges
     /// </summary>
     public IDisposable SubscribeToEveryRun(Action<int> callback)
     {
-        ImmutableSubscribers current, updated;
-        do
-        {
-            current = Volatile.Read(ref _everyRun);
-            updated = new ImmutableSubscribers([.. current.Callbacks, callback]);
-        }
-        while (Interlocked.CompareExchange(ref _everyRun, updated, current) != current);
+        Swap(ref _everyRun, c => [.. c, callback]);
+        return new EveryRunSubscription(() => Swap(ref _everyRun, c => [.. c.Where(other => other != callback)]));
+    }
 
-        return new EveryRunSubscription(this, callback);
+    /// <summary>Tells the class's watchers that its members changed (a student joined): no run exists yet to publish.</summary>
+    public void PublishClassMembers(int classId) => Call(Volatile.Read(ref _classMembers).Callbacks, classId);
+
+    /// <summary>Calls <paramref name="callback"/> with a class's id whenever its members change, until the result is disposed.</summary>
+    public IDisposable SubscribeToClassMembers(Action<int> callback)
+    {
+        Swap(ref _classMembers, c => [.. c, callback]);
+        return new EveryRunSubscription(() => Swap(ref _classMembers, c => [.. c.Where(other => other != callback)]));
     }
 
     /// <summary>Subscribers of every run (for tests and the benchmark).</summary>
@@ -75,20 +69,34 @@ public sealed class RunChanges
         }
     }
 
-    private void UnsubscribeFromEveryRun(Action<int> callback)
+    private static void Swap(ref ImmutableSubscribers field, Func<Action<int>[], Action<int>[]> change)
     {
-        ImmutableSubscribers current, updated;
+        ImmutableSubscribers current;
         do
         {
-            current = Volatile.Read(ref _everyRun);
-            updated = new ImmutableSubscribers([.. current.Callbacks.Where(c => c != callback)]);
+            current = Volatile.Read(ref field);
         }
-        while (Interlocked.CompareExchange(ref _everyRun, updated, current) != current);
+        while (Interlocked.CompareExchange(ref field, new ImmutableSubscribers(change(current.Callbacks)), current) != current);
+    }
+
+    private static void Call(IEnumerable<Action<int>> callbacks, int id)
+    {
+        foreach (var callback in callbacks)
+        {
+            try
+            {
+                callback(id);
+            }
+            catch (Exception)
+            {
+                // A component's handler failing (a circuit going away) is the component's business.
+            }
+        }
     }
 
     private sealed record ImmutableSubscribers(Action<int>[] Callbacks);
 
-    private sealed class EveryRunSubscription(RunChanges owner, Action<int> callback) : IDisposable
+    private sealed class EveryRunSubscription(Action unsubscribe) : IDisposable
     {
         private int _disposed;
 
@@ -96,7 +104,7 @@ public sealed class RunChanges
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                owner.UnsubscribeFromEveryRun(callback);
+                unsubscribe();
             }
         }
     }
