@@ -33,6 +33,14 @@ public sealed class SandboxOptions : IValidatableObject
     /// </summary>
     public bool EnforceRateLimits { get; set; }
 
+    /// <summary>
+    /// When set, the longest an STS <c>AssumeRole</c> session lasts, whatever <c>DurationSeconds</c> asked for
+    /// (AWS's 900 s minimum is still what the request must give). The <c>Expiration</c> answered is the real
+    /// one, so a caller renews in time; unset, sessions last as long as asked, as on AWS. For tests that
+    /// cross a session's expiry without waiting a quarter of an hour.
+    /// </summary>
+    public TimeSpan? MaxSessionLifetime { get; set; }
+
     /// <summary>Folder of the sandbox's own SQLite file (control-plane state and accounts).</summary>
     [Required]
     public string DataDirectory { get; set; } = "App_Data/sandbox";
@@ -46,6 +54,11 @@ public sealed class SandboxOptions : IValidatableObject
         if (BindAddress is not ("localhost" or "*") && !IPAddress.TryParse(BindAddress, out _))
         {
             yield return new ValidationResult($"Sandbox:BindAddress '{BindAddress}' is not an IP address, 'localhost' or '*'.", [nameof(BindAddress)]);
+        }
+
+        if (MaxSessionLifetime is { } lifetime && lifetime <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Sandbox:MaxSessionLifetime must be positive when set.", [nameof(MaxSessionLifetime)]);
         }
 
         if (Enabled && ApiPort != 0 && ApiPort == DataPlanePort)

@@ -41,6 +41,7 @@ public sealed class SandboxServer : IAsyncDisposable
             o.DataDirectory = copy.DataDirectory;
             o.BindAddress = copy.BindAddress;
             o.EnforceRateLimits = copy.EnforceRateLimits;
+            o.MaxSessionLifetime = copy.MaxSessionLifetime;
         });
         configureServices?.Invoke(builder.Services);
         var host = builder.Build();

@@ -87,6 +87,10 @@ public sealed class SandboxAccountStore : ISandboxAccounts, IDisposable
         return session;
     }
 
+    /// <summary>The STS sessions issued into <paramref name="accountId"/> that have not been dropped, oldest first.</summary>
+    public IReadOnlyList<SandboxAccount> SessionsOf(string accountId) =>
+        [.. _sessions.Values.Where(s => s.AccountId == accountId).OrderBy(s => s.CreatedAt)];
+
     public int Count => _byId.Count;
 
     internal async Task LoadAsync(CancellationToken cancellationToken)

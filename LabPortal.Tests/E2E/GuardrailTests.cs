@@ -27,18 +27,96 @@ public sealed class GuardrailTests : IDisposable
     }
 
     [Fact]
-    public async Task A_disallowed_instance_type_is_refused_before_any_call_and_nothing_is_created()
+    public async Task A_disallowed_instance_type_is_the_form_fields_error_in_both_languages_and_nothing_is_submitted()
     {
         await using var factory = new PortalFactory(_data.Path, PortalFactory.OnSandbox());
         var flow = await StartLab1Async(factory, "GRTYPE", Guardrails("t3.micro", instances: 6, loadBalancers: 2));
+        var overrides = new Dictionary<string, string> { ["instanceType"] = "t2.micro" };
 
-        var step = await flow.RunActionAsync("instances", new Dictionary<string, string> { ["instanceType"] = "t2.micro" });
+        var english = await SubmitInAsync("en", () => flow.Wizard.SubmitAsShownAsync(flow.RunId, "instances", overrides));
+        var korean = await SubmitInAsync("ko", () => flow.Wizard.SubmitAsShownAsync(flow.RunId, "instances", overrides));
+        var steps = await ReadAsync(factory, db => db.StepRuns.Where(s => s.LabRunId == flow.RunId && s.StepId == "instances").CountAsync());
+        var saved = await ReadAsync(factory, db => db.LabRuns.Where(r => r.Id == flow.RunId).Select(r => r.ValuesJson).SingleAsync());
+        var allowed = await flow.RunActionAsync("instances", new Dictionary<string, string> { ["instanceType"] = "t3.micro" });
 
-        Assert.Equal(StepRunStatus.Failed, step.Status);
-        Assert.Equal("GuardrailInstanceType", step.ErrorCode);
-        Assert.Contains("t3.micro", step.ErrorMessage, StringComparison.Ordinal);
-        Assert.Contains("허용되지 않아", step.ErrorMessage, StringComparison.Ordinal);
-        await AssertNothingCreatedAsync(factory, flow, step);
+        Assert.False(english!.Succeeded);
+        Assert.Equal(["instanceType"], english.Errors.Keys);
+        Assert.Contains("allows only these instance types: t3.micro", english.Errors["instanceType"], StringComparison.Ordinal);
+        Assert.Equal(["instanceType"], korean!.Errors.Keys);
+        Assert.Contains("t3.micro뿐입니다", korean.Errors["instanceType"], StringComparison.Ordinal);
+        Assert.Equal(0, steps);
+        Assert.DoesNotContain("t2.micro", Features.LabRuns.RunView.ReadJson(saved).Values);
+        Lab1Flow.AssertSucceeded(allowed);
+    }
+
+    [Fact]
+    public async Task The_steps_own_check_refuses_a_disallowed_instance_type_before_any_call_when_the_class_changed_after_the_form()
+    {
+        // The form accepted the type; the instructor narrowed the class before the job ran: the step's check
+        // before any call is the last line, and nothing is created.
+        await using var factory = new PortalFactory(_data.Path, PortalFactory.OnSandbox());
+        var flow = await StartLab1Async(factory, "GRLATE", Guardrails("t2.micro, t3.micro", instances: 6, loadBalancers: 2));
+        using (var scope = factory.Services.CreateScope())
+        {
+            var run = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().LabRuns.SingleAsync(r => r.Id == flow.RunId);
+            var check = scope.ServiceProvider.GetRequiredService<Features.LabRuns.Engine.GuardrailCheck>();
+            await SaveGuardrailsAsync(factory, await ClassIdAsync(factory, "GRLATE"), Guardrails("t3.micro", instances: 6, loadBalancers: 2));
+            run.ValuesJson = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["instanceType"] = "t2.micro" });
+            var refused = await Assert.ThrowsAsync<Features.LabRuns.Engine.LabStepException>(() => check.CheckAsync(run, Lab1Flow.Lab, Lab1Flow.Lab.Step("instances")!));
+
+            Assert.Equal("GuardrailInstanceType", refused.Code);
+            Assert.Contains("t3.micro", refused.English, StringComparison.Ordinal);
+            Assert.Contains("허용되지 않아", refused.Korean, StringComparison.Ordinal);
+        }
+
+        await AssertNothingCreatedAsync(factory, flow, null);
+    }
+
+    [Fact]
+    public async Task An_Auto_Scaling_group_counts_at_its_maximum_size_and_is_refused_before_any_call_when_that_exceeds_the_quota()
+    {
+        // Lab 2's group starts with 2 instances but may grow to its maximum of 4: with room for 3 it is refused.
+        await using var factory = new PortalFactory(_data.Path, PortalFactory.OnSandbox());
+        var code = await Students.CreateClassAsync(factory, "GRASG");
+        Assert.True((await SaveGuardrailsAsync(factory, await ClassIdAsync(factory, code), Guardrails("t2.micro, t3.micro", instances: 3, loadBalancers: 2))).Succeeded);
+        var student = await Students.JoinAsync(factory, code, "Guarded ASG");
+        var driver = await Cleanup.LabDriver.StartAsync(factory, student, Lab1Flow.ShippedLabs, "asg-behind-alb");
+        await driver.FinishAllButTeardownAsync(stopBefore: "auto-scaling-group");
+
+        var submitted = await driver.Wizard.SubmitAsShownAsync(driver.RunId, "auto-scaling-group");
+        var refused = await driver.WaitForStepAsync("auto-scaling-group");
+        var learner = await driver.Wizard.UserIdAsync();
+        using var scope = factory.Services.CreateScope();
+        var cloud = scope.ServiceProvider.GetRequiredService<LearnerCloud>();
+        var clients = cloud.SandboxClients(await cloud.SandboxAccountForUserAsync(learner), "ap-northeast-2");
+        var groups = await clients.AutoScaling.DescribeAutoScalingGroupsAsync(new LabPortal.Aws.AutoScaling.DescribeAutoScalingGroupsRequest());
+        var instances = await clients.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest());
+        var ledger = await ReadAsync(factory, db => db.Ledger.Where(e => e.LabRunId == driver.RunId).Select(e => e.Kind).ToListAsync());
+
+        Assert.True(submitted is { Succeeded: true });
+        Assert.Equal(StepRunStatus.Failed, refused.Status);
+        Assert.Equal("GuardrailInstances", refused.ErrorCode);
+        Assert.Contains($"bring you to {Features.LabRuns.Actions.CreateAutoScalingGroup.MaxSize} instances (an Auto Scaling group counts as its maximum size)", refused.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("최대 크기로 셉니다", refused.ErrorMessage, StringComparison.Ordinal);
+        Assert.True(string.IsNullOrEmpty(refused.RequestIds), $"The refused step called AWS: {refused.RequestIds}");
+        Assert.Empty(groups.AutoScalingGroups!);
+        Assert.Empty(instances.Reservations!.SelectMany(r => r.Instances!));
+        Assert.DoesNotContain(ResourceKinds.AutoScalingGroup, ledger);
+    }
+
+    /// <summary>Runs <paramref name="submit"/> as a request in <paramref name="language"/> would (the texts follow the UI culture).</summary>
+    private static async Task<T> SubmitInAsync<T>(string language, Func<Task<T>> submit)
+    {
+        var before = System.Globalization.CultureInfo.CurrentUICulture;
+        System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo(language);
+        try
+        {
+            return await submit();
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = before;
+        }
     }
 
     [Fact]
@@ -203,9 +281,9 @@ public sealed class GuardrailTests : IDisposable
         return await read(scope.ServiceProvider.GetRequiredService<PortalDbContext>());
     }
 
-    private static async Task AssertNothingCreatedAsync(PortalFactory factory, Lab1Flow flow, StepRun step)
+    private static async Task AssertNothingCreatedAsync(PortalFactory factory, Lab1Flow flow, StepRun? step)
     {
-        Assert.True(string.IsNullOrEmpty(step.RequestIds), $"The refused step called AWS: {step.RequestIds}");
+        Assert.True(string.IsNullOrEmpty(step?.RequestIds), $"The refused step called AWS: {step?.RequestIds}");
         Assert.DoesNotContain(await flow.LedgerAsync(), e => e.Kind == ResourceKinds.Instance);
         var userId = await flow.Wizard.UserIdAsync();
         using var scope = factory.Services.CreateScope();

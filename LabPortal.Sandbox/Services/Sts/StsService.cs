@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using LabPortal.Sandbox.Accounts;
 using LabPortal.Sandbox.Wire;
+using Microsoft.Extensions.Options;
 
 namespace LabPortal.Sandbox.Services.Sts;
 
@@ -11,7 +12,9 @@ namespace LabPortal.Sandbox.Services.Sts;
 /// sandbox account and any role name in it; any signed caller may assume it (there is no trust policy), and the
 /// session works as that account until it expires. Session durations are AWS's, not divided by
 /// <c>Sandbox:TimeScale</c>: the SDKs renew credentials a fixed margin before <c>Expiration</c>, which a
-/// session of a few seconds would always be within.
+/// session of a few seconds would always be within. <c>Sandbox:MaxSessionLifetime</c> shortens every session
+/// instead (a test crossing an expiry); a call signed with an expired session is refused as AWS refuses it
+/// (EC2 <c>RequestExpired</c>, the Query services <c>ExpiredToken</c>, JSON <c>ExpiredTokenException</c>).
 /// See <see href="https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html">AssumeRole</see>.
 /// </summary>
 public sealed partial class StsService : ApiService
@@ -19,10 +22,13 @@ public sealed partial class StsService : ApiService
     public const string Namespace = "https://sts.amazonaws.com/doc/2011-06-15/";
 
     private readonly SandboxAccountStore _accounts;
-    public StsService(SandboxAccountStore accounts)
+    private readonly TimeSpan? _maxLifetime;
+
+    public StsService(SandboxAccountStore accounts, IOptions<SandboxOptions> options)
         : base("sts", WireProtocol.Query, Namespace, "2011-06-15")
     {
         _accounts = accounts;
+        _maxLifetime = options.Value.MaxSessionLifetime;
         Register("AssumeRole", AssumeRoleAsync);
     }
 
@@ -63,7 +69,13 @@ public sealed partial class StsService : ApiService
             tags.Add((key, p.Get($"Tags.member.{index}.Value") ?? ""));
         }
 
-        var session = _accounts.StartSession(accountId, $"{roleName}/{sessionName}", TimeSpan.FromSeconds(seconds));
+        var lifetime = TimeSpan.FromSeconds(seconds);
+        if (_maxLifetime is { } max && max < lifetime)
+        {
+            lifetime = max;
+        }
+
+        var session = _accounts.StartSession(accountId, $"{roleName}/{sessionName}", lifetime);
         var roleId = "AROA" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(roleArn)))[..17];
         return Task.FromResult(ApiResult.Xml(w =>
         {

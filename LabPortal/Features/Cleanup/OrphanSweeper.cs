@@ -12,8 +12,9 @@ namespace LabPortal.Features.Cleanup;
 
 /// <summary>
 /// The orphan sweeper: compares what the cloud holds under the <c>lab-portal:*</c> tags with the
-/// ledger, for a class's students. On the sandbox it reads each student's own account; on AWS the
-/// shared account, filtered by the students' <c>lab-portal:learner</c> tags. It reports resources the
+/// ledger, for a class's students. On the sandbox it reads each student's own account, with an account pool
+/// each student's pool account (through its role); with one shared AWS account, that account filtered by the
+/// students' <c>lab-portal:learner</c> tags. It reports resources the
 /// ledger does not know and that belong to no live run (not tagged by one, not a member of what one
 /// owns), each with the reason, and ledger entries whose resource vanished, and deletes or forgets one on an instructor's request (audited). It also lists
 /// the class's runs that still hold resources, with "clean up this run": the one teardown use case
@@ -61,6 +62,30 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
                     catch (AmazonServiceException e)
                     {
                         errors.Add($"{students[account.UserId]} ({region}): {e.ErrorCode} {e.Message}");
+                    }
+                }
+            }
+        }
+        else if (cloud.UsesAccountPool)
+        {
+            // An account pool: each student's own account, entered through its role. Like a sandbox account it is
+            // the learner's alone while they hold it, so everything in it is looked at, tagged or not.
+            var accounts = await db.CloudAccounts.Where(a => studentIds.Contains(a.UserId) && a.Provider == CloudProvider.AwsAccountPool && a.DeletedAtUtc == null).ToListAsync(cancellationToken);
+            foreach (var account in accounts)
+            {
+                foreach (var region in regions)
+                {
+                    try
+                    {
+                        var clients = await cloud.PoolClientsAsync(account, region, cancellationToken);
+                        var resources = await TaggedResourceScanner.ScanAsync(clients, region, null, null, cancellationToken);
+                        found.AddRange(resources.Select(r => ((int?)account.UserId, r)));
+                        await AddMembersAsync(clients, resources, liveRuns, liveLedger, members, cancellationToken);
+                        scannedUsers.Add(account.UserId);
+                    }
+                    catch (AmazonServiceException e)
+                    {
+                        errors.Add($"{students[account.UserId]} ({account.AccountId}, {region}): {e.ErrorCode} {e.Message}");
                     }
                 }
             }
@@ -235,6 +260,11 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
         {
             var account = await db.CloudAccounts.FirstAsync(a => a.UserId == userId && a.Provider == CloudProvider.Sandbox && a.DeletedAtUtc == null, cancellationToken);
             clients = cloud.SandboxClients(account, orphan.Resource.Region);
+        }
+        else if (cloud.UsesAccountPool)
+        {
+            var account = await db.CloudAccounts.FirstAsync(a => a.UserId == userId && a.Provider == CloudProvider.AwsAccountPool && a.DeletedAtUtc == null, cancellationToken);
+            clients = await cloud.PoolClientsAsync(account, orphan.Resource.Region, cancellationToken);
         }
         else
         {

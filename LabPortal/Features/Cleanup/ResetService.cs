@@ -58,9 +58,28 @@ public sealed class ResetService(PortalDbContext db, AuditLog audit, TeardownSch
         return (ResetResult.Started, runs.Count);
     }
 
-    /// <summary>Every run not yet torn down; a run already tearing down (or whose teardown failed) is asked again.</summary>
-    private Task<List<LabRun>> LiveRunsAsync(List<int> userIds, CancellationToken cancellationToken) =>
-        db.LabRuns.Where(r => userIds.Contains(r.UserId) && r.Status != LabRunStatus.TornDown).OrderBy(r => r.Id).ToListAsync(cancellationToken);
+    /// <summary>
+    /// Every run not yet torn down; a run already tearing down (or whose teardown failed) is asked again. With an
+    /// account pool, a learner whose runs are all torn down may still hold their account (a lab torn down from its
+    /// finish step): the latest run on it is torn down again with the reset's reason, which cleans the whole
+    /// account and returns it to the pool.
+    /// </summary>
+    private async Task<List<LabRun>> LiveRunsAsync(List<int> userIds, CancellationToken cancellationToken)
+    {
+        var runs = await db.LabRuns.Where(r => userIds.Contains(r.UserId) && r.Status != LabRunStatus.TornDown).OrderBy(r => r.Id).ToListAsync(cancellationToken);
+        var held = await db.CloudAccounts
+            .Where(a => userIds.Contains(a.UserId) && a.Provider == CloudProvider.AwsAccountPool && a.DeletedAtUtc == null)
+            .Select(a => a.Id).ToListAsync(cancellationToken);
+        foreach (var accountId in held.Where(id => !runs.Any(r => r.CloudAccountId == id)))
+        {
+            if (await db.LabRuns.Where(r => r.CloudAccountId == accountId).OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken) is { } last)
+            {
+                runs.Add(last);
+            }
+        }
+
+        return runs;
+    }
 
     private async Task RequestAllAsync(List<LabRun> runs, int classId, int actorUserId, CancellationToken cancellationToken)
     {

@@ -6,6 +6,7 @@ using LabPortal.Infrastructure.Audit;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Infrastructure.Forms;
+using LabPortal.Infrastructure.Guardrails;
 using LabPortal.Infrastructure.Live;
 using LabPortal.Infrastructure.Localization;
 using Microsoft.EntityFrameworkCore;
@@ -17,7 +18,8 @@ namespace LabPortal.Features.LabRuns;
 /// (reading, quizzes). A learner only ever reaches their own runs: every query filters by user.
 /// </summary>
 public sealed class LabRunService(
-    PortalDbContext db, LabCatalog catalog, LabAvailability availability, LearnerCloud cloud, TimeProvider time, AuditLog audit, CleanupService cleanup, CleanupClock cleanupClock, RunChanges changes)
+    PortalDbContext db, LabCatalog catalog, LabAvailability availability, LearnerCloud cloud, TimeProvider time, AuditLog audit, CleanupService cleanup, CleanupClock cleanupClock, RunChanges changes,
+    GuardrailReader guardrails)
 {
     public async Task<IReadOnlyList<LabListItem>> ListForUserAsync(int userId, CancellationToken cancellationToken = default)
     {
@@ -30,7 +32,12 @@ public sealed class LabRunService(
         }).ToList();
     }
 
-    /// <summary>Starts the lab, or returns the learner's run of it that is still active (one at a time).</summary>
+    /// <summary>
+    /// Starts the lab, or returns the learner's run of it that is still active (one at a time). With an account
+    /// pool the learner's AWS account is assigned here, when their run starts (issue 17), and kept until a reset
+    /// returns it.
+    /// </summary>
+    /// <exception cref="AccountPoolExhaustedException">Every pool account serves another learner: nothing was created.</exception>
     public async Task<int?> StartAsync(int userId, string labId, CancellationToken cancellationToken = default)
     {
         var lab = catalog.Find(labId);
@@ -46,10 +53,12 @@ public sealed class LabRunService(
             return active;
         }
 
+        var accountId = cloud.UsesAccountPool ? (await cloud.PoolAccountForUserAsync(userId, cancellationToken)).Id : (int?)null;
         var now = time.GetUtcNow().UtcDateTime;
         var run = new LabRun
         {
             UserId = userId,
+            CloudAccountId = accountId,
             LabId = lab.Id,
             Status = LabRunStatus.Active,
             CurrentStepId = lab.Steps[0].Id,
@@ -149,6 +158,21 @@ public sealed class LabRunService(
             if (!IsRuntimeChoice(runtimeChoices, parameter, values[parameter.Name], out var message))
             {
                 errors[parameter.Name] = message;
+            }
+        }
+
+        // The class's guardrails (issue 17): an instance type the class does not allow is the field's error,
+        // so nothing is submitted; the step's own check before any call stays as the last line.
+        var instanceTypes = step.Definition.Parameters.Where(p => p.Type == ParameterType.InstanceType && values.ContainsKey(p.Name)).ToList();
+        if (instanceTypes.Count > 0)
+        {
+            var allowed = (await guardrails.ForLearnerAsync(view.Run.UserId, cancellationToken)).AllowedInstanceTypes;
+            foreach (var parameter in instanceTypes.Where(p => !allowed.Contains(values[p.Name], StringComparer.Ordinal)))
+            {
+                var list = allowed.Count == 0 ? "-" : string.Join(", ", allowed);
+                errors[parameter.Name] = L.T(
+                    $"Your class allows only these instance types: {list}. Choose one of them.",
+                    $"수업에서 허용한 인스턴스 유형은 {list}뿐입니다. 이 중에서 고르세요.");
             }
         }
 

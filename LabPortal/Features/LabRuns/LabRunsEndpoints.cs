@@ -16,7 +16,17 @@ public static class LabRunsEndpoints
                 return Results.StatusCode(StatusCodes.Status400BadRequest);
             }
 
-            var runId = await runs.StartAsync(http.User.UserId(), labId, http.RequestAborted);
+            int? runId;
+            try
+            {
+                runId = await runs.StartAsync(http.User.UserId(), labId, http.RequestAborted);
+            }
+            catch (Infrastructure.Cloud.AccountPoolExhaustedException)
+            {
+                // Nothing was created: back to the labs page, which says why in both languages.
+                return Results.Redirect($"/labs?{LabsPage.PoolExhaustedQuery}={Uri.EscapeDataString(labId)}");
+            }
+
             return runId is null ? Results.NotFound() : Results.Redirect($"/runs/{runId}");
         }).RequireAuthorization();
         return app;

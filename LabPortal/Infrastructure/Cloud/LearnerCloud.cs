@@ -10,7 +10,8 @@ namespace LabPortal.Infrastructure.Cloud;
 /// <summary>
 /// The AWS clients a lab run calls with. On the sandbox every learner gets an account of their own
 /// (created on first use, its secret kept encrypted); on AWS every run shares the configured account
-/// and keeps apart by name prefix and tags.
+/// and keeps apart by name prefix and tags, or, with an account pool, each learner works in a pool account
+/// of their own, entered through its role with STS session credentials renewed before they expire.
 /// </summary>
 public sealed class LearnerCloud(
     PortalDbContext db,
@@ -77,7 +78,11 @@ public sealed class LearnerCloud(
         return factory.For(new AwsCredential(region, aws.AwsServiceUrl, aws.AwsAccessKeyId is { Length: > 0 } key ? key : null, aws.AwsSecretAccessKey));
     }
 
-    /// <summary>With an account pool: the learner's pool account (theirs until a reset returns it), assigned on first use.</summary>
+    /// <summary>
+    /// With an account pool: the run's pool account (the learner's until a reset returns it). Starting a run assigns
+    /// it (the "Start lab" action); a run without one (started before the pool was configured)
+    /// is given the learner's held account, or a free one, here.
+    /// </summary>
     public async Task<CloudAccount> PoolAccountForAsync(LabRun run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -139,6 +144,29 @@ public sealed class LearnerCloud(
 
         throw new AccountPoolExhaustedException();
     }
+
+    /// <summary>With an account pool: the account the learner holds (given when a run of theirs started), or null.</summary>
+    public Task<CloudAccount?> HeldPoolAccountAsync(int userId, CancellationToken cancellationToken = default) =>
+        db.CloudAccounts
+            .Where(a => a.UserId == userId && a.Provider == CloudProvider.AwsAccountPool && a.DeletedAtUtc == null)
+            .OrderBy(a => a.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>
+    /// With an account pool: the keys of the learner's current role session in their account (the CLI access page),
+    /// the same session the portal's calls for them sign with; temporary, so they carry a session token.
+    /// </summary>
+    public async Task<Amazon.Runtime.ImmutableCredentials?> PoolSessionKeysAsync(CloudAccount account, string region, CancellationToken cancellationToken = default)
+    {
+        var clients = await PoolClientsAsync(account, region, cancellationToken);
+        return clients.OwnedCredentials is Amazon.Runtime.AWSCredentials session ? await session.GetCredentialsAsync() : null;
+    }
+
+    /// <summary>How long an account pool's role sessions last (<c>Cloud:AssumeRoleDuration</c>).</summary>
+    public TimeSpan PoolSessionDuration => options.Value.AssumeRoleDuration;
+
+    /// <summary>The endpoint an emulator stands at (<c>Cloud:AwsServiceUrl</c>), or null for AWS's own.</summary>
+    public Uri? AwsServiceUrl => options.Value.AwsServiceUrl;
 
     /// <summary>Returns a learner's pool account to the pool (after a reset has left it empty).</summary>
     public async Task ReleasePoolAccountAsync(CloudAccount account, CancellationToken cancellationToken = default)

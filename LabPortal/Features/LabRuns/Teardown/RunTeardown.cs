@@ -5,6 +5,7 @@ using LabPortal.Features.Labs.Definitions;
 using LabPortal.Infrastructure.Audit;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
+using LabPortal.Infrastructure.Guardrails;
 using LabPortal.Infrastructure.Jobs;
 using LabPortal.Sandbox.Accounts;
 using Microsoft.EntityFrameworkCore;
@@ -106,6 +107,7 @@ public sealed partial class RunTeardown(
         var region = lab?.Region ?? live.Select(e => e.Region).FirstOrDefault() ?? "us-east-1";
         var notes = new List<string>();
         var report = new TeardownReport();
+        var deadline = new DateTimeOffset(DateTime.SpecifyKind(started?.AtUtc ?? now, DateTimeKind.Utc)) + options.Value.TimeLimit;
         try
         {
             if (live.Count > 0)
@@ -123,11 +125,10 @@ public sealed partial class RunTeardown(
 
                 var clients = await cloud.ClientsForAsync(run, region, cancellationToken);
                 var probe = new StepRun { LabRunId = run.Id, StepId = "teardown", CreatedAtUtc = now };
-                var since = started?.AtUtc ?? now;
                 var context = new LabActionContext(db, run, probe, lab, clients, cloud.HasDataPlane, time)
                 {
                     DataPlaneUrl = cloud.DataPlaneUrlFor,
-                    WaitDeadline = new DateTimeOffset(DateTime.SpecifyKind(since, DateTimeKind.Utc)) + options.Value.TimeLimit,
+                    WaitDeadline = deadline,
                     InlineWaitUntil = time.GetUtcNow() + jobOptions.Value.InlineWait,
                 };
                 try
@@ -157,11 +158,27 @@ public sealed partial class RunTeardown(
             }
             else if (remaining.Count == 0)
             {
-                run.Status = LabRunStatus.TornDown;
-                run.FinishedAtUtc ??= time.GetUtcNow().UtcDateTime;
                 notes.Add("Verification scan: nothing left.");
-                await ReturnPoolAccountIfDueAsync(run, region, notes, cancellationToken);
-                await WriteAsync(run, started, AuditLog.Succeeded, string.Join(" ", notes), CancellationToken.None);
+                var pool = await ReturnPoolAccountIfDueAsync(run, region, deadline, notes, cancellationToken);
+                if (pool == PoolAccountOutcome.NotYetEmpty)
+                {
+                    // The account's other resources are still going (instances shutting down...): the run stays
+                    // TearingDown so this job can claim it again, and the next pass scans the account anew.
+                    return TimeSpan.FromSeconds(2);
+                }
+
+                if (pool == PoolAccountOutcome.LeftOver)
+                {
+                    // Never reported done while the account holds something: a reset of the learner tries again.
+                    run.Status = LabRunStatus.TearingDown;
+                    await WriteAsync(run, started, AuditLog.Failed, string.Join(" ", notes), CancellationToken.None);
+                }
+                else
+                {
+                    run.Status = LabRunStatus.TornDown;
+                    run.FinishedAtUtc ??= time.GetUtcNow().UtcDateTime;
+                    await WriteAsync(run, started, AuditLog.Succeeded, string.Join(" ", notes), CancellationToken.None);
+                }
             }
             else
             {
@@ -205,31 +222,82 @@ public sealed partial class RunTeardown(
 
     /// <summary>
     /// An account pool, on a reset: once none of the learner's runs on the account is live, the whole account is
-    /// scanned for lab resources (any run's, any learner's) in the lab's region; found empty, it goes back to the pool.
+    /// cleaned in the lab's regions (the run's, and every region the learner's classes allow): every instance,
+    /// Auto Scaling group, launch template, load balancer, target group, security group and VPC part, whether a
+    /// run made it or the learner made it by hand (<see cref="PoolAccountSweep"/>). Only when a scan of every
+    /// such region then finds nothing does the account go back to the pool; until the teardown's deadline a
+    /// scan that still finds something brings the job back shortly.
     /// </summary>
-    private async Task ReturnPoolAccountIfDueAsync(LabRun run, string region, List<string> notes, CancellationToken cancellationToken)
+    private async Task<PoolAccountOutcome> ReturnPoolAccountIfDueAsync(LabRun run, string region, DateTimeOffset deadline, List<string> notes, CancellationToken cancellationToken)
     {
         if (!cloud.UsesAccountPool || run.TeardownReason != TeardownScheduler.ResetReason || run.CloudAccountId is not { } accountRowId)
         {
-            return;
+            return PoolAccountOutcome.NotDue;
         }
 
         var account = await db.CloudAccounts.SingleOrDefaultAsync(a => a.Id == accountRowId && a.DeletedAtUtc == null && a.Provider == CloudProvider.AwsAccountPool, cancellationToken);
         if (account is null || await db.LabRuns.AnyAsync(r => r.CloudAccountId == accountRowId && r.Id != run.Id && r.Status != LabRunStatus.TornDown, cancellationToken))
         {
-            return;
+            return PoolAccountOutcome.NotDue;
         }
 
-        var clients = await cloud.PoolClientsAsync(account, region, cancellationToken);
-        var left = await TaggedResourceScanner.ScanAsync(clients, region, TaggedResourceScanner.LearnerTag, null, cancellationToken);
-        if (left.Count > 0)
+        var guardrails = await services.GetRequiredService<GuardrailReader>().ForLearnerAsync(account.UserId, cancellationToken);
+        var regions = guardrails.Regions.Prepend(region).Distinct(StringComparer.Ordinal).ToList();
+        // Short waits (an instance shutting down before its group can go) inside this execution's inline share;
+        // longer ones as a continuation of the job.
+        var inlineUntil = time.GetUtcNow() + jobOptions.Value.InlineWait;
+        var refused = new List<string>();
+        var left = new List<TaggedResource>();
+        while (true)
         {
-            notes.Add($"Pool account {account.AccountId} kept by the learner: {left.Count} lab resource(s) still in it.");
-            return;
+            refused.Clear();
+            left.Clear();
+            foreach (var each in regions)
+            {
+                refused.AddRange(await PoolAccountSweep.PassAsync(await cloud.PoolClientsAsync(account, each, cancellationToken), each, cancellationToken));
+            }
+
+            foreach (var each in regions)
+            {
+                left.AddRange(await TaggedResourceScanner.ScanAsync(await cloud.PoolClientsAsync(account, each, cancellationToken), each, null, null, cancellationToken));
+            }
+
+            if (left.Count == 0 || refused.Count > 0 || time.GetUtcNow() + TimeSpan.FromSeconds(1) >= inlineUntil)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
         }
 
-        await cloud.ReleasePoolAccountAsync(account, cancellationToken);
-        notes.Add($"Pool account {account.AccountId} scanned empty and returned to the pool.");
+        if (left.Count == 0)
+        {
+            await cloud.ReleasePoolAccountAsync(account, cancellationToken);
+            notes.Add($"Pool account {account.AccountId} cleaned, scanned empty in {string.Join(", ", regions)} and returned to the pool.");
+            return PoolAccountOutcome.Returned;
+        }
+
+        if (refused.Count == 0 && time.GetUtcNow() < deadline)
+        {
+            return PoolAccountOutcome.NotYetEmpty;
+        }
+
+        notes.Add($"Pool account {account.AccountId} kept by the learner: the scan still finds {left.Count} resource(s) in it: {string.Join("; ", left.Select(r => r.Describe + " in " + r.Region))}.");
+        if (refused.Count > 0)
+        {
+            notes.Add($"AWS refused: {string.Join("; ", refused)}.");
+        }
+
+        notes.Add("Remove what is named, then reset the learner again.");
+        return PoolAccountOutcome.LeftOver;
+    }
+
+    private enum PoolAccountOutcome
+    {
+        NotDue,
+        Returned,
+        NotYetEmpty,
+        LeftOver,
     }
 
     private async Task DropSandboxAccountIfDueAsync(LabRun run, AuditEntry? started, List<string> notes, CancellationToken cancellationToken)
