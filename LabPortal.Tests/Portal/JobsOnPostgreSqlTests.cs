@@ -47,6 +47,6 @@ public sealed class JobsOnPostgreSqlTests
         var jobs = report.RootElement.GetProperty("checks").GetProperty("jobs");
         Assert.Equal("Healthy", jobs.GetProperty("status").GetString());
         Assert.Equal(nameof(JobStorageKind.PostgreSql), jobs.GetProperty("data").GetProperty("storage").GetString());
-        Assert.Equal(8, jobs.GetProperty("data").GetProperty("workers").GetInt32());
+        Assert.Equal(new JobsOptions().MaxConcurrency, jobs.GetProperty("data").GetProperty("workers").GetInt32());
     }
 }
