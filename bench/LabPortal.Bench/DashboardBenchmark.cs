@@ -39,6 +39,9 @@ internal static class DashboardBenchmark
     /// <summary>The cell states of a run whose teardown began: they replace every step's own state.</summary>
     private static readonly string[] TeardownStates = ["TearingDown", "TornDown"];
 
+    /// <summary>How long before an outcome's record its run's teardown may already show (the finish step requests it first).</summary>
+    private const long TeardownWindowMs = 5_000;
+
     private sealed record Phase(string Name, StudentsBenchmark.Phase Students, IReadOnlyList<double> LagsMs, int Changes, int NeverShown, int Superseded, IReadOnlyList<string> Missing, double PortalCpuSeconds)
     {
         public double P(double p) => InteractionLog.Percentile(LagsMs, p);
@@ -183,10 +186,11 @@ internal static class DashboardBenchmark
             {
                 lags.Add(shownAt - outcome.FinishedUnixMs);
             }
-            else if (TeardownStates.Any(state => seen.TryGetValue($"{outcome.UserId}|{outcome.StepId}|{state}", out var at) && at >= outcome.FinishedUnixMs))
+            else if (TeardownStates.Any(state => seen.TryGetValue($"{outcome.UserId}|{outcome.StepId}|{state}", out var at) && at >= outcome.FinishedUnixMs - TeardownWindowMs))
             {
-                // The run's teardown began with this outcome (the finish step's confirmation): every cell of the
-                // run shows the teardown instead, so this state is rightly never drawn.
+                // The run's teardown began with this outcome (the finish step's confirmation requests the teardown,
+                // then records the step): every cell of the run shows the teardown instead, so this state is
+                // rightly never drawn.
                 superseded++;
             }
             else

@@ -113,6 +113,8 @@ internal static class PageTiming
         await button.ClickAsync();
         await page.Locator(shown).First.WaitForAsync(new() { Timeout = 120_000 });
         var total = watch.Elapsed.TotalMilliseconds;
+        // The press is done when the element shows; the load event may come later (0 until then).
+        await page.WaitForLoadStateAsync(LoadState.Load, new() { Timeout = 120_000 });
         var entry = await page.EvaluateAsync<JsonElement>("() => { const n = performance.getEntriesByType('navigation')[0]; return n ? { firstByte: n.responseStart, loaded: n.loadEventEnd } : null; }");
         return entry.ValueKind == JsonValueKind.Object
             ? (total, entry.GetProperty("firstByte").GetDouble(), entry.GetProperty("loaded").GetDouble())
