@@ -94,7 +94,7 @@ internal static class DashboardBenchmark
         var phases = new[] { single, crowd };
         var table = new ResultTable(
             "Phases",
-            ["phase", "students", "finished", "wall s", "step outcomes recorded", "shown on the dashboard", "replaced by the run's teardown", "never shown", "lag ms p50 / p95 / max", "student interaction ms p95", "portal CPU s / wall s", "machine busy cores"],
+            ["phase", "students", "finished", "wall s", "step outcomes recorded", "shown on the dashboard", "replaced by the run's teardown", "never shown", "lag ms p50 / p95 / max", "student interaction ms p95", "portal CPU s / wall s", "machine busy cores", "thread pool: peak threads / peak queue / worst 250 ms tick lateness ms"],
             [.. phases.Select(p => (IReadOnlyList<string>)
             [
                 p.Name,
@@ -109,6 +109,7 @@ internal static class DashboardBenchmark
                 $"{p.Students.Log.Percentile(null, 95):0}",
                 $"{p.PortalCpuSeconds / p.Students.WallSeconds:0.00}",
                 $"{p.Students.Cpu.MachineBusySeconds / p.Students.WallSeconds:0.00} of {Environment.ProcessorCount}",
+                $"{p.Students.After.PeakThreadPoolThreads} / {p.Students.After.PeakThreadPoolQueue} / {p.Students.After.WorstSamplerLateMs:0}",
             ])]);
         var documentKinds = phases.SelectMany(p => p.Students.Documents.Kinds).Distinct().ToList();
         var documentsTable = new ResultTable(

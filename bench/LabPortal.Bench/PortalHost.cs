@@ -169,7 +169,10 @@ internal sealed record PortalStats(
     Dictionary<string, Dictionary<string, long>> ApiCalls,
     Dictionary<string, long>? ClientCounters = null,
     int PanelPollers = 0,
-    double PanelIntervalMs = 0)
+    double PanelIntervalMs = 0,
+    int PeakThreadPoolThreads = 0,
+    long PeakThreadPoolQueue = 0,
+    double WorstSamplerLateMs = 0)
 {
     /// <summary>Calls of <paramref name="action"/> across all accounts.</summary>
     public long Calls(string action) => ApiCalls.TryGetValue(action, out var byAccount) ? byAccount.Values.Sum() : 0;
@@ -195,6 +198,10 @@ internal sealed class PortalProbe : IDisposable
     private readonly Timer _sampler;
     private long _peakWorkingSet;
     private long _peakGcHeap;
+    private long _peakThreads;
+    private long _peakQueue;
+    private long _worstLateTicks;
+    private long _lastSampleTicks = Stopwatch.GetTimestamp();
 
     public PortalProbe()
     {
@@ -272,12 +279,18 @@ internal sealed class PortalProbe : IDisposable
             _calls.GroupBy(c => c.Key.Action).ToDictionary(g => g.Key, g => g.ToDictionary(c => c.Key.Account, c => c.Value)),
             new Dictionary<string, long>(_clientCounters, StringComparer.Ordinal),
             context.RequestServices.GetService<portal::LabPortal.Features.LivePanel.LivePanelHub>()?.PollerCount ?? 0,
-            context.RequestServices.GetService<portal::LabPortal.Features.LivePanel.LivePanelHub>()?.Interval.TotalMilliseconds ?? 0);
+            context.RequestServices.GetService<portal::LabPortal.Features.LivePanel.LivePanelHub>()?.Interval.TotalMilliseconds ?? 0,
+            (int)Interlocked.Read(ref _peakThreads),
+            Interlocked.Read(ref _peakQueue),
+            Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _worstLateTicks)).TotalMilliseconds);
         if (context.Request.Query.ContainsKey("reset"))
         {
             // Peaks from here on belong to the next phase.
             Interlocked.Exchange(ref _peakWorkingSet, 0);
             Interlocked.Exchange(ref _peakGcHeap, 0);
+            Interlocked.Exchange(ref _peakThreads, 0);
+            Interlocked.Exchange(ref _peakQueue, 0);
+            Interlocked.Exchange(ref _worstLateTicks, 0);
             Sample();
         }
 
@@ -306,6 +319,12 @@ internal sealed class PortalProbe : IDisposable
     {
         Max(ref _peakWorkingSet, Environment.WorkingSet);
         Max(ref _peakGcHeap, GC.GetTotalMemory(false));
+        // The thread pool: its size, its backlog, and how late this 250 ms timer ran (a starved pool runs it late).
+        Max(ref _peakThreads, ThreadPool.ThreadCount);
+        Max(ref _peakQueue, ThreadPool.PendingWorkItemCount);
+        var now = Stopwatch.GetTimestamp();
+        var last = Interlocked.Exchange(ref _lastSampleTicks, now);
+        Max(ref _worstLateTicks, now - last - (Stopwatch.Frequency / 4));
     }
 
     private static void Max(ref long target, long value)

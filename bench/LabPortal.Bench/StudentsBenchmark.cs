@@ -60,7 +60,7 @@ internal static class StudentsBenchmark
         var phases = new[] { warmUp, single, crowd };
         var table = new ResultTable(
             "Phases",
-            ["phase", "students", "finished", "wall s", "per student s (min / median / max)", "interactions", "interaction ms p50 / p95 / p99", "page-only ms p50 / p95", "portal CPU s", "portal CPU s / wall s", "bench + Chromium CPU s / wall s", "machine busy cores (all processes)", "peak working set MiB", "peak GC heap MiB"],
+            ["phase", "students", "finished", "wall s", "per student s (min / median / max)", "interactions", "interaction ms p50 / p95 / p99", "page-only ms p50 / p95", "portal CPU s", "portal CPU s / wall s", "bench + Chromium CPU s / wall s", "machine busy cores (all processes)", "peak working set MiB", "peak GC heap MiB", "thread pool: peak threads / peak queue / worst 250 ms tick lateness ms"],
             [.. phases.Select(p => (IReadOnlyList<string>)
             [
                 p.Name,
@@ -77,6 +77,7 @@ internal static class StudentsBenchmark
                 $"{p.Cpu.MachineBusySeconds / p.WallSeconds:0.00} of {Environment.ProcessorCount}",
                 $"{p.After.PeakWorkingSetBytes / 1048576.0:0}",
                 $"{p.After.PeakGcHeapBytes / 1048576.0:0}",
+                $"{p.After.PeakThreadPoolThreads} / {p.After.PeakThreadPoolQueue} / {p.After.WorstSamplerLateMs:0}",
             ])]);
         var kinds = phases.SelectMany(p => p.Log.Kinds).Distinct().ToList();
         var byKind = new ResultTable(

@@ -20,7 +20,51 @@ public sealed record ClassDashboard(
 {
     /// <summary>The class's latest reset (class or learner) and how far it got; empty when there was none.</summary>
     public ResetProgressReport Reset { get; init; } = ResetProgressReport.Empty;
+
+    /// <summary>
+    /// The same class with these learners' rows, cells and runs replaced (a change to one run); learners the
+    /// dashboard does not list yet are left for the next full reload, which also brings the audit and the reset.
+    /// </summary>
+    public ClassDashboard With(IReadOnlyList<LearnerUpdate> updates)
+    {
+        var changed = updates.Where(u => Learners.Any(l => l.UserId == u.Learner.UserId)).ToDictionary(u => u.Learner.UserId);
+        if (changed.Count == 0)
+        {
+            return this;
+        }
+
+        return this with
+        {
+            Learners = [.. Learners.Select(l => changed.TryGetValue(l.UserId, out var u) ? u.Learner : l)],
+            Matrices = [.. Matrices.Select(m => Replaced(m, changed))],
+            Runs = [.. Runs.Where(r => !changed.ContainsKey(r.UserId)).Concat(changed.Values.SelectMany(u => u.Runs))
+                .OrderByDescending(r => r.StartedAtUtc).ThenByDescending(r => r.RunId)],
+        };
+    }
+
+    private LabMatrix Replaced(LabMatrix matrix, Dictionary<int, LearnerUpdate> changed)
+    {
+        var rows = matrix.Rows.ToDictionary(r => r.UserId);
+        foreach (var (userId, update) in changed)
+        {
+            rows.Remove(userId);
+            if (update.LatestByLab.TryGetValue(matrix.Lab.Id, out var row))
+            {
+                rows[userId] = row;
+            }
+        }
+
+        // Rows and the "not started" names keep the learners' order.
+        return matrix with
+        {
+            Rows = [.. Learners.Where(l => rows.ContainsKey(l.UserId)).Select(l => rows[l.UserId])],
+            NotStarted = [.. Learners.Where(l => !rows.ContainsKey(l.UserId)).Select(l => l.DisplayName)],
+        };
+    }
 }
+
+/// <summary>One learner's part of the dashboard: their row, their latest run of each lab (by lab id) as a matrix row, and every run of theirs.</summary>
+public sealed record LearnerUpdate(LearnerRow Learner, IReadOnlyDictionary<string, MatrixRow> LatestByLab, IReadOnlyList<RunRow> Runs);
 
 /// <summary>
 /// One learner of the class: how many runs and live resources they have, and what a reset would delete

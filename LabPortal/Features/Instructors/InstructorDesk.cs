@@ -19,6 +19,16 @@ public sealed class InstructorDesk(IServiceScopeFactory scopes)
         return access == ClassAccess.Allowed ? (access, await instructors.GetDashboardAsync(classId, cancellationToken)) : (access, null);
     }
 
+    /// <summary>The parts of the dashboard that changed with these runs (empty for anyone but the class's instructors).</summary>
+    public async Task<IReadOnlyList<LearnerUpdate>> LearnerUpdatesAsync(int userId, int classId, IReadOnlyCollection<int> runIds, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var instructors = scope.ServiceProvider.GetRequiredService<InstructorService>();
+        return await instructors.CheckAsync(classId, userId, cancellationToken) == ClassAccess.Allowed
+            ? await instructors.GetLearnerUpdatesAsync(classId, runIds, cancellationToken)
+            : [];
+    }
+
     /// <summary>The class's students past its budget (empty without a budget, or for anyone but its instructors).</summary>
     public async Task<IReadOnlyList<LearnerBudget>> OverBudgetAsync(int userId, int classId, CancellationToken cancellationToken = default)
     {

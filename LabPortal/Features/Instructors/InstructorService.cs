@@ -40,47 +40,15 @@ public sealed partial class InstructorService(PortalDbContext db, LabCatalog cat
         var now = time.GetUtcNow().UtcDateTime;
         var students = await StudentsAsync(classId, cancellationToken);
         var ids = students.Select(s => s.UserId).ToList();
-        var runs = await db.LabRuns.AsNoTracking()
-            .Where(r => ids.Contains(r.UserId))
-            .Include(r => r.Steps)
-            .Include(r => r.Ledger)
-            .AsSplitQuery()
-            .ToListAsync(cancellationToken);
-        var names = students.ToDictionary(s => s.UserId, s => s.DisplayName);
-
-        var matrices = new List<LabMatrix>();
-        foreach (var lab in catalog.Labs)
-        {
-            var rows = new List<MatrixRow>();
-            var notStarted = new List<string>();
-            foreach (var (userId, displayName) in students)
-            {
-                if (runs.Where(r => r.UserId == userId && r.LabId == lab.Id).MaxBy(r => r.Id) is not { } latest)
-                {
-                    notStarted.Add(displayName);
-                    continue;
-                }
-
-                rows.Add(new MatrixRow(userId, displayName, latest.Id, latest.Status, [.. lab.Steps.Select(step => CellState(latest, step.Id))], latest.LastActivityAtUtc, Estimate(latest, lab, now)));
-            }
-
-            matrices.Add(new LabMatrix(lab, rows, notStarted));
-        }
-
-        var limits = await cleanup.LimitsForAsync(ids, cancellationToken);
-
-        var runRows = runs
-            .OrderByDescending(r => r.StartedAtUtc).ThenByDescending(r => r.Id)
-            .Select(r => RunRow(r, names[r.UserId], limits[r.UserId], now))
+        var updates = await LearnersAsync(students, now, cancellationToken);
+        var matrices = catalog.Labs
+            .Select(lab => new LabMatrix(
+                lab,
+                [.. updates.Where(u => u.LatestByLab.ContainsKey(lab.Id)).Select(u => u.LatestByLab[lab.Id])],
+                [.. updates.Where(u => !u.LatestByLab.ContainsKey(lab.Id)).Select(u => u.Learner.DisplayName)]))
             .ToList();
-        var learners = students
-            .Select(s => new LearnerRow(s.UserId, s.DisplayName, runs.Count(r => r.UserId == s.UserId), runs.Where(r => r.UserId == s.UserId).Sum(LiveResources))
-            {
-                LiveRunIds = [.. runs.Where(r => r.UserId == s.UserId && r.Status != LabRunStatus.TornDown).Select(r => r.Id).Order()],
-                LiveKinds = runs.Where(r => r.UserId == s.UserId).SelectMany(r => r.Ledger).Where(e => e.State != LedgerState.Deleted)
-                    .GroupBy(e => e.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
-            })
-            .ToList();
+        var runRows = updates.SelectMany(u => u.Runs).OrderByDescending(r => r.StartedAtUtc).ThenByDescending(r => r.RunId).ToList();
+        var learners = updates.Select(u => u.Learner).ToList();
         // Resets, auto-cleanup and sweeps of this class or of its learners (auto-cleanup acts on a learner's run, not on a class).
         var audit = await db.Audit.AsNoTracking()
             .Where(a => a.ClassroomId == classId || (a.ClassroomId == null && a.SubjectUserId != null && ids.Contains(a.SubjectUserId.Value)))
@@ -91,6 +59,55 @@ public sealed partial class InstructorService(PortalDbContext db, LabCatalog cat
         {
             Reset = await resets.ForClassAsync(classId, cancellationToken: cancellationToken),
         };
+    }
+
+    /// <summary>
+    /// The dashboard's parts for the learners who own <paramref name="runIds"/> (their row, their latest run of
+    /// each lab, their runs), so a change to one run does not reload the whole class; runs of anyone who is not
+    /// one of the class's students are left out. The caller checks access first.
+    /// </summary>
+    public async Task<IReadOnlyList<LearnerUpdate>> GetLearnerUpdatesAsync(int classId, IReadOnlyCollection<int> runIds, CancellationToken cancellationToken = default)
+    {
+        var owners = db.LabRuns.Where(r => runIds.Contains(r.Id)).Select(r => r.UserId);
+        var rows = await db.ClassMemberships.AsNoTracking()
+            .Where(m => m.ClassroomId == classId && m.Role == UserRole.Student && owners.Contains(m.UserId))
+            .OrderBy(m => m.User.DisplayName)
+            .Select(m => new { m.UserId, m.User.DisplayName })
+            .ToListAsync(cancellationToken);
+        return rows.Count == 0 ? [] : await LearnersAsync([.. rows.Select(r => (r.UserId, r.DisplayName))], time.GetUtcNow().UtcDateTime, cancellationToken);
+    }
+
+    private async Task<List<LearnerUpdate>> LearnersAsync(List<(int UserId, string DisplayName)> students, DateTime now, CancellationToken cancellationToken)
+    {
+        var ids = students.Select(s => s.UserId).ToList();
+        var runs = await db.LabRuns.AsNoTracking()
+            .Where(r => ids.Contains(r.UserId))
+            .Include(r => r.Steps)
+            .Include(r => r.Ledger)
+            .AsSplitQuery()
+            .ToListAsync(cancellationToken);
+        var limits = await cleanup.LimitsForAsync(ids, cancellationToken);
+        return [.. students.Select(s => Learner(s.UserId, s.DisplayName, [.. runs.Where(r => r.UserId == s.UserId)], limits[s.UserId], now))];
+    }
+
+    private LearnerUpdate Learner(int userId, string displayName, List<LabRun> runs, ClassLimits limits, DateTime now)
+    {
+        var latest = new Dictionary<string, MatrixRow>(StringComparer.Ordinal);
+        foreach (var lab in catalog.Labs)
+        {
+            if (runs.Where(r => r.LabId == lab.Id).MaxBy(r => r.Id) is { } run)
+            {
+                latest[lab.Id] = new MatrixRow(userId, displayName, run.Id, run.Status, [.. lab.Steps.Select(step => CellState(run, step.Id))], run.LastActivityAtUtc, Estimate(run, lab, now));
+            }
+        }
+
+        var row = new LearnerRow(userId, displayName, runs.Count, runs.Sum(LiveResources))
+        {
+            LiveRunIds = [.. runs.Where(r => r.Status != LabRunStatus.TornDown).Select(r => r.Id).Order()],
+            LiveKinds = runs.SelectMany(r => r.Ledger).Where(e => e.State != LedgerState.Deleted)
+                .GroupBy(e => e.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
+        };
+        return new LearnerUpdate(row, latest, [.. runs.Select(r => RunRow(r, displayName, limits, now))]);
     }
 
     /// <summary>Most audit entries one page shows (newest first).</summary>
