@@ -81,12 +81,13 @@ public sealed partial class Lab1BrowserTests : IAsyncLifetime
             await Axe.AssertNoSeriousViolationsAsync(page, "labs");
             await ShotAsync(page, "labs");
 
-            // Start Lab 1: from here on the wizard is one document.
-            await page.Locator("#start-alb-two-web-servers").GetByRole(AriaRole.Button, new() { Name = "Start lab" }).ClickAsync();
-            await ExpectStepAsync(page, "concepts");
+            // Start Lab 1 once the list's circuit is live: from here on (the start included) the wizard is one document.
+            await Assertions.Expect(page.Locator("#lab-list[data-interactive=true]")).ToBeVisibleAsync();
             var loads = 0;
             page.Load += (_, _) => loads++;
             await page.EvaluateAsync("() => { window.labPortalMark = 'same page'; }");
+            await page.Locator("#start-alb-two-web-servers").GetByRole(AriaRole.Button, new() { Name = "Start lab" }).ClickAsync();
+            await ExpectStepAsync(page, "concepts");
 
             // The quiz: an unanswered question is asked for, not marked wrong.
             await page.GetByRole(AriaRole.Button, new() { Name = "Check my answers" }).ClickAsync();
