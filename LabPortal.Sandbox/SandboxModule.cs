@@ -59,10 +59,18 @@ public static class SandboxModule
 
         // EC2
         services.AddSandboxStateSection(StateSection.For(Ec2RegionState.SectionName, Ec2RegionState.Create));
-        services.TryAddSingleton<Ec2InstanceManager>();
-        services.TryAddSingleton<IEc2Instances>(sp => sp.GetRequiredService<Ec2InstanceManager>());
-        services.AddSingleton<IAccountCleanup>(sp => sp.GetRequiredService<Ec2InstanceManager>());
-        services.AddSingleton<ISandboxLifecycle>(sp => sp.GetRequiredService<Ec2InstanceManager>());
+        services.TryAddSingleton<Ec2InstanceEvents>();
+        services.TryAddSingleton<Ec2InstanceAddresses>();
+        services.TryAddSingleton<Ec2InstanceMachines>();
+        services.TryAddSingleton<Ec2PublicHostRoutes>();
+        services.TryAddSingleton<Ec2InstanceTransitions>();
+        services.TryAddSingleton<Ec2InstanceLauncher>();
+        services.TryAddSingleton<Ec2InstanceRestore>();
+        services.TryAddSingleton<Ec2InstanceCleanup>();
+        services.TryAddSingleton<Ec2Instances>();
+        services.TryAddSingleton<IEc2Instances>(sp => sp.GetRequiredService<Ec2Instances>());
+        services.AddSingleton<IAccountCleanup>(sp => sp.GetRequiredService<Ec2InstanceCleanup>());
+        services.AddSingleton<ISandboxLifecycle>(sp => sp.GetRequiredService<Ec2InstanceRestore>());
         services.AddSandboxApiService<Ec2Service>();
 
         // ELBv2
