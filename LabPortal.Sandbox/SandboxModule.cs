@@ -96,8 +96,9 @@ public static class SandboxModule
 
         // SSM
         services.AddSandboxStateSection(StateSection.For(SsmRegionState.SectionName, SsmRegionState.Create));
-        services.AddSingleton<IAccountCleanup>(sp => sp.GetRequiredService<SsmService>());
-        services.AddSingleton<ISandboxLifecycle>(sp => sp.GetRequiredService<SsmService>());
+        services.TryAddSingleton<SsmInvocationRunner>();
+        services.AddSingleton<IAccountCleanup>(sp => sp.GetRequiredService<SsmInvocationRunner>());
+        services.AddSingleton<ISandboxLifecycle>(sp => sp.GetRequiredService<SsmInvocationRunner>());
         services.AddSandboxApiService<SsmService>();
 
         // STS: AssumeRole into sandbox accounts (an account pool offline)
