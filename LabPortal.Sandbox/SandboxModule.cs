@@ -89,6 +89,8 @@ public static class SandboxModule
 
         // Auto Scaling
         services.AddSandboxStateSection(StateSection.For(AutoScalingRegionState.SectionName, AutoScalingRegionState.Create));
+        services.TryAddSingleton<AutoScalingTargetGroups>();
+        services.TryAddSingleton<AutoScalingCapacity>();
         services.TryAddSingleton<AutoScalingController>();
         services.AddSingleton<IAccountCleanup>(sp => sp.GetRequiredService<AutoScalingController>());
         services.AddSingleton<ISandboxLifecycle>(sp => sp.GetRequiredService<AutoScalingController>());
