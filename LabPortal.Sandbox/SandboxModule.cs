@@ -50,6 +50,7 @@ public static class SandboxModule
         services.TryAddSingleton<HttpForwarder>();
         services.TryAddSingleton<ApiRateLimiter>();
         services.TryAddSingleton(sp => new SandboxMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton<ApiAuthenticator>();
         services.TryAddSingleton<ApiGateway>();
         services.TryAddSingleton<DataPlaneFront>();
 
