@@ -50,6 +50,7 @@ public static class SandboxModule
         services.TryAddSingleton<HttpForwarder>();
         services.TryAddSingleton<ApiRateLimiter>();
         services.TryAddSingleton(sp => new SandboxMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton<ApiAuthenticator>();
         services.TryAddSingleton<ApiGateway>();
         services.TryAddSingleton<DataPlaneFront>();
 
@@ -59,10 +60,18 @@ public static class SandboxModule
 
         // EC2
         services.AddSandboxStateSection(StateSection.For(Ec2RegionState.SectionName, Ec2RegionState.Create));
-        services.TryAddSingleton<Ec2InstanceManager>();
-        services.TryAddSingleton<IEc2Instances>(sp => sp.GetRequiredService<Ec2InstanceManager>());
-        services.AddSingleton<IAccountCleanup>(sp => sp.GetRequiredService<Ec2InstanceManager>());
-        services.AddSingleton<ISandboxLifecycle>(sp => sp.GetRequiredService<Ec2InstanceManager>());
+        services.TryAddSingleton<Ec2InstanceEvents>();
+        services.TryAddSingleton<Ec2InstanceAddresses>();
+        services.TryAddSingleton<Ec2InstanceMachines>();
+        services.TryAddSingleton<Ec2PublicHostRoutes>();
+        services.TryAddSingleton<Ec2InstanceTransitions>();
+        services.TryAddSingleton<Ec2InstanceLauncher>();
+        services.TryAddSingleton<Ec2InstanceRestore>();
+        services.TryAddSingleton<Ec2InstanceCleanup>();
+        services.TryAddSingleton<Ec2Instances>();
+        services.TryAddSingleton<IEc2Instances>(sp => sp.GetRequiredService<Ec2Instances>());
+        services.AddSingleton<IAccountCleanup>(sp => sp.GetRequiredService<Ec2InstanceCleanup>());
+        services.AddSingleton<ISandboxLifecycle>(sp => sp.GetRequiredService<Ec2InstanceRestore>());
         services.AddSandboxApiService<Ec2Service>();
 
         // ELBv2
@@ -81,6 +90,8 @@ public static class SandboxModule
 
         // Auto Scaling
         services.AddSandboxStateSection(StateSection.For(AutoScalingRegionState.SectionName, AutoScalingRegionState.Create));
+        services.TryAddSingleton<AutoScalingTargetGroups>();
+        services.TryAddSingleton<AutoScalingCapacity>();
         services.TryAddSingleton<AutoScalingController>();
         services.AddSingleton<IAccountCleanup>(sp => sp.GetRequiredService<AutoScalingController>());
         services.AddSingleton<ISandboxLifecycle>(sp => sp.GetRequiredService<AutoScalingController>());
@@ -88,8 +99,9 @@ public static class SandboxModule
 
         // SSM
         services.AddSandboxStateSection(StateSection.For(SsmRegionState.SectionName, SsmRegionState.Create));
-        services.AddSingleton<IAccountCleanup>(sp => sp.GetRequiredService<SsmService>());
-        services.AddSingleton<ISandboxLifecycle>(sp => sp.GetRequiredService<SsmService>());
+        services.TryAddSingleton<SsmInvocationRunner>();
+        services.AddSingleton<IAccountCleanup>(sp => sp.GetRequiredService<SsmInvocationRunner>());
+        services.AddSingleton<ISandboxLifecycle>(sp => sp.GetRequiredService<SsmInvocationRunner>());
         services.AddSandboxApiService<SsmService>();
 
         // STS: AssumeRole into sandbox accounts (an account pool offline)

@@ -1,3 +1,5 @@
+using LabPortal.Sandbox.State;
+
 namespace LabPortal.Sandbox.Accounts;
 
 /// <summary>The portal's admin surface over sandbox accounts (one per learner).</summary>

@@ -1,5 +1,3 @@
-using LabPortal.Sandbox.Accounts;
-
 namespace LabPortal.Sandbox.State;
 
 /// <summary>

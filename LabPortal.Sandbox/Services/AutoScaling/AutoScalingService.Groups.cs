@@ -61,7 +61,7 @@ public sealed partial class AutoScalingService
             NewInstancesProtectedFromScaleIn = p.GetBool("NewInstancesProtectedFromScaleIn") == true,
             CapacityRebalance = p.GetBool("CapacityRebalance") == true,
             TrafficSources = targetGroups.DistinctBy(t => t.Identifier, StringComparer.Ordinal).ToList(),
-            CapacityCause = desired == 0 ? null : $"At {AutoScalingController.Stamp(now)} a user request created an AutoScalingGroup changing the desired capacity from 0 to {desired}.",
+            CapacityCause = desired == 0 ? null : $"At {AsgActivities.Stamp(now)} a user request created an AutoScalingGroup changing the desired capacity from 0 to {desired}.",
         };
         scope.Write<AutoScalingRegionState>(request.Region).Groups[name] = group;
         WakeAfter(scope);
@@ -121,7 +121,7 @@ public sealed partial class AutoScalingService
         group = scope.Write<AutoScalingRegionState>(request.Region).Groups[name];
         if (desired != group.DesiredCapacity)
         {
-            group.CapacityCause = $"At {AutoScalingController.Stamp(Now)} a user request update of AutoScalingGroup constraints to min: {min}, max: {max}, desired: {desired} changing the desired capacity from {group.DesiredCapacity} to {desired}.";
+            group.CapacityCause = $"At {AsgActivities.Stamp(Now)} a user request update of AutoScalingGroup constraints to min: {min}, max: {max}, desired: {desired} changing the desired capacity from {group.DesiredCapacity} to {desired}.";
         }
 
         group.MinSize = min;
@@ -179,7 +179,7 @@ public sealed partial class AutoScalingService
 
             foreach (var source in group.TrafficSources)
             {
-                _controller.DeregisterAll(scope, request.Region, group, source.Identifier);
+                _targetGroups.DeregisterAll(scope, request.Region, group, source.Identifier);
             }
 
             return ApiResult.Xml(null);
@@ -188,7 +188,7 @@ public sealed partial class AutoScalingService
         if (!group.Deleting)
         {
             // ForceDelete: the controller terminates every instance, then removes the group.
-            group.CapacityCause = $"At {AutoScalingController.Stamp(Now)} a user request deleted the AutoScalingGroup, changing the desired capacity from {group.DesiredCapacity} to 0.";
+            group.CapacityCause = $"At {AsgActivities.Stamp(Now)} a user request deleted the AutoScalingGroup, changing the desired capacity from {group.DesiredCapacity} to 0.";
             group.Deleting = true;
             group.MinSize = 0;
             group.MaxSize = 0;
@@ -222,7 +222,7 @@ public sealed partial class AutoScalingService
         group = scope.Write<AutoScalingRegionState>(request.Region).Groups[name];
         if (desired != group.DesiredCapacity)
         {
-            group.CapacityCause = $"At {AutoScalingController.Stamp(Now)} a user request explicitly set group desired capacity changing the desired capacity from {group.DesiredCapacity} to {desired}.";
+            group.CapacityCause = $"At {AsgActivities.Stamp(Now)} a user request explicitly set group desired capacity changing the desired capacity from {group.DesiredCapacity} to {desired}.";
             group.DesiredCapacity = desired;
         }
 

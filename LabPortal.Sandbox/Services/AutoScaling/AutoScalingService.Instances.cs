@@ -48,7 +48,7 @@ public sealed partial class AutoScalingService
         var (_, instance) = FindManagedInstance(scope.Read<AutoScalingRegionState>(request.Region), instanceId);
         var (group, _) = FindManagedInstance(scope.Write<AutoScalingRegionState>(request.Region), instanceId);
         var inGrace = instance.InServiceAt is not { } since
-            || Now < since + _controller.Clock.Scaled(TimeSpan.FromSeconds(group.HealthCheckGracePeriod));
+            || Now < since + _clock.Scaled(TimeSpan.FromSeconds(group.HealthCheckGracePeriod));
 
         // ShouldRespectGracePeriod (default true): an Unhealthy report during the grace period is ignored.
         if (instance.LifecycleState == AsgLifecycle.InService && !(health == "Unhealthy" && respectGrace && inGrace))
@@ -84,7 +84,7 @@ public sealed partial class AutoScalingService
         }
 
         asg = scope.Write<AutoScalingRegionState>(request.Region);
-        var stamp = AutoScalingController.Stamp(Now);
+        var stamp = AsgActivities.Stamp(Now);
         string cause;
         if (decrement)
         {
@@ -96,7 +96,7 @@ public sealed partial class AutoScalingService
             cause = $"At {stamp} instance {instanceId} was taken out of service in response to a user request.";
         }
 
-        var activity = _controller.StartTermination(scope, request.Region, asg, group, instance, cause, _ec2.FindInstance(scope, request.Region, instanceId), unhealthy: false);
+        var activity = _capacity.StartTermination(scope, request.Region, asg, group, instance, cause, _ec2.FindInstance(scope, request.Region, instanceId), unhealthy: false);
         WakeAfter(scope);
         return ApiResult.Xml(w => w.Struct("Activity", x => WriteActivity(x, activity, withGroupState: false)));
     }

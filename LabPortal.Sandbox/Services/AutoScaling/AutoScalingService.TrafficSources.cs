@@ -45,7 +45,7 @@ public sealed partial class AutoScalingService
             group.TrafficSources.Add(new AsgTrafficSource { Identifier = arn, ViaTrafficSources = viaTrafficSources });
 
             // AWS registers the group's running instances with a newly attached target group.
-            _controller.RegisterAll(scope, request.Region, group, arn);
+            _targetGroups.RegisterAll(scope, request.Region, group, arn);
         }
 
         WakeAfter(scope);
@@ -68,7 +68,7 @@ public sealed partial class AutoScalingService
             }
 
             source.State = "Removing";
-            _controller.DeregisterAll(scope, request.Region, group, arn);
+            _targetGroups.DeregisterAll(scope, request.Region, group, arn);
         }
 
         WakeAfter(scope);
@@ -156,7 +156,7 @@ public sealed partial class AutoScalingService
     {
         foreach (var arn in arns)
         {
-            if (_controller.Membership is not { } membership || !membership.Exists(scope, region, arn))
+            if (_targetGroups.Membership is not { } membership || !membership.Exists(scope, region, arn))
             {
                 throw new ApiException("ValidationError", $"Provided Target Groups may not be valid. Please ensure they exist and try again. Target group not found: {QueryParameters.Shorten(arn)}");
             }

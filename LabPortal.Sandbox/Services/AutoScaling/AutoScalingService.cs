@@ -16,14 +16,20 @@ public sealed partial class AutoScalingService : ApiService
     public const string Namespace = "http://autoscaling.amazonaws.com/doc/2011-01-01/";
 
     private readonly SandboxState _state;
+    private readonly SandboxClock _clock;
     private readonly AutoScalingController _controller;
+    private readonly AutoScalingCapacity _capacity;
+    private readonly AutoScalingTargetGroups _targetGroups;
     private readonly IEc2Instances _ec2;
 
-    public AutoScalingService(SandboxState state, AutoScalingController controller, IEc2Instances ec2)
+    public AutoScalingService(SandboxState state, SandboxClock clock, AutoScalingController controller, AutoScalingCapacity capacity, AutoScalingTargetGroups targetGroups, IEc2Instances ec2)
         : base("autoscaling", WireProtocol.Query, Namespace, "2011-01-01")
     {
         _state = state;
+        _clock = clock;
         _controller = controller;
+        _capacity = capacity;
+        _targetGroups = targetGroups;
         _ec2 = ec2;
 
         Register("CreateAutoScalingGroup", CreateAutoScalingGroupAsync);
@@ -46,7 +52,7 @@ public sealed partial class AutoScalingService : ApiService
         Register("DescribeTags", DescribeTagsAsync);
     }
 
-    private DateTimeOffset Now => _controller.Clock.UtcNow;
+    private DateTimeOffset Now => _clock.UtcNow;
 
     /// <summary>The group or AWS's error for an unknown name (aws-behaviour.md section 2.5).</summary>
     private static AsgGroup FindGroup(AutoScalingRegionState asg, string name) =>

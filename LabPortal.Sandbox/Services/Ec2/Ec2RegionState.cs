@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using LabPortal.Sandbox.Accounts;
 using LabPortal.Sandbox.State;
 
 namespace LabPortal.Sandbox.Services.Ec2;

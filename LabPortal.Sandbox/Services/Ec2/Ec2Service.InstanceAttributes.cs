@@ -10,7 +10,7 @@ public sealed partial class Ec2Service
         var id = p.GetRequired("InstanceId");
         var attribute = p.GetRequired("Attribute");
         await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
-        var instance = Ec2InstanceManager.Lookup(scope, request.Region, [id])[0];
+        var instance = Ec2InstanceLookup.Lookup(scope, request.Region, [id])[0];
         var ec2 = scope.Read<Ec2RegionState>(request.Region);
         return attribute switch
         {
@@ -60,7 +60,7 @@ public sealed partial class Ec2Service
         }
 
         await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
-        var instance = Ec2InstanceManager.Lookup(scope, request.Region, [id])[0];
+        var instance = Ec2InstanceLookup.Lookup(scope, request.Region, [id])[0];
         var ec2 = scope.Read<Ec2RegionState>(request.Region);
 
         // EC2 user guide, "Change the instance type": only a stopped instance can change type or user data.

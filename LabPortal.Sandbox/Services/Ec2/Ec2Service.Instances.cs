@@ -86,7 +86,7 @@ public sealed partial class Ec2Service
         var missing = ids.Where(id => !ec2.Instances.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
         if (missing.Count > 0)
         {
-            throw Ec2InstanceManager.NotFound(missing);
+            throw Ec2InstanceLookup.NotFound(missing);
         }
 
         var instances = ec2.Instances.Values
@@ -127,8 +127,8 @@ public sealed partial class Ec2Service
             "client-token" => [i.ClientToken],
             "private-ip-address" or "network-interface.addresses.private-ip-address" => [i.PrivateIpAddress],
             "ip-address" => [i.PublicIpAddress],
-            "private-dns-name" => [Ec2InstanceManager.PrivateDnsName(i.PrivateIpAddress, request.Region)],
-            "dns-name" => [i.PublicIpAddress is null ? null : Ec2InstanceManager.PublicDnsName(i.PublicIpAddress, request.Region)],
+            "private-dns-name" => [Ec2InstanceAddresses.PrivateDnsName(i.PrivateIpAddress, request.Region)],
+            "dns-name" => [i.PublicIpAddress is null ? null : Ec2InstanceAddresses.PublicDnsName(i.PublicIpAddress, request.Region)],
             "instance.group-id" or "group-id" => i.SecurityGroupIds,
             "instance.group-name" or "group-name" => i.SecurityGroupIds.Select(g => ec2.SecurityGroups.GetValueOrDefault(g)?.GroupName),
             "launch-time" => [XmlWriterExtensions.FormatTimestamp(i.LaunchTime)],
@@ -139,8 +139,8 @@ public sealed partial class Ec2Service
     private static void WriteInstance(XmlWriter w, Ec2Instance i, Ec2RegionState ec2, ApiRequest request)
     {
         var region = request.Region;
-        var privateDns = Ec2InstanceManager.PrivateDnsName(i.PrivateIpAddress, region);
-        var publicDns = i.PublicIpAddress is null ? string.Empty : Ec2InstanceManager.PublicDnsName(i.PublicIpAddress, region);
+        var privateDns = Ec2InstanceAddresses.PrivateDnsName(i.PrivateIpAddress, region);
+        var publicDns = i.PublicIpAddress is null ? string.Empty : Ec2InstanceAddresses.PublicDnsName(i.PublicIpAddress, region);
         w.Element("instanceId", i.InstanceId)
             .Element("imageId", i.ImageId)
             .Struct("instanceState", s => s.Element("code", i.State.Code()).Element("name", i.State.WireName()))
@@ -257,7 +257,7 @@ public sealed partial class Ec2Service
         request.Parameters.GetBool("Force");
         request.Parameters.GetBool("Hibernate");
         await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
-        var protectedInstance = Ec2InstanceManager.Lookup(scope, request.Region, ids).FirstOrDefault(i => i.DisableApiStop);
+        var protectedInstance = Ec2InstanceLookup.Lookup(scope, request.Region, ids).FirstOrDefault(i => i.DisableApiStop);
         if (protectedInstance is not null)
         {
             throw new ApiException("OperationNotPermitted", $"The instance '{protectedInstance.InstanceId}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.");
@@ -279,7 +279,7 @@ public sealed partial class Ec2Service
         await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
 
         // Termination protection guards the API only (EC2 user guide, "Enable termination protection").
-        var protectedInstance = Ec2InstanceManager.Lookup(scope, request.Region, ids).FirstOrDefault(i => i.DisableApiTermination && i.State != Ec2InstanceState.Terminated);
+        var protectedInstance = Ec2InstanceLookup.Lookup(scope, request.Region, ids).FirstOrDefault(i => i.DisableApiTermination && i.State != Ec2InstanceState.Terminated);
         if (protectedInstance is not null)
         {
             throw new ApiException("OperationNotPermitted", $"The instance '{protectedInstance.InstanceId}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.");
@@ -298,7 +298,7 @@ public sealed partial class Ec2Service
         var id = request.Parameters.GetRequired("InstanceId");
         request.Parameters.GetBool("Latest");
         await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
-        var instance = Ec2InstanceManager.Lookup(scope, request.Region, [id])[0];
+        var instance = Ec2InstanceLookup.Lookup(scope, request.Region, [id])[0];
         var text = _instances.GetMachine(request.AccountId, id)?.ConsoleOutput ?? instance.Machine?.ConsoleOutput ?? string.Empty;
 
         // EC2 returns the console as base64; botocore's GetConsoleOutput leaves it encoded (the CLI decodes it).
@@ -320,7 +320,7 @@ public sealed partial class Ec2Service
         var includeAll = p.GetBool("IncludeAllInstances") == true;
         await using var scope = await _state.EnterAsync(request.AccountId, cancellationToken);
         var instances = ids.Count > 0
-            ? Ec2InstanceManager.Lookup(scope, request.Region, ids)
+            ? Ec2InstanceLookup.Lookup(scope, request.Region, ids)
             : [.. scope.Read<Ec2RegionState>(request.Region).Instances.Values.OrderBy(i => i.LaunchTime)];
         var now = _clock.UtcNow;
 

@@ -135,7 +135,7 @@ public sealed partial class Ec2Service
         var prefix = id.Contains('-', StringComparison.Ordinal) ? id[..id.IndexOf('-', StringComparison.Ordinal)] : string.Empty;
         return prefix switch
         {
-            "i" => ("instance", ec2.Instances.GetValueOrDefault(id)?.Tags ?? throw Ec2InstanceManager.NotFound([id])),
+            "i" => ("instance", ec2.Instances.GetValueOrDefault(id)?.Tags ?? throw Ec2InstanceLookup.NotFound([id])),
             "sg" => ("security-group", ec2.SecurityGroups.GetValueOrDefault(id)?.Tags ?? throw new ApiException("InvalidGroup.NotFound", $"The security group '{QueryParameters.Shorten(id)}' does not exist")),
             "vpc" => ("vpc", ec2.Vpcs.GetValueOrDefault(id)?.Tags ?? throw new ApiException("InvalidVpcID.NotFound", $"The vpc ID '{QueryParameters.Shorten(id)}' does not exist")),
             "subnet" => ("subnet", ec2.Subnets.GetValueOrDefault(id)?.Tags ?? throw new ApiException("InvalidSubnetID.NotFound", $"The subnet ID '{QueryParameters.Shorten(id)}' does not exist")),

@@ -12,12 +12,12 @@ public sealed partial class Ec2Service : ApiService
     public const string Namespace = "http://ec2.amazonaws.com/doc/2016-11-15/";
 
     private readonly SandboxState _state;
-    private readonly Ec2InstanceManager _instances;
+    private readonly Ec2Instances _instances;
     private readonly IEnumerable<ISecurityGroupReferences> _groupReferences;
     private readonly IEnumerable<INetworkReferences> _networkReferences;
     private readonly SandboxClock _clock;
 
-    public Ec2Service(SandboxState state, Ec2InstanceManager instances, IEnumerable<ISecurityGroupReferences> groupReferences, IEnumerable<INetworkReferences> networkReferences, SandboxClock clock)
+    public Ec2Service(SandboxState state, Ec2Instances instances, IEnumerable<ISecurityGroupReferences> groupReferences, IEnumerable<INetworkReferences> networkReferences, SandboxClock clock)
         : base("ec2", WireProtocol.Ec2, Namespace, "2016-11-15")
     {
         _state = state;

@@ -1,4 +1,3 @@
-using LabPortal.Sandbox.Accounts;
 using LabPortal.Sandbox.State;
 
 namespace LabPortal.Sandbox.Services.Ssm;

@@ -1,4 +1,4 @@
-namespace LabPortal.Sandbox.Accounts;
+namespace LabPortal.Sandbox.State;
 
 /// <summary>
 /// A resource a learner created (defaults such as the default VPC are not listed), for "leave
