@@ -136,7 +136,7 @@ public sealed class AccountsTests : IDisposable
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var normalized = LabPortal.Infrastructure.Data.User.Normalize(PortalFactory.InstructorUserName);
         var user = await db.Users.SingleAsync(u => u.NormalizedUserName == normalized);
-        Assert.True(user.LockedOutUntilUtc > DateTime.UtcNow);
+        Assert.True(user.LockoutEnd > DateTimeOffset.UtcNow);
     }
 
     [Fact]
@@ -167,6 +167,67 @@ public sealed class AccountsTests : IDisposable
 
         var (after, _) = await client.GetAsync("/classes");
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_password_change_ends_the_other_sessions_and_keeps_this_one()
+    {
+        using var other = _factory.CreatePortalClient();
+        await other.SignInAsInstructorAsync();
+        using var client = _factory.CreatePortalClient();
+        await client.SignInAsInstructorAsync();
+
+        var (changed, _) = await client.SubmitAsync("/account/change-password", "#change-password-form", new Dictionary<string, string>
+        {
+            ["Input.CurrentPassword"] = PortalFactory.InstructorPassword,
+            ["Input.NewPassword"] = "changed-password-2",
+            ["Input.ConfirmPassword"] = "changed-password-2",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/classes")).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await other.GetAsync("/classes")).Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_unknown_user_gets_the_answer_a_wrong_password_gets()
+    {
+        using var client = _factory.CreatePortalClient();
+        var (wrong, wrongPage) = await client.SubmitAsync("/account/login", "#login-form", new Dictionary<string, string>
+        {
+            ["Input.UserName"] = PortalFactory.InstructorUserName,
+            ["Input.Password"] = "not-the-password",
+        });
+        var (unknown, unknownPage) = await client.SubmitAsync("/account/login", "#login-form", new Dictionary<string, string>
+        {
+            ["Input.UserName"] = "nobody-by-this-name",
+            ["Input.Password"] = "not-the-password",
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Equal(wrong.StatusCode, unknown.StatusCode);
+        Assert.Equal(wrongPage.QuerySelector("#login-error")!.TextContent, unknownPage.QuerySelector("#login-error")!.TextContent);
+    }
+
+    [Fact]
+    public async Task A_sign_in_cookie_survives_a_restart_with_the_key_ring_in_the_database()
+    {
+        string cookie;
+        using (var client = _factory.CreatePortalClient())
+        {
+            var signIn = await client.SignInAsync(PortalFactory.InstructorUserName, PortalFactory.InstructorPassword);
+            cookie = signIn.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("lp-auth=", StringComparison.Ordinal));
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/classes")).Response.StatusCode);
+        }
+
+        _factory.Dispose();
+        Assert.Empty(Directory.Exists(Path.Combine(_data.Path, "keys")) ? Directory.GetFiles(Path.Combine(_data.Path, "keys")) : []);
+        using var restarted = new PortalFactory(_data.Path);
+        using var http = restarted.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/classes");
+        request.Headers.Add("Cookie", cookie);
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]

@@ -211,6 +211,6 @@ public sealed class ClassesTests : IDisposable
     {
         using var scope = _factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        Assert.Equal(expected, await db.Users.CountAsync(u => u.Role == UserRole.Student));
+        Assert.Equal(expected, await db.UserRoles.CountAsync(r => r.RoleId == Roles.StudentId));
     }
 }

@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Net;
 using LabPortal.Features.Cleanup;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Tests.Support;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -55,10 +57,32 @@ public sealed class UpgradeFromPreviousReleaseTests : IDisposable
             Assert.Equal([PreviousReleaseDatabase.MinaSecretAccessKey], secrets.Select(secret => protector.Unprotect(secret)).ToList());
         }
 
-        foreach (var table in tables.Where(t => t != HistoryTable))
+        foreach (var table in tables.Where(t => t != HistoryTable && t != "Users"))
         {
             Assert.Equal(before[table], await SqliteFile.RowsAsync(Database, table));
         }
+
+        // Users keep every value, under Identity's column names where it has its own; lockout is on for everyone.
+        var expectedUsers = before["Users"].Select(Cells).Select(UpgradedUser).ToList();
+        var users = (await SqliteFile.RowsAsync(Database, "Users")).Select(Cells).ToList();
+        Assert.Equal(expectedUsers.Count, users.Count);
+        for (var i = 0; i < users.Count; i++)
+        {
+            Assert.Equal(expectedUsers[i], expectedUsers[i].Keys.ToDictionary(column => column, column => users[i][column]));
+        }
+
+        // Roles from the old Role column; the first instructor also administers the portal.
+        var oldUsers = before["Users"].Select(Cells).ToList();
+        var firstInstructor = oldUsers.Where(u => u["Role"] == "1").Select(u => int.Parse(u["Id"], CultureInfo.InvariantCulture)).Min();
+        var expectedRoles = oldUsers
+            .Select(u => $"RoleId={(u["Role"] == "1" ? Roles.InstructorId : Roles.StudentId)} | UserId={u["Id"]}")
+            .Append($"RoleId={Roles.AdministratorId} | UserId={firstInstructor}")
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(expectedRoles, (await SqliteFile.RowsAsync(Database, "AspNetUserRoles")).Order(StringComparer.Ordinal));
+
+        // The key ring of the folder's files now lives in the database.
+        var keyFiles = Directory.GetFiles(Path.Combine(PreviousReleaseDatabase.CheckedInFolder, "keys"), "*.xml").Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal);
+        Assert.Equal(keyFiles, (await SqliteFile.RowsAsync(Database, "DataProtectionKeys")).Select(Cells).Select(k => k["FriendlyName"]).Order(StringComparer.Ordinal));
 
         // The history the previous release wrote stays; an upgrade only adds to it.
         var history = await SqliteFile.RowsAsync(Database, HistoryTable);
@@ -110,6 +134,41 @@ public sealed class UpgradeFromPreviousReleaseTests : IDisposable
     }
 
     [Fact]
+    public async Task A_lockout_of_the_previous_release_still_holds_and_an_expired_one_does_not()
+    {
+        CopyFolder(PreviousReleaseDatabase.CheckedInFolder, _data.Path);
+        var lockedUntil = DateTime.UtcNow.AddMinutes(10);
+        var joon = PreviousReleaseDatabase.Accounts.Single(a => a.UserName == "joon");
+        var mina = PreviousReleaseDatabase.Accounts.Single(a => a.UserName == "mina");
+        await using (var connection = new SqliteConnection($"Data Source={Database};Pooling=False"))
+        {
+            // As the previous release wrote a DateTime: no offset.
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE Users SET LockedOutUntilUtc = CASE UserName WHEN $joon THEN $future ELSE $past END WHERE UserName IN ($joon, $mina)";
+            command.Parameters.AddWithValue("$joon", joon.UserName);
+            command.Parameters.AddWithValue("$mina", mina.UserName);
+            command.Parameters.AddWithValue("$future", lockedUntil.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture));
+            command.Parameters.AddWithValue("$past", DateTime.UtcNow.AddMinutes(-10).ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture));
+            Assert.Equal(2, await command.ExecuteNonQueryAsync());
+        }
+
+        await using var factory = new PortalFactory(_data.Path, new Dictionary<string, string?> { ["Labs:Directory"] = E2E.Lab1Flow.ShippedLabs }, WithoutAutoCleanup);
+        using (var scope = factory.Services.CreateScope())
+        {
+            var lockoutEnd = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Users.Where(u => u.UserName == joon.UserName).Select(u => u.LockoutEnd).SingleAsync();
+            Assert.Equal(new DateTimeOffset(lockedUntil, TimeSpan.Zero), lockoutEnd);
+        }
+
+        Assert.Contains((await SqliteFile.RowsAsync(Database, "Users")).Single(r => r.Contains("UserName=joon", StringComparison.Ordinal)).Split(" | "), cell => cell.StartsWith("LockoutEnd=", StringComparison.Ordinal) && cell.EndsWith("+00:00", StringComparison.Ordinal));
+
+        using var joonClient = factory.CreatePortalClient();
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await joonClient.SignInAsync(joon.UserName, joon.Password)).StatusCode);
+        using var minaClient = factory.CreatePortalClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await minaClient.SignInAsync(mina.UserName, mina.Password)).StatusCode);
+    }
+
+    [Fact]
     public async Task Fresh_database_gets_the_schema_an_upgraded_one_has()
     {
         await using (var upgraded = UpgradedPortal())
@@ -126,6 +185,20 @@ public sealed class UpgradeFromPreviousReleaseTests : IDisposable
         var expected = await SqliteFile.SchemaAsync(Database);
         Assert.Contains(expected, line => line.StartsWith("table Users column: PasswordHash", StringComparison.Ordinal));
         Assert.Equal(expected, await SqliteFile.SchemaAsync(Path.Combine(fresh.Path, "labportal.db")));
+    }
+
+    /// <summary>A row of <see cref="SqliteFile.RowsAsync"/> as column → value.</summary>
+    private static Dictionary<string, string> Cells(string row) =>
+        row.Split(" | ").Select(cell => cell.Split('=', 2)).ToDictionary(cell => cell[0], cell => cell[1], StringComparer.Ordinal);
+
+    /// <summary>What a user row of the previous release becomes: Identity's names for the failure count and the lockout end (now with its offset), lockout on, the role moved to AspNetUserRoles.</summary>
+    private static Dictionary<string, string> UpgradedUser(Dictionary<string, string> old)
+    {
+        var upgraded = old.Where(c => c.Key is not ("Role" or "FailedSignInCount" or "LockedOutUntilUtc")).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+        upgraded["AccessFailedCount"] = old["FailedSignInCount"];
+        upgraded["LockoutEnd"] = old["LockedOutUntilUtc"] == "NULL" ? "NULL" : old["LockedOutUntilUtc"] + "+00:00";
+        upgraded["LockoutEnabled"] = "1";
+        return upgraded;
     }
 
     private PortalFactory UpgradedPortal()

@@ -1,9 +1,10 @@
-using LabPortal.Features.Accounts;
+using System.Security.Cryptography;
+using System.Xml.Linq;
 using LabPortal.Infrastructure.Data;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace LabPortal.Tests.Support;
 
@@ -29,6 +30,12 @@ public static class PreviousReleaseDatabase
     public const string ApplicationName = "LabPortal";
 
     public const string CloudSecretPurpose = "LabPortal.CloudAccounts.v1";
+
+    /// <summary>
+    /// Tables Identity's EF stores create that the portal never writes (no external logins, user or role claims,
+    /// or stored tokens): the generator leaves them empty.
+    /// </summary>
+    public static readonly IReadOnlyList<string> UnusedIdentityTables = ["AspNetRoleClaims", "AspNetUserClaims", "AspNetUserLogins", "AspNetUserTokens"];
 
     /// <summary>The sandbox secret key of Mina's cloud account, stored protected.</summary>
     public const string MinaSecretAccessKey = "old-release-secret-mina-0001";
@@ -68,14 +75,35 @@ public static class PreviousReleaseDatabase
         await using var db = new PortalDbContext(options);
         await db.Database.MigrateAsync(cancellationToken);
 
-        var accounts = new AccountService(db, new PasswordHasher<User>(), Options.Create(new AccountsOptions()), new FixedTime(Start));
-        var users = Accounts.ToDictionary(
-            a => a.UserName,
-            a => accounts.NewUser(a.UserName, a.DisplayName, a.Password, a.Role, mustChangePassword: false));
+        // As Identity's user manager writes them (V3 hash, stamp, lockout on), with the portal's roles.
+        var hasher = new PasswordHasher<User>();
+        var users = Accounts.ToDictionary(a => a.UserName, a =>
+        {
+            var user = new User
+            {
+                UserName = a.UserName,
+                NormalizedUserName = User.Normalize(a.UserName),
+                DisplayName = a.DisplayName,
+                SecurityStamp = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)),
+                ConcurrencyStamp = Guid.NewGuid().ToString(),
+                LockoutEnabled = true,
+                CreatedAtUtc = Start,
+            };
+            user.PasswordHash = hasher.HashPassword(user, a.Password);
+            return user;
+        });
         var teacher = users["park.teacher"];
         var mina = users["mina"];
         var joon = users["joon"];
-        joon.FailedSignInCount = 2;
+        joon.AccessFailedCount = 2;
+        db.Users.AddRange(users.Values);
+        await db.SaveChangesAsync(cancellationToken);
+        db.UserRoles.AddRange(Accounts.Select(a => new IdentityUserRole<int>
+        {
+            UserId = users[a.UserName].Id,
+            RoleId = a.Role == UserRole.Instructor ? Roles.InstructorId : Roles.StudentId,
+        }));
+        db.UserRoles.Add(new IdentityUserRole<int> { UserId = teacher.Id, RoleId = Roles.AdministratorId });
 
         var classroom = new Classroom
         {
@@ -201,6 +229,14 @@ public static class PreviousReleaseDatabase
             new AuditEntry { AtUtc = Start.AddMinutes(110), ActorUserId = teacher.Id, Action = "reset-learner", ClassroomId = classroom.Id, SubjectUserId = joon.Id, Outcome = "succeeded", Detail = "Deleted lp3-joon-lt, lp3-joon-asg." });
         await db.SaveChangesAsync(cancellationToken);
 
+        // The key ring as a running portal keeps it since issue 16: in the database (the files stay, as after an import).
+        db.DataProtectionKeys.AddRange(keys.GetFiles("*.xml").OrderBy(f => f.Name, StringComparer.Ordinal).Select(f => new DataProtectionKey
+        {
+            FriendlyName = Path.GetFileNameWithoutExtension(f.Name),
+            Xml = XElement.Load(f.FullName).ToString(SaveOptions.DisableFormatting),
+        }));
+        await db.SaveChangesAsync(cancellationToken);
+
         // A compact file in rollback-journal mode: nothing left in a -wal file beside it.
         await db.Database.ExecuteSqlRawAsync("VACUUM;", cancellationToken);
     }
@@ -219,9 +255,4 @@ public static class PreviousReleaseDatabase
         CompletedAtUtc = state == LedgerState.Intended ? null : Start.AddMinutes(minute + 0.5),
         DeletedAtUtc = state == LedgerState.Deleted ? Start.AddMinutes(105) : null,
     };
-
-    private sealed class FixedTime(DateTime utcNow) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => new(utcNow);
-    }
 }

@@ -52,9 +52,7 @@ public static class PortalState
         using (var scope = factory.Services.CreateScope())
         {
             var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
-            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            db.Users.Add(accounts.NewUser(userName, userName, userName + "-password-1", UserRole.Instructor, mustChangePassword: false));
-            await db.SaveChangesAsync();
+            await accounts.CreateUserAsync(userName, userName, userName + "-password-1", mustChangePassword: false, Roles.Instructor);
         }
 
         var client = factory.CreatePortalClient();

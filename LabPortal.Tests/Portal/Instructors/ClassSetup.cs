@@ -43,11 +43,13 @@ public sealed class ClassSetup(PortalFactory factory, int classId, IReadOnlyDict
         var classroom = new Classroom { Name = "Class " + code, JoinCode = code, CreatedAtUtc = DateTime.UtcNow };
         classroom.Memberships.Add(new ClassMembership { UserId = teacher.Id, Role = UserRole.Instructor, JoinedAtUtc = DateTime.UtcNow });
         db.Classrooms.Add(classroom);
-        var users = studentNames.Select(name => accounts.NewUser(name, name, name + "-password", UserRole.Student, mustChangePassword: false)).ToList();
-        foreach (var user in users)
+        await db.SaveChangesAsync();
+        var users = new List<User>();
+        foreach (var name in studentNames)
         {
-            user.Memberships.Add(new ClassMembership { Classroom = classroom, Role = UserRole.Student, JoinedAtUtc = DateTime.UtcNow });
-            db.Users.Add(user);
+            var user = await accounts.CreateUserAsync(name, name, name + "-password", mustChangePassword: false, Roles.Student);
+            user.Memberships.Add(new ClassMembership { ClassroomId = classroom.Id, Role = UserRole.Student, JoinedAtUtc = DateTime.UtcNow });
+            users.Add(user);
         }
 
         await db.SaveChangesAsync();
@@ -60,9 +62,7 @@ public sealed class ClassSetup(PortalFactory factory, int classId, IReadOnlyDict
         using (var scope = factory.Services.CreateScope())
         {
             var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
-            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            db.Users.Add(accounts.NewUser(userName, userName, userName + "-password", UserRole.Instructor, mustChangePassword: false));
-            await db.SaveChangesAsync();
+            await accounts.CreateUserAsync(userName, userName, userName + "-password", mustChangePassword: false, Roles.Instructor);
         }
 
         var client = factory.CreatePortalClient();

@@ -1,150 +1,174 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using LabPortal.Infrastructure.Data;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace LabPortal.Features.Accounts;
 
-/// <summary>Sign-in with lockout, password changes and user creation, over the portal's own users table.</summary>
+/// <summary>
+/// The portal's account operations over ASP.NET Core Identity (its user manager, sign-in manager and EF
+/// stores): sign-in with lockout, sign-out that ends every session, password changes and new accounts.
+/// </summary>
 public sealed class AccountService(
+    UserManager<User> users,
+    SignInManager<User> signIn,
     PortalDbContext db,
-    IPasswordHasher<User> hasher,
-    IOptions<AccountsOptions> options,
     TimeProvider time)
 {
-    public const string SecurityStampClaim = "lp:stamp";
-
-    /// <summary>Present while the user still signs in with a one-time password.</summary>
+    /// <summary>Present while the user still signs in with a one-time password (<see cref="PortalClaimsFactory"/>).</summary>
     public const string MustChangePasswordClaim = "lp:must-change-password";
 
-    public async Task<SignInResult> CheckPasswordAsync(string userName, string password, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Checks the password (counting failures towards the lockout) and issues the sign-in cookie. An unknown name
+    /// gets the answer a wrong password gets, after a hash check of the same cost.
+    /// </summary>
+    public async Task<SignInResult> PasswordSignInAsync(string userName, string password)
     {
-        var normalized = User.Normalize(userName);
-        var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedUserName == normalized, cancellationToken);
-        var now = time.GetUtcNow().UtcDateTime;
+        var user = await users.FindByNameAsync(userName.Trim());
         if (user is null)
         {
-            // Hash anyway so an unknown name takes as long as a wrong password.
-            hasher.VerifyHashedPassword(new User { UserName = "", NormalizedUserName = "", DisplayName = "", PasswordHash = "", SecurityStamp = "" }, DummyHash, password);
+            // Identity's sign-in returns at once for an unknown name: hash anyway so it takes as long as a wrong password.
+            users.PasswordHasher.VerifyHashedPassword(DummyUser, DummyHash, password);
             return new SignInResult(SignInOutcome.InvalidCredentials);
         }
 
-        if (user.LockedOutUntilUtc > now)
+        var checkedPassword = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+        if (checkedPassword.IsLockedOut && user.DisabledAtUtc is not null)
         {
-            return new SignInResult(SignInOutcome.LockedOut, user, user.LockedOutUntilUtc);
+            return new SignInResult(SignInOutcome.Disabled, user);
         }
 
-        var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
-        if (verdict == PasswordVerificationResult.Failed)
+        if (checkedPassword.IsLockedOut)
         {
-            user.FailedSignInCount++;
-            if (user.FailedSignInCount >= options.Value.MaxFailedSignIns)
-            {
-                user.LockedOutUntilUtc = now + options.Value.LockoutDuration;
-                user.FailedSignInCount = 0;
-                await db.SaveChangesAsync(cancellationToken);
-                return new SignInResult(SignInOutcome.LockedOut, user, user.LockedOutUntilUtc);
-            }
+            return new SignInResult(SignInOutcome.LockedOut, user, await users.GetLockoutEndDateAsync(user));
+        }
 
-            await db.SaveChangesAsync(cancellationToken);
+        if (!checkedPassword.Succeeded)
+        {
             return new SignInResult(SignInOutcome.InvalidCredentials);
         }
 
-        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
-        {
-            user.PasswordHash = hasher.HashPassword(user, password);
-        }
-
-        user.FailedSignInCount = 0;
-        user.LockedOutUntilUtc = null;
-        await db.SaveChangesAsync(cancellationToken);
+        await signIn.SignInAsync(user, isPersistent: false);
         return new SignInResult(SignInOutcome.Succeeded, user);
     }
 
-    public async Task<bool> ChangePasswordAsync(int userId, string currentPassword, string newPassword, CancellationToken cancellationToken = default)
+    /// <summary>Issues the sign-in cookie for <paramref name="user"/> (a student who just joined, a password just changed).</summary>
+    public Task SignInAsync(User user) => signIn.SignInAsync(user, isPersistent: false);
+
+    /// <summary>Signs out and gives the user a new security stamp: every copy of every cookie issued to them stops working.</summary>
+    public async Task SignOutAsync(ClaimsPrincipal principal)
     {
-        var user = await db.Users.SingleAsync(u => u.Id == userId, cancellationToken);
-        if (hasher.VerifyHashedPassword(user, user.PasswordHash, currentPassword) == PasswordVerificationResult.Failed)
+        if (await users.GetUserAsync(principal) is { } user)
         {
-            return false;
+            await users.UpdateSecurityStampAsync(user);
         }
 
-        SetPassword(user, newPassword);
-        user.MustChangePassword = false;
-        await db.SaveChangesAsync(cancellationToken);
-        return true;
+        await signIn.SignOutAsync();
     }
 
-    /// <summary>A new security stamp: every cookie issued to this user so far stops working (sign-out).</summary>
-    public async Task EndSessionsAsync(int userId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Changes the signed-in user's password; every other session ends (new security stamp) and this one gets a
+    /// new cookie. A user still on a one-time password is not asked for it again: they typed it to sign in.
+    /// </summary>
+    public async Task<PasswordChange> ChangePasswordAsync(ClaimsPrincipal principal, string? currentPassword, string newPassword)
     {
-        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
-        if (user is not null)
-        {
-            user.SecurityStamp = NewStamp();
-            await db.SaveChangesAsync(cancellationToken);
-        }
-    }
-
-    public User NewUser(string userName, string displayName, string password, UserRole role, bool mustChangePassword)
-    {
-        var user = new User
-        {
-            UserName = userName.Trim(),
-            NormalizedUserName = User.Normalize(userName),
-            DisplayName = displayName.Trim(),
-            PasswordHash = "",
-            SecurityStamp = "",
-            Role = role,
-            MustChangePassword = mustChangePassword,
-            CreatedAtUtc = time.GetUtcNow().UtcDateTime,
-        };
-        SetPassword(user, password);
-        return user;
-    }
-
-    public Task<bool> UserNameTakenAsync(string userName, CancellationToken cancellationToken = default)
-    {
-        var normalized = User.Normalize(userName);
-        return db.Users.AnyAsync(u => u.NormalizedUserName == normalized, cancellationToken);
-    }
-
-    /// <summary>Issues the sign-in cookie for <paramref name="user"/>.</summary>
-    public static Task SignInAsync(HttpContext context, User user)
-    {
-        List<Claim> claims =
-        [
-            new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            new Claim(ClaimTypes.Name, user.DisplayName),
-            new Claim(ClaimTypes.Role, user.Role.ToString()),
-            new Claim(SecurityStampClaim, user.SecurityStamp),
-        ];
+        var user = await users.GetUserAsync(principal) ?? throw new InvalidOperationException("The signed-in user no longer exists.");
+        IdentityResult result;
         if (user.MustChangePassword)
         {
-            claims.Add(new Claim(MustChangePasswordClaim, "true"));
+            var token = await users.GeneratePasswordResetTokenAsync(user);
+            user.MustChangePassword = false;
+            result = await users.ResetPasswordAsync(user, token, newPassword);
+            if (!result.Succeeded)
+            {
+                user.MustChangePassword = true;
+            }
+        }
+        else
+        {
+            result = await users.ChangePasswordAsync(user, currentPassword ?? "", newPassword);
         }
 
-        var identity = new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme);
-        return context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        if (result.Succeeded)
+        {
+            await signIn.SignInAsync(user, isPersistent: false);
+            return PasswordChange.Changed;
+        }
+
+        return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch))
+            ? PasswordChange.WrongCurrentPassword
+            : PasswordChange.Refused;
     }
+
+    /// <summary>Whether the signed-in user holds a one-time password.</summary>
+    public async Task<bool> MustChangePasswordAsync(ClaimsPrincipal principal) =>
+        await users.GetUserAsync(principal) is { MustChangePassword: true };
+
+    /// <summary>A user not yet saved; <see cref="CreateAsync"/> gives it its password and roles.</summary>
+    public User NewUser(string userName, string displayName, bool mustChangePassword) => new()
+    {
+        UserName = userName.Trim(),
+        DisplayName = displayName.Trim(),
+        MustChangePassword = mustChangePassword,
+        CreatedAtUtc = time.GetUtcNow().UtcDateTime,
+    };
+
+    /// <summary>
+    /// Saves <paramref name="user"/> (and what hangs from it, e.g. a class membership) with its password and roles,
+    /// all or nothing. A name already taken fails with Identity's <c>DuplicateUserName</c>; the same name saved by
+    /// another request between the check and the insert throws <see cref="DbUpdateException"/>.
+    /// </summary>
+    public async Task<IdentityResult> CreateAsync(User user, string password, IReadOnlyCollection<string> roles, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded)
+        {
+            return created;
+        }
+
+        var added = await users.AddToRolesAsync(user, roles);
+        if (!added.Succeeded)
+        {
+            return added;
+        }
+
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return IdentityResult.Success;
+    }
+
+    /// <summary><see cref="CreateAsync"/> for a caller that has checked its input (first start, test set-up): a failure throws.</summary>
+    public async Task<User> CreateUserAsync(string userName, string displayName, string password, bool mustChangePassword, params string[] roles)
+    {
+        var user = NewUser(userName, displayName, mustChangePassword);
+        var result = await CreateAsync(user, password, roles);
+        return result.Succeeded
+            ? user
+            : throw new InvalidOperationException($"Could not create the account '{userName}': {string.Join(" ", result.Errors.Select(e => e.Description))}");
+    }
+
+    public async Task<bool> UserNameTakenAsync(string userName) => await users.FindByNameAsync(userName.Trim()) is not null;
 
     /// <summary>A one-time password: 16 characters without look-alikes (0/O, 1/l/I).</summary>
     public static string GeneratePassword() =>
         RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 16);
 
-    private void SetPassword(User user, string password)
-    {
-        user.PasswordHash = hasher.HashPassword(user, password);
-        // A new stamp ends every other session of this user (see AccountsModule's cookie validation).
-        user.SecurityStamp = NewStamp();
-    }
+    private static readonly User DummyUser = new() { UserName = "", DisplayName = "" };
 
-    private static string NewStamp() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+    private static readonly string DummyHash = new PasswordHasher<User>().HashPassword(DummyUser, "not-a-password");
+}
 
-    private static readonly string DummyHash = new PasswordHasher<User>().HashPassword(
-        new User { UserName = "", NormalizedUserName = "", DisplayName = "", PasswordHash = "", SecurityStamp = "" }, "not-a-password");
+/// <summary>The outcome of a password change.</summary>
+public enum PasswordChange
+{
+    Changed,
+    WrongCurrentPassword,
+
+    /// <summary>Identity's password rules refused the new password (the form's own rules come first, so rarely).</summary>
+    Refused,
 }

@@ -1,13 +1,10 @@
 using System.Security.Claims;
-using LabPortal.Infrastructure;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Infrastructure.Localization;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace LabPortal.Features.Accounts;
 
@@ -15,49 +12,77 @@ public static class AccountsModule
 {
     public const string InstructorPolicy = "Instructor";
 
+    public const string AdministratorPolicy = "Administrator";
+
     public static IHostApplicationBuilder AddAccounts(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AccountsOptions>().BindConfiguration(AccountsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddScoped<AccountService>();
         builder.Services.AddHostedService<InitialInstructorSeeder>();
 
-        // Keys beside the database, so cookies survive a restart (the EF key store does not restore here).
-        var keys = Path.Combine(DataDirectory.Resolve(builder).Path, "keys");
-        builder.Services.AddDataProtection().SetApplicationName("LabPortal").PersistKeysToFileSystem(new DirectoryInfo(keys));
+        // The key ring lives in the portal's database, so cookies and protected secrets survive restarts and can be
+        // shared by several nodes; keys kept in files before are imported at the first start (DatabaseMigrator).
+        builder.Services.AddDataProtection().SetApplicationName("LabPortal").PersistKeysToDbContext<PortalDbContext>();
 
-        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
-            .AddCookie(options =>
+        // Registered before Identity's default, which Identity then leaves alone.
+        builder.Services.AddSingleton<ILookupNormalizer, UserNameNormalizer>();
+        builder.Services.AddIdentity<User, IdentityRole<int>>()
+            .AddEntityFrameworkStores<PortalDbContext>()
+            .AddClaimsPrincipalFactory<PortalClaimsFactory>()
+            .AddDefaultTokenProviders();
+        builder.Services.AddOptions<IdentityOptions>().Configure<IOptions<AccountsOptions>>((identity, accounts) =>
+        {
+            identity.Lockout.AllowedForNewUsers = true;
+            identity.Lockout.MaxFailedAccessAttempts = accounts.Value.MaxFailedSignIns;
+            identity.Lockout.DefaultLockoutTimeSpan = accounts.Value.LockoutDuration;
+            // The account forms check passwords and names themselves (AccountRules), in both languages.
+            identity.Password.RequiredLength = AccountRules.MinPasswordLength;
+            identity.Password.RequireDigit = false;
+            identity.Password.RequireLowercase = false;
+            identity.Password.RequireUppercase = false;
+            identity.Password.RequireNonAlphanumeric = false;
+            identity.Password.RequiredUniqueChars = 1;
+            identity.User.AllowedUserNameCharacters = "";
+        });
+        // Invitation links carry Identity's password-reset token: it expires, and setting the password (a new
+        // security stamp) spends it.
+        builder.Services.AddOptions<DataProtectionTokenProviderOptions>().Configure<IOptions<AccountsOptions>>((tokens, accounts) => tokens.TokenLifespan = accounts.Value.InvitationLifetime);
+        builder.Services.AddScoped<AccountAdminService>();
+
+        // Every request checks the cookie's security stamp against the database: sign-out, a password change or a
+        // disabled account ends every session at once, not after Identity's default 30 minutes.
+        builder.Services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
+        builder.Services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = "/account/login";
+            options.LogoutPath = "/account/logout";
+            options.Cookie.Name = "lp-auth";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.SlidingExpiration = true;
+            options.ExpireTimeSpan = TimeSpan.FromHours(12);
+            // A signed-in user without the role gets a real 403 (rendered by the status page), not a redirect.
+            options.Events.OnRedirectToAccessDenied = context =>
             {
-                options.LoginPath = "/account/login";
-                options.LogoutPath = "/account/logout";
-                options.Cookie.Name = "lp-auth";
-                options.Cookie.HttpOnly = true;
-                options.Cookie.SameSite = SameSiteMode.Lax;
-                options.SlidingExpiration = true;
-                options.ExpireTimeSpan = TimeSpan.FromHours(12);
-                options.Events.OnValidatePrincipal = ValidateSecurityStampAsync;
-                // A signed-in user without the role gets a real 403 (rendered by the status page), not a redirect.
-                options.Events.OnRedirectToAccessDenied = context =>
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
+            options.Events.OnRedirectToLogin = context =>
+            {
+                if (context.Request.Path.StartsWithSegments("/healthz"))
                 {
-                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                     return Task.CompletedTask;
-                };
-                options.Events.OnRedirectToLogin = context =>
-                {
-                    if (context.Request.Path.StartsWithSegments("/healthz"))
-                    {
-                        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                        return Task.CompletedTask;
-                    }
+                }
 
-                    context.Response.Redirect(context.RedirectUri);
-                    return Task.CompletedTask;
-                };
-            });
+                context.Response.Redirect(context.RedirectUri);
+                return Task.CompletedTask;
+            };
+        });
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(InstructorPolicy, policy => policy.RequireRole(nameof(UserRole.Instructor)));
+            .AddPolicy(InstructorPolicy, policy => policy.RequireRole(Roles.Instructor))
+            .AddPolicy(AdministratorPolicy, policy => policy.RequireRole(Roles.Administrator));
         builder.Services.AddCascadingAuthenticationState();
         return builder;
     }
@@ -94,37 +119,25 @@ public static class AccountsModule
                 return Results.BadRequest(L.T("The sign-out form has expired: reload the page and sign out again.", "로그아웃 양식이 만료되었습니다. 페이지를 새로 고친 뒤 다시 로그아웃하세요."));
             }
 
-            if (context.User.Identity?.IsAuthenticated == true)
-            {
-                await accounts.EndSessionsAsync(context.User.UserId(), context.RequestAborted);
-            }
-
-            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            await accounts.SignOutAsync(context.User);
             return Results.LocalRedirect("/account/login");
         });
+
+        // An administrator disables or enables an account (the accounts page's buttons; 403 for anyone else).
+        app.MapPost("/admin/accounts/{userId:int}/{change:regex(^(disable|enable)$)}", async (int userId, string change, HttpContext context, IAntiforgery antiforgery, AccountAdminService admin) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return Results.BadRequest(L.T("The form has expired: reload the page and try again.", "양식이 만료되었습니다. 페이지를 새로 고친 뒤 다시 시도하세요."));
+            }
+
+            var disable = change == "disable";
+            var result = await admin.SetDisabledAsync(context.User.UserId(), new AccountStatusInput { UserId = userId, Disable = disable }, context.RequestAborted);
+            return result.Succeeded
+                ? Results.LocalRedirect($"/admin/accounts?status={(disable ? "disabled" : "enabled")}")
+                : Results.BadRequest(string.Join(" ", result.Errors.Values));
+        }).RequireAuthorization(AdministratorPolicy);
         return app;
-    }
-
-    /// <summary>
-    /// Rejects a cookie whose user is gone or whose password changed since it was issued
-    /// (the stamp changes with every password change).
-    /// </summary>
-    private static async Task ValidateSecurityStampAsync(CookieValidatePrincipalContext context)
-    {
-        var principal = context.Principal;
-        if (principal is null || !int.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
-        {
-            context.RejectPrincipal();
-            return;
-        }
-
-        var db = context.HttpContext.RequestServices.GetRequiredService<PortalDbContext>();
-        var stamp = await db.Users.Where(u => u.Id == userId).Select(u => u.SecurityStamp).SingleOrDefaultAsync(context.HttpContext.RequestAborted);
-        if (stamp is null || stamp != principal.FindFirstValue(AccountService.SecurityStampClaim))
-        {
-            context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-        }
     }
 
     public static int UserId(this ClaimsPrincipal principal) =>

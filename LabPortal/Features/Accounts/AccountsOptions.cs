@@ -23,4 +23,8 @@ public sealed class AccountsOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long an instructor's invitation link works (it works once).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan InvitationLifetime { get; set; } = TimeSpan.FromDays(3);
 }

@@ -161,7 +161,7 @@ public sealed partial class ClassService(PortalDbContext db, AccountService acco
         {
             errors[nameof(input.DisplayName)] = nameError;
         }
-        else if (await accounts.UserNameTakenAsync(input.DisplayName!, cancellationToken))
+        else if (await accounts.UserNameTakenAsync(input.DisplayName!))
         {
             errors[nameof(input.DisplayName)] = L.T("This name is taken. Add a number or your family name.", "이미 쓰이는 이름입니다. 숫자나 성을 덧붙이세요.");
         }
@@ -180,23 +180,32 @@ public sealed partial class ClassService(PortalDbContext db, AccountService acco
             return FormResult.Invalid<User>(errors);
         }
 
-        var user = accounts.NewUser(input.DisplayName!, input.DisplayName!, input.Password!, UserRole.Student, mustChangePassword: false);
+        var user = accounts.NewUser(input.DisplayName!, input.DisplayName!, mustChangePassword: false);
         user.Memberships.Add(new ClassMembership { ClassroomId = classroom!.Id, Role = UserRole.Student, JoinedAtUtc = user.CreatedAtUtc });
-        db.Users.Add(user);
+        var nameTaken = L.T("This name is taken. Add a number or your family name.", "이미 쓰이는 이름입니다. 숫자나 성을 덧붙이세요.");
+        Microsoft.AspNetCore.Identity.IdentityResult created;
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            created = await accounts.CreateAsync(user, input.Password!, [Roles.Student], cancellationToken);
         }
         catch (DbUpdateException)
         {
             // Another student took the same name between our check and the insert.
             db.ChangeTracker.Clear();
-            if (!await accounts.UserNameTakenAsync(input.DisplayName!, cancellationToken))
+            if (!await accounts.UserNameTakenAsync(input.DisplayName!))
             {
                 throw;
             }
 
-            return FormResult.Invalid<User>(new() { [nameof(input.DisplayName)] = L.T("This name is taken. Add a number or your family name.", "이미 쓰이는 이름입니다. 숫자나 성을 덧붙이세요.") });
+            return FormResult.Invalid<User>(new() { [nameof(input.DisplayName)] = nameTaken });
+        }
+
+        if (!created.Succeeded)
+        {
+            db.ChangeTracker.Clear();
+            return created.Errors.Any(e => e.Code == nameof(Microsoft.AspNetCore.Identity.IdentityErrorDescriber.DuplicateUserName))
+                ? FormResult.Invalid<User>(new() { [nameof(input.DisplayName)] = nameTaken })
+                : throw new InvalidOperationException("Identity refused a student account the form accepted: " + string.Join(" ", created.Errors.Select(e => e.Description)));
         }
 
         // The class's open dashboards count the newcomer among those who have not started yet.

@@ -6,6 +6,7 @@ public static class ClassesModule
     {
         builder.Services.AddScoped<ClassService>();
         builder.Services.AddScoped<ClassGuardrailsService>();
+        builder.Services.AddScoped<CoTeacherService>();
         return builder;
     }
 }

@@ -19,4 +19,14 @@ public static class AuditActions
 
     /// <summary>A teardown found a ledger entry's resource is not the run's (no run tag): the entry is released, the resource left alone.</summary>
     public const string LedgerEntryReleased = "ledger-entry-released";
+
+    /// <summary>Accounts (issue 16): an administrator's actions, and an invitation accepted.</summary>
+    public const string InstructorInvited = "instructor-invited";
+    public const string InvitationAccepted = "invitation-accepted";
+    public const string AccountDisabled = "account-disabled";
+    public const string AccountEnabled = "account-enabled";
+    public const string StudentPasswordReset = "student-password-reset";
+
+    /// <summary>A class's instructor added another instructor to it.</summary>
+    public const string CoTeacherAdded = "co-teacher-added";
 }

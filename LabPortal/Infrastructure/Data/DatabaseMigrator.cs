@@ -1,4 +1,6 @@
 using System.Reflection;
+using System.Xml.Linq;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -7,10 +9,15 @@ namespace LabPortal.Infrastructure.Data;
 
 /// <summary>
 /// Applies pending migrations when the host starts. A database the hand-written migrations built first adopts
-/// the generated baseline (docs/decisions/migrations-generated-by-dotnet-ef.md).
+/// the generated baseline (docs/decisions/migrations-generated-by-dotnet-ef.md). Then a Data Protection key ring
+/// the portal kept in files (<c>keys/</c> in the data folder, before the keys moved into the database) is
+/// imported once, before anything reads the ring: the cloud secrets and cookies it protected stay readable.
 /// </summary>
-public sealed partial class DatabaseMigrator(IServiceScopeFactory scopeFactory, ILogger<DatabaseMigrator> logger) : IHostedService
+public sealed partial class DatabaseMigrator(IServiceScopeFactory scopeFactory, DataDirectory dataDirectory, ILogger<DatabaseMigrator> logger) : IHostedService
 {
+    /// <summary>Where the key ring was kept before it moved into the database, under the data folder.</summary>
+    public const string KeyFolder = "keys";
+
     /// <summary>The hand-written migrations the portal had before the generated baseline, oldest first.</summary>
     public static readonly IReadOnlyList<string> HandWrittenMigrations =
     [
@@ -45,6 +52,38 @@ public sealed partial class DatabaseMigrator(IServiceScopeFactory scopeFactory, 
             LogApplying(pending.Count, string.Join(", ", pending));
             await db.Database.MigrateAsync(cancellationToken);
         }
+
+        await ImportKeyFilesAsync(db, cancellationToken);
+    }
+
+    /// <summary>
+    /// The first start with keys in the database copies every key file of <c>keys/</c> into it, as the file
+    /// repository named them. Never again once the table holds a key (the files are left where they were).
+    /// </summary>
+    private async Task ImportKeyFilesAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        var folder = new DirectoryInfo(Path.Combine(dataDirectory.Path, KeyFolder));
+        if (!folder.Exists || await db.DataProtectionKeys.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        var files = folder.GetFiles("*.xml").OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
+        foreach (var file in files)
+        {
+            var element = XElement.Load(file.FullName);
+            db.DataProtectionKeys.Add(new DataProtectionKey
+            {
+                FriendlyName = Path.GetFileNameWithoutExtension(file.Name),
+                Xml = element.ToString(SaveOptions.DisableFormatting),
+            });
+        }
+
+        if (files.Count > 0)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            LogImportedKeys(files.Count, folder.FullName);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -75,6 +114,9 @@ public sealed partial class DatabaseMigrator(IServiceScopeFactory scopeFactory, 
         await db.Database.ExecuteSqlRawAsync(history.GetInsertScript(new HistoryRow(BaselineMigration, ProductInfo.GetVersion())), cancellationToken);
         LogAdopted(last, BaselineMigration);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Imported {Count} Data Protection key file(s) from {Folder} into the database; the portal reads its keys from the database from now on.")]
+    private partial void LogImportedKeys(int count, string folder);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} database migration(s): {Migrations}")]
     private partial void LogApplying(int count, string migrations);
