@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using LabPortal.Sandbox.Runtime.Shell;
+using LabPortal.Sandbox.Runtime.Shell.Session;
 using Microsoft.Extensions.Logging;
 
 namespace LabPortal.Sandbox.Runtime;

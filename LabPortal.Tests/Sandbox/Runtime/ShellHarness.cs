@@ -1,4 +1,6 @@
 using LabPortal.Sandbox.Runtime;
+using LabPortal.Sandbox.Runtime.Shell;
+using LabPortal.Sandbox.Runtime.Shell.Session;
 
 namespace LabPortal.Tests.Sandbox.Runtime;
 

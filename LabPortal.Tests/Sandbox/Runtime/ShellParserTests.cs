@@ -1,4 +1,4 @@
-using LabPortal.Sandbox.Runtime;
+using LabPortal.Sandbox.Runtime.Shell.Syntax;
 
 namespace LabPortal.Tests.Sandbox.Runtime;
 
