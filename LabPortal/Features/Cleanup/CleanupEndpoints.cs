@@ -1,5 +1,6 @@
 using System.Globalization;
 using LabPortal.Features.Accounts;
+using LabPortal.Infrastructure.Data;
 using LabPortal.Infrastructure.Localization;
 using Microsoft.AspNetCore.Antiforgery;
 
@@ -81,7 +82,13 @@ public static class CleanupEndpoints
                 return Back(OrphansUrl(classId, "failed", L.T($"{kind} {resourceId} was not deleted: confirm the deletion.", $"{kind} {resourceId}을(를) 삭제하지 않았습니다. 삭제를 확인하세요.")));
             }
 
-            var (deleted, message) = await sweeper.DeleteAsync(classId, http.User.UserId(), userId, kind, resourceId, http.RequestAborted);
+            if (!ResourceKinds.TryParse(kind, out var known))
+            {
+                // No resource of an unknown kind is ever offered: refused as any key the sweeper does not offer.
+                return Back(OrphansUrl(classId, "failed", L.T($"{kind} {resourceId} is not an orphan of this class (any more).", $"{kind} {resourceId}은(는) (더 이상) 이 수업의 고아 리소스가 아닙니다.")));
+            }
+
+            var (deleted, message) = await sweeper.DeleteAsync(classId, http.User.UserId(), userId, known, resourceId, http.RequestAborted);
             return Back(OrphansUrl(classId, deleted ? "deleted" : "failed", message));
         }).RequireAuthorization();
 

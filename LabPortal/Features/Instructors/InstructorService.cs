@@ -78,7 +78,7 @@ public sealed partial class InstructorService(PortalDbContext db, LabCatalog cat
             {
                 LiveRunIds = [.. runs.Where(r => r.UserId == s.UserId && r.Status != LabRunStatus.TornDown).Select(r => r.Id).Order()],
                 LiveKinds = runs.Where(r => r.UserId == s.UserId).SelectMany(r => r.Ledger).Where(e => e.State != LedgerState.Deleted)
-                    .GroupBy(e => e.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
+                    .GroupBy(e => e.Kind.ToString()).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
             })
             .ToList();
         // Resets, auto-cleanup and sweeps of this class or of its learners (auto-cleanup acts on a learner's run, not on a class).
@@ -211,7 +211,7 @@ public sealed partial class InstructorService(PortalDbContext db, LabCatalog cat
             run.LabId,
             lab,
             run.Status,
-            run.TeardownReason,
+            run.TeardownReason?.StoredName(),
             done,
             lab?.Steps.Count ?? 0,
             Timer(run, limits),

@@ -37,7 +37,7 @@ public sealed class TearDownLab : ILabAction
             {
                 var classroomId = await db.ClassMemberships.Where(m => m.UserId == run.UserId && m.Role == UserRole.Student)
                     .OrderByDescending(m => m.JoinedAtUtc).Select(m => (int?)m.ClassroomId).FirstOrDefaultAsync(cancellationToken);
-                await services.GetRequiredService<TeardownScheduler>().RequestAsync(run, TeardownScheduler.LearnerReason, classroomId, run.UserId, cancellationToken);
+                await services.GetRequiredService<TeardownScheduler>().RequestAsync(run, TeardownReason.Learner, classroomId, run.UserId, cancellationToken);
             }
             else if (last.Outcome == AuditLog.Failed)
             {

@@ -199,7 +199,8 @@ public sealed partial class RunTeardown(
                 OperationCanceledException => $"one execution took longer than {jobOptions.Value.ExecutionLimit.TotalSeconds:0} s",
                 _ => e.Message,
             };
-            var left = await db.Ledger.Where(l => l.LabRunId == runId && l.State != LedgerState.Deleted).Select(l => l.Kind + " " + (l.ResourceId ?? l.Name)).ToListAsync(CancellationToken.None);
+            var left = (await db.Ledger.Where(l => l.LabRunId == runId && l.State != LedgerState.Deleted).Select(l => new { l.Kind, Id = l.ResourceId ?? l.Name }).ToListAsync(CancellationToken.None))
+                .Select(l => $"{l.Kind} {l.Id}").ToList();
             notes.Add($"Teardown failed: {what}. Still in the ledger: {(left.Count == 0 ? "nothing" : string.Join(", ", left))}.");
             await WriteAsync(run, started, AuditLog.Failed, string.Join(" ", notes), CancellationToken.None);
         }
@@ -230,7 +231,7 @@ public sealed partial class RunTeardown(
     /// </summary>
     private async Task<PoolAccountOutcome> ReturnPoolAccountIfDueAsync(LabRun run, string region, DateTimeOffset deadline, List<string> notes, CancellationToken cancellationToken)
     {
-        if (!cloud.UsesAccountPool || run.TeardownReason != TeardownScheduler.ResetReason || run.CloudAccountId is not { } accountRowId)
+        if (!cloud.UsesAccountPool || run.TeardownReason != TeardownReason.Reset || run.CloudAccountId is not { } accountRowId)
         {
             return PoolAccountOutcome.NotDue;
         }
@@ -302,7 +303,7 @@ public sealed partial class RunTeardown(
 
     private async Task DropSandboxAccountIfDueAsync(LabRun run, AuditEntry? started, List<string> notes, CancellationToken cancellationToken)
     {
-        if (!options.Value.DropSandboxAccountOnReset || cloud.Mode != CloudMode.Sandbox || run.TeardownReason != TeardownScheduler.ResetReason || run.CloudAccountId is not { } accountRowId)
+        if (!options.Value.DropSandboxAccountOnReset || cloud.Mode != CloudMode.Sandbox || run.TeardownReason != TeardownReason.Reset || run.CloudAccountId is not { } accountRowId)
         {
             return;
         }
@@ -338,7 +339,7 @@ public sealed partial class RunTeardown(
         }, CancellationToken.None);
 
     private Task<AuditEntry> WriteAsync(LabRun run, AuditEntry? started, string outcome, string detail, CancellationToken cancellationToken) =>
-        audit.WriteAsync(new AuditRecord(AuditActions.Teardown, outcome, $"Reason: {run.TeardownReason}. {detail}")
+        audit.WriteAsync(new AuditRecord(AuditActions.Teardown, outcome, $"Reason: {run.TeardownReason?.StoredName()}. {detail}")
         {
             ActorUserId = started?.ActorUserId,
             ClassroomId = started?.ClassroomId,
