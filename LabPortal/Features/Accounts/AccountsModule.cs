@@ -2,6 +2,7 @@ using System.Security.Claims;
 using LabPortal.Infrastructure;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Infrastructure.Localization;
+using LabPortal.Infrastructure.Web;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -126,7 +127,4 @@ public static class AccountsModule
             await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         }
     }
-
-    public static int UserId(this ClaimsPrincipal principal) =>
-        int.Parse(principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("Not signed in."), System.Globalization.CultureInfo.InvariantCulture);
 }

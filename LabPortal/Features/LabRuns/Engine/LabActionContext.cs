@@ -1,3 +1,4 @@
+using LabPortal.Features.LabRuns.Teardown;
 using LabPortal.Features.Labs.Definitions;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
@@ -42,8 +43,11 @@ public sealed class LabActionContext(
     /// <summary>The instance profile launches attach (<c>Cloud:InstanceProfileName</c>), or null for none.</summary>
     public string? InstanceProfileName { get; init; }
 
-    /// <summary>The job execution's scoped services (an action that hands work to another use case).</summary>
-    public IServiceProvider? Services { get; init; }
+    /// <summary>The run's database context (an action that reads or waits on more than the ledger: the finish step's teardown).</summary>
+    public PortalDbContext Db => db;
+
+    /// <summary>Asks for the run's teardown (the finish step hands its work to that use case); null outside a step job.</summary>
+    public TeardownScheduler? Teardowns { get; init; }
 
     /// <summary>When a wait gives up and fails the step (<c>WaitTimedOut</c>); counted from the step's first start, across continuations.</summary>
     public DateTimeOffset WaitDeadline { get; init; } = time.GetUtcNow() + Actions.CloudSteps.StepWaitLimit;

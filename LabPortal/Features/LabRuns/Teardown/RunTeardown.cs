@@ -7,7 +7,6 @@ using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Infrastructure.Guardrails;
 using LabPortal.Infrastructure.Jobs;
-using LabPortal.Sandbox.Accounts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -34,7 +33,7 @@ public sealed partial class RunTeardown(
     JobExecutions executions,
     IOptions<TeardownOptions> options,
     IOptions<JobsOptions> jobOptions,
-    IServiceProvider services,
+    GuardrailReader guardrailReader,
     TimeProvider time,
     ILogger<RunTeardown> logger)
 {
@@ -242,7 +241,7 @@ public sealed partial class RunTeardown(
             return PoolAccountOutcome.NotDue;
         }
 
-        var guardrails = await services.GetRequiredService<GuardrailReader>().ForLearnerAsync(account.UserId, cancellationToken);
+        var guardrails = await guardrailReader.ForLearnerAsync(account.UserId, cancellationToken);
         var regions = guardrails.Regions.Prepend(region).Distinct(StringComparer.Ordinal).ToList();
         // Short waits (an instance shutting down before its group can go) inside this execution's inline share;
         // longer ones as a continuation of the job.
@@ -315,7 +314,7 @@ public sealed partial class RunTeardown(
             return;
         }
 
-        var dropped = await services.GetRequiredService<ISandboxAccounts>().DeleteAccountAsync(account.AccountId, cancellationToken);
+        var dropped = await cloud.DeleteSandboxAccountAsync(account, cancellationToken);
         account.DeletedAtUtc = time.GetUtcNow().UtcDateTime;
         await audit.WriteAsync(new AuditRecord(AuditActions.SandboxAccountDropped, dropped ? AuditLog.Succeeded : AuditLog.Failed, $"Sandbox account {account.AccountId} {(dropped ? "deleted" : "was already gone")}.")
         {
