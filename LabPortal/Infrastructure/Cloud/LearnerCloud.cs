@@ -157,12 +157,26 @@ public sealed class LearnerCloud(
 
     /// <summary>
     /// With an account pool: the keys of the learner's current role session in their account (the CLI access page),
-    /// the same session the portal's calls for them sign with; temporary, so they carry a session token.
+    /// the same session the portal's calls for them sign with; temporary, so they carry a session token. A role STS
+    /// refuses comes back as <see cref="PoolSessionKeys.Refused"/> (the page shows the code), not as an exception.
     /// </summary>
-    public async Task<Amazon.Runtime.ImmutableCredentials?> PoolSessionKeysAsync(CloudAccount account, string region, CancellationToken cancellationToken = default)
+    public async Task<PoolSessionKeys?> PoolSessionKeysAsync(CloudAccount account, string region, CancellationToken cancellationToken = default)
     {
-        var clients = await PoolClientsAsync(account, region, cancellationToken);
-        return clients.OwnedCredentials is Amazon.Runtime.AWSCredentials session ? await session.GetCredentialsAsync() : null;
+        try
+        {
+            var clients = await PoolClientsAsync(account, region, cancellationToken);
+            if (clients.OwnedCredentials is not Amazon.Runtime.AWSCredentials session)
+            {
+                return null;
+            }
+
+            var keys = await session.GetCredentialsAsync();
+            return new PoolSessionKeys(keys.AccessKey, keys.SecretKey, keys.Token);
+        }
+        catch (Amazon.Runtime.AmazonServiceException e)
+        {
+            return PoolSessionKeys.RefusedWith(e.ErrorCode);
+        }
     }
 
     /// <summary>How long an account pool's role sessions last (<c>Cloud:AssumeRoleDuration</c>).</summary>
