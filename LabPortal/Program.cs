@@ -28,7 +28,11 @@ builder.AddCleanup();
 builder.AddPortalHealthChecks();
 
 var app = builder.Build();
-app.UsePortalWeb();
+app.UsePortalWeb(signedIn: web =>
+{
+    web.UseForcedPasswordChange();
+    web.UseForeignRunPostsAsNotFound();
+});
 app.MapPortalHealthChecks();
 app.MapJobsDashboard();
 app.MapSandbox();

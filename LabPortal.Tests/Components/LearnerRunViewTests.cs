@@ -14,7 +14,7 @@ public sealed class LearnerRunViewTests : ComponentTestContext
     {
         Id = id,
         LabRunId = 5,
-        Kind = kind,
+        Kind = Enum.Parse<ResourceKind>(kind),
         Name = name,
         ResourceId = $"{kind.ToLowerInvariant()}-{id}",
         Region = "ap-northeast-2",

@@ -1,6 +1,7 @@
 using Bunit;
 using LabPortal.Features.Cleanup;
 using LabPortal.Features.LabRuns.Teardown;
+using LabPortal.Infrastructure.Data;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -9,16 +10,16 @@ namespace LabPortal.Tests.Components;
 /// <summary>The sweeper's list (issue 13): grouped by learner and resource type, deleted only after a confirmation naming the resources.</summary>
 public sealed class OrphanListTests : ComponentTestContext
 {
-    private static Orphan Offered(int userId, string learner, string kind, string id, OrphanReason reason = OrphanReason.NoRun, int? runId = null) =>
+    private static Orphan Offered(int userId, string learner, ResourceKind kind, string id, OrphanReason reason = OrphanReason.NoRun, int? runId = null) =>
         new(userId, learner, new TaggedResource(kind, id, id, "ap-northeast-2", runId?.ToString(System.Globalization.CultureInfo.InvariantCulture), userId.ToString(System.Globalization.CultureInfo.InvariantCulture), null), reason) { RunId = runId };
 
     private static readonly Orphan[] Orphans =
     [
-        Offered(7, "Bora", "SecurityGroup", "sg-0aaa"),
-        Offered(3, "Alex", "Instance", "i-0bbb", OrphanReason.RunTornDown, 41),
-        Offered(7, "Bora", "Instance", "i-0ccc"),
-        Offered(3, "Alex", "Instance", "i-0ddd"),
-        Offered(7, "Bora", "Instance", "i-0eee", OrphanReason.LearnerLeft, 42),
+        Offered(7, "Bora", ResourceKind.SecurityGroup, "sg-0aaa"),
+        Offered(3, "Alex", ResourceKind.Instance, "i-0bbb", OrphanReason.RunTornDown, 41),
+        Offered(7, "Bora", ResourceKind.Instance, "i-0ccc"),
+        Offered(3, "Alex", ResourceKind.Instance, "i-0ddd"),
+        Offered(7, "Bora", ResourceKind.Instance, "i-0eee", OrphanReason.LearnerLeft, 42),
     ];
 
     [Fact]
@@ -64,7 +65,7 @@ public sealed class OrphanListTests : ComponentTestContext
         dialogs.Find("#confirm-yes").Click();
         list.WaitForAssertion(() => Assert.Single(deleted));
         Assert.Equal(
-            [new OrphanKey(3, "Instance", "i-0ddd"), new OrphanKey(7, "SecurityGroup", "sg-0aaa")],
+            [new OrphanKey(3, ResourceKind.Instance, "i-0ddd"), new OrphanKey(7, ResourceKind.SecurityGroup, "sg-0aaa")],
             deleted[0].OrderBy(k => k.ResourceId, StringComparer.Ordinal).ToList());
         list.WaitForAssertion(() => Assert.Contains("(0)", list.Find("#delete-selected").TextContent, StringComparison.Ordinal));
     }

@@ -1,6 +1,7 @@
 using Bunit;
 using LabPortal.Features.Cleanup;
 using LabPortal.Features.Instructors;
+using LabPortal.Infrastructure.Data;
 
 namespace LabPortal.Tests.Components;
 
@@ -10,7 +11,7 @@ public sealed class ResetProgressPanelTests : ComponentTestContext
     private static readonly DateTime Since = new(2026, 12, 7, 3, 0, 0, DateTimeKind.Utc);
 
     private static RunResetProgress Run(int runId, int userId, ResetState state, int total, int left, int endedAfterSeconds = 30, string detail = "") =>
-        new(runId, userId, "asg-behind-alb", "reset", state, total, left, Since, state == ResetState.InProgress ? null : Since.AddSeconds(endedAfterSeconds), detail);
+        new(runId, userId, "asg-behind-alb", TeardownReason.Reset, state, total, left, Since, state == ResetState.InProgress ? null : Since.AddSeconds(endedAfterSeconds), detail);
 
     private IRenderedComponent<ResetProgressPanel> Render(ResetProgressReport report, DateTime now) =>
         Context.Render<ResetProgressPanel>(p => p

@@ -155,7 +155,7 @@ public sealed class AccountPoolTests : IDisposable
         var shownAccount = cli.QuerySelector("#cli-account")?.TextContent;
         using var fromPage = new AmazonEC2Client(new SessionAWSCredentials(cli.QuerySelector("#cli-access-key")?.TextContent ?? "", cli.QuerySelector("#cli-secret-key")?.TextContent ?? "", cli.QuerySelector("#cli-session-token")?.TextContent ?? ""), Config(sandbox));
         var ownerSeenWithPageKeys = (await fromPage.DescribeSecurityGroupsAsync(new Ec2Api.DescribeSecurityGroupsRequest())).SecurityGroups![0].OwnerId;
-        var labGroup = (await flow.LedgerAsync()).Single(e => e.Kind == ResourceKinds.SecurityGroup).ResourceId;
+        var labGroup = (await flow.LedgerAsync()).Single(e => e.Kind == ResourceKind.SecurityGroup).ResourceId;
 
         await ResetAsync(factory, "POOLWP", learner);
 

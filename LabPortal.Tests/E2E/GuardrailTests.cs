@@ -101,7 +101,7 @@ public sealed class GuardrailTests : IDisposable
         Assert.True(string.IsNullOrEmpty(refused.RequestIds), $"The refused step called AWS: {refused.RequestIds}");
         Assert.Empty(groups.AutoScalingGroups!);
         Assert.Empty(instances.Reservations!.SelectMany(r => r.Instances!));
-        Assert.DoesNotContain(ResourceKinds.AutoScalingGroup, ledger);
+        Assert.DoesNotContain(ResourceKind.AutoScalingGroup, ledger);
     }
 
     /// <summary>Runs <paramref name="submit"/> as a request in <paramref name="language"/> would (the texts follow the UI culture).</summary>
@@ -284,7 +284,7 @@ public sealed class GuardrailTests : IDisposable
     private static async Task AssertNothingCreatedAsync(PortalFactory factory, Lab1Flow flow, StepRun? step)
     {
         Assert.True(string.IsNullOrEmpty(step?.RequestIds), $"The refused step called AWS: {step?.RequestIds}");
-        Assert.DoesNotContain(await flow.LedgerAsync(), e => e.Kind == ResourceKinds.Instance);
+        Assert.DoesNotContain(await flow.LedgerAsync(), e => e.Kind == ResourceKind.Instance);
         var userId = await flow.Wizard.UserIdAsync();
         using var scope = factory.Services.CreateScope();
         var cloud = scope.ServiceProvider.GetRequiredService<LearnerCloud>();

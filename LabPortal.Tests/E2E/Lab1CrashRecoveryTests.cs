@@ -52,7 +52,7 @@ public sealed class Lab1CrashRecoveryTests(ITestOutputHelper output) : IDisposab
         await using (var db = Lab1Flow.OpenDatabase(_data.Path))
         {
             var secondName = Lab1Flow.Lab.Step("instances")!.Parameters.Single(p => p.Name == "instance2Name").Default;
-            var second = await db.Ledger.SingleAsync(e => e.LabRunId == flow.RunId && e.Kind == "Instance" && e.Name == secondName);
+            var second = await db.Ledger.SingleAsync(e => e.LabRunId == flow.RunId && e.Kind == ResourceKind.Instance && e.Name == secondName);
             Assert.NotNull(second.ResourceId);
             second.State = LedgerState.Intended;
             second.ResourceId = null;
@@ -112,7 +112,7 @@ public sealed class Lab1CrashRecoveryTests(ITestOutputHelper output) : IDisposab
             await using (var db = Lab1Flow.OpenDatabase(_data.Path))
             {
                 var step = await db.StepRuns.AsNoTracking().Where(s => s.LabRunId == flow.RunId && s.StepId == "instances").SingleOrDefaultAsync();
-                var instances = await db.Ledger.CountAsync(e => e.LabRunId == flow.RunId && e.Kind == "Instance");
+                var instances = await db.Ledger.CountAsync(e => e.LabRunId == flow.RunId && e.Kind == ResourceKind.Instance);
                 Assert.False(step is { Status: StepRunStatus.Succeeded or StepRunStatus.Failed }, $"The step ended before the kill ({moment}): too fast for this test.\n{portalOutput}");
                 var reached = moment switch
                 {
@@ -222,7 +222,7 @@ public sealed class Lab1CrashRecoveryTests(ITestOutputHelper output) : IDisposab
         {
             await using (var db = Lab1Flow.OpenDatabase(_data.Path))
             {
-                var created = await db.Ledger.CountAsync(e => e.LabRunId == flow.RunId && e.Kind == "Instance" && e.State == LedgerState.Created);
+                var created = await db.Ledger.CountAsync(e => e.LabRunId == flow.RunId && e.Kind == ResourceKind.Instance && e.State == LedgerState.Created);
                 var step = await db.StepRuns.Where(s => s.LabRunId == flow.RunId && s.StepId == "instances").SingleOrDefaultAsync();
                 Assert.False(step is { Status: StepRunStatus.Succeeded or StepRunStatus.Failed }, $"The step ended ({step?.Status}) before the stop: boot is too fast for this test.\n{portalOutput}");
                 if (created == 2 && step is { Status: StepRunStatus.Running })
@@ -267,7 +267,7 @@ public sealed class Lab1CrashRecoveryTests(ITestOutputHelper output) : IDisposab
 
         var ledger = await flow.LedgerAsync();
         Assert.All(ledger, e => Assert.True(e.State == LedgerState.Created && e.ResourceId is not null, $"{e.Kind} {e.Name} is {e.State}"));
-        var ledgerInstances = ledger.Where(e => e.Kind == "Instance").Select(e => e.ResourceId!).Order(StringComparer.Ordinal).ToList();
+        var ledgerInstances = ledger.Where(e => e.Kind == ResourceKind.Instance).Select(e => e.ResourceId!).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(2, ledgerInstances.Count);
         var outputs = await flow.OutputsAsync();
         Assert.Equal(ledgerInstances, new[] { outputs["instance1Id"], outputs["instance2Id"] }.Order(StringComparer.Ordinal));

@@ -49,7 +49,7 @@ public sealed class Lab1OnSandboxTests : IAsyncLifetime
         // The ledger and the cloud agree: exactly the two instances and the one group, all created.
         var ledger = await flow.LedgerAsync();
         Assert.All(ledger, e => Assert.Equal(LedgerState.Created, e.State));
-        var instanceIds = ledger.Where(e => e.Kind == "Instance").Select(e => e.ResourceId).Order().ToList();
+        var instanceIds = ledger.Where(e => e.Kind == ResourceKind.Instance).Select(e => e.ResourceId).Order().ToList();
         Assert.Equal(2, instanceIds.Count);
         var clients = await LearnerClientsAsync();
         var described = await clients.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest());
@@ -114,7 +114,7 @@ public sealed class Lab1OnSandboxTests : IAsyncLifetime
         Assert.Equal("SameAvailabilityZone", step.ErrorCode);
         var (_, page) = await flow.GetStepAsync("instances");
         Assert.Contains("two different availability zones", page.QuerySelector("#step-status-text")!.TextContent, StringComparison.Ordinal);
-        Assert.DoesNotContain(await flow.LedgerAsync(), e => e.Kind == "Instance");
+        Assert.DoesNotContain(await flow.LedgerAsync(), e => e.Kind == ResourceKind.Instance);
     }
 
     [Fact]

@@ -175,7 +175,7 @@ public sealed class Lab2OnSandboxTests : IAsyncLifetime
         using (var scope = _factory.Services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            foreach (var entry in await db.Ledger.Where(e => e.Kind == "LaunchTemplate" || e.Kind == "AutoScalingGroup").ToListAsync())
+            foreach (var entry in await db.Ledger.Where(e => e.Kind == ResourceKind.LaunchTemplate || e.Kind == ResourceKind.AutoScalingGroup).ToListAsync())
             {
                 entry.ResourceId = null;
                 entry.State = LedgerState.Intended;
@@ -194,8 +194,8 @@ public sealed class Lab2OnSandboxTests : IAsyncLifetime
         var group = Assert.Single(groups.AutoScalingGroups!);
         Assert.Equal(2, group.Instances!.Count);
         var ledger = await flow.Pages.LedgerAsync();
-        Assert.Equal(templates.LaunchTemplates![0].LaunchTemplateId, ledger.Single(e => e.Kind == "LaunchTemplate").ResourceId);
-        Assert.Equal(group.AutoScalingGroupName, ledger.Single(e => e.Kind == "AutoScalingGroup").ResourceId);
+        Assert.Equal(templates.LaunchTemplates![0].LaunchTemplateId, ledger.Single(e => e.Kind == ResourceKind.LaunchTemplate).ResourceId);
+        Assert.Equal(group.AutoScalingGroupName, ledger.Single(e => e.Kind == ResourceKind.AutoScalingGroup).ResourceId);
     }
 
     [Fact]

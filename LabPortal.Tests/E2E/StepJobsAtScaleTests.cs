@@ -74,7 +74,7 @@ public sealed class StepJobsAtScaleTests(ITestOutputHelper output) : IDisposable
         {
             var ledger = await PortalState.ReadAsync(factory, db => db.Ledger.Where(e => e.LabRunId == driver.RunId).ToListAsync());
             Assert.All(ledger, e => Assert.True(e.State == LedgerState.Created && e.ResourceId is not null, $"run {driver.RunId}: {e.Kind} {e.Name} is {e.State}"));
-            Assert.Equal(2, ledger.Count(e => e.Kind == "Instance"));
+            Assert.Equal(2, ledger.Count(e => e.Kind == ResourceKind.Instance));
             Assert.Equal(
                 ledger.Select(e => e.ResourceId!).Order(StringComparer.Ordinal),
                 await AccountResourcesAsync(factory, driver.RunId));

@@ -189,7 +189,7 @@ public static class PreviousReleaseDatabase
             FinishedAtUtc = Start.AddMinutes(100),
             CleanupWarnedAtUtc = Start.AddMinutes(80),
             ExtendedAtUtc = Start.AddMinutes(82),
-            TeardownReason = "learner",
+            TeardownReason = TeardownReason.Learner,
             ValuesJson = """{"desiredCapacity":"2"}""",
             OutputsJson = """{"autoScalingGroupName":"lp3-joon-asg"}""",
         };
@@ -216,12 +216,12 @@ public static class PreviousReleaseDatabase
 
         // The ledger names step runs by id (no foreign key), so it is written once they have one.
         db.Ledger.AddRange(
-            Ledger(active, securityGroup, ResourceKinds.Vpc, "lp2-mina-vpc", "vpc-0a1b2c3d4e5f60718", LedgerState.Created, 20),
-            Ledger(active, securityGroup, ResourceKinds.SecurityGroup, "lp2-mina-web-sg", "sg-0123456789abcdef0", LedgerState.Created, 21),
-            Ledger(active, instances, ResourceKinds.Instance, "lp2-mina-web-1", null, LedgerState.Intended, 31, clientToken: "lp2-mina-web-1-3c1f"),
-            Ledger(tornDown, launchTemplate, ResourceKinds.LaunchTemplate, "lp3-joon-lt", "lt-0fedcba9876543210", LedgerState.Deleted, 26),
-            Ledger(tornDown, group, ResourceKinds.AutoScalingGroup, "lp3-joon-asg", "arn:aws:autoscaling:ap-northeast-2:111111111111:autoScalingGroup:4c5d6e7f-8a9b-4c0d-9e1f-2a3b4c5d6e7f:autoScalingGroupName/lp3-joon-asg", LedgerState.Deleted, 33),
-            Ledger(kept, keptStep, ResourceKinds.SecurityGroup, "lp1-joon-lab1-sg", "sg-0aaaabbbbccccdddd", LedgerState.Created, 14));
+            Ledger(active, securityGroup, ResourceKind.Vpc, "lp2-mina-vpc", "vpc-0a1b2c3d4e5f60718", LedgerState.Created, 20),
+            Ledger(active, securityGroup, ResourceKind.SecurityGroup, "lp2-mina-web-sg", "sg-0123456789abcdef0", LedgerState.Created, 21),
+            Ledger(active, instances, ResourceKind.Instance, "lp2-mina-web-1", null, LedgerState.Intended, 31, clientToken: "lp2-mina-web-1-3c1f"),
+            Ledger(tornDown, launchTemplate, ResourceKind.LaunchTemplate, "lp3-joon-lt", "lt-0fedcba9876543210", LedgerState.Deleted, 26),
+            Ledger(tornDown, group, ResourceKind.AutoScalingGroup, "lp3-joon-asg", "arn:aws:autoscaling:ap-northeast-2:111111111111:autoScalingGroup:4c5d6e7f-8a9b-4c0d-9e1f-2a3b4c5d6e7f:autoScalingGroupName/lp3-joon-asg", LedgerState.Deleted, 33),
+            Ledger(kept, keptStep, ResourceKind.SecurityGroup, "lp1-joon-lab1-sg", "sg-0aaaabbbbccccdddd", LedgerState.Created, 14));
 
         db.Audit.AddRange(
             new AuditEntry { AtUtc = Start.AddMinutes(80), Action = "cleanup-warned", ClassroomId = classroom.Id, SubjectUserId = joon.Id, LabRunId = tornDown.Id, Outcome = "succeeded", Detail = "Idle for 60 minutes." },
@@ -241,7 +241,7 @@ public static class PreviousReleaseDatabase
         await db.Database.ExecuteSqlRawAsync("VACUUM;", cancellationToken);
     }
 
-    private static LedgerEntry Ledger(LabRun run, StepRun step, string kind, string name, string? resourceId, LedgerState state, int minute, string? clientToken = null) => new()
+    private static LedgerEntry Ledger(LabRun run, StepRun step, ResourceKind kind, string name, string? resourceId, LedgerState state, int minute, string? clientToken = null) => new()
     {
         LabRun = run,
         StepRunId = step.Id,

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using LabPortal.Features.Accounts;
+using LabPortal.Infrastructure.Web;
 using Microsoft.AspNetCore.Components.Authorization;
 
 namespace LabPortal.Components;

@@ -1,8 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using LabPortal.Components;
-using LabPortal.Features.Accounts;
-using LabPortal.Features.LabRuns;
 using LabPortal.Infrastructure.Localization;
 using LabPortal.Infrastructure.Web;
 using MudBlazor.Services;
@@ -41,8 +39,13 @@ public static class WebModule
         return builder;
     }
 
-    public static WebApplication UsePortalWeb(this WebApplication app)
+    /// <summary>
+    /// The middleware in its order. <paramref name="signedIn"/> adds the features' own middleware where it
+    /// sees the signed-in user and runs before antiforgery (the shell knows no feature: Program.cs names them).
+    /// </summary>
+    public static WebApplication UsePortalWeb(this WebApplication app, Action<IApplicationBuilder> signedIn)
     {
+        ArgumentNullException.ThrowIfNull(signedIn);
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/status/500");
@@ -56,8 +59,7 @@ public static class WebModule
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseForcedPasswordChange();
-        app.UseForeignRunPostsAsNotFound();
+        signedIn(app);
         app.UseAntiforgery();
         return app;
     }

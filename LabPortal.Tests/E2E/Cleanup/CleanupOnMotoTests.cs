@@ -32,7 +32,7 @@ public sealed class CleanupOnMotoTests
         // An instance of this learner's that no run of theirs made (another run tag), and one of nobody in the class.
         using var scope = factory.Services.CreateScope();
         var clients = scope.ServiceProvider.GetRequiredService<LearnerCloud>().SharedAccountClients("ap-northeast-2");
-        var labInstance = await PortalState.ReadAsync(factory, db => db.Ledger.Where(e => e.Kind == "Instance").Select(e => e.ResourceId!).FirstAsync());
+        var labInstance = await PortalState.ReadAsync(factory, db => db.Ledger.Where(e => e.Kind == ResourceKind.Instance).Select(e => e.ResourceId!).FirstAsync());
         var image = (await clients.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [labInstance] })).Reservations![0].Instances![0].ImageId!;
         async Task<string> LaunchAsync(string learnerTag) => (await clients.Ec2.RunInstancesAsync(new RunInstancesRequest
         {

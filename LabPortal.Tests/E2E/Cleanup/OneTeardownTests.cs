@@ -63,8 +63,8 @@ public sealed class OneTeardownTests : IDisposable
             Assert.All(await PortalState.ReadAsync(factory, db => db.Ledger.Where(e => e.LabRunId == runId).ToListAsync()), e => Assert.Equal(LedgerState.Deleted, e.State));
         }
 
-        Assert.StartsWith($"Reason: {TeardownScheduler.LearnerReason}.", trails[byFinish.RunId][1].Detail, StringComparison.Ordinal);
-        Assert.StartsWith($"Reason: {TeardownScheduler.ResetReason}.", trails[byReset.RunId][1].Detail, StringComparison.Ordinal);
+        Assert.StartsWith($"Reason: {TeardownReason.Learner.StoredName()}.", trails[byFinish.RunId][1].Detail, StringComparison.Ordinal);
+        Assert.StartsWith($"Reason: {TeardownReason.Reset.StoredName()}.", trails[byReset.RunId][1].Detail, StringComparison.Ordinal);
         Assert.Equal(await PortalState.UserIdAsync(factory, "Finish Learner"), trails[byFinish.RunId][0].ActorUserId);
 
         // Both went through RunTeardown jobs (and nothing else tore down).
@@ -131,8 +131,8 @@ public sealed class OneTeardownTests : IDisposable
         }
 
         // The same entries, differing only in the reason.
-        Assert.Equal(trails[resetRun][1].Detail.Replace($"Reason: {TeardownScheduler.ResetReason}.", "", StringComparison.Ordinal), trails[sweptRun][1].Detail.Replace($"Reason: {TeardownScheduler.SweeperReason}.", "", StringComparison.Ordinal));
-        Assert.StartsWith($"Reason: {TeardownScheduler.SweeperReason}.", trails[sweptRun][1].Detail, StringComparison.Ordinal);
+        Assert.Equal(trails[resetRun][1].Detail.Replace($"Reason: {TeardownReason.Reset.StoredName()}.", "", StringComparison.Ordinal), trails[sweptRun][1].Detail.Replace($"Reason: {TeardownReason.Sweeper.StoredName()}.", "", StringComparison.Ordinal));
+        Assert.StartsWith($"Reason: {TeardownReason.Sweeper.StoredName()}.", trails[sweptRun][1].Detail, StringComparison.Ordinal);
 
         // The run is TornDown once the job's work is committed; Hangfire records the job as succeeded just after.
         var monitoring = factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
@@ -172,7 +172,7 @@ public sealed class OneTeardownTests : IDisposable
             Description = "web",
             TagSpecifications = [new Amazon.EC2.Model.TagSpecification { ResourceType = "security-group", Tags = [new Amazon.EC2.Model.Tag("lab-portal:run", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Amazon.EC2.Model.Tag("lab-portal:learner", learnerId.ToString(System.Globalization.CultureInfo.InvariantCulture))] }],
         })).GroupId!;
-        run.Ledger.Add(new LedgerEntry { Kind = ResourceKinds.SecurityGroup, Name = "web-sg", ResourceId = group, Region = "ap-northeast-2", State = LedgerState.Created, CreatedAtUtc = now, CompletedAtUtc = now });
+        run.Ledger.Add(new LedgerEntry { Kind = ResourceKind.SecurityGroup, Name = "web-sg", ResourceId = group, Region = "ap-northeast-2", State = LedgerState.Created, CreatedAtUtc = now, CompletedAtUtc = now });
         await db.SaveChangesAsync();
         return (run.Id, learnerId, account.AccountId);
     }

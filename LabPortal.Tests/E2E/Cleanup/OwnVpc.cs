@@ -21,7 +21,7 @@ public sealed class OwnVpc
 {
     public const string Region = "ap-northeast-2";
 
-    private readonly List<(string Kind, string Id)> _created = [];
+    private readonly List<(ResourceKind Kind, string Id)> _created = [];
 
     public string VpcId { get; private set; } = "";
 
@@ -34,7 +34,7 @@ public sealed class OwnVpc
     /// <summary>The VPC's main route table (made by AWS with the VPC, never the run's to delete).</summary>
     public string MainRouteTableId { get; private set; } = "";
 
-    public IReadOnlyList<(string Kind, string Id)> Created => _created;
+    public IReadOnlyList<(ResourceKind Kind, string Id)> Created => _created;
 
     public static async Task<OwnVpc> BuildAsync(AwsClients clients, int runId, int learnerId, bool withLab1, string cidrPrefix = "10.20")
     {
@@ -45,7 +45,7 @@ public sealed class OwnVpc
             [new TagSpecification { ResourceType = type, Tags = [new Ec2Tag("Name", name), new Ec2Tag("lab-portal:run", run), new Ec2Tag("lab-portal:learner", learner), new Ec2Tag("lab-portal:lab", "alb-two-web-servers")] }];
 
         vpc.VpcId = (await clients.Ec2.CreateVpcAsync(new CreateVpcRequest { CidrBlock = cidrPrefix + ".0.0/16", TagSpecifications = Tags("vpc", "lab-vpc") })).Vpc!.VpcId!;
-        vpc._created.Add((ResourceKinds.Vpc, vpc.VpcId));
+        vpc._created.Add((ResourceKind.Vpc, vpc.VpcId));
         foreach (var (zone, third) in new[] { ("a", 1), ("c", 2) })
         {
             var subnet = (await clients.Ec2.CreateSubnetAsync(new CreateSubnetRequest
@@ -57,14 +57,14 @@ public sealed class OwnVpc
             })).Subnet!.SubnetId!;
             await clients.Ec2.ModifySubnetAttributeAsync(new ModifySubnetAttributeRequest { SubnetId = subnet, MapPublicIpOnLaunch = true });
             vpc.SubnetIds.Add(subnet);
-            vpc._created.Add((ResourceKinds.Subnet, subnet));
+            vpc._created.Add((ResourceKind.Subnet, subnet));
         }
 
         vpc.GatewayId = (await clients.Ec2.CreateInternetGatewayAsync(new CreateInternetGatewayRequest { TagSpecifications = Tags("internet-gateway", "lab-igw") })).InternetGateway!.InternetGatewayId!;
-        vpc._created.Add((ResourceKinds.InternetGateway, vpc.GatewayId));
+        vpc._created.Add((ResourceKind.InternetGateway, vpc.GatewayId));
         await clients.Ec2.AttachInternetGatewayAsync(new AttachInternetGatewayRequest { InternetGatewayId = vpc.GatewayId, VpcId = vpc.VpcId });
         vpc.RouteTableId = (await clients.Ec2.CreateRouteTableAsync(new CreateRouteTableRequest { VpcId = vpc.VpcId, TagSpecifications = Tags("route-table", "public-routes") })).RouteTable!.RouteTableId!;
-        vpc._created.Add((ResourceKinds.RouteTable, vpc.RouteTableId));
+        vpc._created.Add((ResourceKind.RouteTable, vpc.RouteTableId));
         await clients.Ec2.CreateRouteAsync(new CreateRouteRequest { RouteTableId = vpc.RouteTableId, DestinationCidrBlock = "0.0.0.0/0", GatewayId = vpc.GatewayId });
         foreach (var subnet in vpc.SubnetIds)
         {
@@ -89,9 +89,9 @@ public sealed class OwnVpc
     private async Task AddLab1Async(AwsClients clients, Func<string, string, List<TagSpecification>> tags, string run, string learner)
     {
         var web = (await clients.Ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { GroupName = "web-sg", Description = "web", VpcId = VpcId, TagSpecifications = tags("security-group", "web-sg") })).GroupId!;
-        _created.Add((ResourceKinds.SecurityGroup, web));
+        _created.Add((ResourceKind.SecurityGroup, web));
         var alb = (await clients.Ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { GroupName = "web-alb-sg", Description = "alb", VpcId = VpcId, TagSpecifications = tags("security-group", "web-alb-sg") })).GroupId!;
-        _created.Add((ResourceKinds.SecurityGroup, alb));
+        _created.Add((ResourceKind.SecurityGroup, alb));
         await clients.Ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest { GroupId = alb, IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = 80, ToPort = 80, Ipv4Ranges = [new IpRange { CidrIp = "0.0.0.0/0" }] }] });
         await clients.Ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest { GroupId = web, IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = 80, ToPort = 80, UserIdGroupPairs = [new UserIdGroupPair { GroupId = alb }] }] });
 
@@ -112,7 +112,7 @@ public sealed class OwnVpc
                 TagSpecifications = tags("instance", "web-" + instances.Count),
             });
             instances.Add(launched.Reservation!.Instances![0].InstanceId!);
-            _created.Add((ResourceKinds.Instance, instances[^1]));
+            _created.Add((ResourceKind.Instance, instances[^1]));
         }
 
         // Only running instances can be registered (RegisterTargets: InvalidTarget): wait for the boot.
@@ -125,7 +125,7 @@ public sealed class OwnVpc
 
         List<ElbTag> elbTags(string name) => [new ElbTag { Key = "Name", Value = name }, new ElbTag { Key = "lab-portal:run", Value = run }, new ElbTag { Key = "lab-portal:learner", Value = learner }];
         var targetGroup = (await clients.Elbv2.CreateTargetGroupAsync(new CreateTargetGroupRequest { Name = "web-tg", Protocol = "HTTP", Port = 80, VpcId = VpcId, TargetType = "instance", Tags = elbTags("web-tg") })).TargetGroups![0].TargetGroupArn!;
-        _created.Add((ResourceKinds.TargetGroup, targetGroup));
+        _created.Add((ResourceKind.TargetGroup, targetGroup));
         await clients.Elbv2.RegisterTargetsAsync(new RegisterTargetsRequest { TargetGroupArn = targetGroup, Targets = [.. instances.Select(i => new TargetDescription { Id = i })] });
         var balancer = (await clients.Elbv2.CreateLoadBalancerAsync(new CreateLoadBalancerRequest
         {
@@ -136,7 +136,7 @@ public sealed class OwnVpc
             SecurityGroups = [alb],
             Tags = elbTags("web-alb"),
         })).LoadBalancers![0].LoadBalancerArn!;
-        _created.Add((ResourceKinds.LoadBalancer, balancer));
+        _created.Add((ResourceKind.LoadBalancer, balancer));
         var listener = (await clients.Elbv2.CreateListenerAsync(new CreateListenerRequest
         {
             LoadBalancerArn = balancer,
@@ -144,6 +144,6 @@ public sealed class OwnVpc
             Port = 80,
             DefaultActions = [new ElbAction { Type = "forward", TargetGroupArn = targetGroup }],
         })).Listeners![0].ListenerArn!;
-        _created.Add((ResourceKinds.Listener, listener));
+        _created.Add((ResourceKind.Listener, listener));
     }
 }

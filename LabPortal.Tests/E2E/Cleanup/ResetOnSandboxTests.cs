@@ -68,7 +68,7 @@ public sealed class ResetOnSandboxTests : IAsyncLifetime
         Assert.True(left.Count == 0, "Left behind: " + string.Join(", ", left.Select(r => $"{r.ResourceType} {r.ResourceId}")));
         var labRun = await PortalState.ReadAsync(factory, db => db.LabRuns.SingleAsync(r => r.Id == driver.RunId));
         Assert.Equal(LabRunStatus.TornDown, labRun.Status);
-        Assert.Equal("reset", labRun.TeardownReason);
+        Assert.Equal(TeardownReason.Reset, labRun.TeardownReason);
         var audit = await PortalState.ReadAsync(factory, db => db.Audit.OrderBy(a => a.Id).Select(a => a.Action + ":" + a.Outcome + ":" + a.ActorUserId).ToListAsync());
         var instructorId = await PortalState.ReadAsync(factory, db => db.Users.Where(u => u.UserName == PortalFactory.InstructorUserName).Select(u => u.Id).SingleAsync());
         Assert.Equal(

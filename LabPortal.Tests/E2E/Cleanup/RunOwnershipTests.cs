@@ -62,7 +62,7 @@ public sealed class RunOwnershipTests : IDisposable
         Assert.Equal(rulesBefore, await RulesAsync(clients, foreign));
         var ledger = await PortalState.ReadAsync(factory, db => db.Ledger.Where(e => e.LabRunId == driver.RunId).ToListAsync());
         Assert.DoesNotContain(ledger, e => e.ResourceId == foreign);
-        Assert.DoesNotContain(ledger, e => e.Kind == ResourceKinds.SecurityGroup);
+        Assert.DoesNotContain(ledger, e => e.Kind == ResourceKind.SecurityGroup);
         var outputs = await PortalState.ReadAsync(factory, db => db.LabRuns.Where(r => r.Id == driver.RunId).Select(r => r.OutputsJson).SingleAsync());
         Assert.DoesNotContain(foreign, outputs, StringComparison.Ordinal);
     }
@@ -177,13 +177,13 @@ public sealed class RunOwnershipTests : IDisposable
         })).GroupId!;
         await PortalState.ReadAsync(factory, async db =>
         {
-            db.Ledger.Add(new LedgerEntry { LabRunId = driver.RunId, Kind = ResourceKinds.SecurityGroup, Name = "web-sg", Region = "ap-northeast-2", State = LedgerState.Intended, ClientToken = $"lp-{run}-securitygroup-web-sg" });
+            db.Ledger.Add(new LedgerEntry { LabRunId = driver.RunId, Kind = ResourceKind.SecurityGroup, Name = "web-sg", Region = "ap-northeast-2", State = LedgerState.Intended, ClientToken = $"lp-{run}-securitygroup-web-sg" });
             return await db.SaveChangesAsync();
         });
 
         await driver.DoStepAsync(driver.Lab.Step("security-group")!);
 
-        var entry = await PortalState.ReadAsync(factory, db => db.Ledger.SingleAsync(e => e.LabRunId == driver.RunId && e.Kind == ResourceKinds.SecurityGroup));
+        var entry = await PortalState.ReadAsync(factory, db => db.Ledger.SingleAsync(e => e.LabRunId == driver.RunId && e.Kind == ResourceKind.SecurityGroup));
         Assert.Equal((LedgerState.Created, made), (entry.State, entry.ResourceId));
         var named = (await clients.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [new Ec2Filter("group-name", ["web-sg"])] })).SecurityGroups!;
         Assert.Equal([made], named.Select(g => g.GroupId).ToList());
@@ -231,8 +231,8 @@ public sealed class RunOwnershipTests : IDisposable
 
         var ledger = await PortalState.ReadAsync(factory, db => db.Ledger.Where(e => e.LabRunId == driver.RunId).ToListAsync());
         Assert.DoesNotContain(ledger, e => e.ResourceId == foreignTg || e.ResourceId == foreignLb);
-        Assert.DoesNotContain(ledger, e => e.Kind == ResourceKinds.LoadBalancer);
-        Assert.Equal([tgName + "-2"], ledger.Where(e => e.Kind == ResourceKinds.TargetGroup).Select(e => e.Name).ToList());
+        Assert.DoesNotContain(ledger, e => e.Kind == ResourceKind.LoadBalancer);
+        Assert.Equal([tgName + "-2"], ledger.Where(e => e.Kind == ResourceKind.TargetGroup).Select(e => e.Name).ToList());
     }
 
     private static async Task<AwsClients> ClientsAsync(PortalFactory factory, int learnerId)

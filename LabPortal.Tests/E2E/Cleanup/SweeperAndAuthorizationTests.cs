@@ -30,7 +30,7 @@ public sealed class SweeperAndAuthorizationTests : IAsyncLifetime
         var learnerId = await PortalState.UserIdAsync(factory, "Sweep Learner");
         var driver = await LabDriver.StartAsync(factory, student, Lab1Flow.ShippedLabs, "alb-two-web-servers");
         await driver.FinishAllButTeardownAsync(stopBefore: "instances");
-        var groupId = await PortalState.ReadAsync(factory, db => db.Ledger.Where(e => e.LabRunId == driver.RunId && e.Kind == "SecurityGroup").Select(e => e.ResourceId!).SingleAsync());
+        var groupId = await PortalState.ReadAsync(factory, db => db.Ledger.Where(e => e.LabRunId == driver.RunId && e.Kind == ResourceKind.SecurityGroup).Select(e => e.ResourceId!).SingleAsync());
 
         // With the AWS CLI and the keys the CLI access page gives the learner: an instance no run made.
         var (_, cliPage) = await student.GetAsync("/cli-access");

@@ -3,6 +3,7 @@ using System.Net;
 using Amazon.EC2.Model;
 using LabPortal.Infrastructure.Audit;
 using LabPortal.Infrastructure.Cloud;
+using LabPortal.Infrastructure.Data;
 using LabPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,7 +52,7 @@ public sealed class SweeperOwnershipTests : IDisposable
         var clients = await clientsFor(learnerId);
         var tags = strayTags(learnerId);
 
-        var groupName = await PortalState.ReadAsync(factory, db => db.Ledger.Where(e => e.LabRunId == driver.RunId && e.Kind == "AutoScalingGroup").Select(e => e.ResourceId!).SingleAsync());
+        var groupName = await PortalState.ReadAsync(factory, db => db.Ledger.Where(e => e.LabRunId == driver.RunId && e.Kind == ResourceKind.AutoScalingGroup).Select(e => e.ResourceId!).SingleAsync());
         var group = (await clients.AutoScaling.DescribeAutoScalingGroupsAsync(new DescribeAutoScalingGroupsRequest { AutoScalingGroupNames = [groupName] })).AutoScalingGroups![0];
         var members = (group.Instances ?? []).Select(i => i.InstanceId!).ToList();
         Assert.Equal(3, members.Count);

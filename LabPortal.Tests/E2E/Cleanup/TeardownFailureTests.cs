@@ -40,7 +40,7 @@ public sealed class TeardownFailureTests : IDisposable
 
         var account = await PortalState.ReadAsync(factory, db => db.CloudAccounts.SingleAsync(a => a.UserId == learnerId));
         var clients = factory.Services.GetRequiredService<LearnerCloud>().SandboxClients(account, "ap-northeast-2");
-        var webGroup = await PortalState.ReadAsync(factory, db => db.Ledger.Where(e => e.LabRunId == driver.RunId && e.Kind == ResourceKinds.SecurityGroup && e.Name == "web-sg").Select(e => e.ResourceId!).SingleAsync());
+        var webGroup = await PortalState.ReadAsync(factory, db => db.Ledger.Where(e => e.LabRunId == driver.RunId && e.Kind == ResourceKind.SecurityGroup && e.Name == "web-sg").Select(e => e.ResourceId!).SingleAsync());
         var vpcId = (await clients.Ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new Ec2Filter("is-default", ["true"])] })).Vpcs![0].VpcId!;
 
         // The foreign dependency, made by hand in the learner's account: a group whose rule names web-sg.
@@ -56,7 +56,7 @@ public sealed class TeardownFailureTests : IDisposable
         var defaultRules = await RunOwnershipTests.RulesAsync(clients, defaultGroup.GroupId!);
         await PortalState.ReadAsync(factory, async db =>
         {
-            db.Ledger.Add(new LedgerEntry { LabRunId = driver.RunId, Kind = ResourceKinds.SecurityGroup, Name = "default", ResourceId = defaultGroup.GroupId, Region = "ap-northeast-2", State = LedgerState.Created });
+            db.Ledger.Add(new LedgerEntry { LabRunId = driver.RunId, Kind = ResourceKind.SecurityGroup, Name = "default", ResourceId = defaultGroup.GroupId, Region = "ap-northeast-2", State = LedgerState.Created });
             return await db.SaveChangesAsync();
         });
 

@@ -69,7 +69,7 @@ public sealed class TeardownOrderTests : IAsyncLifetime
         db.LabRuns.Add(run);
         foreach (var (kind, id) in new[] { ("SecurityGroup", web), ("SecurityGroup", alb), ("LaunchTemplate", template), ("AutoScalingGroup", "order-group") })
         {
-            run.Ledger.Add(new LedgerEntry { Kind = kind, Name = id, ResourceId = id, Region = "ap-northeast-2", State = LedgerState.Created, CreatedAtUtc = now });
+            run.Ledger.Add(new LedgerEntry { Kind = Enum.Parse<ResourceKind>(kind), Name = id, ResourceId = id, Region = "ap-northeast-2", State = LedgerState.Created, CreatedAtUtc = now });
         }
 
         await db.SaveChangesAsync();
@@ -120,7 +120,7 @@ public sealed class TeardownOrderTests : IAsyncLifetime
         // The database's group first in the ledger: it is deleted first and would be refused while the app's egress rule names it.
         foreach (var id in new[] { database, app })
         {
-            run.Ledger.Add(new LedgerEntry { Kind = "SecurityGroup", Name = id, ResourceId = id, Region = "ap-northeast-2", State = LedgerState.Created, CreatedAtUtc = now });
+            run.Ledger.Add(new LedgerEntry { Kind = ResourceKind.SecurityGroup, Name = id, ResourceId = id, Region = "ap-northeast-2", State = LedgerState.Created, CreatedAtUtc = now });
         }
 
         await db.SaveChangesAsync();

@@ -49,7 +49,7 @@ public sealed class VpcTeardownOnMotoTests
         var (response, page) = await instructor.GetAsync($"/classes/{classId}/orphans");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var listed = page.QuerySelectorAll("#orphans tbody tr").Select(r => (r.GetAttribute("data-kind"), r.GetAttribute("data-resource"))).ToHashSet();
-        Assert.Equal(stray.Created.Select(c => ((string?)c.Kind, (string?)c.Id)).ToHashSet(), listed);
+        Assert.Equal(stray.Created.Select(c => ((string?)c.Kind.ToString(), (string?)c.Id)).ToHashSet(), listed);
 
         var token = await PortalState.AntiforgeryTokenAsync(instructor, "/classes");
         Assert.Equal(HttpStatusCode.Redirect, (await PortalState.ResetAsync(instructor, $"/classes/{classId}/learners/{learnerId}/reset", token)).StatusCode);

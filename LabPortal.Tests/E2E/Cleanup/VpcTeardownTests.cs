@@ -79,7 +79,7 @@ public sealed class VpcTeardownTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var listed = page.QuerySelectorAll("#orphans tr[data-resource]").Select(r => (Kind: r.GetAttribute("data-kind"), Id: r.GetAttribute("data-resource"))).ToHashSet();
         Assert.All(page.QuerySelectorAll("#orphans tr[data-resource]"), r => Assert.Equal("RunTornDown", r.GetAttribute("data-reason")));
-        var expected = stray.Created.Select(c => ((string?)c.Kind, (string?)c.Id)).ToHashSet();
+        var expected = stray.Created.Select(c => ((string?)c.Kind.ToString(), (string?)c.Id)).ToHashSet();
         Assert.Equal(expected, listed);
         Assert.DoesNotContain(stray.MainRouteTableId, page.Body!.TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain(defaultVpc, page.Body!.TextContent, StringComparison.Ordinal);
@@ -91,7 +91,7 @@ public sealed class VpcTeardownTests : IDisposable
             var deleted = await PortalState.PostAsync(instructor, $"/classes/{classId}/orphans/delete", token, new Dictionary<string, string>
             {
                 ["userId"] = learnerId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["kind"] = kind,
+                ["kind"] = kind.ToString(),
                 ["resourceId"] = id,
                 ["confirm"] = "true",
             });
@@ -125,10 +125,10 @@ public sealed class VpcTeardownTests : IDisposable
         await WriteLedgerAsync(factory, run, vpc, extra:
         [
             // Ids of the right shape that never existed in this account.
-            (Infrastructure.Data.ResourceKinds.Vpc, "vpc-0123456789abcdef0"),
-            (Infrastructure.Data.ResourceKinds.Subnet, "subnet-0123456789abcdef0"),
-            (Infrastructure.Data.ResourceKinds.InternetGateway, "igw-0123456789abcdef0"),
-            (Infrastructure.Data.ResourceKinds.RouteTable, "rtb-0123456789abcdef0"),
+            (ResourceKind.Vpc, "vpc-0123456789abcdef0"),
+            (ResourceKind.Subnet, "subnet-0123456789abcdef0"),
+            (ResourceKind.InternetGateway, "igw-0123456789abcdef0"),
+            (ResourceKind.RouteTable, "rtb-0123456789abcdef0"),
         ]);
 
         var progress = await ResetAsync(factory, classId, learnerId);
@@ -164,7 +164,7 @@ public sealed class VpcTeardownTests : IDisposable
         return run.Id;
     }
 
-    private static async Task WriteLedgerAsync(PortalFactory factory, int runId, OwnVpc vpc, IEnumerable<(string Kind, string Id)>? extra = null)
+    private static async Task WriteLedgerAsync(PortalFactory factory, int runId, OwnVpc vpc, IEnumerable<(ResourceKind Kind, string Id)>? extra = null)
     {
         using var scope = factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();

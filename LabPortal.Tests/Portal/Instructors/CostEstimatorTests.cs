@@ -60,8 +60,8 @@ public sealed class CostEstimatorTests
     [Fact]
     public void Resources_never_created_or_free_cost_nothing()
     {
-        var intended = new LedgerEntry { Kind = "Instance", Name = "web", Region = "r", State = LedgerState.Intended, CreatedAtUtc = T0 };
-        var deletedUntimed = new LedgerEntry { Kind = "Instance", Name = "web2", Region = "r", State = LedgerState.Deleted, CompletedAtUtc = T0, CreatedAtUtc = T0 };
+        var intended = new LedgerEntry { Kind = ResourceKind.Instance, Name = "web", Region = "r", State = LedgerState.Intended, CreatedAtUtc = T0 };
+        var deletedUntimed = new LedgerEntry { Kind = ResourceKind.Instance, Name = "web2", Region = "r", State = LedgerState.Deleted, CompletedAtUtc = T0, CreatedAtUtc = T0 };
         LedgerEntry[] free = [Entry("SecurityGroup", T0, null), Entry("TargetGroup", T0, null), Entry("Listener", T0, null), Entry("LaunchTemplate", T0, null)];
 
         var estimate = CostEstimator.Estimate([intended, deletedUntimed, .. free], "t2.micro", [], T0.AddHours(4), Prices);
@@ -111,7 +111,7 @@ public sealed class CostEstimatorTests
 
     private static LedgerEntry Entry(string kind, DateTime completed, DateTime? deleted) => new()
     {
-        Kind = kind,
+        Kind = Enum.Parse<ResourceKind>(kind),
         Name = kind,
         Region = "test-region",
         ResourceId = kind + "-id",

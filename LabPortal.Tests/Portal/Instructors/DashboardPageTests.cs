@@ -181,7 +181,7 @@ public sealed class DashboardPageTests : IAsyncLifetime
     private static LedgerEntry Entry(int runId, string kind, LedgerState state, DateTime completed, DateTime? deleted) => new()
     {
         LabRunId = runId,
-        Kind = kind,
+        Kind = Enum.Parse<ResourceKind>(kind),
         Name = kind.ToLowerInvariant(),
         ResourceId = kind.ToLowerInvariant() + "-1",
         Region = "ap-northeast-2",

@@ -65,7 +65,7 @@ public sealed class InstructorPagesOnLab1Tests : IAsyncLifetime
         Assert.Null(learner.QuerySelector($"#run-{runId} .steps-table .request-ids"));
 
         // Someone stops one server behind the portal's back: the learner page marks it.
-        var stopped = (await flow.LedgerAsync()).First(e => e.Kind == "Instance").ResourceId!;
+        var stopped = (await flow.LedgerAsync()).First(e => e.Kind == ResourceKind.Instance).ResourceId!;
         using (var scope = _factory.Services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();

@@ -76,7 +76,7 @@ public sealed class LearnerDriftOnSandboxTests : IAsyncLifetime
     private static LedgerEntry Entry(int runId, string kind, string name, string id, LedgerState state, DateTime completed, DateTime? deleted) => new()
     {
         LabRunId = runId,
-        Kind = kind,
+        Kind = Enum.Parse<ResourceKind>(kind),
         Name = name,
         ResourceId = id,
         Region = Region,

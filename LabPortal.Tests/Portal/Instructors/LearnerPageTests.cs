@@ -74,7 +74,7 @@ public sealed class LearnerPageTests : IAsyncLifetime
         var runId = await _class.AddRunAsync("Minji", "fixture-lab", started);
         await _class.ChangeAsync(db =>
         {
-            db.Ledger.Add(new LedgerEntry { LabRunId = runId, Kind = "TargetGroup", Name = "web-tg", ResourceId = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/web-tg/1", Region = "ap-northeast-2", State = LedgerState.Created, CreatedAtUtc = started, CompletedAtUtc = started });
+            db.Ledger.Add(new LedgerEntry { LabRunId = runId, Kind = ResourceKind.TargetGroup, Name = "web-tg", ResourceId = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/web-tg/1", Region = "ap-northeast-2", State = LedgerState.Created, CreatedAtUtc = started, CompletedAtUtc = started });
             return Task.CompletedTask;
         });
         using var instructor = _factory.CreatePortalClient();

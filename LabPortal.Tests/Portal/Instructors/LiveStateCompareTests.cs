@@ -17,7 +17,7 @@ public sealed class LiveStateCompareTests
     [InlineData("SecurityGroup", LedgerState.Created, "exists", Drift.None)]
     public void Drift_follows_the_ledger_state_and_the_live_state(string kind, LedgerState state, string? live, Drift expected)
     {
-        var entry = new LedgerEntry { Id = 7, Kind = kind, Name = "x", ResourceId = "id-7", Region = "r", State = state };
+        var entry = new LedgerEntry { Id = 7, Kind = Enum.Parse<ResourceKind>(kind), Name = "x", ResourceId = "id-7", Region = "r", State = state };
 
         var compared = LiveStateReader.Compare(entry, new Dictionary<int, string?> { [7] = live });
 
@@ -27,8 +27,8 @@ public sealed class LiveStateCompareTests
     [Fact]
     public void Entry_never_created_or_not_asked_is_not_checked()
     {
-        var intended = new LedgerEntry { Id = 1, Kind = "Instance", Name = "x", Region = "r", State = LedgerState.Intended };
-        var notAsked = new LedgerEntry { Id = 2, Kind = "Instance", Name = "y", ResourceId = "i-1", Region = "r", State = LedgerState.Created };
+        var intended = new LedgerEntry { Id = 1, Kind = ResourceKind.Instance, Name = "x", Region = "r", State = LedgerState.Intended };
+        var notAsked = new LedgerEntry { Id = 2, Kind = ResourceKind.Instance, Name = "y", ResourceId = "i-1", Region = "r", State = LedgerState.Created };
 
         Assert.Equal(Drift.NotChecked, LiveStateReader.Compare(intended, new Dictionary<int, string?> { [1] = null }).Drift);
         Assert.Equal(Drift.NotChecked, LiveStateReader.Compare(notAsked, new Dictionary<int, string?>()).Drift);

@@ -1,6 +1,6 @@
-using System.Security.Claims;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Infrastructure.Localization;
+using LabPortal.Infrastructure.Web;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -139,7 +139,4 @@ public static class AccountsModule
         }).RequireAuthorization(AdministratorPolicy);
         return app;
     }
-
-    public static int UserId(this ClaimsPrincipal principal) =>
-        int.Parse(principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("Not signed in."), System.Globalization.CultureInfo.InvariantCulture);
 }

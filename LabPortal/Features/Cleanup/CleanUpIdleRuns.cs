@@ -21,7 +21,7 @@ public sealed class CleanUpIdleRuns(
     TeardownScheduler teardowns,
     AuditLog audit)
 {
-    public const string Reason = TeardownScheduler.AutoCleanupReason;
+    public const TeardownReason Reason = TeardownReason.AutoCleanup;
 
     /// <summary>The recurring job's constant id: registering it again at every start replaces it.</summary>
     public const string Id = "clean-up-idle-runs";

@@ -1,6 +1,7 @@
 using System.Globalization;
-using LabPortal.Features.Accounts;
+using LabPortal.Infrastructure.Data;
 using LabPortal.Infrastructure.Localization;
+using LabPortal.Infrastructure.Web;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace LabPortal.Features.Cleanup;
@@ -32,7 +33,7 @@ public static class CleanupEndpoints
             {
                 ResetResult.Forbidden => Results.StatusCode(StatusCodes.Status403Forbidden),
                 ResetResult.NotFound => Results.StatusCode(StatusCodes.Status404NotFound),
-                _ => Back($"/classes/{classId}/dashboard?reset=learner&learner={userId}&runs={runs.ToString(CultureInfo.InvariantCulture)}"),
+                _ => PostRedirect.To($"/classes/{classId}/dashboard?reset=learner&learner={userId}&runs={runs.ToString(CultureInfo.InvariantCulture)}"),
             };
         }).RequireAuthorization();
 
@@ -51,7 +52,7 @@ public static class CleanupEndpoints
             var (result, runs) = await resets.ResetClassAsync(classId, http.User.UserId(), http.RequestAborted);
             return result == ResetResult.Forbidden
                 ? Results.StatusCode(StatusCodes.Status403Forbidden)
-                : Back($"/classes/{classId}/dashboard?reset=class&runs={runs.ToString(CultureInfo.InvariantCulture)}");
+                : PostRedirect.To($"/classes/{classId}/dashboard?reset=class&runs={runs.ToString(CultureInfo.InvariantCulture)}");
         }).RequireAuthorization();
 
         app.MapPost("/classes/{classId:int}/orphans/delete", async (int classId, HttpContext http, IAntiforgery antiforgery, ResetService resets, OrphanSweeper sweeper) =>
@@ -72,17 +73,23 @@ public static class CleanupEndpoints
             var resourceId = form["resourceId"].ToString();
             if (kind.Length == 0 || resourceId.Length == 0)
             {
-                return Back(OrphansUrl(classId, "failed", L.T("Choose a resource to delete.", "삭제할 리소스를 고르세요.")));
+                return PostRedirect.To(OrphansUrl(classId, "failed", L.T("Choose a resource to delete.", "삭제할 리소스를 고르세요.")));
             }
 
             // A deletion cannot be undone: like the page's dialog, the post must say it was confirmed.
             if (!string.Equals(form["confirm"], "true", StringComparison.OrdinalIgnoreCase))
             {
-                return Back(OrphansUrl(classId, "failed", L.T($"{kind} {resourceId} was not deleted: confirm the deletion.", $"{kind} {resourceId}을(를) 삭제하지 않았습니다. 삭제를 확인하세요.")));
+                return PostRedirect.To(OrphansUrl(classId, "failed", L.T($"{kind} {resourceId} was not deleted: confirm the deletion.", $"{kind} {resourceId}을(를) 삭제하지 않았습니다. 삭제를 확인하세요.")));
             }
 
-            var (deleted, message) = await sweeper.DeleteAsync(classId, http.User.UserId(), userId, kind, resourceId, http.RequestAborted);
-            return Back(OrphansUrl(classId, deleted ? "deleted" : "failed", message));
+            if (!ResourceKinds.TryParse(kind, out var known))
+            {
+                // No resource of an unknown kind is ever offered: refused as any key the sweeper does not offer.
+                return PostRedirect.To(OrphansUrl(classId, "failed", L.T($"{kind} {resourceId} is not an orphan of this class (any more).", $"{kind} {resourceId}은(는) (더 이상) 이 수업의 고아 리소스가 아닙니다.")));
+            }
+
+            var (deleted, message) = await sweeper.DeleteAsync(classId, http.User.UserId(), userId, known, resourceId, http.RequestAborted);
+            return PostRedirect.To(OrphansUrl(classId, deleted ? "deleted" : "failed", message));
         }).RequireAuthorization();
 
         app.MapPost("/classes/{classId:int}/orphans/cleanup-run", async (int classId, HttpContext http, IAntiforgery antiforgery, ResetService resets, OrphanSweeper sweeper) =>
@@ -100,17 +107,17 @@ public static class CleanupEndpoints
             var form = await http.Request.ReadFormAsync(http.RequestAborted);
             if (!int.TryParse(form["runId"], CultureInfo.InvariantCulture, out var runId))
             {
-                return Back(OrphansUrl(classId, "failed", L.T("Choose a run to clean up.", "정리할 실행을 고르세요.")));
+                return PostRedirect.To(OrphansUrl(classId, "failed", L.T("Choose a run to clean up.", "정리할 실행을 고르세요.")));
             }
 
             // Tearing a run down deletes a learner's work: the row's "I understand" box must be ticked (browsers enforce it too).
             if (!string.Equals(form["confirm"], "true", StringComparison.OrdinalIgnoreCase))
             {
-                return Back(OrphansUrl(classId, "failed", L.T($"Run #{runId} was not cleaned up: tick the box to confirm.", $"{runId}번 실행을 정리하지 않았습니다. 확인란을 선택하세요.")));
+                return PostRedirect.To(OrphansUrl(classId, "failed", L.T($"Run #{runId} was not cleaned up: tick the box to confirm.", $"{runId}번 실행을 정리하지 않았습니다. 확인란을 선택하세요.")));
             }
 
             var (started, message) = await sweeper.CleanUpRunAsync(classId, http.User.UserId(), runId, http.RequestAborted);
-            return Back(OrphansUrl(classId, started ? "cleaning" : "failed", message));
+            return PostRedirect.To(OrphansUrl(classId, started ? "cleaning" : "failed", message));
         }).RequireAuthorization();
 
         app.MapPost("/classes/{classId:int}/orphans/forget", async (int classId, HttpContext http, IAntiforgery antiforgery, ResetService resets, OrphanSweeper sweeper) =>
@@ -128,11 +135,11 @@ public static class CleanupEndpoints
             var form = await http.Request.ReadFormAsync(http.RequestAborted);
             if (!int.TryParse(form["entryId"], CultureInfo.InvariantCulture, out var entryId))
             {
-                return Back(OrphansUrl(classId, "failed", L.T("Choose a ledger entry.", "장부 항목을 고르세요.")));
+                return PostRedirect.To(OrphansUrl(classId, "failed", L.T("Choose a ledger entry.", "장부 항목을 고르세요.")));
             }
 
             var (forgotten, message) = await sweeper.ForgetAsync(classId, http.User.UserId(), entryId, http.RequestAborted);
-            return Back(OrphansUrl(classId, forgotten ? "forgotten" : "failed", message));
+            return PostRedirect.To(OrphansUrl(classId, forgotten ? "forgotten" : "failed", message));
         }).RequireAuthorization();
 
         return app;
@@ -154,9 +161,6 @@ public static class CleanupEndpoints
             return null;
         }
 
-        return Back($"/classes/{classId}/dashboard?reset=unconfirmed");
+        return PostRedirect.To($"/classes/{classId}/dashboard?reset=unconfirmed");
     }
-
-    /// <summary>Post/redirect/get.</summary>
-    private static IResult Back(string url) => Results.Redirect(url);
 }

@@ -14,7 +14,7 @@ public sealed record Orphan(int? UserId, string LearnerName, TaggedResource Reso
 }
 
 /// <summary>A ledger entry marked created whose resource the cloud no longer has.</summary>
-public sealed record VanishedEntry(int LedgerEntryId, int RunId, int UserId, string LearnerName, string Kind, string ResourceId, string Name);
+public sealed record VanishedEntry(int LedgerEntryId, int RunId, int UserId, string LearnerName, ResourceKind Kind, string ResourceId, string Name);
 
 /// <summary>
 /// A run of the class not torn down that still holds resources: its ledger's live entries, and orphans

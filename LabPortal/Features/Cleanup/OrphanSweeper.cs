@@ -23,7 +23,7 @@ namespace LabPortal.Features.Cleanup;
 public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCatalog catalog, AuditLog audit, TeardownScheduler teardowns, TimeProvider time)
 {
     /// <summary>The kinds the tag scan can see (listeners and rules carry no tags of their own).</summary>
-    public static IReadOnlySet<string> ScannedKinds => ResourceKinds.Tagged;
+    public static IReadOnlySet<ResourceKind> ScannedKinds => ResourceKinds.Tagged;
 
     public async Task<OrphanReport> ScanAsync(int classId, int? onlyUserId = null, CancellationToken cancellationToken = default)
     {
@@ -134,7 +134,7 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
                     : OrphanReason.RunTornDown;
                 return new Orphan(f.UserId, f.UserId is { } user && students.TryGetValue(user, out var name) ? name : "", f.Resource, reason) { RunId = runId };
             })
-            .OrderBy(o => o.LearnerName, StringComparer.Ordinal).ThenBy(o => o.Resource.Kind, StringComparer.Ordinal).ThenBy(o => o.Resource.ResourceId, StringComparer.Ordinal)
+            .OrderBy(o => o.LearnerName, StringComparer.Ordinal).ThenBy(o => o.Resource.Kind.ToString(), StringComparer.Ordinal).ThenBy(o => o.Resource.ResourceId, StringComparer.Ordinal)
             .ToList();
         var vanished = ledger
             .Where(e => e.State == LedgerState.Created && ScannedKinds.Contains(e.Kind) && scannedUsers.Contains(e.UserId) && !inCloud.Contains(e.ResourceId!))
@@ -155,14 +155,14 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
     private static async Task AddMembersAsync(AwsClients clients, List<TaggedResource> resources, HashSet<int> liveRuns, HashSet<string> liveLedger, HashSet<string> members, CancellationToken cancellationToken)
     {
         bool Owned(TaggedResource r) => liveLedger.Contains(r.ResourceId) || (RunOf(r) is { } run && liveRuns.Contains(run));
-        var groups = resources.Where(r => r.Kind == ResourceKinds.AutoScalingGroup && Owned(r)).Select(r => r.ResourceId).ToList();
+        var groups = resources.Where(r => r.Kind == ResourceKind.AutoScalingGroup && Owned(r)).Select(r => r.ResourceId).ToList();
         foreach (var chunk in groups.Chunk(50))
         {
             var described = await clients.AutoScaling.DescribeAutoScalingGroupsAsync(new Aws.AutoScaling.DescribeAutoScalingGroupsRequest { AutoScalingGroupNames = [.. chunk] }, cancellationToken);
             members.UnionWith((described.AutoScalingGroups ?? []).SelectMany(g => g.Instances ?? []).Select(i => i.InstanceId).OfType<string>());
         }
 
-        foreach (var targetGroup in resources.Where(r => r.Kind == ResourceKinds.TargetGroup && Owned(r)))
+        foreach (var targetGroup in resources.Where(r => r.Kind == ResourceKind.TargetGroup && Owned(r)))
         {
             try
             {
@@ -178,7 +178,7 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
 
     /// <summary>
     /// Tears one run of this class's students down through the one teardown (<see cref="TeardownScheduler.RequestAsync"/>,
-    /// reason <see cref="TeardownScheduler.SweeperReason"/>): audited, verified by the scan, exactly as a reset.
+    /// reason <see cref="TeardownReason.Sweeper"/>): audited, verified by the scan, exactly as a reset.
     /// </summary>
     public async Task<(bool Started, string Message)> CleanUpRunAsync(int classId, int actorUserId, int runId, CancellationToken cancellationToken = default)
     {
@@ -194,7 +194,7 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
             return (false, L.T($"Run #{runId} is already torn down.", $"{runId}번 실행은 이미 정리되었습니다."));
         }
 
-        await teardowns.RequestAsync(run, TeardownScheduler.SweeperReason, classId, actorUserId, cancellationToken);
+        await teardowns.RequestAsync(run, TeardownReason.Sweeper, classId, actorUserId, cancellationToken);
         return (true, L.T($"Run #{runId} is being torn down; the class dashboard shows how far it got.", $"{runId}번 실행을 정리하는 중입니다. 진행 상황은 수업 대시보드에 나옵니다."));
     }
 
@@ -218,7 +218,7 @@ public sealed class OrphanSweeper(PortalDbContext db, LearnerCloud cloud, LabCat
     }
 
     /// <summary>Deletes one orphan, after finding it again in a fresh scan (so only a real orphan of this class is ever deleted).</summary>
-    public async Task<(bool Deleted, string Message)> DeleteAsync(int classId, int actorUserId, int? userId, string kind, string resourceId, CancellationToken cancellationToken = default)
+    public async Task<(bool Deleted, string Message)> DeleteAsync(int classId, int actorUserId, int? userId, ResourceKind kind, string resourceId, CancellationToken cancellationToken = default)
     {
         var outcome = (await DeleteManyAsync(classId, actorUserId, [new OrphanKey(userId, kind, resourceId)], cancellationToken)).Single();
         return (outcome.Deleted, outcome.Message);

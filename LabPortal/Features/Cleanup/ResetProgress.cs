@@ -59,7 +59,7 @@ public sealed class ResetProgress(PortalDbContext db)
                 runId,
                 last.SubjectUserId ?? run?.UserId ?? 0,
                 run?.LabId ?? "",
-                run?.TeardownReason ?? "",
+                run?.TeardownReason,
                 state,
                 counts?.Total ?? 0,
                 counts?.Left ?? 0,

@@ -12,7 +12,7 @@ namespace LabPortal.Features.Cleanup;
 /// </summary>
 public sealed class ResetService(PortalDbContext db, AuditLog audit, TeardownScheduler teardowns)
 {
-    public const string Reason = TeardownScheduler.ResetReason;
+    public const TeardownReason Reason = TeardownReason.Reset;
 
     public Task<bool> IsInstructorAsync(int classId, int userId, CancellationToken cancellationToken = default) =>
         db.ClassMemberships.AnyAsync(m => m.ClassroomId == classId && m.UserId == userId && m.Role == UserRole.Instructor, cancellationToken);

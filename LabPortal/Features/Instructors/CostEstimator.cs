@@ -65,19 +65,19 @@ public static class CostEstimator
             var seconds = (decimal)(life.End - life.Start).TotalSeconds;
             switch (entry.Kind)
             {
-                case "Instance":
+                case ResourceKind.Instance:
                     // Per-second billing with a 60-second minimum (Linux on-demand).
                     instanceHours += Math.Max(seconds, 60m) / SecondsPerHour;
                     // Lab instances sit in default public subnets and get a public address.
                     addressHours += seconds / SecondsPerHour;
                     break;
-                case "LoadBalancer":
+                case ResourceKind.LoadBalancer:
                     // "per ALB-hour (or partial hour)": each started hour is billed whole.
                     var billed = Math.Ceiling(seconds / SecondsPerHour);
                     loadBalancerHours += billed;
                     addressHours += prices.PublicAddressesPerLoadBalancer * seconds / SecondsPerHour;
                     break;
-                case "AutoScalingGroup":
+                case ResourceKind.AutoScalingGroup:
                     var capacityHours = GroupInstanceHours(life.Start, life.End, capacityChanges);
                     groupInstanceHours += capacityHours;
                     addressHours += capacityHours;

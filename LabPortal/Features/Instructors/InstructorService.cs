@@ -105,7 +105,7 @@ public sealed partial class InstructorService(PortalDbContext db, LabCatalog cat
         {
             LiveRunIds = [.. runs.Where(r => r.Status != LabRunStatus.TornDown).Select(r => r.Id).Order()],
             LiveKinds = runs.SelectMany(r => r.Ledger).Where(e => e.State != LedgerState.Deleted)
-                .GroupBy(e => e.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
+                .GroupBy(e => e.Kind.ToString()).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
         };
         return new LearnerUpdate(row, latest, [.. runs.Select(r => RunRow(r, displayName, limits, now))]);
     }
@@ -228,7 +228,7 @@ public sealed partial class InstructorService(PortalDbContext db, LabCatalog cat
             run.LabId,
             lab,
             run.Status,
-            run.TeardownReason,
+            run.TeardownReason?.StoredName(),
             done,
             lab?.Steps.Count ?? 0,
             Timer(run, limits),

@@ -15,14 +15,14 @@ namespace LabPortal.Features.Instructors;
 public sealed class LiveStateReader(PortalDbContext db, LearnerCloud cloud)
 {
     /// <summary>Live states the lab expects of a resource it created; anything else is marked as differing.</summary>
-    private static readonly Dictionary<string, string[]> ExpectedStates = new(StringComparer.Ordinal)
+    private static readonly Dictionary<ResourceKind, string[]> ExpectedStates = new()
     {
-        ["Instance"] = ["pending", "running"],
-        ["LoadBalancer"] = ["provisioning", "active"],
-        ["AutoScalingGroup"] = ["in service"],
-        [ResourceKinds.Vpc] = ["available", "pending"],
-        [ResourceKinds.Subnet] = ["available", "pending"],
-        [ResourceKinds.InternetGateway] = ["available", "attached"],
+        [ResourceKind.Instance] = ["pending", "running"],
+        [ResourceKind.LoadBalancer] = ["provisioning", "active"],
+        [ResourceKind.AutoScalingGroup] = ["in service"],
+        [ResourceKind.Vpc] = ["available", "pending"],
+        [ResourceKind.Subnet] = ["available", "pending"],
+        [ResourceKind.InternetGateway] = ["available", "attached"],
     };
 
     public async Task<(IReadOnlyList<LedgerComparison> Ledger, string? Problem)> CompareAsync(LabRun run, IReadOnlyList<LedgerEntry> ledger, CancellationToken cancellationToken = default)
@@ -110,46 +110,46 @@ public sealed class LiveStateReader(PortalDbContext db, LearnerCloud cloud)
         {
             switch (entry.Kind)
             {
-                case "Instance":
+                case ResourceKind.Instance:
                     var instances = await clients.Ec2.DescribeInstancesAsync(new Amazon.EC2.Model.DescribeInstancesRequest { Filters = [new Amazon.EC2.Model.Filter { Name = "instance-id", Values = [id] }] }, cancellationToken);
                     var instance = (instances.Reservations ?? []).SelectMany(r => r.Instances ?? []).FirstOrDefault();
                     var instanceState = instance?.State?.Name;
                     return instance is null || instanceState == "terminated" ? (false, null) : (true, instanceState);
-                case "SecurityGroup":
+                case ResourceKind.SecurityGroup:
                     var groups = await clients.Ec2.DescribeSecurityGroupsAsync(new Amazon.EC2.Model.DescribeSecurityGroupsRequest { Filters = [new Amazon.EC2.Model.Filter { Name = "group-id", Values = [id] }] }, cancellationToken);
                     return groups.SecurityGroups is { Count: > 0 } ? (true, "exists") : (false, null);
-                case "LaunchTemplate":
+                case ResourceKind.LaunchTemplate:
                     var templates = await clients.Ec2.DescribeLaunchTemplatesAsync(new Amazon.EC2.Model.DescribeLaunchTemplatesRequest { LaunchTemplateIds = [id] }, cancellationToken);
                     return templates.LaunchTemplates is { Count: > 0 } ? (true, "exists") : (false, null);
-                case "LoadBalancer":
+                case ResourceKind.LoadBalancer:
                     var balancers = await clients.Elbv2.DescribeLoadBalancersAsync(new Aws.Elbv2.DescribeLoadBalancersRequest { LoadBalancerArns = [id] }, cancellationToken);
                     return balancers.LoadBalancers is { Count: > 0 } found ? (true, found[0].State?.Code ?? "exists") : (false, null);
-                case "TargetGroup":
+                case ResourceKind.TargetGroup:
                     var targetGroups = await clients.Elbv2.DescribeTargetGroupsAsync(new Aws.Elbv2.DescribeTargetGroupsRequest { TargetGroupArns = [id] }, cancellationToken);
                     return targetGroups.TargetGroups is { Count: > 0 } ? (true, "exists") : (false, null);
-                case "Listener":
+                case ResourceKind.Listener:
                     var listeners = await clients.Elbv2.DescribeListenersAsync(new Aws.Elbv2.DescribeListenersRequest { ListenerArns = [id] }, cancellationToken);
                     return listeners.Listeners is { Count: > 0 } ? (true, "exists") : (false, null);
-                case "Rule":
+                case ResourceKind.Rule:
                     var rules = await clients.Elbv2.DescribeRulesAsync(new Aws.Elbv2.DescribeRulesRequest { RuleArns = [id] }, cancellationToken);
                     return rules.Rules is { Count: > 0 } ? (true, "exists") : (false, null);
-                case "AutoScalingGroup":
+                case ResourceKind.AutoScalingGroup:
                     var asgs = await clients.AutoScaling.DescribeAutoScalingGroupsAsync(new Aws.AutoScaling.DescribeAutoScalingGroupsRequest { AutoScalingGroupNames = [id] }, cancellationToken);
                     // A group's Status is empty while in service and "Delete in progress" while being deleted.
                     return asgs.AutoScalingGroups is { Count: > 0 } asg ? (true, asg[0].Status is { Length: > 0 } status ? status : "in service") : (false, null);
-                case ResourceKinds.Vpc:
+                case ResourceKind.Vpc:
                     var vpcs = await clients.Ec2.DescribeVpcsAsync(new Amazon.EC2.Model.DescribeVpcsRequest { Filters = [new Amazon.EC2.Model.Filter { Name = "vpc-id", Values = [id] }] }, cancellationToken);
                     return vpcs.Vpcs is { Count: > 0 } vpc ? (true, vpc[0].State?.Value ?? "exists") : (false, null);
-                case ResourceKinds.Subnet:
+                case ResourceKind.Subnet:
                     var subnets = await clients.Ec2.DescribeSubnetsAsync(new Amazon.EC2.Model.DescribeSubnetsRequest { Filters = [new Amazon.EC2.Model.Filter { Name = "subnet-id", Values = [id] }] }, cancellationToken);
                     return subnets.Subnets is { Count: > 0 } subnet ? (true, subnet[0].State?.Value ?? "exists") : (false, null);
-                case ResourceKinds.InternetGateway:
+                case ResourceKind.InternetGateway:
                     var gateways = await clients.Ec2.DescribeInternetGatewaysAsync(new Amazon.EC2.Model.DescribeInternetGatewaysRequest { Filters = [new Amazon.EC2.Model.Filter { Name = "internet-gateway-id", Values = [id] }] }, cancellationToken);
                     // A gateway's state is its attachment's: "available" when attached, "detached" when not.
                     return gateways.InternetGateways is { Count: > 0 } gateway
                         ? (true, gateway[0].Attachments is { Count: > 0 } attachments ? attachments[0].State?.Value ?? "attached" : "detached")
                         : (false, null);
-                case ResourceKinds.RouteTable:
+                case ResourceKind.RouteTable:
                     var tables = await clients.Ec2.DescribeRouteTablesAsync(new Amazon.EC2.Model.DescribeRouteTablesRequest { Filters = [new Amazon.EC2.Model.Filter { Name = "route-table-id", Values = [id] }] }, cancellationToken);
                     return tables.RouteTables is { Count: > 0 } ? (true, "exists") : (false, null);
                 default:

@@ -3,7 +3,6 @@ using LabPortal.Components;
 using LabPortal.Features.Labs.Definitions;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Localization;
-using LabPortal.Sandbox;
 
 namespace LabPortal.Features.LabRuns;
 
@@ -13,7 +12,7 @@ namespace LabPortal.Features.LabRuns;
 /// the learner copies works as shown. Lab texts are written for the default ports; the real ones
 /// replace them here.
 /// </summary>
-public sealed class CliCommands(LearnerCloud cloud, IServiceProvider services)
+public sealed class CliCommands(LearnerCloud cloud)
 {
     /// <summary>The documented defaults the lab texts use (README, Labs/README.md).</summary>
     public const int DefaultApiPort = 4566;
@@ -34,7 +33,7 @@ public sealed class CliCommands(LearnerCloud cloud, IServiceProvider services)
     /// <summary>Lines that point the AWS CLI at this portal's cloud (empty on real AWS with the default chain).</summary>
     public string Environment(string region)
     {
-        if (cloud.Mode != CloudMode.Sandbox || services.GetService<SandboxEndpoints>() is not { IsListening: true })
+        if (!SandboxListening)
         {
             return $"export AWS_DEFAULT_REGION={region}\n";
         }
@@ -45,18 +44,22 @@ public sealed class CliCommands(LearnerCloud cloud, IServiceProvider services)
     /// <summary>Replaces the default ports in a lab text with the ones this portal runs on.</summary>
     public string FillAddresses(string text)
     {
-        if (cloud.Mode != CloudMode.Sandbox || services.GetService<SandboxEndpoints>() is not { IsListening: true } endpoints)
+        if (!SandboxListening)
         {
             return text;
         }
 
+        var dataPlanePort = cloud.SandboxDataPlanePort.ToString(CultureInfo.InvariantCulture);
         return text
             .Replace($"http://localhost:{DefaultApiPort}", ApiEndpoint, StringComparison.Ordinal)
-            .Replace($".localhost:{DefaultDataPlanePort}", $".localhost:{endpoints.DataPlane.Port.ToString(CultureInfo.InvariantCulture)}", StringComparison.Ordinal)
-            .Replace($"}}:{DefaultDataPlanePort}", $"}}:{endpoints.DataPlane.Port.ToString(CultureInfo.InvariantCulture)}", StringComparison.Ordinal)
-            .Replace($"port {DefaultDataPlanePort}", $"port {endpoints.DataPlane.Port.ToString(CultureInfo.InvariantCulture)}", StringComparison.Ordinal)
-            .Replace($"{DefaultDataPlanePort} 포트", $"{endpoints.DataPlane.Port.ToString(CultureInfo.InvariantCulture)} 포트", StringComparison.Ordinal);
+            .Replace($".localhost:{DefaultDataPlanePort}", $".localhost:{dataPlanePort}", StringComparison.Ordinal)
+            .Replace($"}}:{DefaultDataPlanePort}", $"}}:{dataPlanePort}", StringComparison.Ordinal)
+            .Replace($"port {DefaultDataPlanePort}", $"port {dataPlanePort}", StringComparison.Ordinal)
+            .Replace($"{DefaultDataPlanePort} 포트", $"{dataPlanePort} 포트", StringComparison.Ordinal);
     }
+
+    // On the sandbox, IsReady says whether its servers listen (a portal still starting has none yet).
+    private bool SandboxListening => cloud.Mode == CloudMode.Sandbox && cloud.IsReady;
 
     private string ApiEndpoint => cloud.SandboxApi.ToString().TrimEnd('/');
 }

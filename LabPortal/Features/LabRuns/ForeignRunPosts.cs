@@ -1,5 +1,5 @@
-using LabPortal.Features.Accounts;
 using LabPortal.Infrastructure.Data;
+using LabPortal.Infrastructure.Web;
 using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.EntityFrameworkCore;
 

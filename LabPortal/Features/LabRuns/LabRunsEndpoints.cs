@@ -1,4 +1,4 @@
-using LabPortal.Features.Accounts;
+using LabPortal.Infrastructure.Web;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace LabPortal.Features.LabRuns;
@@ -24,10 +24,10 @@ public static class LabRunsEndpoints
             catch (Infrastructure.Cloud.AccountPoolExhaustedException)
             {
                 // Nothing was created: back to the labs page, which says why in both languages.
-                return Results.Redirect($"/labs?{LabsPage.PoolExhaustedQuery}={Uri.EscapeDataString(labId)}");
+                return PostRedirect.To($"/labs?{LabsPage.PoolExhaustedQuery}={Uri.EscapeDataString(labId)}");
             }
 
-            return runId is null ? Results.NotFound() : Results.Redirect($"/runs/{runId}");
+            return runId is null ? Results.NotFound() : PostRedirect.To($"/runs/{runId}");
         }).RequireAuthorization();
         return app;
     }

@@ -30,7 +30,7 @@ public sealed record RunView(LabRun Run, LabDefinition Lab, IReadOnlyList<StepSt
                 values[key] = value;
             }
 
-            foreach (var (key, value) in ReadJson(Run.OutputsJson))
+            foreach (var (key, value) in RunOutputs.Of(Run).ByPlaceholderName)
             {
                 values["outputs." + key] = value;
             }

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Amazon.Runtime;
 using LabPortal.Aws.Elbv2;
-using LabPortal.Features.LabRuns;
 using LabPortal.Features.LabRuns.Checks;
 using LabPortal.Features.Labs.Definitions;
 using LabPortal.Infrastructure.Cloud;
@@ -132,10 +131,10 @@ public sealed partial class RunPoller : IAsyncDisposable
             return Latest = PanelSnapshot.Empty("run not found");
         }
 
-        var outputs = RunView.ReadJson(run.OutputsJson);
+        var outputs = RunOutputs.Of(run);
         var cloud = scope.ServiceProvider.GetRequiredService<LearnerCloud>();
         string? problem = null;
-        var groups = new[] { outputs.GetValueOrDefault("targetGroupArn"), outputs.GetValueOrDefault("imageTargetGroupArn") }.OfType<string>().ToList();
+        var groups = new[] { outputs.TargetGroupArn, outputs.ImageTargetGroupArn }.OfType<string>().ToList();
         if (groups.Count > 0)
         {
             try
@@ -157,12 +156,12 @@ public sealed partial class RunPoller : IAsyncDisposable
             }
         }
 
-        var dns = outputs.GetValueOrDefault("loadBalancerDns");
+        var dns = outputs.LoadBalancerDns;
         if (!string.IsNullOrEmpty(dns) && cloud.DataPlaneUrlFor(dns) is { } url)
         {
             // With a path rule in place (Lab 2's challenge), every other request asks for the rule's
             // path, so the panel shows which servers answer which path.
-            var rulePath = outputs.ContainsKey("imageRuleArn") ? ImageRuleRoutes.ImagePath : "/";
+            var rulePath = outputs.ImageRuleArn is not null ? ImageRuleRoutes.ImagePath : "/";
             for (var i = 0; i < RequestsPerTick; i++)
             {
                 var path = i % 2 == 0 ? "/" : rulePath;

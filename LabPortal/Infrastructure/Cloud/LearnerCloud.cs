@@ -34,6 +34,9 @@ public sealed class LearnerCloud(
     /// <summary>The sandbox's API endpoint (sandbox mode only).</summary>
     public Uri SandboxApi => services.GetRequiredService<SandboxEndpoints>().Api;
 
+    /// <summary>The port the sandbox's data plane listens on (sandbox mode only): it stands for port 80 of every load balancer and instance.</summary>
+    public int SandboxDataPlanePort => services.GetRequiredService<SandboxEndpoints>().DataPlane.Port;
+
     /// <summary>
     /// False while the embedded sandbox is still starting (a job picked up at start-up can come before
     /// its servers listen): such a job comes back shortly instead of failing. Always true on AWS.
@@ -154,12 +157,26 @@ public sealed class LearnerCloud(
 
     /// <summary>
     /// With an account pool: the keys of the learner's current role session in their account (the CLI access page),
-    /// the same session the portal's calls for them sign with; temporary, so they carry a session token.
+    /// the same session the portal's calls for them sign with; temporary, so they carry a session token. A role STS
+    /// refuses comes back as <see cref="PoolSessionKeys.Refused"/> (the page shows the code), not as an exception.
     /// </summary>
-    public async Task<Amazon.Runtime.ImmutableCredentials?> PoolSessionKeysAsync(CloudAccount account, string region, CancellationToken cancellationToken = default)
+    public async Task<PoolSessionKeys?> PoolSessionKeysAsync(CloudAccount account, string region, CancellationToken cancellationToken = default)
     {
-        var clients = await PoolClientsAsync(account, region, cancellationToken);
-        return clients.OwnedCredentials is Amazon.Runtime.AWSCredentials session ? await session.GetCredentialsAsync() : null;
+        try
+        {
+            var clients = await PoolClientsAsync(account, region, cancellationToken);
+            if (clients.OwnedCredentials is not Amazon.Runtime.AWSCredentials session)
+            {
+                return null;
+            }
+
+            var keys = await session.GetCredentialsAsync();
+            return new PoolSessionKeys(keys.AccessKey, keys.SecretKey, keys.Token);
+        }
+        catch (Amazon.Runtime.AmazonServiceException e)
+        {
+            return PoolSessionKeys.RefusedWith(e.ErrorCode);
+        }
     }
 
     /// <summary>How long an account pool's role sessions last (<c>Cloud:AssumeRoleDuration</c>).</summary>
@@ -259,6 +276,21 @@ public sealed class LearnerCloud(
         // The class guardrails become the account's quotas before the learner can use its keys.
         await services.GetRequiredService<Guardrails.GuardrailReader>().ApplyToSandboxAsync(account, cancellationToken);
         return account;
+    }
+
+    /// <summary>What a learner's sandbox account still owns in every region, as "type id (region)" lines (the verification scan).</summary>
+    public async Task<IReadOnlyList<string>> SandboxAccountResourcesAsync(CloudAccount account, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var left = await services.GetRequiredService<ISandboxAccounts>().ListResourcesAsync(account.AccountId, cancellationToken);
+        return [.. left.Select(r => $"{r.ResourceType} {r.ResourceId} ({r.Region})")];
+    }
+
+    /// <summary>Drops a learner's sandbox account with everything in it (a reset); false when the sandbox no longer knows it.</summary>
+    public Task<bool> DeleteSandboxAccountAsync(CloudAccount account, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        return services.GetRequiredService<ISandboxAccounts>().DeleteAccountAsync(account.AccountId, cancellationToken);
     }
 
     /// <summary>The keys a learner uses with the AWS CLI against the sandbox (the "CLI access" page).</summary>

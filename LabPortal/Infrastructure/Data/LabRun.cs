@@ -35,8 +35,8 @@ public sealed class LabRun
     /// <summary>When the learner pressed "keep working" (allowed once per run).</summary>
     public DateTime? ExtendedAtUtc { get; set; }
 
-    /// <summary>Why the run is being or was torn down: <c>learner</c>, <c>reset</c>, <c>auto-cleanup</c>.</summary>
-    public string? TeardownReason { get; set; }
+    /// <summary>Why the run is being or was torn down; null while it was never asked to be.</summary>
+    public TeardownReason? TeardownReason { get; set; }
 
     /// <summary>Set while one teardown execution works on the run (until this time): a duplicate execution does nothing.</summary>
     public DateTime? TeardownLeaseUntilUtc { get; set; }

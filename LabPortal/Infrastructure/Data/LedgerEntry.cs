@@ -15,8 +15,8 @@ public sealed class LedgerEntry
 
     public int? StepRunId { get; set; }
 
-    /// <summary>Resource kind, e.g. <c>SecurityGroup</c>, <c>Instance</c>, <c>TargetGroup</c>.</summary>
-    public required string Kind { get; set; }
+    /// <summary>Resource kind, stored by its name (<c>SecurityGroup</c>, <c>Instance</c>, <c>TargetGroup</c>...).</summary>
+    public required ResourceKind Kind { get; set; }
 
     public required string Name { get; set; }
 

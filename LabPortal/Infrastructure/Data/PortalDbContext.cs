@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace LabPortal.Infrastructure.Data;
 
@@ -92,7 +93,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
             run.Property(r => r.LabId).HasMaxLength(64);
             run.Property(r => r.CurrentStepId).HasMaxLength(64);
             run.Property(r => r.NamePrefix).HasMaxLength(16);
-            run.Property(r => r.TeardownReason).HasMaxLength(32);
+            // Stored as the text earlier releases wrote (TeardownReasons): existing rows read unchanged.
+            run.Property(r => r.TeardownReason).HasConversion(new ValueConverter<TeardownReason, string>(r => r.StoredName(), name => TeardownReasons.FromStoredName(name))).HasMaxLength(32);
             run.HasIndex(r => r.Status);
             run.HasOne(r => r.User).WithMany().HasForeignKey(r => r.UserId);
             run.HasOne(r => r.CloudAccount).WithMany().HasForeignKey(r => r.CloudAccountId).OnDelete(DeleteBehavior.SetNull);
@@ -112,7 +114,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
 
         builder.Entity<LedgerEntry>(entry =>
         {
-            entry.Property(e => e.Kind).HasMaxLength(40);
+            // Stored by name, as when kinds were strings: existing rows read unchanged.
+            entry.Property(e => e.Kind).HasConversion<string>().HasMaxLength(40);
             entry.Property(e => e.Name).HasMaxLength(255);
             entry.Property(e => e.ClientToken).HasMaxLength(64);
             entry.Property(e => e.ResourceId).HasMaxLength(512);

@@ -1,37 +1,45 @@
 namespace LabPortal.Infrastructure.Data;
 
 /// <summary>
-/// The kinds of resource a ledger entry (<see cref="LedgerEntry.Kind"/>) can hold. Teardown, the
-/// orphan sweeper, the verification scan and the instructor's live view each handle every kind
+/// What the portal knows about the kinds a ledger entry can hold (<see cref="ResourceKind"/>). Teardown,
+/// the orphan sweeper, the verification scan and the instructor's live view each handle every kind
 /// listed here (a test holds them to it), so a kind added here is a kind the portal can clean up.
 /// </summary>
 public static class ResourceKinds
 {
-    public const string AutoScalingGroup = "AutoScalingGroup";
-    public const string Rule = "Rule";
-    public const string Listener = "Listener";
-    public const string LoadBalancer = "LoadBalancer";
-    public const string TargetGroup = "TargetGroup";
-    public const string Instance = "Instance";
-    public const string LaunchTemplate = "LaunchTemplate";
-    public const string SecurityGroup = "SecurityGroup";
-    public const string RouteTable = "RouteTable";
-    public const string InternetGateway = "InternetGateway";
-    public const string Subnet = "Subnet";
-    public const string Vpc = "Vpc";
-
     /// <summary>Every kind, in the order teardown deletes them: a kind goes only after every kind before it.</summary>
-    public static readonly IReadOnlyList<string> All =
+    public static readonly IReadOnlyList<ResourceKind> All =
     [
-        AutoScalingGroup, Rule, Listener, LoadBalancer, TargetGroup, Instance, LaunchTemplate, SecurityGroup,
+        ResourceKind.AutoScalingGroup, ResourceKind.Rule, ResourceKind.Listener, ResourceKind.LoadBalancer, ResourceKind.TargetGroup,
+        ResourceKind.Instance, ResourceKind.LaunchTemplate, ResourceKind.SecurityGroup,
         // The network goes last: a route table before the gateway its routes name, the gateway
         // (detached) and the subnets before their VPC (DeleteVpc refuses while any of them remains).
-        RouteTable, InternetGateway, Subnet, Vpc,
+        ResourceKind.RouteTable, ResourceKind.InternetGateway, ResourceKind.Subnet, ResourceKind.Vpc,
     ];
 
     /// <summary>Kinds the tag scan can see (listeners and rules carry no tags of their own).</summary>
-    public static readonly IReadOnlySet<string> Tagged = new HashSet<string>(StringComparer.Ordinal)
+    public static readonly IReadOnlySet<ResourceKind> Tagged = new HashSet<ResourceKind>
     {
-        Instance, SecurityGroup, LaunchTemplate, LoadBalancer, TargetGroup, AutoScalingGroup, Vpc, Subnet, InternetGateway, RouteTable,
+        ResourceKind.Instance, ResourceKind.SecurityGroup, ResourceKind.LaunchTemplate, ResourceKind.LoadBalancer, ResourceKind.TargetGroup,
+        ResourceKind.AutoScalingGroup, ResourceKind.Vpc, ResourceKind.Subnet, ResourceKind.InternetGateway, ResourceKind.RouteTable,
     };
+
+    /// <summary>
+    /// The kind a form or a stored row names (exactly a member's name, as the ledger stores it); false
+    /// for anything else, numbers included (Enum.TryParse would take "3").
+    /// </summary>
+    public static bool TryParse(string? name, out ResourceKind kind)
+    {
+        foreach (var candidate in All)
+        {
+            if (string.Equals(candidate.ToString(), name, StringComparison.Ordinal))
+            {
+                kind = candidate;
+                return true;
+            }
+        }
+
+        kind = default;
+        return false;
+    }
 }

@@ -14,7 +14,7 @@ public sealed class AttachTargetGroupToAutoScalingGroup : ILabAction
 
     public async Task RunAsync(LabActionContext context, CancellationToken cancellationToken)
     {
-        var targetGroupArn = context.RequireOutput("targetGroupArn", "Create the target group with the group's instances", "그룹의 인스턴스로 대상 그룹 만들기");
+        var targetGroupArn = context.RequireOutput(o => o.TargetGroupArn, "Create the target group with the group's instances", "그룹의 인스턴스로 대상 그룹 만들기");
         var group = await AutoScalingGroups.RequireAsync(context, cancellationToken);
         // Attaching a target group that is already attached succeeds and changes nothing: a retry is safe.
         var response = await context.Cloud.AutoScaling.AttachLoadBalancerTargetGroupsAsync(new AttachLoadBalancerTargetGroupsRequest

@@ -24,7 +24,7 @@ public static class AutoScalingGroups
     /// </summary>
     public static async Task<AutoScalingGroup> RequireAsync(LabActionContext context, CancellationToken cancellationToken)
     {
-        var name = context.RequireOutput("autoScalingGroupName", "Create the Auto Scaling group", "Auto Scaling 그룹 만들기");
+        var name = context.RequireOutput(o => o.AutoScalingGroupName, "Create the Auto Scaling group", "Auto Scaling 그룹 만들기");
         var group = await DescribeAsync(context, name, cancellationToken);
         return group is not null && IsRunTagged(context, group) ? group : throw new LabStepException("GroupNotFound",
             $"The Auto Scaling group {name} of this lab run no longer exists. Run \"Create the Auto Scaling group\" again.",

@@ -1,6 +1,7 @@
 using Amazon.EC2.Model;
 using Amazon.Runtime;
 using LabPortal.Features.LabRuns.Engine;
+using LabPortal.Infrastructure.Data;
 
 namespace LabPortal.Features.LabRuns.Actions;
 
@@ -26,7 +27,7 @@ public static class CloudSteps
         var vpcId = FirstOf(response.Vpcs)?.VpcId ?? throw new LabStepException("NoDefaultVpc",
             $"The region {context.Region} has no default VPC. Create one (aws ec2 create-default-vpc) and retry.",
             $"{context.Region} 리전에 기본 VPC가 없습니다. 기본 VPC를 만든 뒤(aws ec2 create-default-vpc) 다시 시도하세요.");
-        await context.SetOutputAsync("vpcId", vpcId, cancellationToken);
+        await context.SetOutputsAsync(o => o.VpcId = vpcId, cancellationToken);
         return vpcId;
     }
 
@@ -50,7 +51,7 @@ public static class CloudSteps
     /// </summary>
     public static async Task<string> EnsureSecurityGroupAsync(LabActionContext context, string name, string description, string vpcId, CancellationToken cancellationToken)
     {
-        var entry = await context.IntendAsync("SecurityGroup", name, cancellationToken);
+        var entry = await context.IntendAsync(ResourceKind.SecurityGroup, name, cancellationToken);
         if (entry.ResourceId is { } known)
         {
             return known;
@@ -97,7 +98,7 @@ public static class CloudSteps
     /// <summary>Opens a TCP port to a CIDR on one of the run's own groups; a rule that already exists (a retry) is fine.</summary>
     public static async Task AllowIngressAsync(LabActionContext context, string groupId, int port, string cidr, CancellationToken cancellationToken)
     {
-        await context.RequireOwnedAsync(LabPortal.Infrastructure.Data.ResourceKinds.SecurityGroup, groupId, cancellationToken);
+        await context.RequireOwnedAsync(ResourceKind.SecurityGroup, groupId, cancellationToken);
         try
         {
             var response = await context.Cloud.Ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest

@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using LabPortal.Aws.AutoScaling;
 using LabPortal.Features.LabRuns.Engine;
+using LabPortal.Infrastructure.Data;
 
 namespace LabPortal.Features.LabRuns.Actions;
 
@@ -22,8 +23,8 @@ public sealed class CreateAutoScalingGroup : ILabAction
 
     public async Task RunAsync(LabActionContext context, CancellationToken cancellationToken)
     {
-        var templateName = context.RequireOutput("launchTemplateName", "Create the launch template", "시작 템플릿 만들기");
-        var vpcId = context.Output("vpcId") ?? await CloudSteps.DefaultVpcAsync(context, cancellationToken);
+        var templateName = context.RequireOutput(o => o.LaunchTemplateName, "Create the launch template", "시작 템플릿 만들기");
+        var vpcId = context.Outputs.VpcId ?? await CloudSteps.DefaultVpcAsync(context, cancellationToken);
         var name = context.Value("groupName");
         if (name.Contains(':', StringComparison.Ordinal))
         {
@@ -34,11 +35,11 @@ public sealed class CreateAutoScalingGroup : ILabAction
         foreach (var (index, zone) in Zones(context.Region).Select((z, i) => (i + 1, z)))
         {
             var subnetId = await CloudSteps.DefaultSubnetAsync(context, vpcId, zone, cancellationToken);
-            await context.SetOutputAsync($"subnet{index}Id", subnetId, cancellationToken);
+            await context.SetOutputsAsync(o => o.SetSubnetId(index, subnetId), cancellationToken);
             subnets.Add(subnetId);
         }
 
-        var entry = await context.IntendAsync("AutoScalingGroup", name, cancellationToken);
+        var entry = await context.IntendAsync(ResourceKind.AutoScalingGroup, name, cancellationToken);
         if (entry.ResourceId is null)
         {
             var existing = await AutoScalingGroups.DescribeAsync(context, name, cancellationToken);
@@ -75,7 +76,7 @@ public sealed class CreateAutoScalingGroup : ILabAction
             await context.CompleteAsync(entry, name, cancellationToken);
         }
 
-        await context.SetOutputAsync("autoScalingGroupName", name, cancellationToken);
+        await context.SetOutputsAsync(o => o.AutoScalingGroupName = name, cancellationToken);
         await AutoScalingGroups.WaitForDesiredCapacityAsync(context, name, cancellationToken);
     }
 

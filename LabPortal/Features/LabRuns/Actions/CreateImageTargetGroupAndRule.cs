@@ -3,6 +3,7 @@ using System.Text;
 using Amazon.EC2.Model;
 using LabPortal.Aws.Elbv2;
 using LabPortal.Features.LabRuns.Engine;
+using LabPortal.Infrastructure.Data;
 using ElbAction = LabPortal.Aws.Elbv2.Action;
 
 namespace LabPortal.Features.LabRuns.Actions;
@@ -20,10 +21,10 @@ public sealed class CreateImageTargetGroupAndRule : ILabAction
 
     public async Task RunAsync(LabActionContext context, CancellationToken cancellationToken)
     {
-        var vpcId = context.RequireOutput("vpcId", "Create the launch template", "시작 템플릿 만들기");
-        var groupId = context.RequireOutput("securityGroupId", "Create the launch template", "시작 템플릿 만들기");
-        var subnetId = context.RequireOutput("subnet1Id", "Create the Auto Scaling group", "Auto Scaling 그룹 만들기");
-        var listenerArn = context.RequireOutput("listenerArn", "Create the load balancer", "로드 밸런서 만들기");
+        var vpcId = context.RequireOutput(o => o.VpcId, "Create the launch template", "시작 템플릿 만들기");
+        var groupId = context.RequireOutput(o => o.SecurityGroupId, "Create the launch template", "시작 템플릿 만들기");
+        var subnetId = context.RequireOutput(o => o.Subnet1Id, "Create the Auto Scaling group", "Auto Scaling 그룹 만들기");
+        var listenerArn = context.RequireOutput(o => o.ListenerArn, "Create the load balancer", "로드 밸런서 만들기");
         var pattern = context.Value("pathPattern");
         if (!pattern.StartsWith('/'))
         {
@@ -32,10 +33,10 @@ public sealed class CreateImageTargetGroupAndRule : ILabAction
 
         var priority = context.IntValue("rulePriority");
         var imageTargetGroupArn = await TargetGroups.EnsureAsync(context, context.Value("imageTargetGroupName"), vpcId, new CreateTargetGroupRequest { HealthCheckPath = "/" }, cancellationToken);
-        await context.SetOutputAsync("imageTargetGroupArn", imageTargetGroupArn, cancellationToken);
+        await context.SetOutputsAsync(o => o.ImageTargetGroupArn = imageTargetGroupArn, cancellationToken);
 
         var instanceId = await EnsureImageServerAsync(context, subnetId, groupId, cancellationToken);
-        await context.SetOutputAsync("imageInstanceId", instanceId, cancellationToken);
+        await context.SetOutputsAsync(o => o.ImageInstanceId = instanceId, cancellationToken);
         await CloudSteps.WaitUntilAsync(context, async () =>
         {
             var described = await context.Cloud.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [instanceId] }, cancellationToken);
@@ -45,7 +46,7 @@ public sealed class CreateImageTargetGroupAndRule : ILabAction
         await TargetGroups.RegisterAsync(context, imageTargetGroupArn, [instanceId], cancellationToken);
 
         var ruleArn = await EnsureRuleAsync(context, listenerArn, pattern, priority, imageTargetGroupArn, cancellationToken);
-        await context.SetOutputAsync("imageRuleArn", ruleArn, cancellationToken);
+        await context.SetOutputsAsync(o => o.ImageRuleArn = ruleArn, cancellationToken);
     }
 
     /// <summary>The image server's user data: nginx with the same page on / and /images/.</summary>
@@ -64,7 +65,7 @@ public sealed class CreateImageTargetGroupAndRule : ILabAction
 
     private static async Task<string> EnsureImageServerAsync(LabActionContext context, string subnetId, string groupId, CancellationToken cancellationToken)
     {
-        var entry = await context.IntendAsync("Instance", ImageInstanceName, cancellationToken);
+        var entry = await context.IntendAsync(ResourceKind.Instance, ImageInstanceName, cancellationToken);
         if (entry.ResourceId is { } known)
         {
             return known;
@@ -92,7 +93,7 @@ public sealed class CreateImageTargetGroupAndRule : ILabAction
 
     private static async Task<string> EnsureRuleAsync(LabActionContext context, string listenerArn, string pattern, int priority, string targetGroupArn, CancellationToken cancellationToken)
     {
-        var entry = await context.IntendAsync("Rule", "priority-" + priority.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        var entry = await context.IntendAsync(ResourceKind.Rule, "priority-" + priority.ToString(CultureInfo.InvariantCulture), cancellationToken);
         if (entry.ResourceId is { } known)
         {
             return known;

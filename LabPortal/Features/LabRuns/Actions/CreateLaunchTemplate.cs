@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Amazon.EC2.Model;
 using Amazon.Runtime;
 using LabPortal.Features.LabRuns.Engine;
+using LabPortal.Infrastructure.Data;
 
 namespace LabPortal.Features.LabRuns.Actions;
 
@@ -32,9 +33,9 @@ public sealed partial class CreateLaunchTemplate : ILabAction
         var vpcId = await CloudSteps.DefaultVpcAsync(context, cancellationToken);
         var groupId = await CloudSteps.EnsureSecurityGroupAsync(context, WebSecurityGroupName, "Auto Scaling web servers: HTTP (LabPortal)", vpcId, cancellationToken);
         await CloudSteps.AllowIngressAsync(context, groupId, 80, "0.0.0.0/0", cancellationToken);
-        await context.SetOutputAsync("securityGroupId", groupId, cancellationToken);
+        await context.SetOutputsAsync(o => o.SecurityGroupId = groupId, cancellationToken);
 
-        var entry = await context.IntendAsync("LaunchTemplate", name, cancellationToken);
+        var entry = await context.IntendAsync(ResourceKind.LaunchTemplate, name, cancellationToken);
         var templateId = entry.ResourceId ?? await FindAsync(context, entry, name, cancellationToken);
         if (templateId is null)
         {
@@ -64,8 +65,8 @@ public sealed partial class CreateLaunchTemplate : ILabAction
             await context.CompleteAsync(entry, templateId, cancellationToken);
         }
 
-        await context.SetOutputAsync("launchTemplateName", name, cancellationToken);
-        await context.SetOutputAsync("launchTemplateId", templateId, cancellationToken);
+        await context.SetOutputsAsync(o => o.LaunchTemplateName = name, cancellationToken);
+        await context.SetOutputsAsync(o => o.LaunchTemplateId = templateId, cancellationToken);
     }
 
     /// <summary>

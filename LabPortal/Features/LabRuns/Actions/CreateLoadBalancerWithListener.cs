@@ -17,20 +17,20 @@ public sealed class CreateLoadBalancerWithListener : ILabAction
 
     public async Task RunAsync(LabActionContext context, CancellationToken cancellationToken)
     {
-        var vpcId = context.RequireOutput("vpcId", "Security group", "보안 그룹");
-        var targetGroupArn = context.RequireOutput("targetGroupArn", "Target group", "대상 그룹");
+        var vpcId = context.RequireOutput(o => o.VpcId, "Security group", "보안 그룹");
+        var targetGroupArn = context.RequireOutput(o => o.TargetGroupArn, "Target group", "대상 그룹");
         string[] subnets =
         [
-            context.RequireOutput("subnet1Id", "Launch the servers", "서버 띄우기"),
-            context.RequireOutput("subnet2Id", "Launch the servers", "서버 띄우기"),
+            context.RequireOutput(o => o.Subnet1Id, "Launch the servers", "서버 띄우기"),
+            context.RequireOutput(o => o.Subnet2Id, "Launch the servers", "서버 띄우기"),
         ];
 
         var albGroupId = await CloudSteps.EnsureSecurityGroupAsync(context, context.Value("albSecurityGroupName"), "Load balancer: HTTP from anywhere (LabPortal)", vpcId, cancellationToken);
         await CloudSteps.AllowIngressAsync(context, albGroupId, 80, "0.0.0.0/0", cancellationToken);
-        await context.SetOutputAsync("albSecurityGroupId", albGroupId, cancellationToken);
+        await context.SetOutputsAsync(o => o.AlbSecurityGroupId = albGroupId, cancellationToken);
 
         var name = context.Value("loadBalancerName");
-        var entry = await context.IntendAsync("LoadBalancer", name, cancellationToken);
+        var entry = await context.IntendAsync(ResourceKind.LoadBalancer, name, cancellationToken);
         var loadBalancerArn = entry.ResourceId;
         if (loadBalancerArn is null && await FindAsync(context, name, cancellationToken) is { } existing)
         {
@@ -63,8 +63,9 @@ public sealed class CreateLoadBalancerWithListener : ILabAction
             await context.CompleteAsync(entry, loadBalancerArn, cancellationToken);
         }
 
-        await context.SetOutputAsync("loadBalancerArn", loadBalancerArn, cancellationToken);
-        await context.SetOutputAsync("listenerArn", await EnsureListenerAsync(context, loadBalancerArn, targetGroupArn, cancellationToken), cancellationToken);
+        await context.SetOutputsAsync(o => o.LoadBalancerArn = loadBalancerArn, cancellationToken);
+        var listenerArn = await EnsureListenerAsync(context, loadBalancerArn, targetGroupArn, cancellationToken);
+        await context.SetOutputsAsync(o => o.ListenerArn = listenerArn, cancellationToken);
 
         LoadBalancer? balancer = null;
         await CloudSteps.WaitUntilAsync(context, async () =>
@@ -74,7 +75,7 @@ public sealed class CreateLoadBalancerWithListener : ILabAction
             return balancer?.State?.Code == "active";
         }, "The load balancer did not become active in time. Retry in a minute.",
            "로드 밸런서가 제시간에 활성 상태가 되지 않았습니다. 1분 뒤 다시 시도하세요.", cancellationToken);
-        await context.SetOutputAsync("loadBalancerDns", balancer!.DNSName ?? "", cancellationToken);
+        await context.SetOutputsAsync(o => o.LoadBalancerDns = balancer!.DNSName ?? "", cancellationToken);
     }
 
     /// <summary>The ARN of the account's load balancer with this name, or null.</summary>
@@ -95,13 +96,13 @@ public sealed class CreateLoadBalancerWithListener : ILabAction
     /// <summary>The run's HTTP:80 listener: on the run's own load balancer, so one found there after a crash is the run's (a member of what it owns).</summary>
     private static async Task<string> EnsureListenerAsync(LabActionContext context, string loadBalancerArn, string targetGroupArn, CancellationToken cancellationToken)
     {
-        var entry = await context.IntendAsync("Listener", "http-80", cancellationToken);
+        var entry = await context.IntendAsync(ResourceKind.Listener, "http-80", cancellationToken);
         if (entry.ResourceId is { } known)
         {
             return known;
         }
 
-        await context.RequireOwnedAsync(ResourceKinds.LoadBalancer, loadBalancerArn, cancellationToken);
+        await context.RequireOwnedAsync(ResourceKind.LoadBalancer, loadBalancerArn, cancellationToken);
         var existing = await context.Cloud.Elbv2.DescribeListenersAsync(new DescribeListenersRequest { LoadBalancerArn = loadBalancerArn }, cancellationToken);
         var listenerArn = existing.Listeners?.FirstOrDefault(l => l.Port == 80)?.ListenerArn;
         if (listenerArn is null)

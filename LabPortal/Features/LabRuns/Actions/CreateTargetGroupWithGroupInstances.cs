@@ -14,7 +14,7 @@ public sealed class CreateTargetGroupWithGroupInstances : ILabAction
 
     public async Task RunAsync(LabActionContext context, CancellationToken cancellationToken)
     {
-        var vpcId = context.RequireOutput("vpcId", "Create the launch template", "시작 템플릿 만들기");
+        var vpcId = context.RequireOutput(o => o.VpcId, "Create the launch template", "시작 템플릿 만들기");
         var path = context.Value("healthCheckPath");
         if (!path.StartsWith('/'))
         {
@@ -33,7 +33,7 @@ public sealed class CreateTargetGroupWithGroupInstances : ILabAction
         var arn = await TargetGroups.EnsureAsync(context, context.Value("targetGroupName"), vpcId, new CreateTargetGroupRequest { HealthCheckPath = path }, cancellationToken);
         // Registering a target that is already registered changes nothing, so a retry is safe.
         await TargetGroups.RegisterAsync(context, arn, ids, cancellationToken);
-        await context.SetOutputAsync("targetGroupArn", arn, cancellationToken);
-        await context.SetOutputAsync("registeredByHand", string.Join(' ', ids), cancellationToken);
+        await context.SetOutputsAsync(o => o.TargetGroupArn = arn, cancellationToken);
+        await context.SetOutputsAsync(o => o.RegisteredByHand = string.Join(' ', ids), cancellationToken);
     }
 }

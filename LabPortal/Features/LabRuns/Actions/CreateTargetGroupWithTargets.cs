@@ -10,11 +10,11 @@ public sealed class CreateTargetGroupWithTargets : ILabAction
 
     public async Task RunAsync(LabActionContext context, CancellationToken cancellationToken)
     {
-        var vpcId = context.RequireOutput("vpcId", "Security group", "보안 그룹");
+        var vpcId = context.RequireOutput(o => o.VpcId, "Security group", "보안 그룹");
         var instances = new[]
         {
-            context.RequireOutput("instance1Id", "Launch two web servers", "웹 서버 두 대 띄우기"),
-            context.RequireOutput("instance2Id", "Launch two web servers", "웹 서버 두 대 띄우기"),
+            context.RequireOutput(o => o.Instance1Id, "Launch two web servers", "웹 서버 두 대 띄우기"),
+            context.RequireOutput(o => o.Instance2Id, "Launch two web servers", "웹 서버 두 대 띄우기"),
         };
         var interval = context.IntValue("healthCheckIntervalSeconds");
         var timeout = context.IntValue("healthCheckTimeoutSeconds");
@@ -41,6 +41,6 @@ public sealed class CreateTargetGroupWithTargets : ILabAction
             Matcher = new Matcher { HttpCode = context.Value("matcher") },
         }, cancellationToken);
         await TargetGroups.RegisterAsync(context, arn, instances, cancellationToken);
-        await context.SetOutputAsync("targetGroupArn", arn, cancellationToken);
+        await context.SetOutputsAsync(o => o.TargetGroupArn = arn, cancellationToken);
     }
 }

@@ -13,6 +13,6 @@ public sealed class CreateWebSecurityGroup : ILabAction
         var groupId = await CloudSteps.EnsureSecurityGroupAsync(context, context.Value("groupName"), "Web servers: SSH and HTTP (LabPortal)", vpcId, cancellationToken);
         await CloudSteps.AllowIngressAsync(context, groupId, 22, context.Value("sshSource"), cancellationToken);
         await CloudSteps.AllowIngressAsync(context, groupId, 80, context.Value("httpSource"), cancellationToken);
-        await context.SetOutputAsync("securityGroupId", groupId, cancellationToken);
+        await context.SetOutputsAsync(o => o.SecurityGroupId = groupId, cancellationToken);
     }
 }

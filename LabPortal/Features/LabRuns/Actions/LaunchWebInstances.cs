@@ -3,6 +3,7 @@ using Amazon.EC2.Model;
 using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement.Model;
 using LabPortal.Features.LabRuns.Engine;
+using LabPortal.Infrastructure.Data;
 
 namespace LabPortal.Features.LabRuns.Actions;
 
@@ -20,8 +21,8 @@ public sealed class LaunchWebInstances : ILabAction
 
     public async Task RunAsync(LabActionContext context, CancellationToken cancellationToken)
     {
-        var groupId = context.RequireOutput("securityGroupId", "Security group", "보안 그룹");
-        var vpcId = context.Output("vpcId") ?? await CloudSteps.DefaultVpcAsync(context, cancellationToken);
+        var groupId = context.RequireOutput(o => o.SecurityGroupId, "Security group", "보안 그룹");
+        var vpcId = context.Outputs.VpcId ?? await CloudSteps.DefaultVpcAsync(context, cancellationToken);
         var az1 = context.Value("instance1Az");
         var az2 = context.Value("instance2Az");
         if (az1 == az2)
@@ -36,10 +37,10 @@ public sealed class LaunchWebInstances : ILabAction
         foreach (var (index, az) in new[] { (1, az1), (2, az2) })
         {
             var subnetId = await CloudSteps.DefaultSubnetAsync(context, vpcId, az, cancellationToken);
-            await context.SetOutputAsync($"subnet{index}Id", subnetId, cancellationToken);
+            await context.SetOutputsAsync(o => o.SetSubnetId(index, subnetId), cancellationToken);
             var name = context.Value($"instance{index}Name");
             var id = await EnsureInstanceAsync(context, name, imageId, subnetId, groupId, UserData(context.Value($"page{index}Html")), cancellationToken);
-            await context.SetOutputAsync($"instance{index}Id", id, cancellationToken);
+            await context.SetOutputsAsync(o => o.SetInstanceId(index, id), cancellationToken);
             ids.Add(id);
         }
 
@@ -55,7 +56,7 @@ public sealed class LaunchWebInstances : ILabAction
         for (var i = 0; i < ids.Count; i++)
         {
             var dns = instances.First(x => x.InstanceId == ids[i]).PublicDnsName ?? "";
-            await context.SetOutputAsync($"instance{i + 1}PublicDns", dns, cancellationToken);
+            await context.SetOutputsAsync(o => o.SetInstancePublicDns(i + 1, dns), cancellationToken);
         }
     }
 
@@ -105,7 +106,7 @@ public sealed class LaunchWebInstances : ILabAction
 
     private static async Task<string> EnsureInstanceAsync(LabActionContext context, string name, string imageId, string subnetId, string groupId, string userData, CancellationToken cancellationToken)
     {
-        var entry = await context.IntendAsync("Instance", name, cancellationToken);
+        var entry = await context.IntendAsync(ResourceKind.Instance, name, cancellationToken);
         if (entry.ResourceId is { } known)
         {
             return known;

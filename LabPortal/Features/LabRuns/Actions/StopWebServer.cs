@@ -31,11 +31,11 @@ public sealed class StopWebServer : ILabAction
                 "이 훈련에는 실제 웹 서버와 상태 검사가 필요합니다. 포털의 샌드박스나 실제 AWS에서 실행하세요. 지금 클라우드는 API만 흉내 내는 에뮬레이터입니다.");
         }
 
-        var targetGroupArn = context.RequireOutput("targetGroupArn", "Create the target group with the group's instances", "그룹의 인스턴스로 대상 그룹 만들기");
+        var targetGroupArn = context.RequireOutput(o => o.TargetGroupArn, "Create the target group with the group's instances", "그룹의 인스턴스로 대상 그룹 만들기");
         var instanceId = context.Value("instanceId");
         var stepRunId = context.StepRun.Id.ToString(CultureInfo.InvariantCulture);
         string commandId;
-        if (context.Output("drillStepRunId") == stepRunId && context.Output("drillCommandId") is { } sent)
+        if (context.Outputs.DrillStepRunId == stepRunId && context.Outputs.DrillCommandId is { } sent)
         {
             // A retry of this same attempt after a crash: the command was already sent once.
             commandId = sent;
@@ -54,11 +54,11 @@ public sealed class StopWebServer : ILabAction
             var command = await SendAsync(context, instanceId, cancellationToken);
             commandId = command.CommandId ?? throw new LabStepException("NoCommand", "SendCommand returned no command id.", "SendCommand가 명령 ID를 돌려주지 않았습니다.");
             var requestedAt = command.RequestedDateTime ?? context.Time.GetUtcNow();
-            await context.SetOutputAsync("drillStepRunId", stepRunId, cancellationToken);
-            await context.SetOutputAsync("drillStartedAt", requestedAt.ToString("O", CultureInfo.InvariantCulture), cancellationToken);
-            await context.SetOutputAsync("drillInstanceId", instanceId, cancellationToken);
-            await context.SetOutputAsync("drillCommandId", commandId, cancellationToken);
-            await context.SetOutputAsync("drillUnhealthyAt", "", cancellationToken);
+            await context.SetOutputsAsync(o => o.DrillStepRunId = stepRunId, cancellationToken);
+            await context.SetOutputsAsync(o => o.DrillStartedAt = requestedAt.ToString("O", CultureInfo.InvariantCulture), cancellationToken);
+            await context.SetOutputsAsync(o => o.DrillInstanceId = instanceId, cancellationToken);
+            await context.SetOutputsAsync(o => o.DrillCommandId = commandId, cancellationToken);
+            await context.SetOutputsAsync(o => o.DrillUnhealthyAt = "", cancellationToken);
         }
 
         await WaitForCommandAsync(context, commandId, instanceId, cancellationToken);
@@ -69,8 +69,8 @@ public sealed class StopWebServer : ILabAction
             var target = (await AutoScalingGroups.TargetHealthAsync(context, targetGroupArn, cancellationToken)).FirstOrDefault(t => t.Target?.Id == instanceId);
             if (target?.TargetHealth?.State == "unhealthy")
             {
-                await context.SetOutputAsync("drillUnhealthyAt", context.Time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture), cancellationToken);
-                await context.SetOutputAsync("drillUnhealthyReason", target.TargetHealth.Reason ?? "", cancellationToken);
+                await context.SetOutputsAsync(o => o.DrillUnhealthyAt = context.Time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture), cancellationToken);
+                await context.SetOutputsAsync(o => o.DrillUnhealthyReason = target.TargetHealth.Reason ?? "", cancellationToken);
                 return;
             }
 
@@ -137,6 +137,6 @@ public sealed class StopWebServer : ILabAction
                 $"명령이 {invocation.Status} 상태로 끝났습니다: {invocation.StandardErrorContent}");
         }
 
-        await context.SetOutputAsync("drillStoppedAt", invocation.ExecutionEndDateTime ?? "", cancellationToken);
+        await context.SetOutputsAsync(o => o.DrillStoppedAt = invocation.ExecutionEndDateTime ?? "", cancellationToken);
     }
 }

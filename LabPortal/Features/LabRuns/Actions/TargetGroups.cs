@@ -16,7 +16,7 @@ public static class TargetGroups
     /// </summary>
     public static async Task<string> EnsureAsync(LabActionContext context, string name, string vpcId, CreateTargetGroupRequest settings, CancellationToken cancellationToken)
     {
-        var entry = await context.IntendAsync("TargetGroup", name, cancellationToken);
+        var entry = await context.IntendAsync(ResourceKind.TargetGroup, name, cancellationToken);
         if (entry.ResourceId is { } known)
         {
             return known;
@@ -51,7 +51,7 @@ public static class TargetGroups
     /// <summary>Registers instances with one of the run's own target groups (issue 13: registrations go only to what the run owns).</summary>
     public static async Task RegisterAsync(LabActionContext context, string targetGroupArn, IEnumerable<string> instanceIds, CancellationToken cancellationToken)
     {
-        await context.RequireOwnedAsync(ResourceKinds.TargetGroup, targetGroupArn, cancellationToken);
+        await context.RequireOwnedAsync(ResourceKind.TargetGroup, targetGroupArn, cancellationToken);
         var registered = await context.Cloud.Elbv2.RegisterTargetsAsync(new RegisterTargetsRequest
         {
             TargetGroupArn = targetGroupArn,

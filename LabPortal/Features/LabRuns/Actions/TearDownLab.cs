@@ -19,8 +19,8 @@ public sealed class TearDownLab : ILabAction
     public async Task RunAsync(LabActionContext context, CancellationToken cancellationToken)
     {
         var run = context.Run;
-        var services = context.Services ?? throw new InvalidOperationException("The teardown action needs the job's services.");
-        var db = services.GetRequiredService<PortalDbContext>();
+        var teardowns = context.Teardowns ?? throw new InvalidOperationException("The teardown action runs only as a step job, which can ask for the teardown.");
+        var db = context.Db;
         // Only a teardown this step asked for (after the step started) counts: an earlier, failed reset does not.
         var since = context.StepRun.StartedAtUtc ?? context.StepRun.CreatedAtUtc;
         while (true)
@@ -37,7 +37,7 @@ public sealed class TearDownLab : ILabAction
             {
                 var classroomId = await db.ClassMemberships.Where(m => m.UserId == run.UserId && m.Role == UserRole.Student)
                     .OrderByDescending(m => m.JoinedAtUtc).Select(m => (int?)m.ClassroomId).FirstOrDefaultAsync(cancellationToken);
-                await services.GetRequiredService<TeardownScheduler>().RequestAsync(run, TeardownScheduler.LearnerReason, classroomId, run.UserId, cancellationToken);
+                await teardowns.RequestAsync(run, TeardownReason.Learner, classroomId, run.UserId, cancellationToken);
             }
             else if (last.Outcome == AuditLog.Failed)
             {

@@ -16,7 +16,7 @@ public sealed class BothPagesAnswer : ILabCheck
             return CheckResult.NotApplicable(Name);
         }
 
-        var dns = context.Output("loadBalancerDns");
+        var dns = context.Outputs.LoadBalancerDns;
         if (string.IsNullOrEmpty(dns) || context.DataPlaneUrl(dns) is not { } url)
         {
             return CheckResult.Fail(Name, "There is no load balancer address yet.", "아직 로드 밸런서 주소가 없습니다.");

@@ -24,7 +24,7 @@ public static class CloudReads
     /// </summary>
     public static async Task<SecurityGroup?> SecurityGroupAsync(LabActionContext context, CancellationToken cancellationToken)
     {
-        if (context.Output("securityGroupId") is not { } groupId)
+        if (context.Outputs.SecurityGroupId is not { } groupId)
         {
             return null;
         }
@@ -73,5 +73,5 @@ public static class CloudReads
     }
 
     public static string[] InstanceIds(LabActionContext context) =>
-        [.. new[] { context.Output("instance1Id"), context.Output("instance2Id") }.OfType<string>()];
+        [.. new[] { context.Outputs.Instance1Id, context.Outputs.Instance2Id }.OfType<string>()];
 }

@@ -10,8 +10,8 @@ public sealed class GroupAttachedToTargetGroup : ILabCheck
 
     public async Task<CheckResult> RunAsync(LabActionContext context, CancellationToken cancellationToken)
     {
-        var name = context.Output("autoScalingGroupName");
-        var targetGroupArn = context.Output("targetGroupArn");
+        var name = context.Outputs.AutoScalingGroupName;
+        var targetGroupArn = context.Outputs.TargetGroupArn;
         if (name is null || targetGroupArn is null)
         {
             return CheckResult.Fail(Name, "There is no Auto Scaling group or target group yet.", "아직 Auto Scaling 그룹이나 대상 그룹이 없습니다.");

@@ -10,7 +10,7 @@ public sealed class GroupUsesElbHealthChecks : ILabCheck
 
     public async Task<CheckResult> RunAsync(LabActionContext context, CancellationToken cancellationToken)
     {
-        if (context.Output("autoScalingGroupName") is not { } name || await AutoScalingGroups.DescribeAsync(context, name, cancellationToken) is not { } group || !AutoScalingGroups.IsRunTagged(context, group))
+        if (context.Outputs.AutoScalingGroupName is not { } name || await AutoScalingGroups.DescribeAsync(context, name, cancellationToken) is not { } group || !AutoScalingGroups.IsRunTagged(context, group))
         {
             return CheckResult.Fail(Name, "There is no Auto Scaling group yet.", "아직 Auto Scaling 그룹이 없습니다.");
         }

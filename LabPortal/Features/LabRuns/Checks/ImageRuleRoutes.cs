@@ -20,8 +20,8 @@ public sealed class ImageRuleRoutes : ILabCheck
             return CheckResult.NotApplicable(Name);
         }
 
-        var dns = context.Output("loadBalancerDns");
-        var imageId = context.Output("imageInstanceId");
+        var dns = context.Outputs.LoadBalancerDns;
+        var imageId = context.Outputs.ImageInstanceId;
         if (string.IsNullOrEmpty(dns) || imageId is null || context.DataPlaneUrl(dns) is not { } balancer)
         {
             return CheckResult.Fail(Name, "There is no load balancer or image server yet.", "아직 로드 밸런서나 이미지 서버가 없습니다.");

@@ -17,7 +17,7 @@ public sealed class InstancePagesAnswer : ILabCheck
         var problems = new List<string>();
         foreach (var index in new[] { 1, 2 })
         {
-            var dns = context.Output($"instance{index}PublicDns");
+            var dns = context.Outputs.InstancePublicDns(index);
             if (string.IsNullOrEmpty(dns) || context.DataPlaneUrl(dns) is not { } url)
             {
                 problems.Add($"server {index}: no public DNS name");

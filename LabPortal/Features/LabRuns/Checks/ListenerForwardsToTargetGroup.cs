@@ -9,8 +9,8 @@ public sealed class ListenerForwardsToTargetGroup : ILabCheck
 
     public async Task<CheckResult> RunAsync(LabActionContext context, CancellationToken cancellationToken)
     {
-        var lb = context.Output("loadBalancerArn");
-        var tg = context.Output("targetGroupArn");
+        var lb = context.Outputs.LoadBalancerArn;
+        var tg = context.Outputs.TargetGroupArn;
         if (lb is null || tg is null || await CloudReads.LoadBalancerAsync(context, lb, cancellationToken) is null)
         {
             return CheckResult.Fail(Name, "There is no load balancer yet.", "아직 로드 밸런서가 없습니다.");

@@ -8,7 +8,7 @@ public sealed class LoadBalancerActive : ILabCheck
 
     public async Task<CheckResult> RunAsync(LabActionContext context, CancellationToken cancellationToken)
     {
-        var arn = context.Output("loadBalancerArn");
+        var arn = context.Outputs.LoadBalancerArn;
         var balancer = arn is null ? null : await CloudReads.LoadBalancerAsync(context, arn, cancellationToken);
         return balancer?.State?.Code?.Value switch
         {

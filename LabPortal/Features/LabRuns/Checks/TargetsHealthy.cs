@@ -9,7 +9,7 @@ public sealed class TargetsHealthy : ILabCheck
 
     public async Task<CheckResult> RunAsync(LabActionContext context, CancellationToken cancellationToken)
     {
-        var tg = context.Output("targetGroupArn");
+        var tg = context.Outputs.TargetGroupArn;
         if (tg is null)
         {
             return CheckResult.Fail(Name, "There is no target group yet.", "아직 대상 그룹이 없습니다.");

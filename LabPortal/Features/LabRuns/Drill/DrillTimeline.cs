@@ -4,6 +4,7 @@ using Amazon.Runtime;
 using LabPortal.Aws.AutoScaling;
 using LabPortal.Aws.Elbv2;
 using LabPortal.Infrastructure.Cloud;
+using LabPortal.Infrastructure.Data;
 
 namespace LabPortal.Features.LabRuns.Drill;
 
@@ -39,9 +40,9 @@ public sealed partial class DrillTimeline(LearnerCloud cloud, DrillObservations 
     /// <summary>The timeline of the run's latest drill, or null when no drill ran yet.</summary>
     public async Task<DrillTimelineView?> BuildAsync(RunView view, CancellationToken cancellationToken = default)
     {
-        var outputs = RunView.ReadJson(view.Run.OutputsJson);
-        if (!outputs.TryGetValue("drillInstanceId", out var instanceId) || !TryParse(outputs.GetValueOrDefault("drillStartedAt"), out var startedAt)
-            || !outputs.TryGetValue("autoScalingGroupName", out var groupName) || !outputs.TryGetValue("targetGroupArn", out var targetGroupArn))
+        var outputs = RunOutputs.Of(view.Run);
+        if (outputs.DrillInstanceId is not { } instanceId || !TryParse(outputs.DrillStartedAt, out var startedAt)
+            || outputs.AutoScalingGroupName is not { } groupName || outputs.TargetGroupArn is not { } targetGroupArn)
         {
             return null;
         }
@@ -54,7 +55,7 @@ public sealed partial class DrillTimeline(LearnerCloud cloud, DrillObservations 
                 $"Run Command sent \"systemctl stop nginx\" to {instanceId}.",
                 $"Run Command로 {instanceId}에 \"systemctl stop nginx\"를 보냈습니다.", "SSM SendCommand", Observed: false),
         };
-        if (TryParse(outputs.GetValueOrDefault("drillStoppedAt"), out var stoppedAt))
+        if (TryParse(outputs.DrillStoppedAt, out var stoppedAt))
         {
             events.Add(new(stoppedAt, DrillEventKind.WebServerStopped,
                 $"The command finished: nginx is stopped on {instanceId}; the instance keeps running.",
@@ -125,19 +126,19 @@ public sealed partial class DrillTimeline(LearnerCloud cloud, DrillObservations 
             drilled is null ? null : $"{drilled.LifecycleState}, {drilled.HealthStatus} (health check type {group!.HealthCheckType})",
             drilled is null ? null : $"{drilled.LifecycleState}, {drilled.HealthStatus} (상태 확인 유형 {group!.HealthCheckType})",
             settled,
-            Stale: now - startedAt > PollFor || view.Run.Status != Infrastructure.Data.LabRunStatus.Active);
+            Stale: now - startedAt > PollFor || view.Run.Status != LabRunStatus.Active);
     }
 
     /// <summary>
     /// When the target turned unhealthy: the drill step's own sighting, else this page's, else the
     /// group's record of the ELB health check failure in the termination's cause.
     /// </summary>
-    private void AddUnhealthy(List<DrillEvent> events, Dictionary<string, string> outputs, int runId, string instanceId, Activity? terminating)
+    private void AddUnhealthy(List<DrillEvent> events, RunOutputs outputs, int runId, string instanceId, Activity? terminating)
     {
-        var reason = outputs.GetValueOrDefault("drillUnhealthyReason") is { Length: > 0 } r ? r : "Target.FailedHealthChecks";
+        var reason = outputs.DrillUnhealthyReason is { Length: > 0 } r ? r : "Target.FailedHealthChecks";
         var english = $"The load balancer reports {instanceId} unhealthy ({reason}) and stops sending it requests.";
         var korean = $"로드 밸런서가 {instanceId}을(를) unhealthy({reason})로 보고하고 더 이상 요청을 보내지 않습니다.";
-        if (TryParse(outputs.GetValueOrDefault("drillUnhealthyAt"), out var seenByStep))
+        if (TryParse(outputs.DrillUnhealthyAt, out var seenByStep))
         {
             events.Add(new(seenByStep, DrillEventKind.TargetUnhealthy, english, korean, "DescribeTargetHealth", Observed: true));
         }

@@ -66,14 +66,14 @@ public sealed class GuardrailCheck(PortalDbContext db, GuardrailReader reader)
         // this step adds beyond what an earlier attempt of it already recorded.
         var live = await db.Ledger
             .Where(e => e.LabRun.UserId == run.UserId && e.State != LedgerState.Deleted
-                && (e.Kind == ResourceKinds.Instance || e.Kind == ResourceKinds.AutoScalingGroup || e.Kind == ResourceKinds.LoadBalancer))
+                && (e.Kind == ResourceKind.Instance || e.Kind == ResourceKind.AutoScalingGroup || e.Kind == ResourceKind.LoadBalancer))
             .Select(e => new { e.Kind, e.LabRunId, StepId = db.StepRuns.Where(s => s.Id == e.StepRunId).Select(s => s.StepId).FirstOrDefault() })
             .ToListAsync(cancellationToken);
-        int Weight(string kind) => kind == ResourceKinds.AutoScalingGroup ? CreateAutoScalingGroup.MaxSize : 1;
-        var heldInstances = live.Where(e => e.Kind != ResourceKinds.LoadBalancer).Sum(e => Weight(e.Kind));
-        var heldLoadBalancers = live.Count(e => e.Kind == ResourceKinds.LoadBalancer);
-        var ownInstances = live.Where(e => e.LabRunId == run.Id && e.StepId == step.Id && e.Kind != ResourceKinds.LoadBalancer).Sum(e => Weight(e.Kind));
-        var ownLoadBalancers = live.Count(e => e.LabRunId == run.Id && e.StepId == step.Id && e.Kind == ResourceKinds.LoadBalancer);
+        int Weight(ResourceKind kind) => kind == ResourceKind.AutoScalingGroup ? CreateAutoScalingGroup.MaxSize : 1;
+        var heldInstances = live.Where(e => e.Kind != ResourceKind.LoadBalancer).Sum(e => Weight(e.Kind));
+        var heldLoadBalancers = live.Count(e => e.Kind == ResourceKind.LoadBalancer);
+        var ownInstances = live.Where(e => e.LabRunId == run.Id && e.StepId == step.Id && e.Kind != ResourceKind.LoadBalancer).Sum(e => Weight(e.Kind));
+        var ownLoadBalancers = live.Count(e => e.LabRunId == run.Id && e.StepId == step.Id && e.Kind == ResourceKind.LoadBalancer);
         var instances = heldInstances + Math.Max(0, footprint.Instances - ownInstances);
         var loadBalancers = heldLoadBalancers + Math.Max(0, footprint.LoadBalancers - ownLoadBalancers);
         if (instances > guardrails.MaxInstances)

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using LabPortal.Features.LabRuns.Teardown;
 using LabPortal.Features.Labs.Definitions;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
@@ -20,7 +20,7 @@ public sealed class LabActionContext(
     TimeProvider time)
 {
     private readonly Dictionary<string, string> _values = RunView.ReadJson(run.ValuesJson);
-    private readonly Dictionary<string, string> _outputs = RunView.ReadJson(run.OutputsJson);
+    private readonly RunOutputs _outputs = RunOutputs.Of(run);
 
     public LabRun Run => run;
 
@@ -43,8 +43,11 @@ public sealed class LabActionContext(
     /// <summary>The instance profile launches attach (<c>Cloud:InstanceProfileName</c>), or null for none.</summary>
     public string? InstanceProfileName { get; init; }
 
-    /// <summary>The job execution's scoped services (an action that hands work to another use case).</summary>
-    public IServiceProvider? Services { get; init; }
+    /// <summary>The run's database context (an action that reads or waits on more than the ledger: the finish step's teardown).</summary>
+    public PortalDbContext Db => db;
+
+    /// <summary>Asks for the run's teardown (the finish step hands its work to that use case); null outside a step job.</summary>
+    public TeardownScheduler? Teardowns { get; init; }
 
     /// <summary>When a wait gives up and fails the step (<c>WaitTimedOut</c>); counted from the step's first start, across continuations.</summary>
     public DateTimeOffset WaitDeadline { get; init; } = time.GetUtcNow() + Actions.CloudSteps.StepWaitLimit;
@@ -60,18 +63,20 @@ public sealed class LabActionContext(
 
     public int IntValue(string name) => int.Parse(Value(name), System.Globalization.CultureInfo.InvariantCulture);
 
-    public string? Output(string name) => _outputs.TryGetValue(name, out var value) ? value : null;
+    /// <summary>What earlier steps (and this one so far) recorded; change them with <see cref="SetOutputsAsync"/>.</summary>
+    public RunOutputs Outputs => _outputs;
 
-    public string RequireOutput(string name, string stepTitleEnglish, string stepTitleKorean) =>
-        Output(name) ?? throw new LabStepException("MissingEarlierStep",
+    /// <summary>An output an earlier step must have recorded; without it the step fails with what to do first.</summary>
+    public string RequireOutput(Func<RunOutputs, string?> output, string stepTitleEnglish, string stepTitleKorean) =>
+        output(_outputs) ?? throw new LabStepException("MissingEarlierStep",
             $"This step needs \"{stepTitleEnglish}\" to be done first.",
             $"이 단계는 \"{stepTitleKorean}\" 단계를 먼저 마쳐야 합니다.");
 
-    /// <summary>Records a value for later steps and for placeholders (<c>{outputs.name}</c>); saved at once.</summary>
-    public async Task SetOutputAsync(string name, string value, CancellationToken cancellationToken)
+    /// <summary>Records values for later steps and for placeholders (<c>{outputs.name}</c>); saved at once.</summary>
+    public async Task SetOutputsAsync(Action<RunOutputs> change, CancellationToken cancellationToken)
     {
-        _outputs[name] = value;
-        run.OutputsJson = JsonSerializer.Serialize(_outputs);
+        change(_outputs);
+        _outputs.WriteTo(run);
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -89,7 +94,7 @@ public sealed class LabActionContext(
     /// (a retry after a crash), returns that entry so the action can look for the resource instead of
     /// creating a second one.
     /// </summary>
-    public async Task<LedgerEntry> IntendAsync(string kind, string name, CancellationToken cancellationToken)
+    public async Task<LedgerEntry> IntendAsync(ResourceKind kind, string name, CancellationToken cancellationToken)
     {
         var existing = await db.Ledger.SingleOrDefaultAsync(e => e.LabRunId == run.Id && e.Kind == kind && e.Name == name && e.State != LedgerState.Deleted, cancellationToken);
         if (existing is not null)
@@ -141,7 +146,7 @@ public sealed class LabActionContext(
     /// Refuses a write to a resource this run's ledger does not hold (issue 13, What to build 2): every
     /// rule, registration and change goes only to the run's own resources.
     /// </summary>
-    public async Task RequireOwnedAsync(string kind, string resourceId, CancellationToken cancellationToken)
+    public async Task RequireOwnedAsync(ResourceKind kind, string resourceId, CancellationToken cancellationToken)
     {
         if (!await db.Ledger.AnyAsync(e => e.LabRunId == run.Id && e.Kind == kind && e.ResourceId == resourceId && e.State == LedgerState.Created, cancellationToken))
         {

@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using Hangfire;
 using LabPortal.Features.LabRuns.Actions;
+using LabPortal.Features.LabRuns.Teardown;
 using LabPortal.Features.Labs.Definitions;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
@@ -27,7 +28,8 @@ public sealed partial class StepRunner(
     IEnumerable<ILabAction> actions,
     IBackgroundJobClient jobs,
     JobExecutions executions,
-    IServiceProvider services,
+    GuardrailCheck guardrails,
+    TeardownScheduler teardowns,
     IOptions<JobsOptions> options,
     TimeProvider time,
     RunChanges changes,
@@ -77,13 +79,13 @@ public sealed partial class StepRunner(
                 ?? throw new LabStepException("ActionUnavailable",
                     $"This version of LabPortal cannot run the action '{step?.Action}'. Tell your instructor.",
                     $"이 버전의 LabPortal은 '{step?.Action}' 작업을 실행할 수 없습니다. 강사에게 알려 주세요.");
-            await services.GetRequiredService<GuardrailCheck>().CheckAsync(run, lab!, step!, bound.Token);
+            await guardrails.CheckAsync(run, lab!, step!, bound.Token);
             var clients = await cloud.ClientsForAsync(run, lab!.Region, bound.Token);
             var actionContext = new LabActionContext(db, run, stepRun, lab, clients, cloud.HasDataPlane, time)
             {
                 DataPlaneUrl = cloud.DataPlaneUrlFor,
                 InstanceProfileName = cloud.InstanceProfileName,
-                Services = services,
+                Teardowns = teardowns,
                 WaitDeadline = new DateTimeOffset(DateTime.SpecifyKind(stepRun.StartedAtUtc.Value, DateTimeKind.Utc)) + CloudSteps.StepWaitLimit,
                 InlineWaitUntil = now + options.Value.InlineWait,
             };

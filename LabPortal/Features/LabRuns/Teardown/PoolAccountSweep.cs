@@ -41,7 +41,7 @@ public static class PoolAccountSweep
 
             switch (kind)
             {
-                case ResourceKinds.Instance:
+                case ResourceKind.Instance:
                     // Terminated together; those already shutting down need nothing more.
                     var ids = ofKind.Where(i => i.State is not ("shutting-down" or "terminated")).Select(i => i.ResourceId).ToList();
                     if (ids.Count > 0)
@@ -50,11 +50,11 @@ public static class PoolAccountSweep
                     }
 
                     continue;
-                case ResourceKinds.AutoScalingGroup:
+                case ResourceKind.AutoScalingGroup:
                     // A group being deleted is going already (ForceDelete terminates its instances first).
                     ofKind = [.. ofKind.Where(g => g.State is null || !g.State.StartsWith("Delete", StringComparison.OrdinalIgnoreCase))];
                     break;
-                case ResourceKinds.SecurityGroup:
+                case ResourceKind.SecurityGroup:
                     // Two groups naming each other in their rules cannot be deleted in either order: those rules go first.
                     await RevokeCrossReferencesAsync(cloud, [.. ofKind.Select(g => g.ResourceId)], cancellationToken);
                     break;
@@ -69,7 +69,7 @@ public static class PoolAccountSweep
         return refused;
     }
 
-    private static async Task TryAsync(Func<Task> call, string kind, string id, List<string> refused)
+    private static async Task TryAsync(Func<Task> call, ResourceKind kind, string id, List<string> refused)
     {
         try
         {

@@ -20,22 +20,22 @@ public static class ResourceDeleter
     /// <param name="id">The id or ARN the ledger keeps (an Auto Scaling group's name).</param>
     /// <param name="trace">Receives each call's AWS request id.</param>
     /// <param name="cancellationToken">Cancels the calls.</param>
-    public static async Task DeleteAsync(AwsClients cloud, string kind, string id, Action<string?> trace, CancellationToken cancellationToken = default)
+    public static async Task DeleteAsync(AwsClients cloud, ResourceKind kind, string id, Action<string?> trace, CancellationToken cancellationToken = default)
     {
         AmazonWebServiceResponse response = kind switch
         {
-            ResourceKinds.AutoScalingGroup => await cloud.AutoScaling.DeleteAutoScalingGroupAsync(new DeleteAutoScalingGroupRequest { AutoScalingGroupName = id, ForceDelete = true }, cancellationToken),
-            ResourceKinds.Rule => await cloud.Elbv2.DeleteRuleAsync(new DeleteRuleRequest { RuleArn = id }, cancellationToken),
-            ResourceKinds.Listener => await cloud.Elbv2.DeleteListenerAsync(new DeleteListenerRequest { ListenerArn = id }, cancellationToken),
-            ResourceKinds.LoadBalancer => await cloud.Elbv2.DeleteLoadBalancerAsync(new DeleteLoadBalancerRequest { LoadBalancerArn = id }, cancellationToken),
-            ResourceKinds.TargetGroup => await cloud.Elbv2.DeleteTargetGroupAsync(new DeleteTargetGroupRequest { TargetGroupArn = id }, cancellationToken),
-            ResourceKinds.Instance => await cloud.Ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [id] }, cancellationToken),
-            ResourceKinds.LaunchTemplate => await cloud.Ec2.DeleteLaunchTemplateAsync(new DeleteLaunchTemplateRequest { LaunchTemplateId = id }, cancellationToken),
-            ResourceKinds.SecurityGroup => await cloud.Ec2.DeleteSecurityGroupAsync(new DeleteSecurityGroupRequest { GroupId = id }, cancellationToken),
-            ResourceKinds.RouteTable => await DeleteRouteTableAsync(cloud, id, trace, cancellationToken),
-            ResourceKinds.InternetGateway => await DeleteInternetGatewayAsync(cloud, id, trace, cancellationToken),
-            ResourceKinds.Subnet => await cloud.Ec2.DeleteSubnetAsync(new DeleteSubnetRequest { SubnetId = id }, cancellationToken),
-            ResourceKinds.Vpc => await cloud.Ec2.DeleteVpcAsync(new DeleteVpcRequest { VpcId = id }, cancellationToken),
+            ResourceKind.AutoScalingGroup => await cloud.AutoScaling.DeleteAutoScalingGroupAsync(new DeleteAutoScalingGroupRequest { AutoScalingGroupName = id, ForceDelete = true }, cancellationToken),
+            ResourceKind.Rule => await cloud.Elbv2.DeleteRuleAsync(new DeleteRuleRequest { RuleArn = id }, cancellationToken),
+            ResourceKind.Listener => await cloud.Elbv2.DeleteListenerAsync(new DeleteListenerRequest { ListenerArn = id }, cancellationToken),
+            ResourceKind.LoadBalancer => await cloud.Elbv2.DeleteLoadBalancerAsync(new DeleteLoadBalancerRequest { LoadBalancerArn = id }, cancellationToken),
+            ResourceKind.TargetGroup => await cloud.Elbv2.DeleteTargetGroupAsync(new DeleteTargetGroupRequest { TargetGroupArn = id }, cancellationToken),
+            ResourceKind.Instance => await cloud.Ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [id] }, cancellationToken),
+            ResourceKind.LaunchTemplate => await cloud.Ec2.DeleteLaunchTemplateAsync(new DeleteLaunchTemplateRequest { LaunchTemplateId = id }, cancellationToken),
+            ResourceKind.SecurityGroup => await cloud.Ec2.DeleteSecurityGroupAsync(new DeleteSecurityGroupRequest { GroupId = id }, cancellationToken),
+            ResourceKind.RouteTable => await DeleteRouteTableAsync(cloud, id, trace, cancellationToken),
+            ResourceKind.InternetGateway => await DeleteInternetGatewayAsync(cloud, id, trace, cancellationToken),
+            ResourceKind.Subnet => await cloud.Ec2.DeleteSubnetAsync(new DeleteSubnetRequest { SubnetId = id }, cancellationToken),
+            ResourceKind.Vpc => await cloud.Ec2.DeleteVpcAsync(new DeleteVpcRequest { VpcId = id }, cancellationToken),
             _ => throw new InvalidOperationException($"No delete is known for a resource of kind {kind}."),
         };
         trace(response.ResponseMetadata.RequestId);

@@ -7,7 +7,6 @@ using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Infrastructure.Guardrails;
 using LabPortal.Infrastructure.Jobs;
-using LabPortal.Sandbox.Accounts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -34,7 +33,7 @@ public sealed partial class RunTeardown(
     JobExecutions executions,
     IOptions<TeardownOptions> options,
     IOptions<JobsOptions> jobOptions,
-    IServiceProvider services,
+    GuardrailReader guardrailReader,
     TimeProvider time,
     ILogger<RunTeardown> logger)
 {
@@ -199,7 +198,8 @@ public sealed partial class RunTeardown(
                 OperationCanceledException => $"one execution took longer than {jobOptions.Value.ExecutionLimit.TotalSeconds:0} s",
                 _ => e.Message,
             };
-            var left = await db.Ledger.Where(l => l.LabRunId == runId && l.State != LedgerState.Deleted).Select(l => l.Kind + " " + (l.ResourceId ?? l.Name)).ToListAsync(CancellationToken.None);
+            var left = (await db.Ledger.Where(l => l.LabRunId == runId && l.State != LedgerState.Deleted).Select(l => new { l.Kind, Id = l.ResourceId ?? l.Name }).ToListAsync(CancellationToken.None))
+                .Select(l => $"{l.Kind} {l.Id}").ToList();
             notes.Add($"Teardown failed: {what}. Still in the ledger: {(left.Count == 0 ? "nothing" : string.Join(", ", left))}.");
             await WriteAsync(run, started, AuditLog.Failed, string.Join(" ", notes), CancellationToken.None);
         }
@@ -230,7 +230,7 @@ public sealed partial class RunTeardown(
     /// </summary>
     private async Task<PoolAccountOutcome> ReturnPoolAccountIfDueAsync(LabRun run, string region, DateTimeOffset deadline, List<string> notes, CancellationToken cancellationToken)
     {
-        if (!cloud.UsesAccountPool || run.TeardownReason != TeardownScheduler.ResetReason || run.CloudAccountId is not { } accountRowId)
+        if (!cloud.UsesAccountPool || run.TeardownReason != TeardownReason.Reset || run.CloudAccountId is not { } accountRowId)
         {
             return PoolAccountOutcome.NotDue;
         }
@@ -241,7 +241,7 @@ public sealed partial class RunTeardown(
             return PoolAccountOutcome.NotDue;
         }
 
-        var guardrails = await services.GetRequiredService<GuardrailReader>().ForLearnerAsync(account.UserId, cancellationToken);
+        var guardrails = await guardrailReader.ForLearnerAsync(account.UserId, cancellationToken);
         var regions = guardrails.Regions.Prepend(region).Distinct(StringComparer.Ordinal).ToList();
         // Short waits (an instance shutting down before its group can go) inside this execution's inline share;
         // longer ones as a continuation of the job.
@@ -302,7 +302,7 @@ public sealed partial class RunTeardown(
 
     private async Task DropSandboxAccountIfDueAsync(LabRun run, AuditEntry? started, List<string> notes, CancellationToken cancellationToken)
     {
-        if (!options.Value.DropSandboxAccountOnReset || cloud.Mode != CloudMode.Sandbox || run.TeardownReason != TeardownScheduler.ResetReason || run.CloudAccountId is not { } accountRowId)
+        if (!options.Value.DropSandboxAccountOnReset || cloud.Mode != CloudMode.Sandbox || run.TeardownReason != TeardownReason.Reset || run.CloudAccountId is not { } accountRowId)
         {
             return;
         }
@@ -314,7 +314,7 @@ public sealed partial class RunTeardown(
             return;
         }
 
-        var dropped = await services.GetRequiredService<ISandboxAccounts>().DeleteAccountAsync(account.AccountId, cancellationToken);
+        var dropped = await cloud.DeleteSandboxAccountAsync(account, cancellationToken);
         account.DeletedAtUtc = time.GetUtcNow().UtcDateTime;
         await audit.WriteAsync(new AuditRecord(AuditActions.SandboxAccountDropped, dropped ? AuditLog.Succeeded : AuditLog.Failed, $"Sandbox account {account.AccountId} {(dropped ? "deleted" : "was already gone")}.")
         {
@@ -338,7 +338,7 @@ public sealed partial class RunTeardown(
         }, CancellationToken.None);
 
     private Task<AuditEntry> WriteAsync(LabRun run, AuditEntry? started, string outcome, string detail, CancellationToken cancellationToken) =>
-        audit.WriteAsync(new AuditRecord(AuditActions.Teardown, outcome, $"Reason: {run.TeardownReason}. {detail}")
+        audit.WriteAsync(new AuditRecord(AuditActions.Teardown, outcome, $"Reason: {run.TeardownReason?.StoredName()}. {detail}")
         {
             ActorUserId = started?.ActorUserId,
             ClassroomId = started?.ClassroomId,

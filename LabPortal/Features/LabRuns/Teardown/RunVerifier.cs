@@ -1,7 +1,6 @@
 using System.Globalization;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
-using LabPortal.Sandbox.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace LabPortal.Features.LabRuns.Teardown;
@@ -12,7 +11,7 @@ namespace LabPortal.Features.LabRuns.Teardown;
 /// over, tagged or not); otherwise, and on AWS, the run's resources are found by their
 /// <c>lab-portal:run</c> tag. Ledger entries not marked deleted count as remaining too.
 /// </summary>
-public sealed class RunVerifier(PortalDbContext db, LearnerCloud cloud, IServiceProvider services)
+public sealed class RunVerifier(PortalDbContext db, LearnerCloud cloud)
 {
     public async Task<IReadOnlyList<string>> RemainingAsync(LabRun run, string region, CancellationToken cancellationToken = default)
     {
@@ -30,8 +29,7 @@ public sealed class RunVerifier(PortalDbContext db, LearnerCloud cloud, IService
             var othersLive = await db.LabRuns.AnyAsync(r => r.UserId == run.UserId && r.Id != run.Id && r.CloudAccountId == accountRowId && r.Status != LabRunStatus.TornDown, cancellationToken);
             if (!othersLive || account.DeletedAtUtc is not null)
             {
-                var left = await services.GetRequiredService<ISandboxAccounts>().ListResourcesAsync(account.AccountId, cancellationToken);
-                remaining.AddRange(left.Select(r => $"{r.ResourceType} {r.ResourceId} ({r.Region})"));
+                remaining.AddRange(await cloud.SandboxAccountResourcesAsync(account, cancellationToken));
                 return remaining;
             }
 

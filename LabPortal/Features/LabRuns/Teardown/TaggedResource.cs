@@ -1,3 +1,5 @@
+using LabPortal.Infrastructure.Data;
+
 namespace LabPortal.Features.LabRuns.Teardown;
 
 /// <summary>A resource found in the cloud by its <c>lab-portal:*</c> tags.</summary>
@@ -8,7 +10,7 @@ namespace LabPortal.Features.LabRuns.Teardown;
 /// <param name="RunTag">The <c>lab-portal:run</c> tag's value.</param>
 /// <param name="LearnerTag">The <c>lab-portal:learner</c> tag's value.</param>
 /// <param name="State">The resource's state where it has one (instances, load balancers).</param>
-public sealed record TaggedResource(string Kind, string ResourceId, string Name, string Region, string? RunTag, string? LearnerTag, string? State)
+public sealed record TaggedResource(ResourceKind Kind, string ResourceId, string Name, string Region, string? RunTag, string? LearnerTag, string? State)
 {
     public string Describe => $"{Kind} {ResourceId}" + (Name.Length > 0 && Name != ResourceId ? $" ({Name})" : "") + (State is { Length: > 0 } ? $" [{State}]" : "");
 }

@@ -45,7 +45,7 @@ public static class TaggedResourceScanner
                     continue;
                 }
 
-                found.Add(Ec2Resource("Instance", instance.InstanceId, instance.Tags, region, instance.State?.Name?.Value));
+                found.Add(Ec2Resource(ResourceKind.Instance, instance.InstanceId, instance.Tags, region, instance.State?.Name?.Value));
             }
 
             token = page.NextToken;
@@ -56,7 +56,7 @@ public static class TaggedResourceScanner
         do
         {
             var page = await cloud.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = Filters(ec2Filter), NextToken = token }, cancellationToken);
-            found.AddRange((page.SecurityGroups ?? []).Where(g => g.GroupId is not null && g.GroupName != "default").Select(g => Ec2Resource("SecurityGroup", g.GroupId!, g.Tags, region, null, g.GroupName)));
+            found.AddRange((page.SecurityGroups ?? []).Where(g => g.GroupId is not null && g.GroupName != "default").Select(g => Ec2Resource(ResourceKind.SecurityGroup, g.GroupId!, g.Tags, region, null, g.GroupName)));
             token = page.NextToken;
         }
         while (!string.IsNullOrEmpty(token));
@@ -65,7 +65,7 @@ public static class TaggedResourceScanner
         do
         {
             var page = await cloud.Ec2.DescribeLaunchTemplatesAsync(new DescribeLaunchTemplatesRequest { Filters = Filters(ec2Filter), NextToken = token }, cancellationToken);
-            found.AddRange((page.LaunchTemplates ?? []).Where(t => t.LaunchTemplateId is not null).Select(t => Ec2Resource("LaunchTemplate", t.LaunchTemplateId!, t.Tags, region, null, t.LaunchTemplateName)));
+            found.AddRange((page.LaunchTemplates ?? []).Where(t => t.LaunchTemplateId is not null).Select(t => Ec2Resource(ResourceKind.LaunchTemplate, t.LaunchTemplateId!, t.Tags, region, null, t.LaunchTemplateName)));
             token = page.NextToken;
         }
         while (!string.IsNullOrEmpty(token));
@@ -73,14 +73,14 @@ public static class TaggedResourceScanner
         await ScanNetworkAsync(cloud, region, ec2Filter, found, cancellationToken);
 
         // ELBv2 has no tag filter on Describe: list, then read the tags 20 ARNs at a time (DescribeTags' limit).
-        var balancers = new Dictionary<string, (string Kind, string Name, string? State)>(StringComparer.Ordinal);
+        var balancers = new Dictionary<string, (ResourceKind Kind, string Name, string? State)>(StringComparer.Ordinal);
         string? marker = null;
         do
         {
             var page = await cloud.Elbv2.DescribeLoadBalancersAsync(new DescribeLoadBalancersRequest { Marker = marker }, cancellationToken);
             foreach (var lb in page.LoadBalancers ?? [])
             {
-                balancers[lb.LoadBalancerArn!] = ("LoadBalancer", lb.LoadBalancerName ?? "", lb.State?.Code);
+                balancers[lb.LoadBalancerArn!] = (ResourceKind.LoadBalancer, lb.LoadBalancerName ?? "", lb.State?.Code);
             }
 
             marker = page.NextMarker;
@@ -93,7 +93,7 @@ public static class TaggedResourceScanner
             var page = await cloud.Elbv2.DescribeTargetGroupsAsync(new DescribeTargetGroupsRequest { Marker = marker }, cancellationToken);
             foreach (var tg in page.TargetGroups ?? [])
             {
-                balancers[tg.TargetGroupArn!] = ("TargetGroup", tg.TargetGroupName ?? "", null);
+                balancers[tg.TargetGroupArn!] = (ResourceKind.TargetGroup, tg.TargetGroupName ?? "", null);
             }
 
             marker = page.NextMarker;
@@ -125,7 +125,7 @@ public static class TaggedResourceScanner
                 foreach (var group in page.AutoScalingGroups ?? [])
                 {
                     var list = (group.Tags ?? []).Select(t => (t.Key, t.Value)).ToList();
-                    found.Add(new TaggedResource("AutoScalingGroup", group.AutoScalingGroupName!, group.AutoScalingGroupName!, region, Tag(list, RunTag), Tag(list, LearnerTag), group.Status));
+                    found.Add(new TaggedResource(ResourceKind.AutoScalingGroup, group.AutoScalingGroupName!, group.AutoScalingGroupName!, region, Tag(list, RunTag), Tag(list, LearnerTag), group.Status));
                 }
 
                 token = page.NextToken;
@@ -159,7 +159,7 @@ public static class TaggedResourceScanner
             foreach (var group in groups.AutoScalingGroups ?? [])
             {
                 var list = (group.Tags ?? []).Select(t => (t.Key, t.Value)).ToList();
-                found.Add(new TaggedResource("AutoScalingGroup", group.AutoScalingGroupName!, group.AutoScalingGroupName!, region, Tag(list, RunTag), Tag(list, LearnerTag), group.Status));
+                found.Add(new TaggedResource(ResourceKind.AutoScalingGroup, group.AutoScalingGroupName!, group.AutoScalingGroupName!, region, Tag(list, RunTag), Tag(list, LearnerTag), group.Status));
             }
         }
 
@@ -177,7 +177,7 @@ public static class TaggedResourceScanner
         {
             var page = await cloud.Ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = Filters(ec2Filter), NextToken = token }, cancellationToken);
             found.AddRange((page.Vpcs ?? []).Where(v => v.VpcId is not null && v.IsDefault != true && !defaultVpcs.Contains(v.VpcId))
-                .Select(v => Ec2Resource(ResourceKinds.Vpc, v.VpcId!, v.Tags, region, v.State?.Value)));
+                .Select(v => Ec2Resource(ResourceKind.Vpc, v.VpcId!, v.Tags, region, v.State?.Value)));
             token = page.NextToken;
         }
         while (!string.IsNullOrEmpty(token));
@@ -187,7 +187,7 @@ public static class TaggedResourceScanner
         {
             var page = await cloud.Ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = Filters(ec2Filter), NextToken = token }, cancellationToken);
             found.AddRange((page.Subnets ?? []).Where(n => n.SubnetId is not null && n.DefaultForAz != true && !defaultVpcs.Contains(n.VpcId ?? ""))
-                .Select(n => Ec2Resource(ResourceKinds.Subnet, n.SubnetId!, n.Tags, region, n.State?.Value)));
+                .Select(n => Ec2Resource(ResourceKind.Subnet, n.SubnetId!, n.Tags, region, n.State?.Value)));
             token = page.NextToken;
         }
         while (!string.IsNullOrEmpty(token));
@@ -197,7 +197,7 @@ public static class TaggedResourceScanner
         {
             var page = await cloud.Ec2.DescribeInternetGatewaysAsync(new DescribeInternetGatewaysRequest { Filters = Filters(ec2Filter), NextToken = token }, cancellationToken);
             found.AddRange((page.InternetGateways ?? []).Where(g => g.InternetGatewayId is not null && !(g.Attachments ?? []).Any(a => defaultVpcs.Contains(a.VpcId ?? "")))
-                .Select(g => Ec2Resource(ResourceKinds.InternetGateway, g.InternetGatewayId!, g.Tags, region, null)));
+                .Select(g => Ec2Resource(ResourceKind.InternetGateway, g.InternetGatewayId!, g.Tags, region, null)));
             token = page.NextToken;
         }
         while (!string.IsNullOrEmpty(token));
@@ -207,7 +207,7 @@ public static class TaggedResourceScanner
         {
             var page = await cloud.Ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = Filters(ec2Filter), NextToken = token }, cancellationToken);
             found.AddRange((page.RouteTables ?? []).Where(t => t.RouteTableId is not null && !(t.Associations ?? []).Any(a => a.Main == true) && !defaultVpcs.Contains(t.VpcId ?? ""))
-                .Select(t => Ec2Resource(ResourceKinds.RouteTable, t.RouteTableId!, t.Tags, region, null)));
+                .Select(t => Ec2Resource(ResourceKind.RouteTable, t.RouteTableId!, t.Tags, region, null)));
             token = page.NextToken;
         }
         while (!string.IsNullOrEmpty(token));
@@ -216,7 +216,7 @@ public static class TaggedResourceScanner
     /// <summary>The request's filters; none at all (not an empty list, which the SDK would still send) when scanning everything.</summary>
     private static List<Amazon.EC2.Model.Filter> Filters(Amazon.EC2.Model.Filter? filter) => filter is null ? null! : [filter];
 
-    private static TaggedResource Ec2Resource(string kind, string id, List<Amazon.EC2.Model.Tag>? tags, string region, string? state, string? ownName = null)
+    private static TaggedResource Ec2Resource(ResourceKind kind, string id, List<Amazon.EC2.Model.Tag>? tags, string region, string? state, string? ownName = null)
     {
         var list = (tags ?? []).Select(t => ((string?)t.Key, (string?)t.Value)).ToList();
         return new TaggedResource(kind, id, Tag(list, "Name") ?? ownName ?? "", region, Tag(list, RunTag), Tag(list, LearnerTag), state);

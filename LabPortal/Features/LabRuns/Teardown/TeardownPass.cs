@@ -22,7 +22,7 @@ namespace LabPortal.Features.LabRuns.Teardown;
 public static class TeardownPass
 {
     /// <summary>Deletion order: a kind is deleted only after every kind before it.</summary>
-    public static IReadOnlyList<string> Order => ResourceKinds.All;
+    public static IReadOnlyList<ResourceKind> Order => ResourceKinds.All;
 
     /// <summary>Error codes that mean the resource (or the part of it being removed) is already gone.</summary>
     public static readonly IReadOnlySet<string> GoneCodes = new HashSet<string>(StringComparer.Ordinal)
@@ -57,13 +57,13 @@ public static class TeardownPass
                 }
             }
 
-            if (kind == ResourceKinds.Instance && entries.Count > 0)
+            if (kind == ResourceKind.Instance && entries.Count > 0)
             {
                 await TerminateInstancesAsync(context, entries, report, cancellationToken);
                 continue;
             }
 
-            if (kind == ResourceKinds.SecurityGroup && entries.Count > 0)
+            if (kind == ResourceKind.SecurityGroup && entries.Count > 0)
             {
                 // Two groups that name each other in their rules cannot be deleted in either order
                 // (DependencyViolation until the rule goes), so the referencing rules go first.
@@ -83,12 +83,12 @@ public static class TeardownPass
             {
                 switch (kind)
                 {
-                    case ResourceKinds.AutoScalingGroup when deleted.Count > 0:
+                    case ResourceKind.AutoScalingGroup when deleted.Count > 0:
                         // ForceDelete terminates the group's instances; the group is gone only after them,
                         // and until then its instances still hold the security groups and target groups.
                         await WaitForGroupsGoneAsync(context, deleted, cancellationToken);
                         break;
-                    case ResourceKinds.LoadBalancer when deleted.Count > 0:
+                    case ResourceKind.LoadBalancer when deleted.Count > 0:
                         // A deleted load balancer keeps its network interfaces (and so its security group) for a while.
                         await WaitForLoadBalancersGoneAsync(context, deleted, cancellationToken);
                         break;
@@ -319,12 +319,12 @@ public static class TeardownPass
             }
             catch (AmazonServiceException e)
             {
-                report.Add(ResourceKinds.Instance, string.Join(", ", ids), e.ErrorCode, e.Message, e.Message);
+                report.Add(ResourceKind.Instance, string.Join(", ", ids), e.ErrorCode, e.Message, e.Message);
                 return;
             }
             catch (LabStepException e) when (e.Code == "WaitTimedOut")
             {
-                report.Add(ResourceKinds.Instance, string.Join(", ", ids), e.Code, e.English, e.Korean);
+                report.Add(ResourceKind.Instance, string.Join(", ", ids), e.Code, e.English, e.Korean);
                 return;
             }
         }

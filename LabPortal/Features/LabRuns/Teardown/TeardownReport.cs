@@ -1,3 +1,5 @@
+using LabPortal.Infrastructure.Data;
+
 namespace LabPortal.Features.LabRuns.Teardown;
 
 /// <summary>What one teardown pass could not delete, each with AWS's own words (issue 13, What to build 3).</summary>
@@ -7,7 +9,7 @@ public sealed class TeardownReport
 
     public IReadOnlyList<TeardownFailure> Failures => _failures;
 
-    public void Add(string kind, string resourceId, string code, string english, string korean) =>
+    public void Add(ResourceKind kind, string resourceId, string code, string english, string korean) =>
         _failures.Add(new TeardownFailure(kind, resourceId, code, english, korean));
 
     /// <summary>One line per failure, for the audit entry the instructor reads.</summary>

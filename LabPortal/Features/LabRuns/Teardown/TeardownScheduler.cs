@@ -14,25 +14,13 @@ namespace LabPortal.Features.LabRuns.Teardown;
 /// </summary>
 public sealed class TeardownScheduler(PortalDbContext db, AuditLog audit, IBackgroundJobClient jobs, TimeProvider time)
 {
-    /// <summary>The learner chose "Tear everything down" on a lab's finish step.</summary>
-    public const string LearnerReason = "learner";
-
-    /// <summary>An instructor reset the learner or the class.</summary>
-    public const string ResetReason = "reset";
-
-    /// <summary>Auto-cleanup: idle, too old, or kept past its grace period.</summary>
-    public const string AutoCleanupReason = "auto-cleanup";
-
-    /// <summary>An instructor chose "clean up this run" on the orphan sweeper's page.</summary>
-    public const string SweeperReason = "sweeper";
-
-    public async Task RequestAsync(LabRun run, string reason, int? classroomId, int? actorUserId, CancellationToken cancellationToken = default)
+    public async Task RequestAsync(LabRun run, TeardownReason reason, int? classroomId, int? actorUserId, CancellationToken cancellationToken = default)
     {
         run.Status = LabRunStatus.TearingDown;
         run.TeardownReason = reason;
         run.CleanupWarnedAtUtc = null;
         var resources = await db.Ledger.CountAsync(e => e.LabRunId == run.Id && e.State != LedgerState.Deleted, cancellationToken);
-        await audit.WriteAsync(new AuditRecord(AuditActions.Teardown, AuditLog.Started, $"Reason: {reason}. {resources} resource(s) in the ledger; lab {run.LabId}.")
+        await audit.WriteAsync(new AuditRecord(AuditActions.Teardown, AuditLog.Started, $"Reason: {reason.StoredName()}. {resources} resource(s) in the ledger; lab {run.LabId}.")
         {
             ActorUserId = actorUserId,
             ClassroomId = classroomId,
