@@ -165,7 +165,7 @@ internal static class DashboardBenchmark
             new Dictionary<string, double>(),
             ratios,
             notes)
-        { Tables = [table, documentsTable], Goals = goals };
+        { Tables = documentKinds.Count > 0 ? [table, documentsTable] : [table], Goals = goals };
     }
 
     private static async Task<Phase> RunPhaseAsync(PortalProcess portal, IBrowser browser, IPage dashboard, int classId, string code, string name, int count, TimeSpan think)

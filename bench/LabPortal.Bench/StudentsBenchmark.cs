@@ -152,7 +152,7 @@ internal static class StudentsBenchmark
             new Dictionary<string, double>(),
             ratios,
             notes)
-        { Tables = [table, byKind, documentsTable] };
+        { Tables = documentKinds.Count > 0 ? [table, byKind, documentsTable] : [table, byKind] };
     }
 
     private static double Divide(double numerator, double denominator) => denominator > 0 ? numerator / denominator : 0;

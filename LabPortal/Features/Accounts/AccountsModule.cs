@@ -84,6 +84,7 @@ public static class AccountsModule
             .AddPolicy(InstructorPolicy, policy => policy.RequireRole(Roles.Instructor))
             .AddPolicy(AdministratorPolicy, policy => policy.RequireRole(Roles.Administrator));
         builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, CircuitSessionRevalidator>();
         return builder;
     }
 

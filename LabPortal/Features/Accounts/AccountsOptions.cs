@@ -27,4 +27,11 @@ public sealed class AccountsOptions
     /// <summary>How long an instructor's invitation link works (it works once).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan InvitationLifetime { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>
+    /// How often an open interactive page (a circuit) checks that its user's session still holds: a sign-out
+    /// elsewhere, a password change or a disabled account ends it within this time.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan CircuitRevalidationInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -6,7 +6,6 @@ public static class ClassesModule
     {
         builder.Services.AddScoped<ClassService>();
         builder.Services.AddScoped<ClassGuardrailsService>();
-        builder.Services.AddScoped<CoTeacherService>();
         return builder;
     }
 }

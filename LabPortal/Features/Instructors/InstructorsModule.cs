@@ -5,6 +5,7 @@ public static class InstructorsModule
     public static IHostApplicationBuilder AddInstructors(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<InstructorService>();
+        builder.Services.AddScoped<CoTeacherService>();
         builder.Services.AddScoped<LiveStateReader>();
         builder.Services.AddSingleton<InstructorDesk>();
         builder.Services.AddScoped<ClassBudget>();

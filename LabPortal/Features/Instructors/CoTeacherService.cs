@@ -1,11 +1,10 @@
-using LabPortal.Features.Instructors;
 using LabPortal.Infrastructure.Audit;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Infrastructure.Forms;
 using LabPortal.Infrastructure.Localization;
 using Microsoft.EntityFrameworkCore;
 
-namespace LabPortal.Features.Classes;
+namespace LabPortal.Features.Instructors;
 
 public sealed class AddCoTeacherInput
 {
