@@ -1,10 +1,11 @@
 using System.Net;
 using LabPortal.Tests.E2E.Cleanup;
+using LabPortal.Tests.Portal.Instructors;
 using LabPortal.Tests.Support;
 
 namespace LabPortal.Tests.Portal;
 
-/// <summary><c>/ops/jobs</c>: Hangfire's dashboard, read-only for instructors, refused to students and anonymous visitors.</summary>
+/// <summary><c>/ops/jobs</c>: Hangfire's dashboard, read-only for instructors, with its commands for administrators, refused to students and anonymous visitors.</summary>
 public sealed class JobsDashboardTests : IAsyncLifetime
 {
     private readonly TempDirectory _data = new();
@@ -25,8 +26,8 @@ public sealed class JobsDashboardTests : IAsyncLifetime
     [Fact]
     public async Task Dashboard_is_shown_read_only_to_an_instructor()
     {
-        using var instructor = _factory.CreatePortalClient();
-        await instructor.SignInAsInstructorAsync();
+        // An instructor who is not an administrator (the seeded first account is both).
+        using var instructor = await ClassSetup.OtherInstructorAsync(_factory, "plain.teacher");
 
         var (home, page) = await instructor.GetAsync("/ops/jobs");
         Assert.Equal(HttpStatusCode.OK, home.StatusCode);
@@ -46,6 +47,17 @@ public sealed class JobsDashboardTests : IAsyncLifetime
         using var trigger = new FormUrlEncodedContent(new Dictionary<string, string> { ["jobs[]"] = "clean-up-idle-runs", ["__RequestVerificationToken"] = token });
         var posted = await instructor.Http.PostAsync("/ops/jobs/recurring/trigger", trigger);
         Assert.True(posted.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized, $"An instructor's trigger answered {(int)posted.StatusCode}.");
+    }
+
+    [Fact]
+    public async Task An_administrator_gets_the_dashboards_commands()
+    {
+        using var administrator = _factory.CreatePortalClient();
+        await administrator.SignInAsInstructorAsync();
+
+        var (recurring, page) = await administrator.GetAsync("/ops/jobs/recurring");
+        Assert.Equal(HttpStatusCode.OK, recurring.StatusCode);
+        Assert.NotEmpty(page.QuerySelectorAll("button.js-jobs-list-command"));
     }
 
     [Fact]
