@@ -41,13 +41,20 @@ internal sealed record BenchOptions
     /// <summary>clients: sequential calls per target and run.</summary>
     public int Calls { get; init; } = 2000;
 
+    /// <summary>
+    /// Browser benchmarks: the niceness (0 to 19) Chromium and its renderers run at. The harness's browsers stand
+    /// for the students' own laptops; on one machine they share the portal's cores, and at the same priority 31
+    /// renderers take CPU time the portal (the system measured) needs. 0 runs them as any other process.
+    /// </summary>
+    public int BrowserNice { get; init; } = 19;
+
     /// <summary>students/panel/reset: the embedded sandbox's <c>Sandbox:TimeScale</c>.</summary>
     public double TimeScale { get; init; } = 100;
 
     /// <summary>
     /// Reads <c>--threads N --connections N --duration S --warmup S --repeats N --nginx-workers W --results DIR</c>
     /// (wrk benchmarks), <c>--students N --think-seconds S --tabs N --runs N --phase-seconds S --time-scale X</c> (portal benchmarks)
-    /// and <c>--calls N</c> (clients).
+    /// <c>--browser-nice N</c> (browser benchmarks) and <c>--calls N</c> (clients).
     /// </summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
@@ -80,6 +87,7 @@ internal sealed record BenchOptions
                 "--phase-seconds" => options with { PhaseSeconds = NextInt(10, 300) },
                 "--time-scale" => options with { TimeScale = NextInt(1, 1000) },
                 "--calls" => options with { Calls = NextInt(10, 100000) },
+                "--browser-nice" => options with { BrowserNice = NextInt(0, 19) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
             };
         }

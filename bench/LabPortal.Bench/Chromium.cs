@@ -11,19 +11,24 @@ internal static class Chromium
 {
     public const string ExecutablePath = "/usr/bin/chromium";
 
-    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    /// <summary>
+    /// Launches headless Chromium at niceness <paramref name="nice"/> (see <see cref="BenchOptions.BrowserNice"/>):
+    /// through a small script that <c>exec</c>s <c>nice</c>, so the browser and every renderer it forks inherit it.
+    /// </summary>
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync(int nice)
     {
         if (!File.Exists(ExecutablePath))
         {
             throw new InvalidOperationException($"{ExecutablePath} is missing: install Debian's chromium package.");
         }
 
+        var executable = nice == 0 ? ExecutablePath : NiceLauncher(nice);
         var playwright = await Playwright.CreateAsync();
         try
         {
             var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
-                ExecutablePath = ExecutablePath,
+                ExecutablePath = executable,
                 Headless = true,
                 Args =
                 [
@@ -39,6 +44,23 @@ internal static class Chromium
             playwright.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The browser's version and the priority it ran at, for a report's parameters.</summary>
+    public static string Describe(string version, int nice) =>
+        nice == 0 ? version : $"{version}, at nice {nice} (below the portal's priority: the students' browsers stand for their own laptops)";
+
+    private static string NiceLauncher(int nice)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("--browser-nice needs a Unix nice; pass --browser-nice 0.");
+        }
+
+        var path = Path.Combine(BenchEnvironment.NewTempDirectory("chromium"), "chromium-nice.sh");
+        File.WriteAllText(path, $"#!/bin/sh\nexec nice -n {nice} {ExecutablePath} \"$@\"\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
     }
 
     /// <summary>A context (its own cookies: one person) on the portal, English, Seoul time, a laptop's window, the in-page timer installed.</summary>

@@ -14,8 +14,11 @@ namespace LabPortal.Bench;
 /// <param name="LimitMs">How long the page waits for the outcome before the press counts as failed.</param>
 internal sealed record Press(string Button, IReadOnlyList<string> All, string? Path = null, string? Title = null, string? Cycle = null, string? Fail = null, double LimitMs = 300_000);
 
-/// <summary>How a press ended: in-page milliseconds from the click to the outcome, and whether it was the failure outcome.</summary>
-internal sealed record Pressed(double Milliseconds, string State);
+/// <summary>
+/// How a press ended: in-page milliseconds from the click to the outcome, whether it was the failure outcome, and
+/// for a press answered over HTTP (an enhanced form post's fetch) the milliseconds until the answer's first byte.
+/// </summary>
+internal sealed record Pressed(double Milliseconds, string State, double? FirstByteMs = null);
 
 /// <summary>A live-panel page's record since its last reset: every new snapshot it showed.</summary>
 internal sealed record PanelSeen(IReadOnlyList<double> LagsMs, IReadOnlyList<double> GapsMs, int Count);
@@ -77,7 +80,9 @@ internal static class PageTiming
                 const ms = performance.now() - start;
                 observer.disconnect();
                 clearTimeout(timer);
-                resolve({ ms, state });
+                // A press answered over HTTP (an enhanced form post) has a fetch: its first byte is the portal's part.
+                const fetched = performance.getEntriesByType('resource').find(e => e.initiatorType === 'fetch' && e.startTime >= start);
+                resolve({ ms, state, firstByte: fetched ? fetched.responseStart - start : null });
               }
             });
             observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
@@ -96,7 +101,11 @@ internal static class PageTiming
         var result = await page.EvaluateAsync<JsonElement>(
             "p => window.__benchPress(p)",
             new { button = press.Button, all = press.All.ToArray(), path = press.Path, title = press.Title, cycle = press.Cycle, fail = press.Fail, limit = press.LimitMs });
-        return new Pressed(result.GetProperty("ms").GetDouble(), result.GetProperty("state").GetString() ?? "");
+        var firstByte = result.GetProperty("firstByte");
+        return new Pressed(
+            result.GetProperty("ms").GetDouble(),
+            result.GetProperty("state").GetString() ?? "",
+            firstByte.ValueKind == JsonValueKind.Number ? firstByte.GetDouble() : null);
     }
 
     /// <summary>For a press that loads a new document (static forms): clicks, then waits for <paramref name="shown"/>; times it from outside the page.</summary>

@@ -37,7 +37,7 @@ internal static class StudentsBenchmark
             await instructor.CreateClassAsync(code);
         }
 
-        var (playwright, browser) = await Chromium.LaunchAsync();
+        var (playwright, browser) = await Chromium.LaunchAsync(options.BrowserNice);
         Phase warmUp, single, crowd;
         try
         {
@@ -91,7 +91,7 @@ internal static class StudentsBenchmark
 
         var documentKinds = phases.SelectMany(p => p.Documents.Kinds).Distinct().ToList();
         var documentsTable = new ResultTable(
-            "Document loads (join, start): ms from the press, p50 / p95",
+            "The portal's part of join and start: ms from the press, p50 / p95",
             ["measured until", .. phases.Select(p => p.Name)],
             [.. documentKinds.Select(kind => (IReadOnlyList<string>)
             [
@@ -118,7 +118,7 @@ internal static class StudentsBenchmark
             options.ThinkSeconds > 0
                 ? $"Pacing: each student reads before every press (Join and Start lab included; before Join the pause stands for typing the form, which the page fills at once), {options.ThinkSeconds} s on average (drawn from {options.ThinkSeconds * 0.5:0.#} to {options.ThinkSeconds * 1.5:0.#} s by the student's own seeded generator), as a person following the lab's text does; the {options.Students} students arrive spread over one such pause. The warm-up student presses without pausing. Pauses are in the per-student and wall times, never in an interaction's time. (`--think-seconds 0` presses back to back, as a bot would.)"
                 : "Pacing: none (`--think-seconds 0`): every student presses again as soon as the page shows the outcome, as a bot would; the students all start at once.",
-            "Document loads: join and start each load a new document (a static form post, its redirect, the next page). The new document's Navigation Timing splits them: until its first byte is the portal's part (the post, the redirect and the page's server render, queueing included); until its load event adds the browser's part (MudBlazor's and Blazor's styles and scripts parsed and run by the student's own Chromium, which on this 2-core machine shares the cores with every other student's Chromium and the portal); start's total then waits for the circuit (the step page interactive).",
+            "The portal's part: join is an enhanced form post (blazor.web.js fetches the post, follows its redirect and patches the lab list into the same document), timed inside the page like every other press; the fetch's Resource Timing gives the first byte of its answer (the post, the redirect and the list's server render, queueing included). Were a press to load a new document instead, its Navigation Timing would split it: until its first byte (the portal's part) and until its load event (the browser's part)",
             "run-step and check contain cloud work (the step's Hangfire job on the sandbox at the run's TimeScale, the portal's checks against the sandbox); page-only leaves them out.",
             "CPU: portal = the portal-host process (portal and embedded sandbox); bench + Chromium = this process and every descendant but the portal host (Playwright's driver, the browser and its renderers), from /proc; machine busy = all non-idle CPU time of the machine (/proc/stat) over wall time, so busy cores minus the two is what other work on the machine took.",
             "Per student time runs from opening the join page to the page showing the teardown done. Peak working set and GC heap are sampled every 250 ms inside the portal process, per phase.",
@@ -139,7 +139,7 @@ internal static class StudentsBenchmark
             MachineInfo.Read(),
             loadBefore,
             MachineInfo.LoadAverage(),
-            new Dictionary<string, string> { ["chromium"] = browser.Version },
+            new Dictionary<string, string> { ["chromium"] = Chromium.Describe(browser.Version, options.BrowserNice) },
             options,
             new Dictionary<string, string>
             {
