@@ -42,11 +42,14 @@ internal sealed record BenchOptions
     public int Calls { get; init; } = 2000;
 
     /// <summary>
-    /// Browser benchmarks: the niceness (0 to 19) Chromium and its renderers run at. The harness's browsers stand
-    /// for the students' own laptops; on one machine they share the portal's cores, and at the same priority 31
-    /// renderers take CPU time the portal (the system measured) needs. 0 runs them as any other process.
+    /// Browser benchmarks: whether Chromium and its renderers run in Linux's idle scheduling class (<c>chrt --idle</c>),
+    /// so they get only the CPU time the portal does not use. The harness's browsers stand for the students' own
+    /// laptops; on one machine they share the portal's cores, and at the same priority 31 renderers take CPU time
+    /// the portal (the system measured) needs. A nice value would not hold: Chromium resets its renderers' nice
+    /// value itself (0 for a foreground page, -8 for its display threads when it runs as root). False runs them
+    /// as any other process.
     /// </summary>
-    public int BrowserNice { get; init; } = 19;
+    public bool BrowserIdle { get; init; } = true;
 
     /// <summary>students/panel/reset: the embedded sandbox's <c>Sandbox:TimeScale</c>.</summary>
     public double TimeScale { get; init; } = 100;
@@ -54,7 +57,7 @@ internal sealed record BenchOptions
     /// <summary>
     /// Reads <c>--threads N --connections N --duration S --warmup S --repeats N --nginx-workers W --results DIR</c>
     /// (wrk benchmarks), <c>--students N --think-seconds S --tabs N --runs N --phase-seconds S --time-scale X</c> (portal benchmarks)
-    /// <c>--browser-nice N</c> (browser benchmarks) and <c>--calls N</c> (clients).
+    /// <c>--browser-priority idle|normal</c> (browser benchmarks) and <c>--calls N</c> (clients).
     /// </summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
@@ -87,7 +90,15 @@ internal sealed record BenchOptions
                 "--phase-seconds" => options with { PhaseSeconds = NextInt(10, 300) },
                 "--time-scale" => options with { TimeScale = NextInt(1, 1000) },
                 "--calls" => options with { Calls = NextInt(10, 100000) },
-                "--browser-nice" => options with { BrowserNice = NextInt(0, 19) },
+                "--browser-priority" => options with
+                {
+                    BrowserIdle = Next() switch
+                    {
+                        "idle" => true,
+                        "normal" => false,
+                        var other => throw new ArgumentException($"--browser-priority must be idle or normal, not '{other}'."),
+                    },
+                },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
             };
         }

@@ -12,17 +12,19 @@ internal static class Chromium
     public const string ExecutablePath = "/usr/bin/chromium";
 
     /// <summary>
-    /// Launches headless Chromium at niceness <paramref name="nice"/> (see <see cref="BenchOptions.BrowserNice"/>):
-    /// through a small script that <c>exec</c>s <c>nice</c>, so the browser and every renderer it forks inherit it.
+    /// Launches headless Chromium, in the idle scheduling class when <paramref name="idle"/> (see
+    /// <see cref="BenchOptions.BrowserIdle"/>): through a small script that <c>exec</c>s <c>chrt --idle 0</c>,
+    /// so the browser and every process and thread it starts inherit the class (a nice value it may change; the
+    /// class it does not).
     /// </summary>
-    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync(int nice)
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync(bool idle)
     {
         if (!File.Exists(ExecutablePath))
         {
             throw new InvalidOperationException($"{ExecutablePath} is missing: install Debian's chromium package.");
         }
 
-        var executable = nice == 0 ? ExecutablePath : NiceLauncher(nice);
+        var executable = idle ? IdleLauncher() : ExecutablePath;
         var playwright = await Playwright.CreateAsync();
         try
         {
@@ -47,18 +49,18 @@ internal static class Chromium
     }
 
     /// <summary>The browser's version and the priority it ran at, for a report's parameters.</summary>
-    public static string Describe(string version, int nice) =>
-        nice == 0 ? version : $"{version}, at nice {nice} (below the portal's priority: the students' browsers stand for their own laptops)";
+    public static string Describe(string version, bool idle) =>
+        idle ? $"{version}, in the idle scheduling class (chrt --idle: it gets the CPU time the portal does not use; the students' browsers stand for their own laptops)" : version;
 
-    private static string NiceLauncher(int nice)
+    private static string IdleLauncher()
     {
-        if (OperatingSystem.IsWindows())
+        if (!OperatingSystem.IsLinux())
         {
-            throw new PlatformNotSupportedException("--browser-nice needs a Unix nice; pass --browser-nice 0.");
+            throw new PlatformNotSupportedException("--browser-priority idle needs Linux's chrt; pass --browser-priority normal.");
         }
 
-        var path = Path.Combine(BenchEnvironment.NewTempDirectory("chromium"), "chromium-nice.sh");
-        File.WriteAllText(path, $"#!/bin/sh\nexec nice -n {nice} {ExecutablePath} \"$@\"\n");
+        var path = Path.Combine(BenchEnvironment.NewTempDirectory("chromium"), "chromium-idle.sh");
+        File.WriteAllText(path, $"#!/bin/sh\nexec chrt --idle 0 {ExecutablePath} \"$@\"\n");
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return path;
     }

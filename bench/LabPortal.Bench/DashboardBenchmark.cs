@@ -61,7 +61,7 @@ internal static class DashboardBenchmark
             classId = await instructor.CreateClassAsync(code);
         }
 
-        var (playwright, browser) = await Chromium.LaunchAsync(options.BrowserNice);
+        var (playwright, browser) = await Chromium.LaunchAsync(options.BrowserIdle);
         Phase single, crowd;
         try
         {
@@ -153,7 +153,7 @@ internal static class DashboardBenchmark
             MachineInfo.Read(),
             loadBefore,
             MachineInfo.LoadAverage(),
-            new Dictionary<string, string> { ["chromium"] = Chromium.Describe(browser.Version, options.BrowserNice) },
+            new Dictionary<string, string> { ["chromium"] = Chromium.Describe(browser.Version, options.BrowserIdle) },
             options,
             new Dictionary<string, string>
             {

@@ -64,7 +64,7 @@ internal static class PanelBenchmark
         }
 
         var setupLog = new InteractionLog();
-        var (playwright, browser) = await Chromium.LaunchAsync(options.BrowserNice);
+        var (playwright, browser) = await Chromium.LaunchAsync(options.BrowserIdle);
         try
         {
             // The single run: Lab 1 up to healthy targets behind a load balancer, left running.
@@ -284,7 +284,7 @@ internal static class PanelBenchmark
             MachineInfo.Read(),
             loadBefore,
             MachineInfo.LoadAverage(),
-            new Dictionary<string, string> { ["chromium"] = Chromium.Describe(chromium, options.BrowserNice) },
+            new Dictionary<string, string> { ["chromium"] = Chromium.Describe(chromium, options.BrowserIdle) },
             options,
             new Dictionary<string, string>
             {

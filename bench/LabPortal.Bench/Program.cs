@@ -3,7 +3,7 @@ using LabPortal.Bench;
 
 // Usage: LabPortal.Bench api|proxy|students|panel|reset|dashboard|joins|clients|all [options]; portal-host is the child process students and panel start.
 const string Usage = "usage: LabPortal.Bench api|proxy|students|panel|reset|dashboard|joins|clients|all [--threads 1] [--connections 16] [--duration 5] [--warmup 5] [--repeats 3] [--nginx-workers auto] "
-    + "[--students 30] [--tabs 100] [--runs 20] [--phase-seconds 60] [--time-scale 100] [--calls 2000] [--browser-nice 19] [--results bench/results]";
+    + "[--students 30] [--tabs 100] [--runs 20] [--phase-seconds 60] [--time-scale 100] [--calls 2000] [--browser-priority idle] [--results bench/results]";
 
 if (args.Length > 0 && args[0] == PortalHost.Command)
 {

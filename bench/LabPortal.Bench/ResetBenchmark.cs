@@ -97,7 +97,7 @@ internal static partial class ResetBenchmark
         await using var portal = await PortalProcess.StartAsync(directory, options.TimeScale, new Dictionary<string, string> { ["Logging:LogLevel:LabPortal.Aws"] = "Debug" });
 
         Console.WriteLine("Reference: one learner builds Lab 2, then the instructor resets the class ...");
-        var (playwright, browser) = await Chromium.LaunchAsync(options.BrowserNice);
+        var (playwright, browser) = await Chromium.LaunchAsync(options.BrowserIdle);
         Phase single, crowd;
         try
         {

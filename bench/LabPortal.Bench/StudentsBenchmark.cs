@@ -37,7 +37,7 @@ internal static class StudentsBenchmark
             await instructor.CreateClassAsync(code);
         }
 
-        var (playwright, browser) = await Chromium.LaunchAsync(options.BrowserNice);
+        var (playwright, browser) = await Chromium.LaunchAsync(options.BrowserIdle);
         Phase warmUp, single, crowd;
         try
         {
@@ -139,7 +139,7 @@ internal static class StudentsBenchmark
             MachineInfo.Read(),
             loadBefore,
             MachineInfo.LoadAverage(),
-            new Dictionary<string, string> { ["chromium"] = Chromium.Describe(browser.Version, options.BrowserNice) },
+            new Dictionary<string, string> { ["chromium"] = Chromium.Describe(browser.Version, options.BrowserIdle) },
             options,
             new Dictionary<string, string>
             {
