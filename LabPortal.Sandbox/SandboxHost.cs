@@ -1,5 +1,6 @@
 using System.Net;
 using LabPortal.Sandbox.Accounts;
+using LabPortal.Sandbox.Admin;
 using LabPortal.Sandbox.DataPlane;
 using LabPortal.Sandbox.State;
 using LabPortal.Sandbox.Wire;
@@ -29,6 +30,7 @@ internal sealed class SandboxHost(
     SandboxBackgroundWork background,
     ApiGateway gateway,
     DataPlaneFront front,
+    SandboxAdminEndpoint admin,
     SandboxEndpoints endpoints,
     ILogger<SandboxHost> logger) : IHostedService, IAsyncDisposable
 {
@@ -54,11 +56,15 @@ internal sealed class SandboxHost(
 
         var address = ParseAddress(settings.BindAddress);
         Uri apiUri, dataPlaneUri;
-        (_api, apiUri) = await StartServerAsync("LabPortal.Sandbox.Api", address, settings.ApiPort, gateway.HandleAsync, ApiGateway.MaxBodyBytes, cancellationToken);
+        (_api, apiUri) = await StartServerAsync("LabPortal.Sandbox.Api", address, settings.ApiPort, HandleApiAsync, ApiGateway.MaxBodyBytes, cancellationToken);
         (_dataPlane, dataPlaneUri) = await StartServerAsync("LabPortal.Sandbox.DataPlane", address, settings.DataPlanePort, front.HandleAsync, null, cancellationToken);
         endpoints.SetListening(apiUri, dataPlaneUri);
         logger.LogInformation("Sandbox listening: API {Api}, data plane {DataPlane}, time scale {TimeScale}", apiUri, dataPlaneUri, settings.TimeScale);
     }
+
+    // AWS calls go to "/" (and presigned URLs to "/?..."), so the admin API's own path cannot take one of theirs.
+    private Task HandleApiAsync(HttpContext context) =>
+        SandboxAdminEndpoint.Handles(context) ? admin.HandleAsync(context) : gateway.HandleAsync(context);
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -53,6 +53,7 @@ public static class SandboxModule
         services.TryAddSingleton<ApiAuthenticator>();
         services.TryAddSingleton<ApiGateway>();
         services.TryAddSingleton<DataPlaneFront>();
+        services.TryAddSingleton<Admin.SandboxAdminEndpoint>();
 
         // The instance operating system: user data, SSM scripts and each instance's real web server.
         // TryAdd, so a test can supply its own factory before calling this.

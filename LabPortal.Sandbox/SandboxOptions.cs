@@ -41,6 +41,13 @@ public sealed class SandboxOptions : IValidatableObject
     /// </summary>
     public TimeSpan? MaxSessionLifetime { get; set; }
 
+    /// <summary>
+    /// The shared key of the admin API (<c>/_sandbox/admin/...</c> on the API port), which portal nodes use to
+    /// create and drop learner accounts in a standalone sandbox. Unset (the default): the admin API refuses
+    /// every call. At least 16 characters; never logged.
+    /// </summary>
+    public string? AdminKey { get; set; }
+
     /// <summary>Folder of the sandbox's own SQLite file (control-plane state and accounts).</summary>
     [Required]
     public string DataDirectory { get; set; } = "App_Data/sandbox";
@@ -54,6 +61,11 @@ public sealed class SandboxOptions : IValidatableObject
         if (BindAddress is not ("localhost" or "*") && !IPAddress.TryParse(BindAddress, out _))
         {
             yield return new ValidationResult($"Sandbox:BindAddress '{BindAddress}' is not an IP address, 'localhost' or '*'.", [nameof(BindAddress)]);
+        }
+
+        if (!string.IsNullOrEmpty(AdminKey) && AdminKey.Trim().Length < Admin.SandboxAdminApi.MinimumKeyLength)
+        {
+            yield return new ValidationResult($"Sandbox:AdminKey must have at least {Admin.SandboxAdminApi.MinimumKeyLength} characters (a long random string shared with the portal nodes).", [nameof(AdminKey)]);
         }
 
         if (MaxSessionLifetime is { } lifetime && lifetime <= TimeSpan.Zero)

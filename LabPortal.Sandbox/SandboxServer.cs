@@ -42,6 +42,7 @@ public sealed class SandboxServer : IAsyncDisposable
             o.BindAddress = copy.BindAddress;
             o.EnforceRateLimits = copy.EnforceRateLimits;
             o.MaxSessionLifetime = copy.MaxSessionLifetime;
+            o.AdminKey = copy.AdminKey;
         });
         configureServices?.Invoke(builder.Services);
         var host = builder.Build();

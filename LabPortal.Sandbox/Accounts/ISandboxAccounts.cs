@@ -24,8 +24,8 @@ public interface ISandboxAccounts
     /// </summary>
     Task<bool> SetQuotasAsync(string accountId, SandboxAccountQuotas? quotas, CancellationToken cancellationToken = default);
 
-    /// <summary>The account's quotas, or null when it has none.</summary>
-    SandboxAccountQuotas? FindQuotas(string accountId);
+    /// <summary>The account's quotas, or null when it has none (or the account is unknown).</summary>
+    Task<SandboxAccountQuotas?> FindQuotasAsync(string accountId, CancellationToken cancellationToken = default);
 
     /// <summary>The number of resources <see cref="ListResourcesAsync"/> lists.</summary>
     Task<int> CountResourcesAsync(string accountId, CancellationToken cancellationToken = default);

@@ -120,7 +120,11 @@ public sealed class SandboxAccountStore : ISandboxAccounts, IDisposable
         }
     }
 
+    /// <summary>The account's quotas, or null when it has none (a lookup in memory).</summary>
     public SandboxAccountQuotas? FindQuotas(string accountId) => _quotas.Find(accountId);
+
+    public Task<SandboxAccountQuotas?> FindQuotasAsync(string accountId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_quotas.Find(accountId));
 
     public async Task<bool> SetQuotasAsync(string accountId, SandboxAccountQuotas? quotas, CancellationToken cancellationToken = default)
     {

@@ -24,6 +24,9 @@ public sealed partial class PortalProcess : IDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>True once the process has ended (killed or crashed).</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>What the process printed so far (for failure messages).</summary>
     public string Output
     {
@@ -49,7 +52,9 @@ public sealed partial class PortalProcess : IDisposable
     }
 
     /// <param name="settings">Configuration keys (<c>Section:Key</c>), passed as environment variables.</param>
-    public static async Task<PortalProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    /// <param name="environment">The host environment (Development serves the packages' static files as <c>dotnet run</c> does).</param>
+    /// <param name="url">Where Kestrel listens; port 0 picks a free one (read <see cref="BaseAddress"/>).</param>
+    public static async Task<PortalProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string environment = "Testing", string url = "http://127.0.0.1:0")
     {
         var assembly = PortalAssembly;
         if (!File.Exists(assembly))
@@ -65,8 +70,8 @@ public sealed partial class PortalProcess : IDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(assembly);
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
+        start.Environment["ASPNETCORE_URLS"] = url;
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         // The one line that tells us the port Kestrel picked.
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";

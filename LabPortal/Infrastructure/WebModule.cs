@@ -3,6 +3,7 @@ using System.Text.Unicode;
 using LabPortal.Components;
 using LabPortal.Infrastructure.Localization;
 using LabPortal.Infrastructure.Web;
+using Microsoft.AspNetCore.HttpOverrides;
 using MudBlazor.Services;
 
 namespace LabPortal.Infrastructure;
@@ -36,6 +37,11 @@ public static class WebModule
         // Korean text goes out as UTF-8, not as numeric character references (smaller pages, readable source).
         builder.Services.AddWebEncoders(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.AddPortalLocalization();
+
+        // Behind nginx (deploy/nginx.conf): the client's address, scheme and host from X-Forwarded-*, believed only
+        // from the proxies ASP.NET Core knows by default (loopback), so a client cannot forge them.
+        builder.Services.Configure<ForwardedHeadersOptions>(options =>
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
         return builder;
     }
 
@@ -46,6 +52,7 @@ public static class WebModule
     public static WebApplication UsePortalWeb(this WebApplication app, Action<IApplicationBuilder> signedIn)
     {
         ArgumentNullException.ThrowIfNull(signedIn);
+        app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/status/500");

@@ -1,5 +1,6 @@
 using LabPortal.Aws.Core;
 using LabPortal.Sandbox;
+using Microsoft.Extensions.Options;
 
 namespace LabPortal.Infrastructure.Cloud;
 
@@ -22,6 +23,22 @@ public static class CloudModule
         }
 
         builder.Services.AddOptions<CloudOptions>().BindConfiguration(CloudOptions.Section).ValidateOnStart();
+
+        // A standalone sandbox shared by several nodes (Sandbox:Enabled=false + Sandbox:ApiUrl): its accounts over its
+        // admin API. Registered before AddSandbox, whose TryAdd then keeps this; decided when first resolved, so a
+        // test's configuration counts.
+        builder.Services.AddOptions<ExternalSandboxOptions>().BindConfiguration(SandboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<SandboxConnection>();
+        builder.Services.AddSingleton<RemoteSandboxAccounts>();
+        builder.Services.AddSingleton<LabPortal.Sandbox.Accounts.ISandboxAccounts>(sp =>
+            sp.GetRequiredService<IOptions<ExternalSandboxOptions>>().Value.IsExternal
+                ? sp.GetRequiredService<RemoteSandboxAccounts>()
+                : sp.GetRequiredService<LabPortal.Sandbox.Accounts.SandboxAccountStore>());
+        if (builder.Configuration.GetSection(SandboxOptions.SectionName).Get<ExternalSandboxOptions>() is { IsExternal: true })
+        {
+            builder.Services.AddHealthChecks().AddCheck<ExternalSandboxHealthCheck>("sandbox-standalone");
+        }
+
         builder.AddSandbox();
         builder.Services.AddLabPortalAws();
         builder.Services.AddSingleton<CloudClientFactory>();

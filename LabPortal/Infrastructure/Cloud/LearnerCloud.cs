@@ -1,6 +1,4 @@
 using LabPortal.Infrastructure.Data;
-using LabPortal.Sandbox;
-using LabPortal.Sandbox.Accounts;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -18,6 +16,7 @@ public sealed class LearnerCloud(
     CloudClientFactory factory,
     IDataProtectionProvider protection,
     IOptions<CloudOptions> options,
+    SandboxConnection sandbox,
     IServiceProvider services,
     TimeProvider time)
 {
@@ -32,16 +31,17 @@ public sealed class LearnerCloud(
     public string? InstanceProfileName => options.Value.EffectiveInstanceProfileName;
 
     /// <summary>The sandbox's API endpoint (sandbox mode only).</summary>
-    public Uri SandboxApi => services.GetRequiredService<SandboxEndpoints>().Api;
+    public Uri SandboxApi => sandbox.Api;
 
     /// <summary>The port the sandbox's data plane listens on (sandbox mode only): it stands for port 80 of every load balancer and instance.</summary>
-    public int SandboxDataPlanePort => services.GetRequiredService<SandboxEndpoints>().DataPlane.Port;
+    public int SandboxDataPlanePort => sandbox.DataPlanePort;
 
     /// <summary>
     /// False while the embedded sandbox is still starting (a job picked up at start-up can come before
-    /// its servers listen): such a job comes back shortly instead of failing. Always true on AWS.
+    /// its servers listen), or for a few seconds after a standalone sandbox did not answer: such a job comes
+    /// back shortly instead of failing. Always true on AWS.
     /// </summary>
-    public bool IsReady => options.Value.Mode != CloudMode.Sandbox || services.GetRequiredService<SandboxEndpoints>().IsListening;
+    public bool IsReady => options.Value.Mode != CloudMode.Sandbox || sandbox.IsListening;
 
     /// <summary>True when the cloud has a data plane (real traffic and health checks): the sandbox or real AWS, not an emulator URL.</summary>
     public bool HasDataPlane => options.Value.Mode == CloudMode.Sandbox || options.Value.AwsServiceUrl is null;
@@ -52,7 +52,7 @@ public sealed class LearnerCloud(
     /// </summary>
     public Uri? DataPlaneUrlFor(string hostName) => options.Value.Mode switch
     {
-        CloudMode.Sandbox => services.GetRequiredService<SandboxEndpoints>().DataPlaneUrlFor(hostName),
+        CloudMode.Sandbox => sandbox.DataPlaneUrlFor(hostName),
         _ when options.Value.AwsServiceUrl is null => new Uri($"http://{hostName}/"),
         _ => null,
     };
@@ -231,8 +231,7 @@ public sealed class LearnerCloud(
     /// <summary>The clients of a learner's sandbox account (cleanup and the orphan sweeper read accounts, not runs).</summary>
     public AwsClients SandboxClients(CloudAccount account, string region)
     {
-        var endpoints = services.GetRequiredService<SandboxEndpoints>();
-        return factory.For(new AwsCredential(region, endpoints.Api, account.AccessKeyId!, Protector.Unprotect(account.ProtectedSecretAccessKey!)));
+        return factory.For(new AwsCredential(region, sandbox.Api, account.AccessKeyId!, Protector.Unprotect(account.ProtectedSecretAccessKey!)));
     }
 
     /// <summary>The learner's sandbox account (one per learner, shared by their runs), created on first use.</summary>
@@ -260,7 +259,7 @@ public sealed class LearnerCloud(
             return account;
         }
 
-        var created = await services.GetRequiredService<ISandboxAccounts>().CreateAccountAsync($"user-{userId}", cancellationToken);
+        var created = await sandbox.Accounts.CreateAccountAsync($"user-{userId}", cancellationToken);
         account = new CloudAccount
         {
             UserId = userId,
@@ -282,7 +281,7 @@ public sealed class LearnerCloud(
     public async Task<IReadOnlyList<string>> SandboxAccountResourcesAsync(CloudAccount account, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(account);
-        var left = await services.GetRequiredService<ISandboxAccounts>().ListResourcesAsync(account.AccountId, cancellationToken);
+        var left = await sandbox.Accounts.ListResourcesAsync(account.AccountId, cancellationToken);
         return [.. left.Select(r => $"{r.ResourceType} {r.ResourceId} ({r.Region})")];
     }
 
@@ -290,7 +289,7 @@ public sealed class LearnerCloud(
     public Task<bool> DeleteSandboxAccountAsync(CloudAccount account, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(account);
-        return services.GetRequiredService<ISandboxAccounts>().DeleteAccountAsync(account.AccountId, cancellationToken);
+        return sandbox.Accounts.DeleteAccountAsync(account.AccountId, cancellationToken);
     }
 
     /// <summary>The keys a learner uses with the AWS CLI against the sandbox (the "CLI access" page).</summary>

@@ -37,7 +37,7 @@ public sealed class GuardrailReader(PortalDbContext db, IServiceProvider service
         }
 
         var quotas = (await ForLearnerAsync(account.UserId, cancellationToken)).ToSandboxQuotas();
-        if (!SameQuotas(sandbox.FindQuotas(account.AccountId), quotas))
+        if (!SameQuotas(await sandbox.FindQuotasAsync(account.AccountId, cancellationToken), quotas))
         {
             await sandbox.SetQuotasAsync(account.AccountId, quotas, cancellationToken);
         }
