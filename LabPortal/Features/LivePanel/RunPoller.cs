@@ -100,10 +100,9 @@ public sealed partial class RunPoller : IAsyncDisposable
         }
 
         var body = await _bus.ReadSharedAsync(_runId, cancellationToken);
-        if (body is not null && JsonSerializer.Deserialize<PanelSnapshot>(body) is { } snapshot
-            && (Latest is not { } latest || snapshot.TakenAtUtc > latest.TakenAtUtc))
+        if (body is not null && JsonSerializer.Deserialize<PanelSnapshot>(body) is { } snapshot)
         {
-            Deliver(snapshot);
+            Deliver(snapshot, onlyIfNewer: true);
         }
     }
 
@@ -133,11 +132,17 @@ public sealed partial class RunPoller : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private void Deliver(PanelSnapshot snapshot)
+    private void Deliver(PanelSnapshot snapshot, bool onlyIfNewer = false)
     {
         Action<PanelSnapshot>[] watchers;
         lock (_gate)
         {
+            // Two reads of the shared row can finish out of order: an older snapshot never replaces a newer one.
+            if (onlyIfNewer && Latest is { } latest && snapshot.TakenAtUtc <= latest.TakenAtUtc)
+            {
+                return;
+            }
+
             Latest = snapshot;
             watchers = [.. _watchers];
         }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using LabPortal.Aws.Core;
 using LabPortal.Infrastructure.Live;
 
@@ -24,6 +25,8 @@ public sealed class PostgresCallBudget(NodeDatabase database) : IAwsCallBudget
         RETURNING c.available >= 1, c.available, c.now
         """;
 
+    private readonly ConcurrentDictionary<string, byte> _known = new(StringComparer.Ordinal);
+
     public async ValueTask AcquireAsync(string account, string region, string service, string action, CancellationToken cancellationToken = default) =>
         await TakeAsync(account, region, service, action, cancellationToken);
 
@@ -32,13 +35,10 @@ public sealed class PostgresCallBudget(NodeDatabase database) : IAwsCallBudget
     {
         var (category, limit) = AwsRateLimiter.BucketFor(service, action);
         var bucket = $"{account}|{region}|{service}|{category}";
-        await database.EnsureSchemaAsync();
-        await using (var create = database.DataSource.CreateCommand(
-            "INSERT INTO labportal_call_budget (bucket, tokens, refreshed_at) VALUES (@bucket, @capacity, clock_timestamp()) ON CONFLICT (bucket) DO NOTHING"))
+        if (!_known.ContainsKey(bucket))
         {
-            create.Parameters.AddWithValue("bucket", bucket);
-            create.Parameters.AddWithValue("capacity", limit.Capacity);
-            await create.ExecuteNonQueryAsync(cancellationToken);
+            await CreateAsync(bucket, limit.Capacity, cancellationToken);
+            _known[bucket] = 0;
         }
 
         while (true)
@@ -62,5 +62,16 @@ public sealed class PostgresCallBudget(NodeDatabase database) : IAwsCallBudget
             await reader.DisposeAsync();
             await Task.Delay(wait, cancellationToken);
         }
+    }
+
+    /// <summary>The bucket's row, full, unless a node made it already.</summary>
+    private async Task CreateAsync(string bucket, double capacity, CancellationToken cancellationToken)
+    {
+        await database.EnsureSchemaAsync();
+        await using var create = database.DataSource.CreateCommand(
+            "INSERT INTO labportal_call_budget (bucket, tokens, refreshed_at) VALUES (@bucket, @capacity, clock_timestamp()) ON CONFLICT (bucket) DO NOTHING");
+        create.Parameters.AddWithValue("bucket", bucket);
+        create.Parameters.AddWithValue("capacity", capacity);
+        await create.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -12,18 +12,32 @@ public sealed class NodeDatabase : IAsyncDisposable
     /// <summary>The first key of every advisory lock the live components take (the second is a run's id, or 0 for the schema).</summary>
     public const int LockSpace = 0x4C50_4C56;
 
-    private readonly Lazy<Task> _schema;
+    private readonly Lock _gate = new();
+    private Task? _schema;
 
     public NodeDatabase(string connectionString)
     {
         DataSource = NpgsqlDataSource.Create(connectionString);
-        _schema = new Lazy<Task>(() => CreateSchemaAsync(CancellationToken.None));
     }
 
     public NpgsqlDataSource DataSource { get; }
 
-    /// <summary>Creates the tables if this is the first node to need them (once per process; safe when nodes start together).</summary>
-    public Task EnsureSchemaAsync() => _schema.Value;
+    /// <summary>
+    /// Creates the tables if this is the first node to need them (once per process, again only after a
+    /// failed try, e.g. the database was unreachable; safe when nodes start together).
+    /// </summary>
+    public Task EnsureSchemaAsync()
+    {
+        lock (_gate)
+        {
+            if (_schema is null || _schema.IsFaulted || _schema.IsCanceled)
+            {
+                _schema = CreateSchemaAsync(CancellationToken.None);
+            }
+
+            return _schema;
+        }
+    }
 
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();
 

@@ -150,8 +150,9 @@ public sealed partial class PostgresLiveBus : ILiveBus, IHostedService, IAsyncDi
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException or TimeoutException)
+            catch (Exception e)
             {
+                // Whatever ended the connection (the server, the network, a terminated backend), listen again.
                 Volatile.Write(ref _listenerProcessId, 0);
                 LogListenDropped(e, _options.Channel);
                 try
@@ -218,7 +219,7 @@ public sealed partial class PostgresLiveBus : ILiveBus, IHostedService, IAsyncDi
 
                     await batchCommand.ExecuteNonQueryAsync(cancellationToken);
                 }
-                catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // The other nodes miss these; when their own listening connection was cut too, they re-read on reconnect.
                     LogSendFailed(e, batch.Count);

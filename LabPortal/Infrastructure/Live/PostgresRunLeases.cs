@@ -98,7 +98,7 @@ public sealed partial class PostgresRunLeases : IRunLeases, IHostedService, IAsy
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException or TimeoutException)
+            catch (Exception e)
             {
                 // The session is gone, and its locks with it: claim none until they are taken again.
                 _held.Clear();
