@@ -24,14 +24,16 @@ public sealed class SharedCallBudgetTests(PostgresClusterFixture postgres, ITest
         var nodeA = new PostgresCallBudget(databaseA);
         var nodeB = new PostgresCallBudget(databaseB);
 
-        // Each node asks for the whole bucket and half again at once: 1.5 x 2 x 40 calls.
+        // Each node asks for the whole bucket and half again, from several callers at once (as pollers and
+        // steps do): 1.5 x 2 x 40 calls, 8 callers per node, each on the thread pool as the HTTP handler runs.
         var perNode = (int)(capacity * 1.5);
-        var calls = Enumerable.Range(0, perNode).SelectMany(_ => new[]
+        const int callersPerNode = 8;
+        var calls = Enumerable.Range(0, callersPerNode).SelectMany(caller => new[]
         {
-            Take(nodeA, "a"),
-            Take(nodeB, "b"),
+            Caller(nodeA, "a", (perNode / callersPerNode) + (caller < perNode % callersPerNode ? 1 : 0)),
+            Caller(nodeB, "b", (perNode / callersPerNode) + (caller < perNode % callersPerNode ? 1 : 0)),
         }).ToList();
-        var grants = (await Task.WhenAll(calls)).OrderBy(g => g.At).ToList();
+        var grants = (await Task.WhenAll(calls)).SelectMany(c => c).OrderBy(g => g.At).ToList();
 
         Assert.Equal(2 * perNode, grants.Count);
         Assert.Equal(perNode, grants.Count(g => g.Node == "a"));
@@ -71,9 +73,17 @@ public sealed class SharedCallBudgetTests(PostgresClusterFixture postgres, ITest
         return (limit.Capacity, limit.RefillPerSecond);
     }
 
-    // On the thread pool, as the HTTP handler calls it in the portal (the test framework's own context runs two at a time).
-    private static Task<(string Node, DateTime At)> Take(PostgresCallBudget budget, string node) =>
-        Task.Run(async () => (node, await budget.TakeAsync(Account, "us-east-1", "elasticloadbalancing", "DescribeTargetHealth")));
+    /// <summary>One caller: <paramref name="count"/> calls one after another, on the thread pool (the test framework's own context runs two continuations at a time).</summary>
+    private static Task<List<(string Node, DateTime At)>> Caller(PostgresCallBudget budget, string node, int count) => Task.Run(async () =>
+    {
+        var taken = new List<(string Node, DateTime At)>();
+        for (var i = 0; i < count; i++)
+        {
+            taken.Add((node, await budget.TakeAsync(Account, "us-east-1", "elasticloadbalancing", "DescribeTargetHealth")));
+        }
+
+        return taken;
+    });
 
     /// <summary>
     /// The most calls by which any prefix of the sorted grants exceeds a token bucket that starts full:
