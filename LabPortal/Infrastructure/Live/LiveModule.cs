@@ -9,7 +9,7 @@ public static class LiveModule
     /// Live changes (<see cref="RunChanges"/>) and the live panels' leases. One node (the portal's database
     /// is SQLite): in-process only, no connection to anything. Several nodes (<c>ConnectionStrings:Portal</c>
     /// is a PostgreSQL one): changes cross nodes through LISTEN/NOTIFY, one node polls each watched run
-    /// (advisory locks), and the AWS call budget per account is shared (<see cref="PostgresCallBudget"/>).
+    /// (advisory locks). The shared AWS call budget (<see cref="PostgresCallBudget"/>) is not registered yet: its wait stalls.
     /// </summary>
     public static IHostApplicationBuilder AddLiveChanges(this IHostApplicationBuilder builder)
     {
@@ -24,7 +24,6 @@ public static class LiveModule
             builder.Services.AddSingleton<PostgresRunLeases>();
             builder.Services.AddSingleton<IRunLeases>(services => services.GetRequiredService<PostgresRunLeases>());
             builder.Services.AddHostedService(services => services.GetRequiredService<PostgresRunLeases>());
-            builder.Services.AddSingleton<IAwsCallBudget, PostgresCallBudget>();
         }
         else
         {
