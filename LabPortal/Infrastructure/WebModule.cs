@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using LabPortal.Components;
+using LabPortal.Infrastructure.Live;
 using LabPortal.Infrastructure.Localization;
 using LabPortal.Infrastructure.Web;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -31,7 +32,8 @@ public static class WebModule
         // a no-op for a published app, which has them in wwwroot.
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddMudServices();
-        builder.Services.AddSingleton<Live.RunChanges>();
+        builder.AddLiveChanges();
+        builder.Services.AddSingleton(typeof(ScopedRunner<>));
         builder.Services.AddScoped<ViewerClock>();
         builder.Services.AddAntiforgery();
         // Korean text goes out as UTF-8, not as numeric character references (smaller pages, readable source).

@@ -1,24 +1,42 @@
 using System.Collections.Concurrent;
+using LabPortal.Infrastructure.Live;
 
 namespace LabPortal.Features.LivePanel;
 
 /// <summary>
-/// One <see cref="RunPoller"/> per watched lab run, shared by every open tab of that run, created on
-/// the first watcher and stopped when the last one leaves. It publishes typed snapshots; each live
-/// panel component copies what it shows and re-renders through its own circuit.
+/// One <see cref="RunPoller"/> per watched lab run on this node, shared by every open tab of that run,
+/// created on the first watcher and stopped when the last one leaves. Across nodes only the run's lease
+/// holder polls; the others get its snapshots through the <see cref="ILiveBus"/>. Each live panel
+/// component copies what it shows and re-renders through its own circuit.
 /// </summary>
-public sealed class LivePanelHub(IServiceScopeFactory scopes, PanelRateLimits limits, IConfiguration configuration, ILoggerFactory loggers) : IAsyncDisposable
+public sealed partial class LivePanelHub : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<int, RunPoller> _pollers = new();
     private readonly Lock _gate = new();
-    private readonly TimeSpan _interval = TimeSpan.FromMilliseconds(configuration.GetValue("LivePanel:IntervalMilliseconds", 2000));
+    private readonly IPanelSources _sources;
+    private readonly IRunLeases _leases;
+    private readonly ILiveBus _bus;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
 
-    public TimeSpan Interval => _interval;
+    public LivePanelHub(IPanelSources sources, IRunLeases leases, ILiveBus bus, IConfiguration configuration, ILoggerFactory loggers)
+    {
+        _sources = sources;
+        _leases = leases;
+        _bus = bus;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<LivePanelHub>();
+        Interval = TimeSpan.FromMilliseconds(configuration.GetValue("LivePanel:IntervalMilliseconds", 2000));
+        _bus.Received += OnReceived;
+        _bus.Resynced += OnResynced;
+    }
 
-    public RunPoller? Find(int runId) => _pollers.GetValueOrDefault(runId);
+    public TimeSpan Interval { get; }
 
     /// <summary>Pollers running now (one per watched run).</summary>
     public int PollerCount => _pollers.Count;
+
+    public RunPoller? Find(int runId) => _pollers.GetValueOrDefault(runId);
 
     /// <summary>
     /// Watches a run: <paramref name="onSnapshot"/> gets each snapshot until the result is disposed;
@@ -29,7 +47,7 @@ public sealed class LivePanelHub(IServiceScopeFactory scopes, PanelRateLimits li
         RunPoller poller;
         lock (_gate)
         {
-            poller = _pollers.GetOrAdd(runId, id => new RunPoller(id, scopes, limits, _interval, loggers.CreateLogger<RunPoller>()));
+            poller = _pollers.GetOrAdd(runId, id => new RunPoller(id, _sources.ForRun(id), _leases, _bus, Interval, _loggers.CreateLogger<RunPoller>()));
             poller.Watch(onSnapshot);
         }
 
@@ -38,9 +56,40 @@ public sealed class LivePanelHub(IServiceScopeFactory scopes, PanelRateLimits li
 
     public async ValueTask DisposeAsync()
     {
+        _bus.Received -= OnReceived;
+        _bus.Resynced -= OnResynced;
         foreach (var poller in _pollers.Values)
         {
             await poller.DisposeAsync();
+        }
+    }
+
+    private void OnReceived(LiveTopic topic, int id)
+    {
+        if (topic == LiveTopic.PanelSnapshot && _pollers.TryGetValue(id, out var poller))
+        {
+            _ = TakeSharedAsync(poller, id);
+        }
+    }
+
+    /// <summary>Snapshots shared while this node was cut off were missed: each follower reads the latest.</summary>
+    private void OnResynced()
+    {
+        foreach (var (runId, poller) in _pollers)
+        {
+            _ = TakeSharedAsync(poller, runId);
+        }
+    }
+
+    private async Task TakeSharedAsync(RunPoller poller, int runId)
+    {
+        try
+        {
+            await poller.TakeSharedAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogSharedFailed(e, runId);
         }
     }
 
@@ -57,6 +106,9 @@ public sealed class LivePanelHub(IServiceScopeFactory scopes, PanelRateLimits li
             await poller.DisposeAsync();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Live panel: the shared snapshot of run {RunId} could not be read")]
+    private partial void LogSharedFailed(Exception exception, int runId);
 
     private sealed class Subscription(LivePanelHub hub, int runId, RunPoller poller, Action<PanelSnapshot> onSnapshot) : IAsyncDisposable
     {

@@ -8,6 +8,8 @@ public static class LivePanelModule
     public static IHostApplicationBuilder AddLivePanel(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<PanelRateLimits>();
+        builder.Services.AddScoped<PanelReads>();
+        builder.Services.AddSingleton<IPanelSources, CloudPanelSources>();
         builder.Services.AddSingleton<LivePanelHub>();
         // A closed tab's circuit lingers for a reconnect; its panel stops polling meanwhile.
         builder.Services.AddScoped<CircuitConnection>();

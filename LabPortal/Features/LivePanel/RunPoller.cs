@@ -1,50 +1,45 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Text.RegularExpressions;
-using Amazon.Runtime;
-using LabPortal.Aws.Elbv2;
-using LabPortal.Features.LabRuns.Checks;
-using LabPortal.Features.Labs.Definitions;
-using LabPortal.Infrastructure.Cloud;
-using LabPortal.Infrastructure.Data;
-using Microsoft.EntityFrameworkCore;
+using System.Text.Json;
+using LabPortal.Infrastructure.Live;
 
 namespace LabPortal.Features.LivePanel;
 
 /// <summary>
-/// Polls one lab run's cloud for every open tab of that run: target health and a few requests to the
-/// load balancer per tick. Watchers share its snapshots; it stops when the last one leaves.
+/// Polls one lab run's cloud for every open tab of that run, on whichever node holds the run's lease
+/// (<see cref="IRunLeases"/>: one poller per run across all nodes). The leader hands each snapshot to its
+/// own watchers and shares it with the other nodes (<see cref="ILiveBus.ShareAsync"/>); a node without the
+/// lease shows the leader's snapshots and keeps trying for the lease, so it takes over when the leader
+/// stops watching or dies. It stops when the last watcher of this node leaves.
 /// </summary>
 public sealed partial class RunPoller : IAsyncDisposable
 {
-    public const int RequestsPerTick = 2;
-    public const int RequestsKept = 40;
-
     private readonly int _runId;
-    private readonly IServiceScopeFactory _scopes;
-    private readonly PanelRateLimits _limits;
+    private readonly IPanelSource _source;
+    private readonly IRunLeases _leases;
+    private readonly ILiveBus _bus;
     private readonly TimeSpan _interval;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
     private readonly List<Action<PanelSnapshot>> _watchers = [];
-    private readonly LinkedList<RequestRow> _requests = new();
-    private readonly ConcurrentDictionary<string, (string? Zone, string? Name)> _instances = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _answers = new(StringComparer.Ordinal);
-    private IReadOnlyList<TargetRow> _targets = [];
     private Task? _loop;
+    private long _polls;
+    private int _disposed;
 
-    public RunPoller(int runId, IServiceScopeFactory scopes, PanelRateLimits limits, TimeSpan interval, ILogger logger)
+    public RunPoller(int runId, IPanelSource source, IRunLeases leases, ILiveBus bus, TimeSpan interval, ILogger logger)
     {
         _runId = runId;
-        _scopes = scopes;
-        _limits = limits;
+        _source = source;
+        _leases = leases;
+        _bus = bus;
         _interval = interval;
         _logger = logger;
     }
 
-    /// <summary>DescribeTargetHealth calls made so far (for the benchmark and tests: must not grow with watchers).</summary>
-    public long HealthCalls { get; private set; }
+    /// <summary>Polls this node made of the run (the leader's count grows; a follower's does not).</summary>
+    public long Polls => Interlocked.Read(ref _polls);
+
+    /// <summary>DescribeTargetHealth calls this node made for the run (for the benchmark and tests: must not grow with watchers, nor with nodes).</summary>
+    public long HealthCalls => _source.HealthCalls;
 
     public int WatcherCount
     {
@@ -70,7 +65,11 @@ public sealed partial class RunPoller : IAsyncDisposable
         {
             _watchers.Add(onSnapshot);
             latest = Latest;
-            _loop ??= Task.Run(() => LoopAsync(_stop.Token));
+            if (_loop is null)
+            {
+                _leases.Want(_runId);
+                _loop = Task.Run(() => LoopAsync(_stop.Token));
+            }
         }
 
         if (latest is not null)
@@ -90,114 +89,31 @@ public sealed partial class RunPoller : IAsyncDisposable
     }
 
     /// <summary>
-    /// AWS leaves a target's Availability Zone out for instance targets (it is only meaningful for IP
-    /// targets), and DescribeTargetHealth names no instance; the zone and the Name tag come from the
-    /// instance itself: asked once per new instance, since an instance never changes zone.
+    /// Another node shared a snapshot of this run (or the link to the other nodes came back): shows it,
+    /// unless this node polls the run itself or already shows a newer one.
     /// </summary>
-    private async Task<IReadOnlyList<TargetRow>> WithInstanceDetailsAsync(List<TargetRow> rows, AwsClients clients, CancellationToken cancellationToken)
+    public async Task TakeSharedAsync(CancellationToken cancellationToken = default)
     {
-        var unknown = rows.Where(r => r.Id.StartsWith("i-", StringComparison.Ordinal) && !_instances.ContainsKey(r.Id)).Select(r => r.Id).Distinct().ToList();
-        if (unknown.Count > 0)
+        if (_leases.Holds(_runId))
         {
-            try
-            {
-                var described = await clients.Ec2.DescribeInstancesAsync(new Amazon.EC2.Model.DescribeInstancesRequest { InstanceIds = unknown }, cancellationToken);
-                foreach (var instance in (described.Reservations ?? []).SelectMany(r => r.Instances ?? []))
-                {
-                    if (instance.InstanceId is { } id)
-                    {
-                        _instances[id] = (instance.Placement?.AvailabilityZone, instance.Tags?.FirstOrDefault(t => t.Key == "Name")?.Value);
-                    }
-                }
-            }
-            catch (AmazonServiceException)
-            {
-                // An instance terminated behind the portal's back: its row shows no zone, the health says the rest.
-            }
+            return;
         }
 
-        return [.. rows.Select(r => _instances.TryGetValue(r.Id, out var known) ? r with { AvailabilityZone = r.AvailabilityZone ?? known.Zone, Name = known.Name } : r)];
-    }
-
-    /// <summary>One poll, used by the page itself so it shows the latest state even without JavaScript.</summary>
-    public async Task<PanelSnapshot> PollOnceAsync(CancellationToken cancellationToken)
-    {
-        await using var scope = _scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var run = await db.LabRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == _runId, cancellationToken);
-        var lab = scope.ServiceProvider.GetRequiredService<LabCatalog>().Find(run?.LabId);
-        if (run is null || lab is null)
+        var body = await _bus.ReadSharedAsync(_runId, cancellationToken);
+        if (body is not null && JsonSerializer.Deserialize<PanelSnapshot>(body) is { } snapshot)
         {
-            return Latest = PanelSnapshot.Empty("run not found");
+            Deliver(snapshot, onlyIfNewer: true);
         }
-
-        var outputs = RunOutputs.Of(run);
-        var cloud = scope.ServiceProvider.GetRequiredService<LearnerCloud>();
-        string? problem = null;
-        var groups = new[] { outputs.TargetGroupArn, outputs.ImageTargetGroupArn }.OfType<string>().ToList();
-        if (groups.Count > 0)
-        {
-            try
-            {
-                var clients = await cloud.ClientsForAsync(run, lab.Region, cancellationToken);
-                var rows = new List<TargetRow>();
-                foreach (var arn in groups)
-                {
-                    await _limits.WaitAsync(run.CloudAccountId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "shared", cancellationToken);
-                    HealthCalls++;
-                    rows.AddRange(await DescribeTargetsAsync(clients, arn, cancellationToken));
-                }
-
-                _targets = await WithInstanceDetailsAsync(rows, clients, cancellationToken);
-            }
-            catch (Exception e) when (e is AmazonServiceException or HttpRequestException)
-            {
-                problem = e.Message;
-            }
-        }
-
-        var dns = outputs.LoadBalancerDns;
-        if (!string.IsNullOrEmpty(dns) && cloud.DataPlaneUrlFor(dns) is { } url)
-        {
-            // With a path rule in place (Lab 2's challenge), every other request asks for the rule's
-            // path, so the panel shows which servers answer which path.
-            var rulePath = outputs.ImageRuleArn is not null ? ImageRuleRoutes.ImagePath : "/";
-            for (var i = 0; i < RequestsPerTick; i++)
-            {
-                var path = i % 2 == 0 ? "/" : rulePath;
-                var watch = Stopwatch.StartNew();
-                var page = await CloudReads.GetPageAsync(new Uri(url, path), cancellationToken);
-                Record(new RequestRow(DateTime.UtcNow, page?.Status ?? 0, watch.Elapsed.TotalMilliseconds, page is null ? "-" : PageLabel(page.Value.Body), path));
-            }
-        }
-
-        lock (_gate)
-        {
-            return Latest = new PanelSnapshot(DateTime.UtcNow, _targets, [.. _requests], new Dictionary<string, int>(_answers), dns, problem);
-        }
-    }
-
-    /// <summary>The poller's one ELB call: DescribeTargetHealth of one target group, as rows.</summary>
-    private static async Task<IEnumerable<TargetRow>> DescribeTargetsAsync(AwsClients clients, string targetGroupArn, CancellationToken cancellationToken)
-    {
-        var health = await clients.Elbv2.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = targetGroupArn }, cancellationToken);
-        var groupName = targetGroupArn.Split('/') is { Length: >= 2 } parts ? parts[^2] : targetGroupArn;
-        return (health.TargetHealthDescriptions ?? []).Select(t => new TargetRow(
-            groupName, t.Target?.Id ?? "", t.Target?.AvailabilityZone, t.Target?.Port, t.TargetHealth?.State ?? "unknown", t.TargetHealth?.Reason, t.TargetHealth?.Description));
-    }
-
-    /// <summary>A short name for the page that answered: its first heading or title, else its first words.</summary>
-    public static string PageLabel(string body)
-    {
-        var heading = HeadingRegex().Match(body);
-        var text = heading.Success ? heading.Groups[1].Value : body;
-        text = TagRegex().Replace(text, " ");
-        text = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return text.Length > 60 ? text[..60] : text;
     }
 
     public async ValueTask DisposeAsync()
     {
+        // The hub disposes its pollers when it goes, and a watcher's leaving may dispose one again.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         if (_loop is not null)
         {
@@ -209,25 +125,31 @@ public sealed partial class RunPoller : IAsyncDisposable
             {
                 // Stopping is what was asked.
             }
+
+            _leases.Release(_runId);
         }
 
         _stop.Dispose();
     }
 
-    private void Record(RequestRow row)
+    private void Deliver(PanelSnapshot snapshot, bool onlyIfNewer = false)
     {
+        Action<PanelSnapshot>[] watchers;
         lock (_gate)
         {
-            _requests.AddFirst(row);
-            while (_requests.Count > RequestsKept)
+            // Two reads of the shared row can finish out of order: an older snapshot never replaces a newer one.
+            if (onlyIfNewer && Latest is { } latest && snapshot.TakenAtUtc <= latest.TakenAtUtc)
             {
-                _requests.RemoveLast();
+                return;
             }
 
-            if (row.Status is >= 200 and < 300)
-            {
-                _answers[row.Page] = _answers.GetValueOrDefault(row.Page) + 1;
-            }
+            Latest = snapshot;
+            watchers = [.. _watchers];
+        }
+
+        foreach (var watcher in watchers)
+        {
+            watcher(snapshot);
         }
     }
 
@@ -238,17 +160,21 @@ public sealed partial class RunPoller : IAsyncDisposable
         {
             try
             {
-                // One poll per tick, whatever the number of tabs; each gets the same immutable snapshot.
-                var snapshot = await PollOnceAsync(cancellationToken);
-                Action<PanelSnapshot>[] watchers;
-                lock (_gate)
+                if (_leases.Holds(_runId))
                 {
-                    watchers = [.. _watchers];
+                    // One poll per tick across all nodes, whatever the number of tabs; each gets the same immutable snapshot.
+                    var snapshot = await _source.PollAsync(cancellationToken);
+                    Interlocked.Increment(ref _polls);
+                    Deliver(snapshot);
+                    if (_bus.SpansNodes)
+                    {
+                        await _bus.ShareAsync(_runId, JsonSerializer.Serialize(snapshot), cancellationToken);
+                    }
                 }
-
-                foreach (var watcher in watchers)
+                else if (Latest is null)
                 {
-                    watcher(snapshot);
+                    // A new watcher on a follower sees the leader's latest snapshot without waiting for the next.
+                    await TakeSharedAsync(cancellationToken);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -258,12 +184,6 @@ public sealed partial class RunPoller : IAsyncDisposable
         }
         while (await timer.WaitForNextTickAsync(cancellationToken));
     }
-
-    [GeneratedRegex("<(?:h1|title)[^>]*>(.*?)</(?:h1|title)>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
-    private static partial Regex HeadingRegex();
-
-    [GeneratedRegex("<[^>]*>")]
-    private static partial Regex TagRegex();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Live panel poll for run {RunId} failed")]
     private partial void LogPollFailed(Exception exception, int runId);

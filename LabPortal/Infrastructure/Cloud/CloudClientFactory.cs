@@ -41,11 +41,12 @@ public sealed class CloudClientFactory : IDisposable
         AWSConfigs.InitializeCollections = true;
     }
 
-    public CloudClientFactory(AwsRateLimiter rateLimiter, TimeProvider time, AwsCallTelemetry? telemetry = null)
+    // sharedBudget: the budget every node shares, registered only when the portal's database is PostgreSQL.
+    public CloudClientFactory(AwsRateLimiter rateLimiter, TimeProvider time, AwsCallTelemetry? telemetry = null, IAwsCallBudget? sharedBudget = null)
     {
         _telemetry = telemetry;
         _time = time;
-        _http = new HttpClient(new RateLimitingHandler(rateLimiter)
+        _http = new HttpClient(new RateLimitingHandler(rateLimiter, sharedBudget)
         {
             InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) },
         })

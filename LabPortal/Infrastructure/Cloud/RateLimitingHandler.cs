@@ -9,9 +9,10 @@ namespace LabPortal.Infrastructure.Cloud;
 /// (<see cref="AwsRateLimiter"/>, sized to AWS's published buckets) has a token. It sits under the
 /// SDK's retry and signing, so every attempt, retries included, is counted; it reads the account,
 /// region and service from the SigV4 credential scope and the action from the Query form
-/// (<c>Action=</c>) or the JSON target (<c>X-Amz-Target: AmazonSSM.SendCommand</c>).
+/// (<c>Action=</c>) or the JSON target (<c>X-Amz-Target: AmazonSSM.SendCommand</c>). With several
+/// nodes (<paramref name="shared"/>: the portal's database is PostgreSQL) the buckets are the shared ones.
 /// </summary>
-public sealed class RateLimitingHandler(AwsRateLimiter limiter) : DelegatingHandler
+public sealed class RateLimitingHandler(AwsRateLimiter limiter, IAwsCallBudget? shared = null) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -19,7 +20,14 @@ public sealed class RateLimitingHandler(AwsRateLimiter limiter) : DelegatingHand
         var authorization = request.Headers.TryGetValues("Authorization", out var values) ? values.FirstOrDefault() : null;
         if (Scope(authorization) is var (account, region, service) && await ActionAsync(request, cancellationToken) is { } action)
         {
-            await limiter.AcquireAsync(account, region, service, action, cancellationToken);
+            if (shared is not null)
+            {
+                await shared.AcquireAsync(account, region, service, action, cancellationToken);
+            }
+            else
+            {
+                await limiter.AcquireAsync(account, region, service, action, cancellationToken);
+            }
         }
 
         return await base.SendAsync(request, cancellationToken);

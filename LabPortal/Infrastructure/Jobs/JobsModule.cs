@@ -51,7 +51,8 @@ public static class JobsModule
     private static string? JobsConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString("Jobs") is { Length: > 0 } jobs ? jobs : configuration.GetConnectionString("Portal");
 
-    private static bool IsPostgreSql(string? connectionString) =>
+    /// <summary>True for a PostgreSQL connection string (a URL or Npgsql's <c>Host=</c> form); false for SQLite's and for none.</summary>
+    public static bool IsPostgreSql(string? connectionString) =>
         connectionString is not null
         && (connectionString.StartsWith("postgres", StringComparison.OrdinalIgnoreCase)
             || connectionString.Contains("Host=", StringComparison.OrdinalIgnoreCase));

@@ -1,0 +1,37 @@
+using LabPortal.Infrastructure.Cloud;
+using LabPortal.Infrastructure.Jobs;
+
+namespace LabPortal.Infrastructure.Live;
+
+public static class LiveModule
+{
+    /// <summary>
+    /// Live changes (<see cref="RunChanges"/>) and the live panels' leases. One node (the portal's database
+    /// is SQLite): in-process only, no connection to anything. Several nodes (<c>ConnectionStrings:Portal</c>
+    /// is a PostgreSQL one): changes cross nodes through LISTEN/NOTIFY, one node polls each watched run
+    /// (advisory locks). The shared AWS call budget (<see cref="PostgresCallBudget"/>) is not registered yet: its wait stalls.
+    /// </summary>
+    public static IHostApplicationBuilder AddLiveChanges(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        if (JobsModule.IsPostgreSql(builder.Configuration.GetConnectionString("Portal")))
+        {
+            var connectionString = builder.Configuration.GetConnectionString("Portal")!;
+            builder.Services.AddSingleton(_ => new NodeDatabase(connectionString));
+            builder.Services.AddSingleton<PostgresLiveBus>();
+            builder.Services.AddSingleton<ILiveBus>(services => services.GetRequiredService<PostgresLiveBus>());
+            builder.Services.AddHostedService(services => services.GetRequiredService<PostgresLiveBus>());
+            builder.Services.AddSingleton<PostgresRunLeases>();
+            builder.Services.AddSingleton<IRunLeases>(services => services.GetRequiredService<PostgresRunLeases>());
+            builder.Services.AddHostedService(services => services.GetRequiredService<PostgresRunLeases>());
+        }
+        else
+        {
+            builder.Services.AddSingleton<ILiveBus>(InProcessLiveBus.Instance);
+            builder.Services.AddSingleton<IRunLeases, InProcessRunLeases>();
+        }
+
+        builder.Services.AddSingleton<RunChanges>();
+        return builder;
+    }
+}
