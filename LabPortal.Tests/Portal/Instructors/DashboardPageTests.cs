@@ -7,11 +7,22 @@ using Microsoft.EntityFrameworkCore;
 namespace LabPortal.Tests.Portal.Instructors;
 
 /// <summary>The class dashboard as the server prerenders it, from runs written to the database (no cloud involved).</summary>
-public sealed class DashboardPageTests : IAsyncLifetime
+public class DashboardPageTests : IAsyncLifetime
 {
     private readonly TempDirectory _data = new();
     private PortalFactory _factory = null!;
     private ClassSetup _class = null!;
+
+    public DashboardPageTests()
+        : this(TestDatabase.Default)
+    {
+    }
+
+    /// <summary>On <paramref name="database"/>, whatever the run's default (<see cref="DashboardPageOnPostgreSqlTests"/>).</summary>
+    protected DashboardPageTests(TestDatabaseProvider database)
+    {
+        TestDatabase.Use(_data.Path, database);
+    }
 
     public async Task InitializeAsync()
     {
