@@ -92,7 +92,9 @@ public class DashboardPageTests : IAsyncLifetime
     [Fact]
     public async Task Runs_table_shows_state_live_resources_time_left_and_what_it_would_cost_on_aws()
     {
-        var started = DateTime.UtcNow.AddMinutes(-30);
+        // Whole microseconds: PostgreSQL keeps no finer time than that (SQLite keeps every tick), and the deadline is compared exactly.
+        var now = DateTime.UtcNow;
+        var started = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond)).AddMinutes(-30);
         var runId = await _class.AddRunAsync("Jisoo", "fixture-lab", started, ("welcome", StepRunStatus.Succeeded));
         await _class.ChangeAsync(db =>
         {
