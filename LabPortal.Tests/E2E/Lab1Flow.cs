@@ -1,10 +1,8 @@
 using System.Net;
 using LabPortal.Features.Labs.Definitions;
-using LabPortal.Infrastructure;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 
 namespace LabPortal.Tests.E2E;
 
@@ -48,10 +46,7 @@ public sealed class Lab1Flow(string dataDirectory, PortalClient student, string 
     public static string NewClassCode() => "FLOW" + Random.Shared.Next(1000, 9999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The portal's database, opened the way the portal opens it (works while the portal runs, and after it died).</summary>
-    public static PortalDbContext OpenDatabase(string dataDirectory) =>
-        new(new DbContextOptionsBuilder<PortalDbContext>()
-            .UseSqlite(DataModule.PortalConnectionString(new ConfigurationBuilder().Build(), new DataDirectory(dataDirectory)))
-            .Options);
+    public static PortalDbContext OpenDatabase(string dataDirectory) => TestDatabase.Open(dataDirectory);
 
     /// <summary>The wizard's buttons, pressed in-process for this student (<see cref="WizardDriver"/>).</summary>
     public WizardDriver Wizard { get; } = new(student);

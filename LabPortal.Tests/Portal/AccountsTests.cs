@@ -6,13 +6,20 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LabPortal.Tests.Portal;
 
-public sealed class AccountsTests : IDisposable
+public class AccountsTests : IDisposable
 {
     private readonly TempDirectory _data = new();
     private readonly PortalFactory _factory;
 
     public AccountsTests()
+        : this(TestDatabase.Default)
     {
+    }
+
+    /// <summary>On <paramref name="database"/>, whatever the run's default (<see cref="AccountsOnPostgreSqlTests"/>).</summary>
+    protected AccountsTests(TestDatabaseProvider database)
+    {
+        TestDatabase.Use(_data.Path, database);
         _factory = new PortalFactory(_data.Path, new Dictionary<string, string?> { ["Accounts:MaxFailedSignIns"] = "3" });
     }
 
@@ -20,6 +27,7 @@ public sealed class AccountsTests : IDisposable
     {
         _factory.Dispose();
         _data.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     [Theory]

@@ -12,7 +12,7 @@ public sealed class DatabaseModelTests
     public async Task Database_has_no_pending_model_changes()
     {
         using var data = new TempDirectory();
-        using var factory = new PortalFactory(data.Path);
+        using var factory = new PortalFactory(data.Path, database: TestDatabaseProvider.Sqlite);
         using var scope = factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
 
@@ -29,7 +29,7 @@ public sealed class DatabaseModelTests
         var before = await SqliteFile.RowsAsync(Path.Combine(data.Path, PreviousReleaseDatabase.DatabaseFile), "__EFMigrationsHistory");
         Assert.Equal(DatabaseMigrator.HandWrittenMigrations.Count, before.Count);
 
-        using var factory = new PortalFactory(data.Path);
+        using var factory = new PortalFactory(data.Path, database: TestDatabaseProvider.Sqlite);
         using var scope = factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
 
@@ -55,7 +55,7 @@ public sealed class DatabaseModelTests
             Assert.Equal(1, await command.ExecuteNonQueryAsync());
         }
 
-        using var factory = new PortalFactory(data.Path);
+        using var factory = new PortalFactory(data.Path, database: TestDatabaseProvider.Sqlite);
         var error = Record.Exception(() => factory.Services);
 
         Assert.NotNull(error);

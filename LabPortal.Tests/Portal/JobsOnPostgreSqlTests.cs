@@ -15,9 +15,10 @@ public sealed class JobsOnPostgreSqlTests
     [Fact]
     public async Task Portal_with_a_PostgreSQL_jobs_connection_runs_its_jobs_in_PostgreSQL()
     {
-        await using var cluster = await PostgresCluster.StartAsync();
+        var cluster = await PostgresCluster.SharedAsync();
+        var jobsDatabase = await cluster.CreateDatabaseAsync("jobs_" + Guid.NewGuid().ToString("N")[..12]);
         using var data = new TempDirectory();
-        await using var factory = new PortalFactory(data.Path, new Dictionary<string, string?> { ["ConnectionStrings:Jobs"] = cluster.ConnectionString });
+        await using var factory = new PortalFactory(data.Path, new Dictionary<string, string?> { ["ConnectionStrings:Jobs"] = jobsDatabase }, database: TestDatabaseProvider.Sqlite);
 
         var storage = factory.Services.GetRequiredService<JobStorage>();
         Assert.IsType<PostgreSqlStorage>(storage);

@@ -15,7 +15,7 @@ public sealed class JobsTests
         var marker = Path.Combine(data.Path, "probe-ran.txt");
         DateTimeOffset dueAt;
 
-        await using (var first = new PortalFactory(data.Path))
+        await using (var first = new PortalFactory(data.Path, database: TestDatabaseProvider.Sqlite))
         {
             // Due well after this host stops: only the next host can run it.
             dueAt = DateTimeOffset.UtcNow.AddSeconds(3);
@@ -31,7 +31,7 @@ public sealed class JobsTests
         Assert.False(File.Exists(marker));
         Assert.True(File.Exists(Path.Combine(data.Path, "hangfire.db")), "The job storage is not its own file in the data folder.");
 
-        await using var second = new PortalFactory(data.Path);
+        await using var second = new PortalFactory(data.Path, database: TestDatabaseProvider.Sqlite);
         _ = second.Services;
         Assert.True(await WaitForAsync(() => File.Exists(marker), TimeSpan.FromSeconds(45)), "The job scheduled before the restart never ran after it.");
         Assert.True(DateTimeOffset.Parse((await File.ReadAllLinesAsync(marker))[0], System.Globalization.CultureInfo.InvariantCulture) >= dueAt.AddMilliseconds(-50));

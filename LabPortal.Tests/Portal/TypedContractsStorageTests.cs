@@ -109,7 +109,7 @@ public sealed class TypedContractsStorageTests : IDisposable
 
         // Auto-cleanup would start tearing down the file's long-idle runs (their dates are in the past) while the test reads them.
         return new PortalFactory(_data.Path, new Dictionary<string, string?> { ["Labs:Directory"] = E2E.Lab1Flow.ShippedLabs }, services =>
-            services.Remove(services.Single(s => s.ServiceType == typeof(IHostedService) && s.ImplementationType == typeof(CleanupSchedule))));
+            services.Remove(services.Single(s => s.ServiceType == typeof(IHostedService) && s.ImplementationType == typeof(CleanupSchedule))), TestDatabaseProvider.Sqlite);
     }
 
     private async Task<List<string?[]>> RawAsync(string sql)

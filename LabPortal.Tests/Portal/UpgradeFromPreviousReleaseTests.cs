@@ -153,7 +153,7 @@ public sealed class UpgradeFromPreviousReleaseTests : IDisposable
             Assert.Equal(2, await command.ExecuteNonQueryAsync());
         }
 
-        await using var factory = new PortalFactory(_data.Path, new Dictionary<string, string?> { ["Labs:Directory"] = E2E.Lab1Flow.ShippedLabs }, WithoutAutoCleanup);
+        await using var factory = new PortalFactory(_data.Path, new Dictionary<string, string?> { ["Labs:Directory"] = E2E.Lab1Flow.ShippedLabs }, WithoutAutoCleanup, TestDatabaseProvider.Sqlite);
         using (var scope = factory.Services.CreateScope())
         {
             var lockoutEnd = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Users.Where(u => u.UserName == joon.UserName).Select(u => u.LockoutEnd).SingleAsync();
@@ -177,7 +177,7 @@ public sealed class UpgradeFromPreviousReleaseTests : IDisposable
         }
 
         using var fresh = new TempDirectory();
-        await using (var factory = new PortalFactory(fresh.Path))
+        await using (var factory = new PortalFactory(fresh.Path, database: TestDatabaseProvider.Sqlite))
         {
             _ = factory.Services;
         }
@@ -204,7 +204,7 @@ public sealed class UpgradeFromPreviousReleaseTests : IDisposable
     private PortalFactory UpgradedPortal()
     {
         CopyFolder(PreviousReleaseDatabase.CheckedInFolder, _data.Path);
-        return new PortalFactory(_data.Path, new Dictionary<string, string?> { ["Labs:Directory"] = E2E.Lab1Flow.ShippedLabs }, WithoutAutoCleanup);
+        return new PortalFactory(_data.Path, new Dictionary<string, string?> { ["Labs:Directory"] = E2E.Lab1Flow.ShippedLabs }, WithoutAutoCleanup, TestDatabaseProvider.Sqlite);
     }
 
     private static void CopyFolder(string from, string to)

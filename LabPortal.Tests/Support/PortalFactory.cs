@@ -43,7 +43,12 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     /// <param name="dataDirectory">The portal's data folder (database, job store, keys).</param>
     /// <param name="settings">Configuration over the test defaults.</param>
     /// <param name="configureServices">Registrations applied after the portal's own (e.g. a sandbox hosted outside the portal).</param>
-    public PortalFactory(string dataDirectory, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
+    /// <param name="database">
+    /// The portal's database: by default the one this data folder already went with, else the run's
+    /// (<see cref="TestDatabase"/>: <c>LABPORTAL_TEST_DATABASE</c>). A <c>ConnectionStrings:Portal</c> in
+    /// <paramref name="settings"/> wins over both.
+    /// </param>
+    public PortalFactory(string dataDirectory, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null, TestDatabaseProvider? database = null)
     {
         DataDirectory = dataDirectory;
         _configureServices = configureServices;
@@ -61,7 +66,16 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         {
             _settings[key] = value;
         }
+
+        Database = database ?? TestDatabase.ProviderOf(dataDirectory);
+        if (!_settings.ContainsKey("ConnectionStrings:Portal") && TestDatabase.PortalConnectionString(dataDirectory, Database) is { } connectionString)
+        {
+            _settings["ConnectionStrings:Portal"] = connectionString;
+        }
     }
+
+    /// <summary>The database the fixture chose for the portal (unless the settings named one).</summary>
+    public TestDatabaseProvider Database { get; }
 
     public string DataDirectory { get; }
 
@@ -82,6 +96,20 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         if (_configureServices is not null)
         {
             builder.ConfigureTestServices(_configureServices);
+        }
+    }
+
+    /// <summary>
+    /// On PostgreSQL, also closes the idle connections the portal's pool keeps to its database (EF's and the job
+    /// storage's share it): the shared cluster would otherwise fill up with the pools of stopped portals.
+    /// </summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_settings.TryGetValue("ConnectionStrings:Portal", out var connectionString) && LabPortal.Infrastructure.Data.DatabaseProviders.IsPostgreSql(connectionString))
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+            Npgsql.NpgsqlConnection.ClearPool(connection);
         }
     }
 

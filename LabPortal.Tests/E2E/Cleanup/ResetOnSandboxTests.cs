@@ -201,9 +201,8 @@ public sealed class ResetOnSandboxTests : IAsyncLifetime
         }
 
         // Stopped in the middle: the run is still being torn down and the ledger still lists resources.
-        // Read straight from the database file, without starting a portal (which would resume at once).
-        var options = new DbContextOptionsBuilder<PortalDbContext>().UseSqlite($"Data Source={Path.Combine(_data.Path, "labportal.db")}").Options;
-        await using (var db = new PortalDbContext(options))
+        // Read straight from the database, without starting a portal (which would resume at once).
+        await using (var db = TestDatabase.Open(_data.Path))
         {
             Assert.Equal(LabRunStatus.TearingDown, await db.LabRuns.Where(r => r.Id == runId).Select(r => r.Status).SingleAsync());
             Assert.True(await db.Ledger.AnyAsync(e => e.LabRunId == runId && e.State != LedgerState.Deleted), "The reset had already deleted everything before the stop: the test proves nothing.");

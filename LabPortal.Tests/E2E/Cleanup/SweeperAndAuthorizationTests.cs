@@ -8,9 +8,20 @@ namespace LabPortal.Tests.E2E.Cleanup;
 
 /// <summary>The orphan sweeper on the sandbox, and who may reset and sweep.</summary>
 [Trait("Category", "E2E")]
-public sealed class SweeperAndAuthorizationTests : IAsyncLifetime
+public class SweeperAndAuthorizationTests : IAsyncLifetime
 {
     private readonly TempDirectory _data = new();
+
+    public SweeperAndAuthorizationTests()
+        : this(TestDatabase.Default)
+    {
+    }
+
+    /// <summary>On <paramref name="database"/>, whatever the run's default (<see cref="SweeperAndAuthorizationOnPostgreSqlTests"/>).</summary>
+    protected SweeperAndAuthorizationTests(TestDatabaseProvider database)
+    {
+        TestDatabase.Use(_data.Path, database);
+    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 

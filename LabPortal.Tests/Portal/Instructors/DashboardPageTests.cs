@@ -7,11 +7,22 @@ using Microsoft.EntityFrameworkCore;
 namespace LabPortal.Tests.Portal.Instructors;
 
 /// <summary>The class dashboard as the server prerenders it, from runs written to the database (no cloud involved).</summary>
-public sealed class DashboardPageTests : IAsyncLifetime
+public class DashboardPageTests : IAsyncLifetime
 {
     private readonly TempDirectory _data = new();
     private PortalFactory _factory = null!;
     private ClassSetup _class = null!;
+
+    public DashboardPageTests()
+        : this(TestDatabase.Default)
+    {
+    }
+
+    /// <summary>On <paramref name="database"/>, whatever the run's default (<see cref="DashboardPageOnPostgreSqlTests"/>).</summary>
+    protected DashboardPageTests(TestDatabaseProvider database)
+    {
+        TestDatabase.Use(_data.Path, database);
+    }
 
     public async Task InitializeAsync()
     {
@@ -81,7 +92,9 @@ public sealed class DashboardPageTests : IAsyncLifetime
     [Fact]
     public async Task Runs_table_shows_state_live_resources_time_left_and_what_it_would_cost_on_aws()
     {
-        var started = DateTime.UtcNow.AddMinutes(-30);
+        // Whole microseconds: PostgreSQL keeps no finer time than that (SQLite keeps every tick), and the deadline is compared exactly.
+        var now = DateTime.UtcNow;
+        var started = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond)).AddMinutes(-30);
         var runId = await _class.AddRunAsync("Jisoo", "fixture-lab", started, ("welcome", StepRunStatus.Succeeded));
         await _class.ChangeAsync(db =>
         {

@@ -17,11 +17,22 @@ namespace LabPortal.Tests.Portal.Labs;
 /// its real one) that fails the way AWS does. A validation error fails the step once, for good; a
 /// throttling error is retried with backoff and the step then succeeds, showing its attempt count.
 /// </summary>
-public sealed class StepRetryTests : IAsyncLifetime
+public class StepRetryTests : IAsyncLifetime
 {
     private readonly TempDirectory _data = new();
     private readonly ScriptedAction _action = new();
     private PortalFactory _factory = null!;
+
+    public StepRetryTests()
+        : this(TestDatabase.Default)
+    {
+    }
+
+    /// <summary>On <paramref name="database"/>, whatever the run's default (<see cref="StepRetryOnPostgreSqlTests"/>).</summary>
+    protected StepRetryTests(TestDatabaseProvider database)
+    {
+        TestDatabase.Use(_data.Path, database);
+    }
 
     public Task InitializeAsync()
     {

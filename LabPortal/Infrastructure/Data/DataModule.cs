@@ -6,8 +6,9 @@ namespace LabPortal.Infrastructure.Data;
 public static class DataModule
 {
     /// <summary>
-    /// The portal database: SQLite in the data folder unless <c>ConnectionStrings:Portal</c> says
-    /// otherwise. Migrations run at start-up, before any other hosted service (the job server
+    /// The portal database: SQLite in the data folder unless <c>ConnectionStrings:Portal</c> says otherwise: another
+    /// SQLite file, or a PostgreSQL server (<see cref="DatabaseProviders.IsPostgreSql"/>; the jobs then go there too
+    /// unless <c>ConnectionStrings:Jobs</c> is given). Migrations run at start-up, before any other hosted service (the job server
     /// releases stale leases in these tables before it starts). The audit trail writes here too.
     /// </summary>
     public static IHostApplicationBuilder AddData(this IHostApplicationBuilder builder)
@@ -17,7 +18,16 @@ public static class DataModule
         builder.Services.AddSingleton(dataDirectory);
 
         var connectionString = PortalConnectionString(builder.Configuration, dataDirectory);
-        builder.Services.AddDbContext<PortalDbContext>(options => options.UseSqlite(connectionString));
+        if (DatabaseProviders.IsPostgreSql(connectionString))
+        {
+            // Services keep asking for PortalDbContext; on PostgreSQL they get the context type that owns the PostgreSQL migrations.
+            builder.Services.AddDbContext<PortalDbContext, PostgreSqlPortalDbContext>(options => options.UseNpgsql(connectionString));
+        }
+        else
+        {
+            builder.Services.AddDbContext<PortalDbContext>(options => options.UseSqlite(connectionString));
+        }
+
         builder.Services.AddHostedService<DatabaseMigrator>();
         builder.Services.AddScoped<AuditLog>();
         return builder;

@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
+using LabPortal.Infrastructure.Data;
 using Microsoft.Extensions.Options;
 
 namespace LabPortal.Infrastructure.Jobs;
@@ -46,16 +47,10 @@ public static class JobsModule
     /// own in the data folder, for one process only.
     /// </summary>
     public static JobStorageKind StorageKindFor(IConfiguration configuration) =>
-        IsPostgreSql(JobsConnectionString(configuration)) ? JobStorageKind.PostgreSql : JobStorageKind.Sqlite;
+        DatabaseProviders.IsPostgreSql(JobsConnectionString(configuration)) ? JobStorageKind.PostgreSql : JobStorageKind.Sqlite;
 
     private static string? JobsConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString("Jobs") is { Length: > 0 } jobs ? jobs : configuration.GetConnectionString("Portal");
-
-    /// <summary>True for a PostgreSQL connection string (a URL or Npgsql's <c>Host=</c> form); false for SQLite's and for none.</summary>
-    public static bool IsPostgreSql(string? connectionString) =>
-        connectionString is not null
-        && (connectionString.StartsWith("postgres", StringComparison.OrdinalIgnoreCase)
-            || connectionString.Contains("Host=", StringComparison.OrdinalIgnoreCase));
 
 #pragma warning disable CA1859 // JobStorage, not the concrete types: the container holds whichever this configuration chose.
     private static JobStorage CreateStorage(JobStorageKind kind, IConfiguration configuration, DataDirectory dataDirectory, JobsOptions options)

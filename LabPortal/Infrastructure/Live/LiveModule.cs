@@ -14,7 +14,7 @@ public static class LiveModule
     public static IHostApplicationBuilder AddLiveChanges(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        if (JobsModule.IsPostgreSql(builder.Configuration.GetConnectionString("Portal")))
+        if (DatabaseProviders.IsPostgreSql(builder.Configuration.GetConnectionString("Portal")))
         {
             var connectionString = builder.Configuration.GetConnectionString("Portal")!;
             builder.Services.AddSingleton(_ => new NodeDatabase(connectionString));
