@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using LabPortal.Components;
 using LabPortal.Infrastructure.Localization;
+using LabPortal.Infrastructure.Scopes;
 using LabPortal.Infrastructure.Web;
 using MudBlazor.Services;
 
@@ -31,6 +32,8 @@ public static class WebModule
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddMudServices();
         builder.Services.AddSingleton<Live.RunChanges>();
+        // Long-lived objects (circuits, singletons, hosted services) take scoped services one unit of work at a time.
+        builder.Services.AddScopedLeases();
         builder.Services.AddScoped<ViewerClock>();
         builder.Services.AddAntiforgery();
         // Korean text goes out as UTF-8, not as numeric character references (smaller pages, readable source).

@@ -19,6 +19,7 @@ public static class LabRunsModule
         builder.Services.AddHostedService<LabCatalogLoader>();
         builder.Services.AddScoped<LabRunService>();
         builder.Services.AddSingleton<LabWizard>();
+        builder.Services.AddScoped<WizardServices>();
         builder.Services.AddScoped<CliCommands>();
         builder.Services.AddScoped<StepScheduler>();
         builder.Services.AddScoped<StepRunner>();
@@ -60,6 +61,9 @@ public static class LabRunsModule
         }
         return builder;
     }
+
+    /// <summary>Answers forms posted to another learner's run page as its GET does (<see cref="ForeignRunPosts"/>); Program.cs places it where the signed-in user is known.</summary>
+    public static IApplicationBuilder UseForeignRunPostsAsNotFound(this IApplicationBuilder app) => app.UseMiddleware<ForeignRunPosts>();
 }
 
 /// <summary>
