@@ -1,5 +1,6 @@
 using System.Net;
 using LabPortal.Sandbox.Accounts;
+using LabPortal.Sandbox.Core;
 using LabPortal.Sandbox.DataPlane;
 using LabPortal.Sandbox.State;
 using LabPortal.Sandbox.Wire;

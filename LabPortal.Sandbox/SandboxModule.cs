@@ -1,4 +1,5 @@
 using LabPortal.Sandbox.Accounts;
+using LabPortal.Sandbox.Core;
 using LabPortal.Sandbox.DataPlane;
 using LabPortal.Sandbox.Runtime;
 using LabPortal.Sandbox.Services.AutoScaling;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using LabPortal.Sandbox.Runtime.Guest;
 
 namespace LabPortal.Sandbox.Runtime;
 

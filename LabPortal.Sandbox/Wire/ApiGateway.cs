@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using LabPortal.Sandbox.Accounts;
+using LabPortal.Sandbox.Core;
 using LabPortal.Sandbox.Wire.Validation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

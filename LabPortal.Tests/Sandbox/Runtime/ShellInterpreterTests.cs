@@ -1,4 +1,5 @@
 using LabPortal.Sandbox.Runtime;
+using LabPortal.Sandbox.Runtime.Guest;
 using LabPortal.Sandbox.Runtime.Shell.Session;
 
 namespace LabPortal.Tests.Sandbox.Runtime;

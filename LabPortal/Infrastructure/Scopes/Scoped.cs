@@ -5,7 +5,7 @@ namespace LabPortal.Infrastructure.Scopes;
 /// service for one unit of work: <see cref="Begin"/> opens a new DI scope and hands out a lease of
 /// <typeparamref name="TService"/> from it; disposing the lease ends the scope (and the DbContext in it).
 /// Registered open-generic, so a class declares what it needs as <c>Scoped&lt;LabRunService&gt;</c> in its
-/// constructor or <c>@inject</c>, never as an <see cref="IServiceProvider"/> lookup (ADR: one-unit-of-work-lease).
+/// constructor or <c>@inject</c>, never as an <see cref="IServiceProvider"/> lookup (docs/decisions/scoped-services-through-a-typed-lease.md).
 /// </summary>
 public sealed class Scoped<TService>(IServiceScopeFactory scopes)
     where TService : notnull
