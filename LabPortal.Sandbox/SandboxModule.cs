@@ -8,6 +8,7 @@ using LabPortal.Sandbox.Services.Elbv2;
 using LabPortal.Sandbox.Services.Ssm;
 using LabPortal.Sandbox.State;
 using LabPortal.Sandbox.Wire;
+using LabPortal.Sandbox.Wire.Gateway;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;

@@ -6,7 +6,7 @@ using System.Text;
 using LabPortal.Sandbox.Core;
 using LabPortal.Sandbox.DataPlane;
 using LabPortal.Sandbox.Services.Ec2;
-using LabPortal.Sandbox.Wire.Validation;
+using LabPortal.Sandbox.Wire;
 using Microsoft.AspNetCore.Http;
 
 namespace LabPortal.Sandbox.Services.Elbv2;

@@ -15,7 +15,8 @@ public static class LabRunsModule
     public static IHostApplicationBuilder AddLabRuns(this IHostApplicationBuilder builder)
     {
         var directory = Path.GetFullPath(builder.Configuration["Labs:Directory"] ?? "Labs", builder.Environment.ContentRootPath);
-        builder.Services.AddSingleton(_ => LabCatalog.Load(directory));
+        // Loaded here, once: a broken lab stops the app before it is built, and the registration names no container.
+        builder.Services.AddSingleton(LabCatalog.Load(directory));
         builder.Services.AddHostedService<LabCatalogLoader>();
         builder.Services.AddScoped<LabRunService>();
         builder.Services.AddSingleton<LabWizard>();
