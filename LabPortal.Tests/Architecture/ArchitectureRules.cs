@@ -172,7 +172,7 @@ public static class ArchitectureRules
     }
 
     /// <summary>Every type <paramref name="type"/> names: base, interfaces, attributes, fields, properties, events, signatures, locals and instructions.</summary>
-    private static IEnumerable<TypeReference> UsedTypes(TypeDefinition type)
+    private static List<TypeReference> UsedTypes(TypeDefinition type)
     {
         var found = new List<TypeReference>();
         void Add(TypeReference? reference)

@@ -1,4 +1,3 @@
-using LabPortal.Sandbox.Runtime;
 using LabPortal.Sandbox.Runtime.Guest;
 using LabPortal.Sandbox.Runtime.Shell.Session;
 

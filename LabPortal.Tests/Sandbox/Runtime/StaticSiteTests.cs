@@ -1,4 +1,3 @@
-using LabPortal.Sandbox.Runtime;
 using LabPortal.Sandbox.Runtime.Guest;
 
 namespace LabPortal.Tests.Sandbox.Runtime;

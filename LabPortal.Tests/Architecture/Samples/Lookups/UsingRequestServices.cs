@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace LabPortal.Tests.Architecture.Samples.Lookups.Features.Gamma;
 
