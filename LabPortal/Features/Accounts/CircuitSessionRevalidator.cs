@@ -1,6 +1,6 @@
-using LabPortal.Infrastructure.Scopes;
 using System.Security.Claims;
 using LabPortal.Infrastructure.Data;
+using LabPortal.Infrastructure.Scopes;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;

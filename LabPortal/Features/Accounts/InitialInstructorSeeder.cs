@@ -1,6 +1,6 @@
-using LabPortal.Infrastructure.Scopes;
 using LabPortal.Infrastructure;
 using LabPortal.Infrastructure.Data;
+using LabPortal.Infrastructure.Scopes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
