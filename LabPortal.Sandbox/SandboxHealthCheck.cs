@@ -1,3 +1,4 @@
+using LabPortal.Sandbox.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 

@@ -1,9 +1,9 @@
 using System.Net;
 using LabPortal.Sandbox.Accounts;
-using LabPortal.Sandbox.Admin;
+using LabPortal.Sandbox.Core;
 using LabPortal.Sandbox.DataPlane;
 using LabPortal.Sandbox.State;
-using LabPortal.Sandbox.Wire;
+using LabPortal.Sandbox.Wire.Gateway;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

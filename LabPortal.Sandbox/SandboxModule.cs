@@ -1,4 +1,5 @@
 using LabPortal.Sandbox.Accounts;
+using LabPortal.Sandbox.Core;
 using LabPortal.Sandbox.DataPlane;
 using LabPortal.Sandbox.Runtime;
 using LabPortal.Sandbox.Services.AutoScaling;
@@ -7,6 +8,7 @@ using LabPortal.Sandbox.Services.Elbv2;
 using LabPortal.Sandbox.Services.Ssm;
 using LabPortal.Sandbox.State;
 using LabPortal.Sandbox.Wire;
+using LabPortal.Sandbox.Wire.Gateway;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -53,7 +55,7 @@ public static class SandboxModule
         services.TryAddSingleton<ApiAuthenticator>();
         services.TryAddSingleton<ApiGateway>();
         services.TryAddSingleton<DataPlaneFront>();
-        services.TryAddSingleton<Admin.SandboxAdminEndpoint>();
+        services.TryAddSingleton<SandboxAdminEndpoint>();
 
         // The instance operating system: user data, SSM scripts and each instance's real web server.
         // TryAdd, so a test can supply its own factory before calling this.

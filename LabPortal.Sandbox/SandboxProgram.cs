@@ -1,3 +1,4 @@
+using LabPortal.Sandbox.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Hosting;

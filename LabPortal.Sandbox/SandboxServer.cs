@@ -1,4 +1,5 @@
 using LabPortal.Sandbox.Accounts;
+using LabPortal.Sandbox.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

@@ -1,4 +1,5 @@
 using LabPortal.Sandbox.Accounts;
+using LabPortal.Sandbox.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using LabPortal.Sandbox.Core;
 using LabPortal.Sandbox.State;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

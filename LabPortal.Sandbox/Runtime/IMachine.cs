@@ -1,3 +1,5 @@
+using LabPortal.Sandbox.Runtime.Guest;
+
 namespace LabPortal.Sandbox.Runtime;
 
 /// <summary>
@@ -48,26 +50,6 @@ public interface IMachineFactory
 {
     IMachine Create(InstanceMetadata metadata, MachineState? restored);
 }
-
-/// <summary>What an instance's scripts read from the instance metadata service.</summary>
-public sealed record InstanceMetadata(
-    string InstanceId,
-    string Region,
-    string AvailabilityZone,
-    string InstanceType,
-    string ImageId,
-    string LocalIpv4,
-    string LocalHostname,
-    string? PublicIpv4,
-    string? PublicHostname);
-
-/// <summary>Persistable OS state: files written, packages installed, services enabled and running, console text.</summary>
-public sealed record MachineState(
-    IReadOnlyDictionary<string, string> Files,
-    IReadOnlyList<string> InstalledPackages,
-    IReadOnlyList<string> EnabledServices,
-    IReadOnlyList<string> RunningServices,
-    string ConsoleOutput);
 
 /// <summary>The result of one script run.</summary>
 public sealed record ScriptResult(int ExitCode, string StandardOutput, string StandardError);

@@ -1,3 +1,4 @@
+using LabPortal.Sandbox.Runtime.Guest;
 using Microsoft.Extensions.Logging;
 
 namespace LabPortal.Sandbox.Runtime;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LabPortal.Sandbox.Runtime.Guest;
 using LabPortal.Sandbox.Runtime.Shell;
 using LabPortal.Sandbox.Runtime.Shell.Session;
 using Microsoft.Extensions.Logging;

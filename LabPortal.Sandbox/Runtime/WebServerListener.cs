@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using WebResponse = LabPortal.Sandbox.Runtime.Guest.WebResponse;
 
 namespace LabPortal.Sandbox.Runtime;
 

@@ -1,3 +1,4 @@
+using LabPortal.Sandbox.Core;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using LabPortal.Sandbox.Wire.Validation;
 using Microsoft.AspNetCore.Http;
 
 namespace LabPortal.Sandbox.Wire;

@@ -1,6 +1,7 @@
 using System.Reflection;
 using LabPortal.Aws.Elbv2;
 using LabPortal.Sandbox;
+using LabPortal.Tests.Support;
 using Microsoft.AspNetCore.Components;
 
 namespace LabPortal.Tests.Architecture;
@@ -9,14 +10,19 @@ namespace LabPortal.Tests.Architecture;
 /// ARCHITECTURE.md's dependency rules, held by the build: the sandbox and the AWS clients never reference
 /// each other or the web app (they meet only on the wire); inside the web app features depend on
 /// Infrastructure and never the other way; no two features depend on each other in a cycle; components
-/// call services, never AWS clients. <see cref="ArchitectureRulesFailTests"/> shows each check failing on
-/// code that breaks it.
+/// call services, never AWS clients; features declare the services they use instead of looking them up in a
+/// container; no two namespaces of the sandbox or of the AWS clients depend on each other in a cycle; no
+/// hand-written source file is longer than <see cref="MaxSourceLines"/> lines.
+/// <see cref="ArchitectureRulesFailTests"/> shows each check failing on code that breaks it.
 /// </summary>
 public sealed class ArchitectureTests
 {
     private static readonly Assembly Web = typeof(Program).Assembly;
     private static readonly Assembly Sandbox = typeof(SandboxEndpoints).Assembly;
     private static readonly Assembly AwsClients = typeof(AmazonElasticLoadBalancingV2Client).Assembly;
+
+    /// <summary>Past this a file holds more than one job (issue 20); generated files are left out.</summary>
+    public const int MaxSourceLines = 400;
 
     [Fact]
     public void Sandbox_references_neither_the_aws_clients_nor_the_web_app()
@@ -58,6 +64,45 @@ public sealed class ArchitectureTests
         Assert.NotEmpty(components);
         Assert.Equal(components, ArchitectureRules.ComponentsSeen(Web, "LabPortal"));
         Assert.Empty(ArchitectureRules.ComponentsUsingAwsClients(Web, "LabPortal"));
+    }
+
+    [Fact]
+    public void Features_declare_their_services_instead_of_looking_them_up()
+    {
+        Assert.Empty(ArchitectureRules.LookingUpServices(Web, "LabPortal.Features"));
+    }
+
+    [Fact]
+    public void Sandbox_namespaces_depend_on_each_other_without_cycles()
+    {
+        var graph = ArchitectureRules.NamespaceDependencies(Sandbox, "LabPortal.Sandbox");
+
+        // The check saw the namespaces and the dependencies there are: the machine runs the shell, which runs on the guest.
+        Assert.Contains("LabPortal.Sandbox.Runtime.Shell", graph["LabPortal.Sandbox.Runtime"]);
+        Assert.Contains("LabPortal.Sandbox.Runtime.Guest", graph["LabPortal.Sandbox.Runtime.Shell"]);
+        Assert.Empty(ArchitectureRules.Cycles(graph));
+    }
+
+    [Fact]
+    public void Aws_client_namespaces_depend_on_each_other_without_cycles()
+    {
+        var graph = ArchitectureRules.NamespaceDependencies(AwsClients, "LabPortal.Aws");
+
+        Assert.Contains("LabPortal.Aws.Core", graph["LabPortal.Aws.Elbv2"]);
+        Assert.Empty(ArchitectureRules.Cycles(graph));
+    }
+
+    [Theory]
+    [InlineData("LabPortal")]
+    [InlineData("LabPortal.Aws")]
+    [InlineData("LabPortal.Sandbox")]
+    public void No_hand_written_source_file_is_longer_than_the_limit(string project)
+    {
+        var directory = Path.Combine(Artifacts.RepositoryRoot(), project);
+
+        // The check reads the project's files (a lower limit finds some), then finds none past the limit.
+        Assert.NotEmpty(ArchitectureRules.LongSourceFiles(directory, 100));
+        Assert.Empty(ArchitectureRules.LongSourceFiles(directory, MaxSourceLines));
     }
 
     /// <summary>The web app's namespaces below <c>LabPortal</c> (Features, Infrastructure, Components, ...): what the other two must never name.</summary>

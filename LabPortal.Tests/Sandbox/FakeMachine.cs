@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using LabPortal.Sandbox.Runtime;
+using LabPortal.Sandbox.Runtime.Guest;
 
 namespace LabPortal.Tests.Sandbox;
 

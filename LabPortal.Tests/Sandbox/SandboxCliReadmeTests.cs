@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using LabPortal.Sandbox;
+using LabPortal.Sandbox.Core;
 using LabPortal.Tests.Support;
 
 namespace LabPortal.Tests.Sandbox;

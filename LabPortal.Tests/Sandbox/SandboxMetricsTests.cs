@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using LabPortal.Sandbox;
 using LabPortal.Sandbox.Accounts;
+using LabPortal.Sandbox.Core;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LabPortal.Tests.Sandbox;

@@ -1,5 +1,6 @@
 using LabPortal.Sandbox;
 using LabPortal.Sandbox.Accounts;
+using LabPortal.Sandbox.Core;
 using LabPortal.Sandbox.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -3,6 +3,7 @@ using System.Text.Unicode;
 using LabPortal.Components;
 using LabPortal.Infrastructure.Live;
 using LabPortal.Infrastructure.Localization;
+using LabPortal.Infrastructure.Scopes;
 using LabPortal.Infrastructure.Web;
 using Microsoft.AspNetCore.HttpOverrides;
 using MudBlazor.Services;
@@ -33,7 +34,8 @@ public static class WebModule
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddMudServices();
         builder.AddLiveChanges();
-        builder.Services.AddSingleton(typeof(ScopedRunner<>));
+        // Long-lived objects (circuits, singletons, hosted services) take scoped services one unit of work at a time.
+        builder.Services.AddScopedLeases();
         builder.Services.AddScoped<ViewerClock>();
         builder.Services.AddAntiforgery();
         // Korean text goes out as UTF-8, not as numeric character references (smaller pages, readable source).

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using LabPortal.Sandbox.Runtime;
+using LabPortal.Sandbox.Runtime.Guest;
 using Microsoft.Extensions.Logging.Abstractions;
 
 // Boots N machines whose user data starts nginx (as a class of N learners would), then reports

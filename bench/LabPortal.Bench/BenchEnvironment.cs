@@ -1,4 +1,5 @@
 using LabPortal.Sandbox;
+using LabPortal.Sandbox.Core;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LabPortal.Bench;

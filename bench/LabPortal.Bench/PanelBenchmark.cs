@@ -9,7 +9,7 @@ namespace LabPortal.Bench;
 /// Live-panel tabs as real browser pages (Chromium, each page one Blazor circuit subscribed to the
 /// shared poller): one tab on one run, many tabs on that same run, and as many spread over many
 /// runs, each phase measured for the same time in one portal process. DescribeTargetHealth calls are
-/// counted by the sandbox itself (its API call counter, <see cref="LabPortal.Sandbox.SandboxMetrics"/>),
+/// counted by the sandbox itself (its API call counter, <see cref="LabPortal.Sandbox.Core.SandboxMetrics"/>),
 /// the managed heap after a full GC inside the portal, and each update's lag inside each page.
 /// </summary>
 internal static class PanelBenchmark

@@ -1,3 +1,4 @@
+using LabPortal.Sandbox.Runtime.Guest;
 using LabPortal.Sandbox.Runtime.Shell.Commands;
 using LabPortal.Sandbox.Runtime.Shell.Session;
 using LabPortal.Sandbox.Runtime.Shell.Syntax;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using LabPortal.Sandbox.Runtime.Guest;
 using LabPortal.Sandbox.Runtime.Shell.Commands;
 using LabPortal.Sandbox.Runtime.Shell.Session;
 using LabPortal.Sandbox.Runtime.Shell.Syntax;

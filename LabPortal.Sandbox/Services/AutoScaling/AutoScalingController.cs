@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using LabPortal.Sandbox.Accounts;
+using LabPortal.Sandbox.Core;
 using LabPortal.Sandbox.Services.Ec2;
 using LabPortal.Sandbox.State;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml;
+using LabPortal.Sandbox.Core;
 using LabPortal.Sandbox.Services.Ec2;
 using LabPortal.Sandbox.State;
 using LabPortal.Sandbox.Wire;

@@ -1,4 +1,5 @@
 using LabPortal.Sandbox.Runtime;
+using LabPortal.Sandbox.Runtime.Guest;
 
 namespace LabPortal.Sandbox.Services.Ec2;
 

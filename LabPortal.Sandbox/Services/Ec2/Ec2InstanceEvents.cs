@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using LabPortal.Sandbox.Core;
 using LabPortal.Sandbox.State;
 using Microsoft.Extensions.Logging;
 

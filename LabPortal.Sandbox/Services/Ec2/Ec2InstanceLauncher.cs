@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using LabPortal.Sandbox.Accounts;
+using LabPortal.Sandbox.Core;
 using LabPortal.Sandbox.State;
 using LabPortal.Sandbox.Wire;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using LabPortal.Sandbox.Runtime;
+using LabPortal.Sandbox.Runtime.Guest;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

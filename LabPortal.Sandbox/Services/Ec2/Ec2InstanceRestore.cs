@@ -1,3 +1,4 @@
+using LabPortal.Sandbox.Core;
 using LabPortal.Sandbox.State;
 
 namespace LabPortal.Sandbox.Services.Ec2;

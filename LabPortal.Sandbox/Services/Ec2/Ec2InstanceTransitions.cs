@@ -1,5 +1,6 @@
 using System.Text;
-using LabPortal.Sandbox.Runtime;
+using LabPortal.Sandbox.Core;
+using LabPortal.Sandbox.Runtime.Guest;
 using LabPortal.Sandbox.State;
 using LabPortal.Sandbox.Wire;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using LabPortal.Sandbox.Core;
 using LabPortal.Sandbox.Services.Ec2;
 using Microsoft.Extensions.Logging;
 

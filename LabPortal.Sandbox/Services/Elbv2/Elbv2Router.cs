@@ -3,9 +3,10 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
+using LabPortal.Sandbox.Core;
 using LabPortal.Sandbox.DataPlane;
 using LabPortal.Sandbox.Services.Ec2;
-using LabPortal.Sandbox.Wire.Validation;
+using LabPortal.Sandbox.Wire;
 using Microsoft.AspNetCore.Http;
 
 namespace LabPortal.Sandbox.Services.Elbv2;

@@ -1,4 +1,5 @@
 using LabPortal.Sandbox.Accounts;
+using LabPortal.Sandbox.Core;
 using LabPortal.Sandbox.Services.Ec2;
 using LabPortal.Sandbox.State;
 

@@ -1,3 +1,4 @@
+using LabPortal.Sandbox.Core;
 using LabPortal.Sandbox.Services.Ec2;
 using LabPortal.Sandbox.State;
 using LabPortal.Sandbox.Wire;

@@ -6,6 +6,7 @@ using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Sandbox;
 using LabPortal.Sandbox.Accounts;
+using LabPortal.Sandbox.Core;
 using LabPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

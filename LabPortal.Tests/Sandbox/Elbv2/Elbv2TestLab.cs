@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using LabPortal.Sandbox;
 using LabPortal.Sandbox.Accounts;
+using LabPortal.Sandbox.Core;
 
 namespace LabPortal.Tests.Sandbox.Elbv2;
 

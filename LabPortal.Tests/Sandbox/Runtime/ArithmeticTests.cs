@@ -1,4 +1,4 @@
-using LabPortal.Sandbox.Runtime;
+using LabPortal.Sandbox.Runtime.Shell;
 
 namespace LabPortal.Tests.Sandbox.Runtime;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using LabPortal.Sandbox.Runtime;
+using LabPortal.Sandbox.Runtime.Guest;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LabPortal.Tests.Sandbox.Runtime;

@@ -1,5 +1,6 @@
 using System.Net;
 using LabPortal.Sandbox.Runtime;
+using LabPortal.Sandbox.Runtime.Guest;
 
 namespace LabPortal.Tests.Sandbox.Runtime;
 

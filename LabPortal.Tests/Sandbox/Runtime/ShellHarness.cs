@@ -1,4 +1,4 @@
-using LabPortal.Sandbox.Runtime;
+using LabPortal.Sandbox.Runtime.Guest;
 using LabPortal.Sandbox.Runtime.Shell;
 using LabPortal.Sandbox.Runtime.Shell.Session;
 

@@ -1,4 +1,4 @@
-using LabPortal.Sandbox.Runtime;
+using LabPortal.Sandbox.Runtime.Guest;
 
 namespace LabPortal.Tests.Sandbox.Runtime;
 

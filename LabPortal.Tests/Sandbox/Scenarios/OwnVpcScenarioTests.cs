@@ -1,4 +1,5 @@
 using LabPortal.Sandbox;
+using LabPortal.Sandbox.Core;
 using LabPortal.Tests.Support;
 using Xunit.Abstractions;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using LabPortal.Sandbox.Runtime;
+using LabPortal.Sandbox.Runtime.Guest;
 
 namespace LabPortal.Tests.Sandbox.Ssm;
 

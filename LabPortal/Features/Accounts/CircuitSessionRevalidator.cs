@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using LabPortal.Infrastructure.Data;
+using LabPortal.Infrastructure.Scopes;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
@@ -15,7 +16,7 @@ namespace LabPortal.Features.Accounts;
 /// </summary>
 public sealed class CircuitSessionRevalidator(
     ILoggerFactory loggerFactory,
-    IServiceScopeFactory scopes,
+    Scoped<UserManager<User>> userManagers,
     IOptions<AccountsOptions> accounts,
     IOptions<IdentityOptions> identity)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
@@ -30,8 +31,8 @@ public sealed class CircuitSessionRevalidator(
             return true;
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
+        await using var lease = userManagers.Begin();
+        var users = lease.Service;
         var user = await users.FindByIdAsync(principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? "");
         if (user is null)
         {

@@ -1,5 +1,6 @@
 using LabPortal.Infrastructure;
 using LabPortal.Infrastructure.Data;
+using LabPortal.Infrastructure.Scopes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,8 @@ namespace LabPortal.Features.Accounts;
 /// sign-in must change it.
 /// </summary>
 public sealed partial class InitialInstructorSeeder(
-    IServiceScopeFactory scopeFactory,
+    Scoped<PortalDbContext> databases,
+    Scoped<AccountService> accountServices,
     IOptions<AccountsOptions> options,
     DataDirectory dataDirectory,
     ILogger<InitialInstructorSeeder> logger) : IHostedService
@@ -25,14 +27,16 @@ public sealed partial class InitialInstructorSeeder(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using var scope = scopeFactory.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        if (await db.UserRoles.AnyAsync(r => r.RoleId == Roles.InstructorId, cancellationToken))
+        await using (var db = databases.Begin())
         {
-            return;
+            if (await db.Service.UserRoles.AnyAsync(r => r.RoleId == Roles.InstructorId, cancellationToken))
+            {
+                return;
+            }
         }
 
-        var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
+        await using var lease = accountServices.Begin();
+        var accounts = lease.Service;
         var configured = options.Value.InitialInstructorPassword;
         var userName = options.Value.InitialInstructorUserName;
         if (!string.IsNullOrEmpty(configured))

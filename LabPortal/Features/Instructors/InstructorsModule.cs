@@ -8,6 +8,7 @@ public static class InstructorsModule
         builder.Services.AddScoped<CoTeacherService>();
         builder.Services.AddScoped<LiveStateReader>();
         builder.Services.AddSingleton<InstructorDesk>();
+        builder.Services.AddScoped<DashboardResets>();
         builder.Services.AddScoped<ClassBudget>();
         return builder;
     }

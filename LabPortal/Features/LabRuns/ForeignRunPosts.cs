@@ -1,4 +1,5 @@
 using LabPortal.Infrastructure.Data;
+using LabPortal.Infrastructure.Scopes;
 using LabPortal.Infrastructure.Web;
 using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.EntityFrameworkCore;
@@ -13,9 +14,9 @@ namespace LabPortal.Features.LabRuns;
 /// so nothing of it is read or run, and both cases look the same, so the answer does not tell
 /// whether the run exists.
 /// </summary>
-public static class ForeignRunPosts
+public sealed class ForeignRunPosts(RequestDelegate next, Scoped<PortalDbContext> databases)
 {
-    public static IApplicationBuilder UseForeignRunPostsAsNotFound(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public async Task InvokeAsync(HttpContext context)
     {
         if (HttpMethods.IsPost(context.Request.Method)
             && context.User.Identity?.IsAuthenticated == true
@@ -30,9 +31,9 @@ public static class ForeignRunPosts
         }
 
         await next(context);
-    });
+    }
 
-    private static async Task<bool> OwnsAsync(HttpContext context, object routeValue)
+    private async Task<bool> OwnsAsync(HttpContext context, object routeValue)
     {
         if (!int.TryParse(Convert.ToString(routeValue, System.Globalization.CultureInfo.InvariantCulture), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var runId))
         {
@@ -40,7 +41,7 @@ public static class ForeignRunPosts
         }
 
         var userId = context.User.UserId();
-        var db = context.RequestServices.GetRequiredService<PortalDbContext>();
-        return await db.LabRuns.AnyAsync(r => r.Id == runId && r.UserId == userId, context.RequestAborted);
+        await using var db = databases.Begin();
+        return await db.Service.LabRuns.AnyAsync(r => r.Id == runId && r.UserId == userId, context.RequestAborted);
     }
 }

@@ -15,10 +15,12 @@ public static class LabRunsModule
     public static IHostApplicationBuilder AddLabRuns(this IHostApplicationBuilder builder)
     {
         var directory = Path.GetFullPath(builder.Configuration["Labs:Directory"] ?? "Labs", builder.Environment.ContentRootPath);
-        builder.Services.AddSingleton(_ => LabCatalog.Load(directory));
+        // Loaded here, once: a broken lab stops the app before it is built, and the registration names no container.
+        builder.Services.AddSingleton(LabCatalog.Load(directory));
         builder.Services.AddHostedService<LabCatalogLoader>();
         builder.Services.AddScoped<LabRunService>();
         builder.Services.AddSingleton<LabWizard>();
+        builder.Services.AddScoped<WizardServices>();
         builder.Services.AddScoped<CliCommands>();
         builder.Services.AddScoped<StepScheduler>();
         builder.Services.AddScoped<StepRunner>();
@@ -60,6 +62,9 @@ public static class LabRunsModule
         }
         return builder;
     }
+
+    /// <summary>Answers forms posted to another learner's run page as its GET does (<see cref="ForeignRunPosts"/>); Program.cs places it where the signed-in user is known.</summary>
+    public static IApplicationBuilder UseForeignRunPostsAsNotFound(this IApplicationBuilder app) => app.UseMiddleware<ForeignRunPosts>();
 }
 
 /// <summary>

@@ -7,6 +7,7 @@ using LabPortal.Infrastructure.Data;
 using LabPortal.Infrastructure.Forms;
 using LabPortal.Infrastructure.Live;
 using LabPortal.Infrastructure.Localization;
+using LabPortal.Infrastructure.Scopes;
 
 namespace LabPortal.Features.LabRuns;
 
@@ -14,22 +15,22 @@ namespace LabPortal.Features.LabRuns;
 /// What the interactive lab wizard can do, each call on behalf of one signed-in learner: every
 /// method loads the run by id <em>and</em> learner, so a circuit action aimed at another learner's run
 /// (or a run that does not exist) finds nothing, changes nothing and answers null. Each call gets its
-/// own DI scope (its own DbContext): a Blazor circuit lives for hours and must not hold one.
+/// own unit of work (<see cref="WizardServices"/> from a new scope, so its own DbContext): a Blazor circuit lives for hours and must not hold one.
 /// Changes are published on <see cref="RunChanges"/> so every open tab of the run follows.
 /// </summary>
-public sealed class LabWizard(IServiceScopeFactory scopes, RunChanges changes)
+public sealed class LabWizard(Scoped<WizardServices> work, RunChanges changes)
 {
     public async Task<RunView?> LoadAsync(int userId, int runId, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<LabRunService>().GetAsync(runId, userId, cancellationToken);
+        await using var unit = work.Begin();
+        return await unit.Service.Runs.GetAsync(runId, userId, cancellationToken);
     }
 
     /// <summary>The learner opened a step: it becomes the run's current step (where a reload or restart returns) and counts as activity.</summary>
     public async Task<RunView?> OpenStepAsync(int userId, int runId, string stepId, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var runs = scope.ServiceProvider.GetRequiredService<LabRunService>();
+        await using var unit = work.Begin();
+        var runs = unit.Service.Runs;
         var view = await runs.GetAsync(runId, userId, cancellationToken);
         if (view?.Step(stepId) is null)
         {
@@ -43,11 +44,11 @@ public sealed class LabWizard(IServiceScopeFactory scopes, RunChanges changes)
     /// <summary>The learner opened the run's live panel: counts as activity (the idle clock restarts).</summary>
     public async Task<RunView?> OpenLivePanelAsync(int userId, int runId, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var view = await scope.ServiceProvider.GetRequiredService<LabRunService>().GetAsync(runId, userId, cancellationToken);
+        await using var unit = work.Begin();
+        var view = await unit.Service.Runs.GetAsync(runId, userId, cancellationToken);
         if (view is not null)
         {
-            await scope.ServiceProvider.GetRequiredService<CleanupService>().TouchAsync(runId, userId, cancellationToken);
+            await unit.Service.Cleanup.TouchAsync(runId, userId, cancellationToken);
         }
 
         return view;
@@ -59,8 +60,8 @@ public sealed class LabWizard(IServiceScopeFactory scopes, RunChanges changes)
 
     public async Task<bool?> CompleteReadAsync(int userId, int runId, string stepId, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var runs = scope.ServiceProvider.GetRequiredService<LabRunService>();
+        await using var unit = work.Begin();
+        var runs = unit.Service.Runs;
         if (await runs.GetAsync(runId, userId, cancellationToken) is not { } view)
         {
             return null;
@@ -73,8 +74,8 @@ public sealed class LabWizard(IServiceScopeFactory scopes, RunChanges changes)
 
     public async Task<QuizOutcome?> SubmitQuizAsync(int userId, int runId, string stepId, IReadOnlyDictionary<string, string> answers, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var runs = scope.ServiceProvider.GetRequiredService<LabRunService>();
+        await using var unit = work.Begin();
+        var runs = unit.Service.Runs;
         if (await runs.GetAsync(runId, userId, cancellationToken) is not { } view)
         {
             return null;
@@ -88,14 +89,14 @@ public sealed class LabWizard(IServiceScopeFactory scopes, RunChanges changes)
     /// <summary>The run-time choices of the step's <c>choicesFrom</c> parameters, read from the learner's cloud now.</summary>
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<ParameterChoice>?>?> ChoicesAsync(int userId, int runId, string stepId, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var view = await scope.ServiceProvider.GetRequiredService<LabRunService>().GetAsync(runId, userId, cancellationToken);
+        await using var unit = work.Begin();
+        var view = await unit.Service.Runs.GetAsync(runId, userId, cancellationToken);
         if (view?.Step(stepId) is not { Unlocked: true, NotAvailableHere: false } step || !step.Definition.Parameters.Any(p => p.ChoicesFrom is not null))
         {
             return null;
         }
 
-        return await scope.ServiceProvider.GetRequiredService<RuntimeChoices>().ForStepAsync(view, step.Definition, cancellationToken);
+        return await unit.Service.Choices.ForStepAsync(view, step.Definition, cancellationToken);
     }
 
     /// <summary>
@@ -106,8 +107,8 @@ public sealed class LabWizard(IServiceScopeFactory scopes, RunChanges changes)
     /// </summary>
     public async Task<FormResult<int>?> SubmitActionAsync(int userId, int runId, string stepId, IReadOnlyDictionary<string, string?> values, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var runs = scope.ServiceProvider.GetRequiredService<LabRunService>();
+        await using var unit = work.Begin();
+        var runs = unit.Service.Runs;
         if (await runs.GetAsync(runId, userId, cancellationToken) is not { } view || view.Step(stepId) is not { } step)
         {
             return null;
@@ -128,7 +129,7 @@ public sealed class LabWizard(IServiceScopeFactory scopes, RunChanges changes)
         if (step.Unlocked && !step.NotAvailableHere && step.Definition.Parameters.Any(p => p.ChoicesFrom is not null))
         {
             // Read now: the choice must still be in the cloud when it is submitted.
-            choices = await scope.ServiceProvider.GetRequiredService<RuntimeChoices>().ForStepAsync(view, step.Definition, cancellationToken);
+            choices = await unit.Service.Choices.ForStepAsync(view, step.Definition, cancellationToken);
         }
 
         var saved = await runs.SaveActionValuesAsync(view, stepId, values, choices, cancellationToken);
@@ -140,7 +141,7 @@ public sealed class LabWizard(IServiceScopeFactory scopes, RunChanges changes)
         var stepRunId = 0;
         if (step.Definition.Action is not null)
         {
-            stepRunId = await scope.ServiceProvider.GetRequiredService<StepScheduler>().ScheduleAsync(view.Run, stepId, JsonSerializer.Serialize(saved.Value), cancellationToken);
+            stepRunId = await unit.Service.Scheduler.ScheduleAsync(view.Run, stepId, JsonSerializer.Serialize(saved.Value), cancellationToken);
         }
 
         changes.Publish(runId);
@@ -150,8 +151,8 @@ public sealed class LabWizard(IServiceScopeFactory scopes, RunChanges changes)
     /// <summary>The finish step's "keep my resources"; answers when auto-cleanup removes them.</summary>
     public async Task<FormResult<DateTime>?> KeepAsync(int userId, int runId, string stepId, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var runs = scope.ServiceProvider.GetRequiredService<LabRunService>();
+        await using var unit = work.Begin();
+        var runs = unit.Service.Runs;
         if (await runs.GetAsync(runId, userId, cancellationToken) is not { } view)
         {
             return null;
@@ -165,22 +166,22 @@ public sealed class LabWizard(IServiceScopeFactory scopes, RunChanges changes)
     /// <summary>When auto-cleanup removes a kept run's resources.</summary>
     public async Task<DateTime?> KeptUntilAsync(int userId, int runId, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var runs = scope.ServiceProvider.GetRequiredService<LabRunService>();
+        await using var unit = work.Begin();
+        var runs = unit.Service.Runs;
         return await runs.GetAsync(runId, userId, cancellationToken) is { } view ? runs.KeptUntil(view.Run) : null;
     }
 
     /// <summary>"Check my progress": read-only checks against the cloud's real state.</summary>
     public async Task<IReadOnlyList<CheckResult>?> CheckAsync(int userId, int runId, string stepId, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var runs = scope.ServiceProvider.GetRequiredService<LabRunService>();
+        await using var unit = work.Begin();
+        var runs = unit.Service.Runs;
         if (await runs.GetAsync(runId, userId, cancellationToken) is not { } view || view.Step(stepId) is not { Unlocked: true } step)
         {
             return null;
         }
 
-        var results = await scope.ServiceProvider.GetRequiredService<ProgressChecker>().CheckAsync(view, step.Definition, cancellationToken);
+        var results = await unit.Service.Checker.CheckAsync(view, step.Definition, cancellationToken);
         changes.Publish(runId);
         return results;
     }
@@ -188,32 +189,32 @@ public sealed class LabWizard(IServiceScopeFactory scopes, RunChanges changes)
     /// <summary>Lab 2's drill timeline (null timeline: no drill yet; a problem: the cloud could not be read now).</summary>
     public async Task<(DrillTimelineView? Timeline, string? Problem)?> DrillAsync(int userId, int runId, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        if (await scope.ServiceProvider.GetRequiredService<LabRunService>().GetAsync(runId, userId, cancellationToken) is not { } view)
+        await using var unit = work.Begin();
+        if (await unit.Service.Runs.GetAsync(runId, userId, cancellationToken) is not { } view)
         {
             return null;
         }
 
-        return await scope.ServiceProvider.GetRequiredService<DrillTimeline>().TryBuildAsync(view, cancellationToken);
+        return await unit.Service.Drill.TryBuildAsync(view, cancellationToken);
     }
 
     /// <summary>The run's cleanup timer (null when the run is not active or not the learner's).</summary>
     public async Task<CleanupTimer?> TimerAsync(int userId, int runId, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        if (await scope.ServiceProvider.GetRequiredService<LabRunService>().GetAsync(runId, userId, cancellationToken) is null)
+        await using var unit = work.Begin();
+        if (await unit.Service.Runs.GetAsync(runId, userId, cancellationToken) is null)
         {
             return null;
         }
 
-        return await scope.ServiceProvider.GetRequiredService<CleanupService>().TimerForAsync(runId, cancellationToken);
+        return await unit.Service.Cleanup.TimerForAsync(runId, cancellationToken);
     }
 
     /// <summary>The one "keep working" of a warned run.</summary>
     public async Task<KeepWorkingResult> KeepWorkingAsync(int userId, int runId, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<CleanupService>().KeepWorkingAsync(runId, userId, cancellationToken);
+        await using var unit = work.Begin();
+        var result = await unit.Service.Cleanup.KeepWorkingAsync(runId, userId, cancellationToken);
         changes.Publish(runId);
         return result;
     }

@@ -4,9 +4,9 @@ using System.Text.RegularExpressions;
 using Amazon.Runtime;
 using LabPortal.Aws.Elbv2;
 using LabPortal.Features.LabRuns.Checks;
-using LabPortal.Infrastructure;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Data;
+using LabPortal.Infrastructure.Scopes;
 using Microsoft.EntityFrameworkCore;
 
 namespace LabPortal.Features.LivePanel;
@@ -15,7 +15,7 @@ namespace LabPortal.Features.LivePanel;
 /// One lab run's cloud as the live panel sees it: target health and a few requests to the load
 /// balancer per poll, with the latest requests kept between polls.
 /// </summary>
-public sealed partial class CloudPanelSource(int runId, ScopedRunner<PanelReads> reads, PanelRateLimits limits) : IPanelSource
+public sealed partial class CloudPanelSource(int runId, Scoped<PanelReads> reads, PanelRateLimits limits) : IPanelSource
 {
     public const int RequestsPerTick = 2;
     public const int RequestsKept = 40;
@@ -29,7 +29,11 @@ public sealed partial class CloudPanelSource(int runId, ScopedRunner<PanelReads>
     /// <summary>DescribeTargetHealth calls made so far (for the benchmark and tests: must not grow with watchers).</summary>
     public long HealthCalls { get; private set; }
 
-    public Task<PanelSnapshot> PollAsync(CancellationToken cancellationToken = default) => reads.RunAsync(PollWithAsync, cancellationToken);
+    public async Task<PanelSnapshot> PollAsync(CancellationToken cancellationToken = default)
+    {
+        await using var lease = reads.Begin();
+        return await PollWithAsync(lease.Service, cancellationToken);
+    }
 
     /// <summary>A short name for the page that answered: its first heading or title, else its first words.</summary>
     public static string PageLabel(string body)

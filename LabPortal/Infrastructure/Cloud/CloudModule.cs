@@ -1,5 +1,6 @@
 using LabPortal.Aws.Core;
 using LabPortal.Sandbox;
+using LabPortal.Sandbox.Core;
 using Microsoft.Extensions.Options;
 
 namespace LabPortal.Infrastructure.Cloud;

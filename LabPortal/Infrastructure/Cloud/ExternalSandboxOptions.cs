@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using LabPortal.Sandbox;
 using LabPortal.Sandbox.Admin;
+using LabPortal.Sandbox.Core;
 
 namespace LabPortal.Infrastructure.Cloud;
 

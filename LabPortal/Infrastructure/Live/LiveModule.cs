@@ -1,5 +1,6 @@
 using LabPortal.Infrastructure.Cloud;
-using LabPortal.Infrastructure.Jobs;
+using LabPortal.Infrastructure.Data;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 
 namespace LabPortal.Infrastructure.Live;
 
@@ -32,6 +33,9 @@ public static class LiveModule
         }
 
         builder.Services.AddSingleton<RunChanges>();
+        // A closed tab's circuit lingers for a reconnect; live views stop their work meanwhile (one instance, two roles).
+        builder.Services.AddScoped<CircuitConnection>();
+        builder.Services.AddScoped<CircuitHandler>(services => services.GetRequiredService<CircuitConnection>());
         return builder;
     }
 }

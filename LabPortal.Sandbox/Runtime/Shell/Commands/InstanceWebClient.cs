@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LabPortal.Sandbox.Runtime.Guest;
 using LabPortal.Sandbox.Runtime.Shell.Session;
 
 namespace LabPortal.Sandbox.Runtime.Shell.Commands;

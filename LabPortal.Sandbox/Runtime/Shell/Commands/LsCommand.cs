@@ -1,3 +1,4 @@
+using LabPortal.Sandbox.Runtime.Guest;
 using LabPortal.Sandbox.Runtime.Shell.Session;
 
 namespace LabPortal.Sandbox.Runtime.Shell.Commands;

@@ -1,3 +1,5 @@
+using LabPortal.Sandbox.Runtime.Guest;
+
 namespace LabPortal.Sandbox.Runtime.Shell.Commands;
 
 /// <summary>The commands the shell subset runs, by name: every command module is registered here.</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using LabPortal.Sandbox.Runtime.Guest;
 using LabPortal.Sandbox.Runtime.Shell.Session;
 
 namespace LabPortal.Sandbox.Runtime.Shell.Commands;

@@ -1,3 +1,4 @@
+using LabPortal.Sandbox.Runtime.Guest;
 using LabPortal.Sandbox.Runtime.Shell.Syntax;
 
 namespace LabPortal.Sandbox.Runtime.Shell.Session;

@@ -1,6 +1,7 @@
 using Hangfire;
 using LabPortal.Infrastructure.Data;
 using LabPortal.Infrastructure.Jobs;
+using LabPortal.Infrastructure.Scopes;
 using Microsoft.EntityFrameworkCore;
 
 namespace LabPortal.Features.LabRuns.Engine;
@@ -11,12 +12,12 @@ namespace LabPortal.Features.LabRuns.Engine;
 /// timeout, far off: see <see cref="JobsModule"/>), or one whose enqueue a crash lost. A second
 /// delivery of a job that also comes back finds the step finished or leased and does nothing.
 /// </summary>
-public sealed partial class StepRunResumer(IServiceScopeFactory scopes, IBackgroundJobClient jobs, TimeProvider time, ILogger<StepRunResumer> logger) : IHostedService
+public sealed partial class StepRunResumer(Scoped<PortalDbContext> databases, IBackgroundJobClient jobs, TimeProvider time, ILogger<StepRunResumer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using var lease = databases.Begin();
+        var db = lease.Service;
         var now = time.GetUtcNow().UtcDateTime;
         var unfinished = await db.StepRuns
             .Where(s => (s.Status == StepRunStatus.Pending || s.Status == StepRunStatus.Running)

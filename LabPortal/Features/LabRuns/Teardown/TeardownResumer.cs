@@ -1,3 +1,5 @@
+using LabPortal.Infrastructure.Scopes;
+
 namespace LabPortal.Features.LabRuns.Teardown;
 
 /// <summary>
@@ -5,12 +7,12 @@ namespace LabPortal.Features.LabRuns.Teardown;
 /// (<see cref="TeardownScheduler.ResumeInterruptedAsync"/>), so a reset finishes without anyone
 /// asking again and without waiting for the job storage to give up on a killed process's job.
 /// </summary>
-public sealed partial class TeardownResumer(IServiceScopeFactory scopes, ILogger<TeardownResumer> logger) : IHostedService
+public sealed partial class TeardownResumer(Scoped<TeardownScheduler> schedulers, ILogger<TeardownResumer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        using var scope = scopes.CreateScope();
-        var resumed = await scope.ServiceProvider.GetRequiredService<TeardownScheduler>().ResumeInterruptedAsync(cancellationToken);
+        await using var scheduler = schedulers.Begin();
+        var resumed = await scheduler.Service.ResumeInterruptedAsync(cancellationToken);
         if (resumed > 0)
         {
             LogResumed(resumed);

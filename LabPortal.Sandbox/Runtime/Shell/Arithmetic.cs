@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LabPortal.Sandbox.Runtime;
+namespace LabPortal.Sandbox.Runtime.Shell;
 
 /// <summary>
 /// Evaluates bash arithmetic (<c>$(( ))</c>) over 64-bit integers: + - * / % ** with

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace LabPortal.Sandbox.Runtime;
+namespace LabPortal.Sandbox.Runtime.Guest;
 
 /// <summary>
 /// Answers HTTP requests from the document root of nginx or Apache as their stock configuration

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 
-namespace LabPortal.Sandbox;
+namespace LabPortal.Sandbox.Core;
 
 /// <summary>Settings of the local AWS-compatible cloud, bound from the <c>Sandbox</c> configuration section.</summary>
 public sealed class SandboxOptions : IValidatableObject

@@ -2,11 +2,13 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using LabPortal.Sandbox.Accounts;
+using LabPortal.Sandbox.Admin;
+using LabPortal.Sandbox.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace LabPortal.Sandbox.Admin;
+namespace LabPortal.Sandbox;
 
 /// <summary>
 /// Serves <see cref="SandboxAdminApi"/> on the API port: the account operations portal nodes need when the

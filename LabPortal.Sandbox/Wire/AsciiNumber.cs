@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LabPortal.Sandbox.Wire.Validation;
+namespace LabPortal.Sandbox.Wire;
 
 /// <summary>
 /// Number parsing as AWS's services do it: ASCII digits only. .NET's <c>\d</c> matches every Unicode

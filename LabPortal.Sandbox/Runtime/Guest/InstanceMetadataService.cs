@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 
-namespace LabPortal.Sandbox.Runtime;
+namespace LabPortal.Sandbox.Runtime.Guest;
 
 /// <summary>
 /// The instance metadata service at 169.254.169.254 as scripts reach it with curl: IMDSv1 GETs,

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace LabPortal.Sandbox.Runtime;
+namespace LabPortal.Sandbox.Runtime.Guest;
 
 /// <summary>
 /// Where a script's output goes: standard output and error (what SSM returns) and the combined

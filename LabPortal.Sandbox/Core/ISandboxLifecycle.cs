@@ -1,4 +1,4 @@
-namespace LabPortal.Sandbox;
+namespace LabPortal.Sandbox.Core;
 
 /// <summary>
 /// A service's start and stop hooks. <see cref="StartedAsync"/> runs after accounts and state are

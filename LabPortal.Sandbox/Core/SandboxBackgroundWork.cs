@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace LabPortal.Sandbox;
+namespace LabPortal.Sandbox.Core;
 
 /// <summary>
 /// Tracks the sandbox's fire-and-forget work (instance boots, stops, health checks) so shutdown

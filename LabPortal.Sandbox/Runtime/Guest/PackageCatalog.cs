@@ -1,4 +1,4 @@
-namespace LabPortal.Sandbox.Runtime;
+namespace LabPortal.Sandbox.Runtime.Guest;
 
 /// <summary>What installing a package puts on the instance: directories, files and a systemd unit.</summary>
 internal sealed record PackageDefinition(

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace LabPortal.Sandbox.Runtime;
+namespace LabPortal.Sandbox.Runtime.Guest;
 
 /// <summary>
 /// A web server started from a script rather than systemd: <c>python3 -m http.server PORT &amp;</c>,

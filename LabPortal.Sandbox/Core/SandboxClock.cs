@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace LabPortal.Sandbox;
+namespace LabPortal.Sandbox.Core;
 
 /// <summary>
 /// Time for every service: the injected <see cref="TimeProvider"/> plus the time scale

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace LabPortal.Sandbox;
+namespace LabPortal.Sandbox.Core;
 
 /// <summary>
 /// <see cref="System.Diagnostics.Metrics"/> instruments of the meter <c>LabPortal.Sandbox</c>: every

@@ -1,4 +1,4 @@
-namespace LabPortal.Sandbox.Runtime;
+namespace LabPortal.Sandbox.Runtime.Guest;
 
 /// <summary>
 /// The instance's file system: text files and directories, with absolute normalized paths.

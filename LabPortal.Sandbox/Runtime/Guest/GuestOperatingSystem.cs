@@ -1,4 +1,4 @@
-namespace LabPortal.Sandbox.Runtime;
+namespace LabPortal.Sandbox.Runtime.Guest;
 
 /// <summary>
 /// The persistable state of one instance's OS: files, packages and systemd units. Scripts mutate

@@ -1,12 +1,13 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using LabPortal.Sandbox.Accounts;
+using LabPortal.Sandbox.Core;
 using LabPortal.Sandbox.Wire.Validation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace LabPortal.Sandbox.Wire;
+namespace LabPortal.Sandbox.Wire.Gateway;
 
 /// <summary>
 /// The API port's only request handler: reads the SigV4 credential scope to choose the service

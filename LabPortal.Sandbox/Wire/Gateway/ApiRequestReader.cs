@@ -3,7 +3,7 @@ using LabPortal.Sandbox.Accounts;
 using LabPortal.Sandbox.Wire.Validation;
 using Microsoft.AspNetCore.Http;
 
-namespace LabPortal.Sandbox.Wire;
+namespace LabPortal.Sandbox.Wire.Gateway;
 
 /// <summary>
 /// Reads an API request off the wire: the body (size-capped), the Query parameters (query string plus
