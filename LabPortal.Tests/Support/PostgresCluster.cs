@@ -60,7 +60,28 @@ public sealed class PostgresCluster : IAsyncDisposable
         await cluster.RunAsync(Path.Combine(BinDirectory, "initdb"), ["-D", data, "-U", "labportal", "-A", "trust", "-E", "UTF8", "--no-sync"]);
         await cluster.RunAsync(Path.Combine(BinDirectory, "pg_ctl"),
             ["-D", data, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60", "-o", $"-p {cluster.Port} -k {directory} -h 127.0.0.1 -c fsync=off -c max_connections={maxConnections}", "start"]);
+        cluster.StartWatchdog(data);
         return cluster;
+    }
+
+    /// <summary>
+    /// Stops the server and removes its folder once this test process has ended in any way: the runner may kill the
+    /// test host, and then no exit handler or dispose runs (the shared cluster outlived every run before this). A small
+    /// shell loop in a session of its own checks once a second that this process still lives. After a normal dispose
+    /// it finds nothing left to stop.
+    /// </summary>
+    private void StartWatchdog(string data)
+    {
+        var pgCtl = Path.Combine(BinDirectory, "pg_ctl");
+        var stop = _asPostgres ? $"runuser -u postgres -- {pgCtl}" : pgCtl;
+        var script = $"exec </dev/null >/dev/null 2>&1; while kill -0 {Environment.ProcessId}; do sleep 1; done; {stop} -D '{data}' -m immediate -w stop; rm -rf '{_directory}'";
+        var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
+        foreach (var argument in new[] { "sh", "-c", script })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var watchdog = Process.Start(start) ?? throw new InvalidOperationException("setsid did not start the cluster's watchdog.");
     }
 
     /// <summary>The connection string of <paramref name="database"/> in this cluster.</summary>

@@ -25,6 +25,8 @@ public sealed partial class PostgresLiveBus : ILiveBus, IHostedService, IAsyncDi
     private Task? _sender;
     private int _listenerProcessId;
     private int _resyncs;
+    private const int Disposed = 2;
+
     private int _disposed;
 
     public PostgresLiveBus(NodeDatabase database, IOptions<LiveOptions> options, ILogger<PostgresLiveBus> logger)
@@ -86,6 +88,12 @@ public sealed partial class PostgresLiveBus : ILiveBus, IHostedService, IAsyncDi
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // The container may dispose this before the host stops it (a test's factory); disposal stopped it already.
+        if (Volatile.Read(ref _disposed) == Disposed)
+        {
+            return;
+        }
+
         _outbox.Writer.TryComplete();
         if (_sender is not null)
         {
@@ -110,6 +118,7 @@ public sealed partial class PostgresLiveBus : ILiveBus, IHostedService, IAsyncDi
 
         await StopAsync(CancellationToken.None);
         _stop.Dispose();
+        Volatile.Write(ref _disposed, Disposed);
     }
 
     private async Task ListenAsync(CancellationToken cancellationToken)

@@ -24,6 +24,8 @@ public sealed partial class PostgresRunLeases : IRunLeases, IHostedService, IAsy
     private readonly CancellationTokenSource _stop = new();
     private NpgsqlConnection? _connection;
     private Task? _loop;
+    private const int Disposed = 2;
+
     private int _disposed;
 
     public PostgresRunLeases(NodeDatabase database, IOptions<LiveOptions> options, ILogger<PostgresRunLeases> logger)
@@ -58,6 +60,12 @@ public sealed partial class PostgresRunLeases : IRunLeases, IHostedService, IAsy
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // The container may dispose this before the host stops it (a test's factory); disposal stopped it already.
+        if (Volatile.Read(ref _disposed) == Disposed)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         if (_loop is not null)
         {
@@ -84,6 +92,7 @@ public sealed partial class PostgresRunLeases : IRunLeases, IHostedService, IAsy
         await StopAsync(CancellationToken.None);
         _stop.Dispose();
         _wake.Dispose();
+        Volatile.Write(ref _disposed, Disposed);
     }
 
     private async Task LoopAsync(CancellationToken cancellationToken)
