@@ -101,7 +101,15 @@ public sealed partial class PostgresLiveBus : ILiveBus, IHostedService, IAsyncDi
             await _sender.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
 
-        await _stop.CancelAsync();
+        try
+        {
+            await _stop.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // A disposal running at the same time stopped everything already.
+            return;
+        }
         if (_listener is not null)
         {
             await _listener.ContinueWith(_ => { }, TaskScheduler.Default);

@@ -66,7 +66,15 @@ public sealed partial class PostgresRunLeases : IRunLeases, IHostedService, IAsy
             return;
         }
 
-        await _stop.CancelAsync();
+        try
+        {
+            await _stop.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // A disposal running at the same time stopped everything already.
+            return;
+        }
         if (_loop is not null)
         {
             await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
