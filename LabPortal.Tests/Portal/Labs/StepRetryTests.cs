@@ -88,6 +88,28 @@ public class StepRetryTests : IAsyncLifetime
         Assert.True(gap >= TimeSpan.FromSeconds(1), $"Retried after {gap.TotalSeconds:0.00} s: no backoff.");
     }
 
+    [Fact]
+    public async Task Delivery_that_finds_a_dead_executions_lease_comes_back_after_it_and_finishes_the_step()
+    {
+        // The step ran once; make its row what a node killed in the middle of the step leaves behind: running,
+        // leased for a while yet. Then the job is delivered again, as Hangfire does once the dead node stops renewing it.
+        var stepRunId = await SubmitActionStepAsync("RETRY3");
+        Assert.Equal(StepRunStatus.Succeeded, (await WaitForEndAsync(stepRunId)).Status);
+        var leaseUntil = DateTime.UtcNow.AddSeconds(3);
+        await PortalState.ReadAsync(_factory, db => db.StepRuns.Where(s => s.Id == stepRunId).ExecuteUpdateAsync(set => set
+            .SetProperty(s => s.Status, StepRunStatus.Running)
+            .SetProperty(s => s.FinishedAtUtc, (DateTime?)null)
+            .SetProperty(s => s.LeaseUntilUtc, leaseUntil)));
+        StepRunner.Enqueue(_factory.Services.GetRequiredService<IBackgroundJobClient>(), stepRunId);
+
+        // That delivery leaves the step alone while the lease holds, and the step finishes once it has run out.
+        var step = await WaitForEndAsync(stepRunId);
+        Assert.True(step.Status == StepRunStatus.Succeeded, $"{step.Status}: {step.ErrorCode} {step.ErrorMessage}");
+        var executions = _action.Executions.Order().ToList();
+        Assert.Equal(2, executions.Count);
+        Assert.True(executions[1] >= leaseUntil, $"The second execution started at {executions[1]:O}, inside the lease (until {leaseUntil:O}).");
+    }
+
     private async Task<int> SubmitActionStepAsync(string classCode)
     {
         var code = await Students.CreateClassAsync(_factory, classCode);

@@ -62,7 +62,7 @@ public static class JobsModule
                 QueuePollInterval = options.QueuePollInterval,
                 // Several nodes: a live node keeps its jobs invisible by heartbeat; a dead node's come back after this.
                 UseSlidingInvisibilityTimeout = true,
-                InvisibilityTimeout = TimeSpan.FromMinutes(2),
+                InvisibilityTimeout = options.NodeFailoverTimeout,
                 PrepareSchemaIfNecessary = true,
             };
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(JobsConnectionString(configuration)!, storageOptions), storageOptions);

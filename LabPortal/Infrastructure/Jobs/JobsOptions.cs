@@ -29,6 +29,14 @@ public sealed class JobsOptions
     /// </summary>
     public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// PostgreSQL storage (several nodes): how long the job of a node that died stays hidden before another node
+    /// runs it. A live node renews its running jobs (sliding invisibility, several times per timeout), so this bounds
+    /// only how long a killed node's step waits; shorter means faster failover and more keep-alive writes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan NodeFailoverTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Where the storage lives when it is SQLite: a file in the data folder, apart from the portal's database.</summary>
     [Required]
     public string SqliteFile { get; set; } = "hangfire.db";

@@ -48,6 +48,7 @@ public sealed partial class StepRunner(
         var limit = options.Value.ExecutionLimit;
         if (!await ClaimAsync(stepRunId, limit, cancellationToken))
         {
+            await LookAgainAfterLeaseAsync(stepRunId, cancellationToken);
             executions.Skipped(JobExecutions.Step);
             return;
         }
@@ -155,6 +156,27 @@ public sealed partial class StepRunner(
         }
     }
 
+    /// <summary>
+    /// The step is unfinished but another execution holds its lease. On one node that execution is alive (a
+    /// second delivery of the same job). With several nodes it may have died with its node: Hangfire hands the
+    /// job to another node once the dead one stops renewing it (<see cref="JobsOptions.NodeFailoverTimeout"/>),
+    /// and that delivery lands here while the dead execution's lease still runs. So this delivery comes back
+    /// just after the lease ends; by then the step is finished (nothing to do) or free to resume from the ledger.
+    /// </summary>
+    private async Task LookAgainAfterLeaseAsync(int stepRunId, CancellationToken cancellationToken)
+    {
+        var held = await db.StepRuns.AsNoTracking()
+            .Where(s => s.Id == stepRunId && (s.Status == StepRunStatus.Pending || s.Status == StepRunStatus.Running) && s.LeaseUntilUtc != null)
+            .Select(s => s.LeaseUntilUtc)
+            .SingleOrDefaultAsync(cancellationToken);
+        if (held is { } until)
+        {
+            var after = DateTime.SpecifyKind(until, DateTimeKind.Utc) - time.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(1);
+            jobs.Schedule<StepRunner>(runner => runner.RunAsync(stepRunId, CancellationToken.None), after > TimeSpan.Zero ? after : TimeSpan.FromSeconds(1));
+            LogLeaseHeld(stepRunId, until);
+        }
+    }
+
     /// <summary>Takes the step run's lease, unless it is finished or another execution holds it.</summary>
     private async Task<bool> ClaimAsync(int stepRunId, TimeSpan limit, CancellationToken cancellationToken)
     {
@@ -176,6 +198,9 @@ public sealed partial class StepRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Step run {StepRunId} was interrupted by a shutdown; Hangfire runs it again after the restart")]
     private partial void LogInterrupted(int stepRunId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Step run {StepRunId} is leased by another execution until {LeaseUntilUtc:O}; looking again after that")]
+    private partial void LogLeaseHeld(int stepRunId, DateTime leaseUntilUtc);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Step run {StepRunId} attempt {Attempt} failed transiently ({Code}); Hangfire retries it")]
     private partial void LogRetrying(int stepRunId, int attempt, string code);
