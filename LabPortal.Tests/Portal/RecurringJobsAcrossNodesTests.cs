@@ -1,6 +1,5 @@
 using Hangfire;
 using Hangfire.PostgreSql;
-using LabPortal.Features.Cleanup;
 using LabPortal.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -34,8 +33,8 @@ public sealed class RecurringJobsAcrossNodesTests(PostgresClusterFixture postgre
         Assert.IsType<PostgreSqlStorage>(nodeB.Services.GetRequiredService<JobStorage>());
 
         var deadline = DateTime.UtcNow.AddSeconds(120);
-        List<Sweep> sweeps;
-        while ((sweeps = Sweeps(storage)).Count(s => s.Finished) < Occurrences && DateTime.UtcNow < deadline)
+        List<CleanupSweeps.Sweep> sweeps;
+        while ((sweeps = CleanupSweeps.Read(storage)).Count(s => s.Finished) < Occurrences && DateTime.UtcNow < deadline)
         {
             await Task.Delay(500);
         }
@@ -49,41 +48,7 @@ public sealed class RecurringJobsAcrossNodesTests(PostgresClusterFixture postgre
         }
 
         // One job per occurrence (no node scheduled an occurrence the other had), and each job run once.
-        Assert.All(sweeps, s => Assert.NotNull(s.Occurrence));
-        Assert.Equal(sweeps.Count, sweeps.Select(s => s.Occurrence).Distinct().Count());
-        Assert.All(sweeps.Where(s => s.Finished), s => Assert.Equal(1, s.Processings));
+        CleanupSweeps.AssertOncePerOccurrence(sweeps);
         Assert.All(sweeps.SelectMany(s => s.Servers), server => Assert.Contains(server, servers));
     }
-
-    /// <summary>Every job the recurring auto-cleanup created: its occurrence (Hangfire's <c>Time</c> parameter) and who processed it how often.</summary>
-    private static List<Sweep> Sweeps(JobStorage storage)
-    {
-        var monitoring = storage.GetMonitoringApi();
-        using var connection = storage.GetConnection();
-        var ids = monitoring.SucceededJobs(0, 1000).Select(j => j.Key)
-            .Concat(monitoring.ProcessingJobs(0, 1000).Select(j => j.Key))
-            .Concat(monitoring.FailedJobs(0, 1000).Select(j => j.Key))
-            .Distinct();
-        var sweeps = new List<Sweep>();
-        foreach (var id in ids)
-        {
-            if (connection.GetJobParameter(id, "RecurringJobId") is not { } recurring || !recurring.Contains(CleanUpIdleRuns.Id, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var details = monitoring.JobDetails(id);
-            var processing = details.History.Where(h => h.StateName == "Processing").ToList();
-            sweeps.Add(new Sweep(
-                id,
-                connection.GetJobParameter(id, "Time"),
-                processing.Count,
-                [.. processing.Select(h => h.Data.TryGetValue("ServerId", out var server) ? server : "?")],
-                details.History.Any(h => h.StateName == "Succeeded")));
-        }
-
-        return sweeps;
-    }
-
-    private sealed record Sweep(string JobId, string? Occurrence, int Processings, string[] Servers, bool Finished);
 }

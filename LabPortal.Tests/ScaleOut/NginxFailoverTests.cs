@@ -29,8 +29,7 @@ public sealed class NginxFailoverTests : IAsyncLifetime
             var names = new List<string>();
             foreach (var node in _cluster.NodeUrls)
             {
-                using var direct = new HttpClient { BaseAddress = node };
-                names.Add(ServerName(await direct.GetStringAsync(new Uri("/healthz", UriKind.Relative))));
+                names.Add(await ScaleOutCluster.ServerNameAsync(node));
             }
 
             Assert.Equal(2, names.Distinct().Count());
@@ -40,10 +39,10 @@ public sealed class NginxFailoverTests : IAsyncLifetime
             var first = await browser.GetAsync(new Uri("/healthz", UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
             Assert.Contains(first.Headers.GetValues("Set-Cookie"), c => c.StartsWith("lp_node=", StringComparison.Ordinal));
-            var sticky = ServerName(await first.Content.ReadAsStringAsync());
+            var sticky = ScaleOutCluster.ServerName(await first.Content.ReadAsStringAsync());
             for (var i = 0; i < 5; i++)
             {
-                Assert.Equal(sticky, ServerName(await browser.GetStringAsync(new Uri("/healthz", UriKind.Relative))));
+                Assert.Equal(sticky, ScaleOutCluster.ServerName(await browser.GetStringAsync(new Uri("/healthz", UriKind.Relative))));
             }
 
             var chosen = names.IndexOf(sticky);
@@ -53,8 +52,8 @@ public sealed class NginxFailoverTests : IAsyncLifetime
             // Same cookie, the node is gone: nginx tries the other one (proxy_next_upstream), no error reaches the browser.
             var after = await browser.GetAsync(new Uri("/healthz", UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, after.StatusCode);
-            Assert.Equal(names[1 - chosen], ServerName(await after.Content.ReadAsStringAsync()));
-            Assert.Equal(names[1 - chosen], ServerName(await browser.GetStringAsync(new Uri("/healthz", UriKind.Relative))));
+            Assert.Equal(names[1 - chosen], ScaleOutCluster.ServerName(await after.Content.ReadAsStringAsync()));
+            Assert.Equal(names[1 - chosen], ScaleOutCluster.ServerName(await browser.GetStringAsync(new Uri("/healthz", UriKind.Relative))));
 
             // The killed node comes back on its own port.
             await _cluster.StartNodeAsync(chosen);
@@ -88,8 +87,4 @@ public sealed class NginxFailoverTests : IAsyncLifetime
             throw new Xunit.Sdk.XunitException(e.Message + "\nprocesses:\n" + _cluster.Logs(), e);
         }
     }
-
-    private static string ServerName(string healthJson) =>
-        JsonDocument.Parse(healthJson).RootElement.GetProperty("checks").GetProperty("jobs").GetProperty("data").GetProperty("server").GetString()
-            ?? throw new InvalidOperationException("The health report names no job server: " + healthJson);
 }

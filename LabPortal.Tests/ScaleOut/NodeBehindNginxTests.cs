@@ -1,11 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using LabPortal.Infrastructure.Cloud;
 using LabPortal.Tests.E2E;
 using LabPortal.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
 
 namespace LabPortal.Tests.ScaleOut;
@@ -108,8 +104,7 @@ public sealed class NodeBehindNginxTests : IAsyncLifetime
         Assert.DoesNotContain(sockets, url => url.Contains(_cluster.NodeUrls[0].Authority, StringComparison.Ordinal));
 
         // The learner's account and what the steps made are in the standalone sandbox.
-        var options = Options.Create(new ExternalSandboxOptions { Enabled = false, ApiUrl = _cluster.Sandbox.Api, DataPlaneUrl = _cluster.Sandbox.DataPlane, AdminKey = _cluster.AdminKey });
-        using var admin = new RemoteSandboxAccounts(options, new SandboxConnection(new ServiceCollection().BuildServiceProvider(), options, TimeProvider.System), NullLogger<RemoteSandboxAccounts>.Instance);
+        using var admin = _cluster.SandboxAdmin();
         var learner = Assert.Single(await admin.ListAccountsAsync(), a => !a.IsPlayground);
         var owned = await admin.ListResourcesAsync(learner.AccountId);
         Assert.Contains(owned, r => r.ResourceType == "security-group");

@@ -144,6 +144,52 @@ public sealed class ScaleOutCluster : IAsyncDisposable
         _nodes[index] = await PortalProcess.StartAsync(settings, _options.Environment, $"http://127.0.0.1:{_ports[index]}");
     }
 
+    /// <summary>The name of the job server that answers <c>/healthz</c> at <paramref name="address"/> (with nginx's sticky cookie, if given): how an answer tells which node gave it.</summary>
+    public static async Task<string> ServerNameAsync(Uri address, string? stickyCookie = null)
+    {
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = address };
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/healthz", UriKind.Relative));
+        if (stickyCookie is not null)
+        {
+            request.Headers.Add("Cookie", "lp_node=" + stickyCookie);
+        }
+
+        using var response = await http.SendAsync(request);
+        return ServerName(await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The job server's name in a <c>/healthz</c> report (each node's is its own).</summary>
+    public static string ServerName(string healthJson) =>
+        System.Text.Json.JsonDocument.Parse(healthJson).RootElement.GetProperty("checks").GetProperty("jobs").GetProperty("data").GetProperty("server").GetString()
+            ?? throw new InvalidOperationException("The health report names no job server: " + healthJson);
+
+    /// <summary>
+    /// A value of nginx's sticky cookie (<c>lp_node</c>) that nginx sends to node <paramref name="index"/>: found by asking
+    /// through nginx with made-up values until one lands there (the hash is nginx's own). A browser given it starts on that node.
+    /// </summary>
+    public async Task<string> StickyCookieForAsync(int index)
+    {
+        var wanted = await ServerNameAsync(NodeUrls[index]);
+        for (var i = 0; i < 64; i++)
+        {
+            var value = $"probe-{index}-{i}";
+            if (await ServerNameAsync(NginxUrl, value) == wanted)
+            {
+                return value;
+            }
+        }
+
+        throw new InvalidOperationException($"No sticky cookie of 64 tried lands on node {index}.");
+    }
+
+    /// <summary>The standalone sandbox's admin API as the nodes use it (accounts and what each still owns); dispose it.</summary>
+    public LabPortal.Infrastructure.Cloud.RemoteSandboxAccounts SandboxAdmin()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(new LabPortal.Infrastructure.Cloud.ExternalSandboxOptions { Enabled = false, ApiUrl = Sandbox.Api, DataPlaneUrl = Sandbox.DataPlane, AdminKey = AdminKey });
+        var connection = new LabPortal.Infrastructure.Cloud.SandboxConnection(Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(new Microsoft.Extensions.DependencyInjection.ServiceCollection()), options, TimeProvider.System);
+        return new LabPortal.Infrastructure.Cloud.RemoteSandboxAccounts(options, connection, Microsoft.Extensions.Logging.Abstractions.NullLogger<LabPortal.Infrastructure.Cloud.RemoteSandboxAccounts>.Instance);
+    }
+
     /// <summary>SIGKILL of node <paramref name="index"/>: no shutdown hook runs, its circuits and jobs are cut.</summary>
     public async Task KillNodeAsync(int index) => await Node(index).CrashAsync();
 

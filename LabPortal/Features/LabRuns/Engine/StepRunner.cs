@@ -156,13 +156,7 @@ public sealed partial class StepRunner(
         }
     }
 
-    /// <summary>
-    /// The step is unfinished but another execution holds its lease. On one node that execution is alive (a
-    /// second delivery of the same job). With several nodes it may have died with its node: Hangfire hands the
-    /// job to another node once the dead one stops renewing it (<see cref="JobsOptions.NodeFailoverTimeout"/>),
-    /// and that delivery lands here while the dead execution's lease still runs. So this delivery comes back
-    /// just after the lease ends; by then the step is finished (nothing to do) or free to resume from the ledger.
-    /// </summary>
+    /// <summary>The step is unfinished and another execution holds its lease, which may have died with its node: <see cref="LeasedJobs"/>.</summary>
     private async Task LookAgainAfterLeaseAsync(int stepRunId, CancellationToken cancellationToken)
     {
         var held = await db.StepRuns.AsNoTracking()
@@ -171,8 +165,7 @@ public sealed partial class StepRunner(
             .SingleOrDefaultAsync(cancellationToken);
         if (held is { } until)
         {
-            var after = DateTime.SpecifyKind(until, DateTimeKind.Utc) - time.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(1);
-            jobs.Schedule<StepRunner>(runner => runner.RunAsync(stepRunId, CancellationToken.None), after > TimeSpan.Zero ? after : TimeSpan.FromSeconds(1));
+            jobs.ComeBackAfterLease<StepRunner>(runner => runner.RunAsync(stepRunId, CancellationToken.None), until, time);
             LogLeaseHeld(stepRunId, until);
         }
     }

@@ -51,6 +51,7 @@ public sealed partial class RunTeardown(
         var limit = jobOptions.Value.ExecutionLimit;
         if (!await ClaimAsync(runId, limit, cancellationToken))
         {
+            await LookAgainAfterLeaseAsync(runId, cancellationToken);
             executions.Skipped(JobExecutions.Teardown);
             return;
         }
@@ -215,6 +216,19 @@ public sealed partial class RunTeardown(
             .Where(r => r.Id == runId && r.Status == LabRunStatus.TearingDown && (r.TeardownLeaseUntilUtc == null || r.TeardownLeaseUntilUtc < now))
             .ExecuteUpdateAsync(set => set.SetProperty(r => r.TeardownLeaseUntilUtc, until), cancellationToken);
         return claimed == 1;
+    }
+
+    /// <summary>The run is still being torn down and another execution holds the lease, which may have died with its node: <see cref="LeasedJobs"/>.</summary>
+    private async Task LookAgainAfterLeaseAsync(int runId, CancellationToken cancellationToken)
+    {
+        var held = await db.LabRuns.AsNoTracking()
+            .Where(r => r.Id == runId && r.Status == LabRunStatus.TearingDown && r.TeardownLeaseUntilUtc != null)
+            .Select(r => r.TeardownLeaseUntilUtc)
+            .SingleOrDefaultAsync(cancellationToken);
+        if (held is { } until)
+        {
+            jobs.ComeBackAfterLease<RunTeardown>(teardown => teardown.RunAsync(runId, CancellationToken.None), until, time);
+        }
     }
 
     private Task<int> ReleaseAsync(int runId) =>
