@@ -99,7 +99,10 @@ public sealed class PostgresCallBudget(NodeDatabase database, AwsRateLimiter fal
         }
     }
 
-    /// <summary>One locked refill-and-take; the reader (which Npgsql reuses for the connection's next command) is read and disposed here, once.</summary>
+    /// <summary>
+    /// One locked refill-and-take; its reader is read and disposed here, once, before any wait (a reader disposed a second
+    /// time after its connection went back to the pool stalled the connection's next user: docs/decisions/live-changes-across-nodes.md).
+    /// </summary>
     private async Task<(bool Taken, double Available, DateTime At)?> TryTakeAsync(string bucket, TokenBucketLimit limit, CancellationToken cancellationToken)
     {
         await using var batch = database.DataSource.CreateBatch();
