@@ -1,3 +1,4 @@
+using LabPortal.Aws.Core;
 using LabPortal.Infrastructure.Cloud;
 using LabPortal.Infrastructure.Live;
 using Microsoft.Extensions.Configuration;
@@ -31,8 +32,7 @@ public sealed class LiveModuleTests
 
         Assert.IsType<PostgresLiveBus>(host.Services.GetRequiredService<ILiveBus>());
         Assert.IsType<PostgresRunLeases>(host.Services.GetRequiredService<IRunLeases>());
-        // The shared budget is not registered yet: its wait loop stalls once the bucket is empty (not found yet).
-        Assert.Null(host.Services.GetService<IAwsCallBudget>());
+        Assert.IsType<PostgresCallBudget>(host.Services.GetRequiredService<IAwsCallBudget>());
         Assert.Equal(2, host.Services.GetServices<IHostedService>().Count());
     }
 
@@ -40,6 +40,7 @@ public sealed class LiveModuleTests
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Portal"] = portal });
+        builder.Services.AddLabPortalAws();
         builder.AddLiveChanges();
         return builder.Build();
     }

@@ -10,7 +10,9 @@ public static class LiveModule
     /// Live changes (<see cref="RunChanges"/>) and the live panels' leases. One node (the portal's database
     /// is SQLite): in-process only, no connection to anything. Several nodes (<c>ConnectionStrings:Portal</c>
     /// is a PostgreSQL one): changes cross nodes through LISTEN/NOTIFY, one node polls each watched run
-    /// (advisory locks). The shared AWS call budget (<see cref="PostgresCallBudget"/>) is not registered yet: its wait stalls.
+    /// (advisory locks), and every AWS call of every node takes from the account's one bucket in the database
+    /// (<see cref="PostgresCallBudget"/> as <see cref="IAwsCallBudget"/>, which <see cref="CloudClientFactory"/> hands to
+    /// its <see cref="RateLimitingHandler"/>; on SQLite nothing is registered and the in-process buckets count alone).
     /// </summary>
     public static IHostApplicationBuilder AddLiveChanges(this IHostApplicationBuilder builder)
     {
@@ -25,6 +27,8 @@ public static class LiveModule
             builder.Services.AddSingleton<PostgresRunLeases>();
             builder.Services.AddSingleton<IRunLeases>(services => services.GetRequiredService<PostgresRunLeases>());
             builder.Services.AddHostedService(services => services.GetRequiredService<PostgresRunLeases>());
+            builder.Services.AddSingleton<PostgresCallBudget>();
+            builder.Services.AddSingleton<IAwsCallBudget>(services => services.GetRequiredService<PostgresCallBudget>());
         }
         else
         {
