@@ -6,7 +6,8 @@ namespace LabPortal.Aws.Core;
 
 /// <summary>
 /// Credentials from STS <c>AssumeRole</c> through AWSSDK.SecurityToken, renewed by
-/// <see cref="RefreshingAWSCredentials"/> before they expire (<see cref="RefreshingAWSCredentials.PreemptExpiryTime"/> is five minutes).
+/// <see cref="RefreshingAWSCredentials"/> before they expire (<see cref="RefreshingAWSCredentials.PreemptExpiryTime"/> is five minutes,
+/// <see cref="RefreshingAWSCredentials.ExpirationBuffer"/> one minute, unless <see cref="StsSessionOptions"/> says otherwise).
 /// See <see href="https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html">AssumeRole</see>.
 /// </summary>
 public sealed class StsAssumeRoleCredentials : RefreshingAWSCredentials
@@ -57,6 +58,7 @@ public sealed class StsAssumeRoleCredentials : RefreshingAWSCredentials
         _duration = duration;
         _session = session;
         PreemptExpiryTime = session.RefreshBefore;
+        ExpirationBuffer = session.ExpiryMargin;
     }
 
     /// <summary>Calls AssumeRole synchronously (the SDK's synchronous path).</summary>

@@ -84,15 +84,17 @@ public sealed class AccountPoolTests : IDisposable
     [Fact]
     public async Task Sandbox_pool_credentials_are_renewed_across_real_session_expiries_for_a_step_and_for_the_reset()
     {
-        // Sessions really end after 75 s (the sandbox's MaxSessionLifetime; AWS's shortest is 900 s). The AWS SDK for
-        // .NET (4.1) treats credentials as expired a minute before their Expiration (measured: a 30 s session is
-        // renewed on every call), so a session must outlast that minute; the portal renews within it. A portal that never renewed would sign the next
-        // step and the reset's teardown with an expired session, which the sandbox refuses as AWS does.
-        await using var sandbox = await StartSandboxAsync(TimeSpan.FromSeconds(75));
+        // Sessions really end after 20 s (the sandbox's MaxSessionLifetime; AWS's shortest is 900 s). The portal
+        // counts a session as expired Cloud:AssumeRoleExpiryMargin before its Expiration (the AWS SDK's one minute
+        // by default, longer than these sessions: every call would assume the role again), here 10 s, and renews
+        // it in the background from 5 s before that. A portal that never renewed would sign the next step and the
+        // reset's teardown with an expired session, which the sandbox refuses as AWS does.
+        await using var sandbox = await StartSandboxAsync(TimeSpan.FromSeconds(20));
         var portalKeys = await sandbox.CreateAccountAsync("portal");
         var a = await sandbox.CreateAccountAsync("pool-a");
         var settings = PoolSettings(sandbox.Endpoints.Api, portalKeys.AccessKeyId, portalKeys.SecretAccessKey, a.AccountId);
-        settings["Cloud:AssumeRoleRefreshBefore"] = "00:00:10";
+        settings["Cloud:AssumeRoleExpiryMargin"] = "00:00:10";
+        settings["Cloud:AssumeRoleRefreshBefore"] = "00:00:05";
         await using var factory = new PortalFactory(_portalData.Path, settings);
         await Students.CreateClassAsync(factory, "POOLEX");
         var flow = await Lab1Flow.StartAsync(factory.DataDirectory, await Students.JoinAsync(factory, "POOLEX", "Pool Choi"));

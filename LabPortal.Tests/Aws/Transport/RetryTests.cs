@@ -32,14 +32,23 @@ public sealed class RetryTests
     [Fact]
     public async Task Throttling_server_sees_every_call_succeed_when_half_the_responses_are_throttles()
     {
-        // Every other response is a throttle (ELB's "Throttling" 400, or a 503 "RequestLimitExceeded" for Auto Scaling calls).
-        var counter = 0;
+        // Every call's first attempt is throttled and its retry answered (ELB's "Throttling" 400, or a 503
+        // "RequestLimitExceeded" for Auto Scaling calls): half the responses are throttles. Each retry waits the SDK's
+        // standard backoff (up to a second), so the calls go ten at a time, each of them in order.
+        var attempts = new Dictionary<string, int>();
+        var throttled = 0;
         var handler = new FakeAwsHandler(seen =>
         {
-            var n = Interlocked.Increment(ref counter);
-            var ec2 = seen.Form["Version"] == "2011-01-01";
-            if (n % 2 == 1)
+            int n;
+            lock (attempts)
             {
+                attempts[seen.Body] = n = attempts.GetValueOrDefault(seen.Body) + 1;
+            }
+
+            var ec2 = seen.Form["Version"] == "2011-01-01";
+            if (n == 1)
+            {
+                Interlocked.Increment(ref throttled);
                 return ec2
                     ? new(HttpStatusCode.ServiceUnavailable, RequestLimitExceeded)
                     : new(HttpStatusCode.BadRequest, Throttling);
@@ -49,15 +58,19 @@ public sealed class RetryTests
         });
         var clients = TestClients.Create(handler);
 
-        for (var i = 0; i < 50; i++)
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(async lane =>
         {
-            await clients.AutoScaling.CreateAutoScalingGroupAsync(new CreateAutoScalingGroupRequest { AutoScalingGroupName = $"asg-{i}", MinSize = 1, MaxSize = 2 });
-            await clients.Elbv2.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = $"arn:tg/{i}" });
-        }
+            for (var i = lane; i < 50; i += 10)
+            {
+                await clients.AutoScaling.CreateAutoScalingGroupAsync(new CreateAutoScalingGroupRequest { AutoScalingGroupName = $"asg-{i}", MinSize = 1, MaxSize = 2 });
+                await clients.Elbv2.DescribeTargetHealthAsync(new DescribeTargetHealthRequest { TargetGroupArn = $"arn:tg/{i}" });
+            }
+        }));
 
         // 100 calls, each throttled once and answered on its second attempt: 200 requests, half of them throttled.
         Assert.Equal(200, handler.Requests.Count);
         Assert.Equal(100, handler.Requests.Select(r => r.Body).Distinct().Count());
+        Assert.Equal(100, throttled);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using LabPortal.Aws.Core;
+
 namespace LabPortal.Infrastructure.Cloud;
 
 /// <summary>
@@ -15,4 +17,8 @@ public sealed record AwsCredential(string Region, Uri? ServiceUrl, string? Acces
 }
 
 /// <summary>A role the portal enters a pool account through (STS AssumeRole), with the learner's session name and tags.</summary>
-public sealed record AssumedRole(string RoleArn, string? ExternalId, string SessionName, IReadOnlyDictionary<string, string> Tags, TimeSpan Duration, TimeSpan RefreshBefore);
+public sealed record AssumedRole(string RoleArn, string? ExternalId, string SessionName, IReadOnlyDictionary<string, string> Tags, TimeSpan Duration, TimeSpan RefreshBefore)
+{
+    /// <summary>How long before its <c>Expiration</c> a session counts as expired (<c>Cloud:AssumeRoleExpiryMargin</c>).</summary>
+    public TimeSpan ExpiryMargin { get; init; } = StsSessionOptions.DefaultExpiryMargin;
+}

@@ -130,7 +130,7 @@ public sealed class CloudClientFactory : IDisposable
                 credential.Region,
                 credential.ServiceUrl,
                 role.Duration,
-                new StsSessionOptions { ExternalId = role.ExternalId, Tags = role.Tags, RefreshBefore = role.RefreshBefore });
+                new StsSessionOptions { ExternalId = role.ExternalId, Tags = role.Tags, RefreshBefore = role.RefreshBefore, ExpiryMargin = role.ExpiryMargin });
         }
 
         var ec2Config = Configure(new AmazonEC2Config(), credential);

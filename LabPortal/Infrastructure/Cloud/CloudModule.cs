@@ -23,7 +23,10 @@ public static class CloudModule
             });
         }
 
-        builder.Services.AddOptions<CloudOptions>().BindConfiguration(CloudOptions.Section).ValidateOnStart();
+        builder.Services.AddOptions<CloudOptions>().BindConfiguration(CloudOptions.Section)
+            .Validate(o => o.AssumeRoleExpiryMargin >= TimeSpan.Zero && o.AssumeRoleExpiryMargin < o.AssumeRoleDuration, "Cloud:AssumeRoleExpiryMargin must be zero or more and shorter than Cloud:AssumeRoleDuration.")
+            .Validate(o => o.AssumeRoleRefreshBefore >= TimeSpan.Zero, "Cloud:AssumeRoleRefreshBefore must be zero or more.")
+            .ValidateOnStart();
 
         // A standalone sandbox shared by several nodes (Sandbox:Enabled=false + Sandbox:ApiUrl): its accounts over its
         // admin API. Registered before AddSandbox, whose TryAdd then keeps this; decided when first resolved, so a

@@ -28,6 +28,13 @@ public sealed class CloudOptions
     /// <summary>With <c>AccountPool</c>: how long before it expires a session is renewed.</summary>
     public TimeSpan AssumeRoleRefreshBefore { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// With <c>AccountPool</c>: how long before its <c>Expiration</c> a session counts as expired, so no call is
+    /// signed with a session about to end (the AWS SDK's default, one minute; a margin for clock skew and a call
+    /// in flight). Shorter than <see cref="AssumeRoleDuration"/>, or every call would assume the role again.
+    /// </summary>
+    public TimeSpan AssumeRoleExpiryMargin { get; set; } = LabPortal.Aws.Core.StsSessionOptions.DefaultExpiryMargin;
+
     /// <summary>True when learners get pool accounts.</summary>
     public bool UsesAccountPool => Mode == CloudMode.Aws && AccountStrategy == AccountStrategy.AccountPool;
 

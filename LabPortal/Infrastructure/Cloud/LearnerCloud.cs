@@ -216,7 +216,10 @@ public sealed class LearnerCloud(
                 ["lab-portal:class"] = classId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none",
             },
             aws.AssumeRoleDuration,
-            aws.AssumeRoleRefreshBefore);
+            aws.AssumeRoleRefreshBefore)
+        {
+            ExpiryMargin = aws.AssumeRoleExpiryMargin,
+        };
         return factory.For(new AwsCredential(region, aws.AwsServiceUrl, aws.AwsAccessKeyId is { Length: > 0 } key ? key : null, aws.AwsSecretAccessKey) { Role = assumed });
     }
 
