@@ -79,6 +79,13 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills this process (SIGKILL) if the bench ends without disposing it (killed by <c>timeout</c>, Ctrl+C).</summary>
+    public ChildProcess KilledWhenBenchEnds()
+    {
+        Watchdog.StopWhenBenchEnds($"kill -KILL {ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)}", ProcessId);
+        return this;
+    }
+
     /// <summary>The end of the tool's output.</summary>
     public string Log
     {

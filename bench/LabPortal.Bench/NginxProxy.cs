@@ -12,15 +12,31 @@ internal static class NginxProxy
 {
     public const string Executable = "/usr/sbin/nginx";
 
-    public static async Task<ChildProcess> StartAsync(string directory, IReadOnlyList<Uri> upstreams, string workers)
+    public static Task<ChildProcess> StartAsync(string directory, IReadOnlyList<Uri> upstreams, string workers) =>
+        StartWithConfigAsync(directory, (prefix, port) => Config(prefix, port, upstreams, workers));
+
+    /// <summary>
+    /// nginx in front of portal nodes with the repository's own <c>deploy/nginx.conf</c> (sticky sessions by nginx's
+    /// <c>lp_node</c> cookie, WebSocket upgrade, the access log), its markers filled as README "Running several nodes" does.
+    /// </summary>
+    public static Task<ChildProcess> StartPortalFrontAsync(string directory, IReadOnlyList<Uri> nodes)
+    {
+        var template = File.ReadAllText(Path.Combine(PortalProcess.RepositoryRoot(), "deploy", "nginx.conf"));
+        return StartWithConfigAsync(directory, (prefix, port) => template
+            .Replace("{{prefix}}", prefix, StringComparison.Ordinal)
+            .Replace("{{listen}}", $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", StringComparison.Ordinal)
+            .Replace("{{upstream_servers}}", string.Join("\n        ", nodes.Select(n => $"server {n.Host}:{n.Port.ToString(CultureInfo.InvariantCulture)} max_fails=1 fail_timeout=10s;")), StringComparison.Ordinal));
+    }
+
+    private static async Task<ChildProcess> StartWithConfigAsync(string directory, Func<string, int, string> config)
     {
         var prefix = Path.Combine(directory, "nginx");
         Directory.CreateDirectory(prefix);
         var port = ChildProcess.FreeLoopbackPort();
-        var config = Path.Combine(prefix, "nginx.conf");
-        await File.WriteAllTextAsync(config, Config(prefix, port, upstreams, workers));
+        var path = Path.Combine(prefix, "nginx.conf");
+        await File.WriteAllTextAsync(path, config(prefix, port));
         return await ChildProcess.StartAsync(
-            Executable, ["-p", prefix + "/", "-e", Path.Combine(prefix, "error.log"), "-c", config], port,
+            Executable, ["-p", prefix + "/", "-e", Path.Combine(prefix, "error.log"), "-c", path], port,
             Path.Combine(prefix, "stdout.log"), TimeSpan.FromSeconds(20));
     }
 

@@ -370,6 +370,35 @@ internal sealed class PortalProcess : IAsyncDisposable
     /// <summary>Starts this program as <c>portal-host</c> with the sandbox embedded and waits until the sandbox listens.</summary>
     public static async Task<PortalProcess> StartAsync(string directory, double timeScale, IDictionary<string, string>? extra = null)
     {
+        var settings = new Dictionary<string, string>
+        {
+            ["Sandbox:Enabled"] = "true",
+            ["Sandbox:ApiPort"] = "0",
+            ["Sandbox:DataPlanePort"] = "0",
+            ["Sandbox:TimeScale"] = timeScale.ToString(CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        return await LaunchAsync(directory, settings, "the portal's sandbox to listen", async http =>
+        {
+            using var status = JsonDocument.Parse(await http.GetStringAsync("/sandbox/status"));
+            return status.RootElement.GetProperty("listening").GetBoolean();
+        });
+    }
+
+    /// <summary>
+    /// Starts this program as <c>portal-host</c> as one node of several (<paramref name="settings"/>: the standalone
+    /// sandbox's URLs and key, the shared database) and waits until its <c>/healthz</c> answers 200 (database, jobs and
+    /// the standalone sandbox healthy).
+    /// </summary>
+    public static Task<PortalProcess> StartNodeAsync(string directory, IReadOnlyDictionary<string, string> settings) =>
+        LaunchAsync(directory, settings, "the node's /healthz to answer 200", async http => (await http.GetAsync("/healthz")).IsSuccessStatusCode);
+
+    private static async Task<PortalProcess> LaunchAsync(string directory, IReadOnlyDictionary<string, string> extra, string readiness, Func<HttpClient, Task<bool>> ready)
+    {
         var repository = RepositoryRoot();
         var settings = new Dictionary<string, string>
         {
@@ -379,12 +408,8 @@ internal sealed class PortalProcess : IAsyncDisposable
             ["Accounts:InitialInstructorUserName"] = InstructorUserName,
             ["Accounts:InitialInstructorPassword"] = InstructorPassword,
             ["Labs:Directory"] = Path.Combine(repository, "LabPortal", "Labs"),
-            ["Sandbox:Enabled"] = "true",
-            ["Sandbox:ApiPort"] = "0",
-            ["Sandbox:DataPlanePort"] = "0",
-            ["Sandbox:TimeScale"] = timeScale.ToString(CultureInfo.InvariantCulture),
         };
-        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        foreach (var (key, value) in extra)
         {
             settings[key] = value;
         }
@@ -400,19 +425,13 @@ internal sealed class PortalProcess : IAsyncDisposable
         var port = ChildProcess.FreeLoopbackPort();
         arguments.AddRange([PortalHost.Command, "--port", port.ToString(CultureInfo.InvariantCulture)]);
         arguments.AddRange(settings.Select(s => $"{s.Key}={s.Value}"));
+        Directory.CreateDirectory(directory);
         var logPath = Path.Combine(directory, "portal.log");
         var child = await ChildProcess.StartAsync(self, arguments, port, logPath, TimeSpan.FromSeconds(120));
         var portal = new PortalProcess(child, logPath);
         try
         {
-            await BenchEnvironment.WaitUntilAsync(
-                async () =>
-                {
-                    using var status = JsonDocument.Parse(await portal._http.GetStringAsync("/sandbox/status"));
-                    return status.RootElement.GetProperty("listening").GetBoolean();
-                },
-                "the portal's sandbox to listen",
-                TimeSpan.FromSeconds(60));
+            await BenchEnvironment.WaitUntilAsync(() => ready(portal._http), readiness, TimeSpan.FromSeconds(60));
         }
         catch
         {

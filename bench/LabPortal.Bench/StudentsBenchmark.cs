@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Playwright;
 
@@ -13,15 +11,22 @@ namespace LabPortal.Bench;
 /// </summary>
 internal static class StudentsBenchmark
 {
-    /// <summary>Interactions that wait for a cloud job (the step's Hangfire job, or the portal's checks against the sandbox).</summary>
-    private static readonly string[] CloudKinds = ["run-step", "check"];
-
     /// <summary>What one phase measured.</summary>
-    internal sealed record Phase(string Name, int Students, double WallSeconds, IReadOnlyList<double> StudentSeconds, InteractionLog Log, PortalStats Before, PortalStats After, CpuSample Cpu, IReadOnlyList<string> Failures, InteractionLog Documents)
+    internal sealed record Phase(string Name, int Students, CrowdResult Crowd, PortalStats Before, PortalStats After, CpuSample Cpu)
     {
+        public double WallSeconds => Crowd.WallSeconds;
+
+        public IReadOnlyList<double> StudentSeconds => Crowd.StudentSeconds;
+
+        public InteractionLog Log => Crowd.Log;
+
+        public IReadOnlyList<string> Failures => Crowd.Failures;
+
+        public InteractionLog Documents => Crowd.Documents;
+
         public double CpuSeconds => After.CpuSeconds - Before.CpuSeconds;
 
-        public double PageOnly(double p) => InteractionLog.Percentile(Log.Entries.Where(e => !CloudKinds.Contains(e.Kind)).Select(e => e.Milliseconds), p);
+        public double PageOnly(double p) => Crowd.PageOnly(p);
     }
 
     public static async Task<BenchReport> RunAsync(BenchOptions options)
@@ -162,37 +167,11 @@ internal static class StudentsBenchmark
     {
         var before = await portal.StatsAsync(resetPeaks: true);
         var cpuBefore = CpuSample.Take(portal.ProcessId);
-        var log = new InteractionLog();
-        var documents = new InteractionLog();
-        var failures = new ConcurrentQueue<string>();
-        var times = new ConcurrentQueue<double>();
-        var wall = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(1, count).Select(async i =>
-        {
-            var studentName = $"{name}-{i:00}-{Guid.NewGuid().ToString("N")[..6]}";
-            var pacing = new Pacing(think, seed: i);
-            await Task.Delay(pacing.Arrival(i - 1, count));
-            await using var context = await Chromium.NewContextAsync(browser, portal.Url);
-            var student = new WizardStudent(await context.NewPageAsync(), studentName, WizardStudent.Lab1, log, pacing, documents);
-            var watch = Stopwatch.StartNew();
-            try
-            {
-                await student.JoinAsync(code);
-                await student.BuildLab1Async(throughLoadBalancer: true);
-                await student.VisitLivePanelAsync("verify-traffic");
-                await student.NextAsync();
-                await student.TearDownAsync();
-                times.Enqueue(watch.Elapsed.TotalSeconds);
-            }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException or PlaywrightException)
-            {
-                failures.Enqueue($"{studentName}: {e.Message.Split('\n')[0]}");
-            }
-        }));
-        wall.Stop();
+        var crowd = await StudentCrowd.RunAsync(browser, _ => portal.Url, code, name, count, think);
         var after = await portal.StatsAsync();
         var cpu = CpuSample.Take(portal.ProcessId) - cpuBefore;
-        var phase = new Phase(name, count, wall.Elapsed.TotalSeconds, [.. times], log, before, after, cpu, [.. failures], documents);
+        var phase = new Phase(name, count, crowd, before, after, cpu);
+        var log = crowd.Log;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {name}: {count - phase.Failures.Count}/{count} finished in {phase.WallSeconds:0.0} s; interaction p50 {log.Percentile(null, 50):0} ms, p95 {log.Percentile(null, 95):0} ms; portal CPU {phase.CpuSeconds:0.0} s, bench + Chromium {cpu.BenchAndBrowserSeconds:0.0} s, machine busy {cpu.MachineBusySeconds / phase.WallSeconds:0.00} cores"));
         foreach (var failure in phase.Failures.Take(3))
