@@ -10,12 +10,18 @@ namespace LabPortal.Tests.E2E.Cleanup;
 /// <summary>
 /// A teardown whose execution died with its node: the run is left tearing down, its lease running. Hangfire hands
 /// the job to another node once the dead one stops renewing it; that delivery must not drop the work because of the
-/// dead execution's lease, but come back after it and finish the teardown.
+/// dead execution's lease, but come back after it and finish the teardown. Only a storage several nodes share (PostgreSQL)
+/// needs this: on SQLite the one process releases a dead execution's leases when it starts again.
 /// </summary>
-[Trait("Category", "E2E")]
+[Trait("Category", "PostgreSQL")]
 public sealed class TeardownLeaseTests : IDisposable
 {
     private readonly TempDirectory _data = new();
+
+    public TeardownLeaseTests()
+    {
+        TestDatabase.Use(_data.Path, TestDatabaseProvider.PostgreSql);
+    }
 
     public void Dispose() => _data.Dispose();
 

@@ -20,7 +20,11 @@ namespace LabPortal.Tests.Portal.Labs;
 public class StepRetryTests : IAsyncLifetime
 {
     private readonly TempDirectory _data = new();
-    private readonly ScriptedAction _action = new();
+
+    /// <summary>The fixture lab's action as this test scripts it.</summary>
+    protected ScriptedAction Action { get; } = new();
+
+    protected PortalFactory Factory => _factory;
     private PortalFactory _factory = null!;
 
     public StepRetryTests()
@@ -40,7 +44,7 @@ public class StepRetryTests : IAsyncLifetime
         {
             var real = services.Single(d => d.ServiceType == typeof(ILabAction) && d.ImplementationType == typeof(CreateTargetGroupWithTargets));
             services.Remove(real);
-            services.AddSingleton<ILabAction>(_action);
+            services.AddSingleton<ILabAction>(Action);
         });
         return Task.CompletedTask;
     }
@@ -54,7 +58,7 @@ public class StepRetryTests : IAsyncLifetime
     [Fact]
     public async Task Validation_failure_is_not_retried()
     {
-        _action.Script.Enqueue(new AmazonServiceException("Target group name 'web_tg' can only contain characters that are alphanumeric characters or hyphens(-)", null, ErrorType.Sender, "ValidationError", "req-validation", HttpStatusCode.BadRequest));
+        Action.Script.Enqueue(new AmazonServiceException("Target group name 'web_tg' can only contain characters that are alphanumeric characters or hyphens(-)", null, ErrorType.Sender, "ValidationError", "req-validation", HttpStatusCode.BadRequest));
         var stepRunId = await SubmitActionStepAsync("RETRY1");
 
         var step = await WaitForEndAsync(stepRunId);
@@ -64,7 +68,7 @@ public class StepRetryTests : IAsyncLifetime
 
         // Well past the first retry's delay (2 s): still one execution, and Hangfire holds no retry.
         await Task.Delay(TimeSpan.FromSeconds(5));
-        Assert.Single(_action.Executions);
+        Assert.Single(Action.Executions);
         var monitoring = _factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
         Assert.Equal(0, monitoring.ScheduledCount());
         Assert.Equal(0, monitoring.FailedCount());
@@ -73,13 +77,13 @@ public class StepRetryTests : IAsyncLifetime
     [Fact]
     public async Task Throttling_failure_is_retried_with_backoff_and_succeeds()
     {
-        _action.Script.Enqueue(new AmazonServiceException("Rate exceeded", null, ErrorType.Sender, "Throttling", "req-throttled", HttpStatusCode.BadRequest));
+        Action.Script.Enqueue(new AmazonServiceException("Rate exceeded", null, ErrorType.Sender, "Throttling", "req-throttled", HttpStatusCode.BadRequest));
         var stepRunId = await SubmitActionStepAsync("RETRY2");
 
         var step = await WaitForEndAsync(stepRunId);
         Assert.True(step.Status == StepRunStatus.Succeeded, $"{step.Status}: {step.ErrorCode} {step.ErrorMessage}");
         Assert.Equal(2, step.Attempts);
-        var executions = _action.Executions.Order().ToList();
+        var executions = Action.Executions.Order().ToList();
         Assert.Equal(2, executions.Count);
         // The first delay is 2 s, but Hangfire files a scheduled job under its due time in whole Unix seconds,
         // rounded down, so the retry may start up to 1 s early (seen: 1.23 s on PostgreSQL storage). Without
@@ -88,29 +92,7 @@ public class StepRetryTests : IAsyncLifetime
         Assert.True(gap >= TimeSpan.FromSeconds(1), $"Retried after {gap.TotalSeconds:0.00} s: no backoff.");
     }
 
-    [Fact]
-    public async Task Delivery_that_finds_a_dead_executions_lease_comes_back_after_it_and_finishes_the_step()
-    {
-        // The step ran once; make its row what a node killed in the middle of the step leaves behind: running,
-        // leased for a while yet. Then the job is delivered again, as Hangfire does once the dead node stops renewing it.
-        var stepRunId = await SubmitActionStepAsync("RETRY3");
-        Assert.Equal(StepRunStatus.Succeeded, (await WaitForEndAsync(stepRunId)).Status);
-        var leaseUntil = DateTime.UtcNow.AddSeconds(3);
-        await PortalState.ReadAsync(_factory, db => db.StepRuns.Where(s => s.Id == stepRunId).ExecuteUpdateAsync(set => set
-            .SetProperty(s => s.Status, StepRunStatus.Running)
-            .SetProperty(s => s.FinishedAtUtc, (DateTime?)null)
-            .SetProperty(s => s.LeaseUntilUtc, leaseUntil)));
-        StepRunner.Enqueue(_factory.Services.GetRequiredService<IBackgroundJobClient>(), stepRunId);
-
-        // That delivery leaves the step alone while the lease holds, and the step finishes once it has run out.
-        var step = await WaitForEndAsync(stepRunId);
-        Assert.True(step.Status == StepRunStatus.Succeeded, $"{step.Status}: {step.ErrorCode} {step.ErrorMessage}");
-        var executions = _action.Executions.Order().ToList();
-        Assert.Equal(2, executions.Count);
-        Assert.True(executions[1] >= leaseUntil, $"The second execution started at {executions[1]:O}, inside the lease (until {leaseUntil:O}).");
-    }
-
-    private async Task<int> SubmitActionStepAsync(string classCode)
+    protected async Task<int> SubmitActionStepAsync(string classCode)
     {
         var code = await Students.CreateClassAsync(_factory, classCode);
         using var student = await Students.JoinAsync(_factory, code, "Retry Student");
@@ -125,11 +107,11 @@ public class StepRetryTests : IAsyncLifetime
         return await PortalState.ReadAsync(_factory, db => db.StepRuns.Where(s => s.StepId == "target-group").Select(s => s.Id).SingleAsync());
     }
 
-    private Task<StepRun> WaitForEndAsync(int stepRunId) =>
+    protected Task<StepRun> WaitForEndAsync(int stepRunId) =>
         PortalState.WaitForAsync(_factory, db => db.StepRuns.AsNoTracking().SingleAsync(s => s.Id == stepRunId), s => s.Status is StepRunStatus.Succeeded or StepRunStatus.Failed, "the step's end");
 
     /// <summary>Stands in for the fixture lab's action: throws the scripted failures in turn, then succeeds; records when it ran.</summary>
-    private sealed class ScriptedAction : ILabAction
+    protected sealed class ScriptedAction : ILabAction
     {
         public ConcurrentQueue<Exception> Script { get; } = new();
 

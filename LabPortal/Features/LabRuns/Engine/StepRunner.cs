@@ -31,6 +31,7 @@ public sealed partial class StepRunner(
     GuardrailCheck guardrails,
     TeardownScheduler teardowns,
     IOptions<JobsOptions> options,
+    JobStorageInfo storage,
     TimeProvider time,
     RunChanges changes,
     ILogger<StepRunner> logger)
@@ -48,7 +49,11 @@ public sealed partial class StepRunner(
         var limit = options.Value.ExecutionLimit;
         if (!await ClaimAsync(stepRunId, limit, cancellationToken))
         {
-            await LookAgainAfterLeaseAsync(stepRunId, cancellationToken);
+            if (!storage.SingleProcess)
+            {
+                await LookAgainAfterLeaseAsync(stepRunId, cancellationToken);
+            }
+
             executions.Skipped(JobExecutions.Step);
             return;
         }

@@ -33,6 +33,7 @@ public sealed partial class RunTeardown(
     JobExecutions executions,
     IOptions<TeardownOptions> options,
     IOptions<JobsOptions> jobOptions,
+    JobStorageInfo storage,
     GuardrailReader guardrailReader,
     TimeProvider time,
     ILogger<RunTeardown> logger)
@@ -51,7 +52,11 @@ public sealed partial class RunTeardown(
         var limit = jobOptions.Value.ExecutionLimit;
         if (!await ClaimAsync(runId, limit, cancellationToken))
         {
-            await LookAgainAfterLeaseAsync(runId, cancellationToken);
+            if (!storage.SingleProcess)
+            {
+                await LookAgainAfterLeaseAsync(runId, cancellationToken);
+            }
+
             executions.Skipped(JobExecutions.Teardown);
             return;
         }
