@@ -51,13 +51,16 @@ internal sealed record BenchOptions
     /// </summary>
     public bool BrowserIdle { get; init; } = true;
 
+    /// <summary>scaleout: whether the embedded default (one process, SQLite, in-process sandbox) runs the same class as an extra, reported line.</summary>
+    public bool Embedded { get; init; } = true;
+
     /// <summary>students/panel/reset: the embedded sandbox's <c>Sandbox:TimeScale</c>.</summary>
     public double TimeScale { get; init; } = 100;
 
     /// <summary>
     /// Reads <c>--threads N --connections N --duration S --warmup S --repeats N --nginx-workers W --results DIR</c>
     /// (wrk benchmarks), <c>--students N --think-seconds S --tabs N --runs N --phase-seconds S --time-scale X</c> (portal benchmarks)
-    /// <c>--browser-priority idle|normal</c> (browser benchmarks) and <c>--calls N</c> (clients).
+    /// <c>--browser-priority idle|normal</c> (browser benchmarks), <c>--embedded on|off</c> (scaleout) and <c>--calls N</c> (clients).
     /// </summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
@@ -90,6 +93,15 @@ internal sealed record BenchOptions
                 "--phase-seconds" => options with { PhaseSeconds = NextInt(10, 300) },
                 "--time-scale" => options with { TimeScale = NextInt(1, 1000) },
                 "--calls" => options with { Calls = NextInt(10, 100000) },
+                "--embedded" => options with
+                {
+                    Embedded = Next() switch
+                    {
+                        "on" => true,
+                        "off" => false,
+                        var other => throw new ArgumentException($"--embedded must be on or off, not '{other}'."),
+                    },
+                },
                 "--browser-priority" => options with
                 {
                     BrowserIdle = Next() switch
