@@ -9,6 +9,13 @@ namespace LabPortal.Tests.Portal;
 public sealed class DatabaseModelTests
 {
     [Fact]
+    public async Task First_start_on_an_empty_SQLite_file_logs_no_error()
+    {
+        var errors = await FreshStart.ErrorsAsync(TestDatabaseProvider.Sqlite);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    [Fact]
     public async Task Database_has_no_pending_model_changes()
     {
         using var data = new TempDirectory();

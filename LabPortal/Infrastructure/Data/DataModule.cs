@@ -28,7 +28,10 @@ public static class DataModule
             builder.Services.AddDbContext<PortalDbContext>(options => options.UseSqlite(connectionString));
         }
 
-        builder.Services.AddHostedService<DatabaseMigrator>();
+        // Hosted services start in the order they were registered. The migrator goes first: Data Protection's key ring
+        // loader (registered earlier by the web module's antiforgery) would otherwise read the keys' table of a fresh
+        // database before it exists, and log the failure as an error.
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DatabaseMigrator>());
         builder.Services.AddScoped<AuditLog>();
         return builder;
     }

@@ -44,6 +44,9 @@ public sealed partial class DatabaseMigrator(IServiceScopeFactory scopeFactory, 
             await db.Database.CloseConnectionAsync();
         }
 
+        // A fresh database has no history table yet. EF would ask it for the applied migrations first and log each
+        // failed query as an error (three on PostgreSQL); an empty table is what the first migration would create anyway.
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
         await AdoptBaselineAsync(db, cancellationToken);
 
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
