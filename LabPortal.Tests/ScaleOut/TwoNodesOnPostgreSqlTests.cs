@@ -21,6 +21,7 @@ namespace LabPortal.Tests.ScaleOut;
 /// run watched on both nodes as on one.
 /// </summary>
 [Trait("Category", "ScaleOut")]
+[StartsFirst]
 public sealed partial class TwoNodesOnPostgreSqlTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int A = 0;
