@@ -94,7 +94,14 @@ public sealed class JobsTests
 
         Assert.True(healthy, jobs.ToString());
         Assert.Equal(3, jobs.GetProperty("data").GetProperty("workers").GetInt32());
-        Assert.Equal(nameof(JobStorageKind.Sqlite), jobs.GetProperty("data").GetProperty("storage").GetString());
+        // Hangfire goes where the portal's data goes: the database the fixture chose for this portal.
+        var storage = factory.Database switch
+        {
+            TestDatabaseProvider.Sqlite => JobStorageKind.Sqlite,
+            TestDatabaseProvider.PostgreSql => JobStorageKind.PostgreSql,
+            _ => throw new InvalidOperationException($"No job storage known for {factory.Database}."),
+        };
+        Assert.Equal(storage.ToString(), jobs.GetProperty("data").GetProperty("storage").GetString());
         Assert.Equal(factory.Services.GetRequiredService<JobServer>().Name, jobs.GetProperty("data").GetProperty("server").GetString());
     }
 

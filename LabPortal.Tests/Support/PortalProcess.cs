@@ -51,7 +51,11 @@ public sealed partial class PortalProcess : IDisposable
         }
     }
 
-    /// <param name="settings">Configuration keys (<c>Section:Key</c>), passed as environment variables.</param>
+    /// <param name="settings">
+    /// Configuration keys (<c>Section:Key</c>), passed as environment variables. Without a <c>ConnectionStrings:Portal</c>,
+    /// the process gets the database its <c>Portal:DataDirectory</c> goes with (<see cref="TestDatabase"/>), as a
+    /// <see cref="PortalFactory"/> on that folder would: a process and an in-process portal on one folder share it.
+    /// </param>
     /// <param name="environment">The host environment (Development serves the packages' static files as <c>dotnet run</c> does).</param>
     /// <param name="url">Where Kestrel listens; port 0 picks a free one (read <see cref="BaseAddress"/>).</param>
     public static async Task<PortalProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string environment = "Testing", string url = "http://127.0.0.1:0")
@@ -78,6 +82,12 @@ public sealed partial class PortalProcess : IDisposable
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        if (!settings.ContainsKey("ConnectionStrings:Portal") && settings.GetValueOrDefault("Portal:DataDirectory") is { } dataDirectory
+            && TestDatabase.PortalConnectionString(dataDirectory, TestDatabase.ProviderOf(dataDirectory)) is { } connectionString)
+        {
+            start.Environment["ConnectionStrings__Portal"] = connectionString;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");

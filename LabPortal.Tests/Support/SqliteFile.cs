@@ -13,16 +13,25 @@ public static class SqliteFile
         return await ColumnAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
     }
 
+    /// <summary>The column names of <paramref name="table"/>, in declaration order.</summary>
+    public static async Task<IReadOnlyList<string>> ColumnsAsync(string path, string table)
+    {
+        await using var connection = await OpenAsync(path);
+        return await ColumnAsync(connection, "SELECT name FROM pragma_table_info($name)", table);
+    }
+
     /// <summary>
     /// Every row of <paramref name="table"/> in rowid order, each as <c>column=value</c> pairs sorted by column
-    /// name, so a table rebuilt with its columns in another order still reads the same.
+    /// name, so a table rebuilt with its columns in another order still reads the same. Only <paramref name="columns"/>
+    /// when given (e.g. those an older release's table had), else every column.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> RowsAsync(string path, string table)
+    public static async Task<IReadOnlyList<string>> RowsAsync(string path, string table, IReadOnlyCollection<string>? columns = null)
     {
         await using var connection = await OpenAsync(path);
         await using var command = connection.CreateCommand();
-#pragma warning disable CA2100 // The table name comes from the file's own sqlite_master, quoted; no user input reaches it.
-        command.CommandText = $"SELECT * FROM \"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\" ORDER BY rowid";
+        var selected = columns is null ? "*" : string.Join(", ", columns.Select(Quote));
+#pragma warning disable CA2100 // The table and column names come from the files' own sqlite_master and table_info, quoted; no user input reaches them.
+        command.CommandText = $"SELECT {selected} FROM {Quote(table)} ORDER BY rowid";
 #pragma warning restore CA2100
         await using var reader = await command.ExecuteReaderAsync();
         var rows = new List<string>();
@@ -64,6 +73,8 @@ public static class SqliteFile
         lines.Sort(StringComparer.Ordinal);
         return lines;
     }
+
+    private static string Quote(string name) => $"\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 
     private static async Task<SqliteConnection> OpenAsync(string path)
     {

@@ -245,6 +245,10 @@ namespace LabPortal.Migrations
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("TeardownLeaseHolder")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("TeardownLeaseUntilUtc")
                         .HasColumnType("TEXT");
 
@@ -353,6 +357,10 @@ namespace LabPortal.Migrations
 
                     b.Property<int>("LabRunId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeaseHolder")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("LeaseUntilUtc")
                         .HasColumnType("TEXT");

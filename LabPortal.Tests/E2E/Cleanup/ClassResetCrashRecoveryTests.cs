@@ -96,11 +96,13 @@ public sealed class ClassResetCrashRecoveryTests(ITestOutputHelper output) : IDi
         await using var restarted = new PortalFactory(_data.Path, Settings(timeScale: 50));
         var report = await PortalState.WaitForAsync(restarted, async db => await new ResetProgress(db).ForClassAsync(classId), r => r.RunsTotal == Learners && r.Finished, "the class reset after the last restart", seconds: 240);
         var recovery = DateTime.UtcNow - restartedAt;
-        output.WriteLine($"Last restart to the class's verified zero: {recovery.TotalSeconds:0.0} s (bound {RecoveryBound.TotalSeconds:0} s).");
+        // On PostgreSQL the killed executions' leases, which the restart cannot release, come on top (CrashRestart).
+        var bound = RecoveryBound + CrashRestart.LeaseWait(_data.Path);
+        output.WriteLine($"Last restart to the class's verified zero: {recovery.TotalSeconds:0.0} s (bound {bound.TotalSeconds:0} s).");
         Assert.All(report.Runs, r => Assert.True(r.State == ResetState.Succeeded, r.Detail));
         Assert.Equal(0, report.ResourcesLeft);
         Assert.Equal(100, report.Percent);
-        Assert.True(recovery <= RecoveryBound, $"The reset ended {recovery.TotalSeconds:0.0} s after the last restart, beyond the documented {RecoveryBound.TotalSeconds:0} s.");
+        Assert.True(recovery <= bound, $"The reset ended {recovery.TotalSeconds:0.0} s after the last restart, beyond the documented {bound.TotalSeconds:0} s.");
 
         var accountsAfter = restarted.Services.GetRequiredService<ISandboxAccounts>();
         foreach (var accountId in accountIds)
@@ -157,7 +159,7 @@ public sealed class ClassResetCrashRecoveryTests(ITestOutputHelper output) : IDi
         return new ClassState(runs);
     }
 
-    private Dictionary<string, string?> Settings(int timeScale) => new()
+    private Dictionary<string, string?> Settings(int timeScale) => new Dictionary<string, string?>()
     {
         ["Portal:DataDirectory"] = _data.Path,
         ["Portal:JsonLogs"] = "false",
@@ -173,7 +175,7 @@ public sealed class ClassResetCrashRecoveryTests(ITestOutputHelper output) : IDi
         // A short inline wait, so that teardowns wait for AWS through continuations.
         ["Jobs:InlineWait"] = "00:00:02",
         ["Logging:LogLevel:Default"] = "Warning",
-    };
+    }.WithJobSettings(_data.Path);
 
     private sealed record RunState(int Id, LabRunStatus Status, bool Leased, int Deleted, int Left);
 

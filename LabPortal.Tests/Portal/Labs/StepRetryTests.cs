@@ -117,12 +117,15 @@ public class StepRetryTests : IAsyncLifetime
 
         public ConcurrentBag<DateTime> Executions { get; } = [];
 
+        /// <summary>When set, a succeeding execution waits for it: the step's lease stays held while the test acts.</summary>
+        public TaskCompletionSource? Hold { get; set; }
+
         public string Name => nameof(CreateTargetGroupWithTargets);
 
         public Task RunAsync(LabActionContext context, CancellationToken cancellationToken)
         {
             Executions.Add(DateTime.UtcNow);
-            return Script.TryDequeue(out var failure) ? Task.FromException(failure) : Task.CompletedTask;
+            return Script.TryDequeue(out var failure) ? Task.FromException(failure) : Hold?.Task.WaitAsync(cancellationToken) ?? Task.CompletedTask;
         }
     }
 }

@@ -29,6 +29,7 @@ public sealed partial class LivePanelHub : IAsyncDisposable
         Interval = TimeSpan.FromMilliseconds(configuration.GetValue("LivePanel:IntervalMilliseconds", 2000));
         _bus.Received += OnReceived;
         _bus.Resynced += OnResynced;
+        _leases.Taken += OnLeaseTaken;
     }
 
     public TimeSpan Interval { get; }
@@ -58,6 +59,7 @@ public sealed partial class LivePanelHub : IAsyncDisposable
     {
         _bus.Received -= OnReceived;
         _bus.Resynced -= OnResynced;
+        _leases.Taken -= OnLeaseTaken;
         foreach (var poller in _pollers.Values)
         {
             await poller.DisposeAsync();
@@ -69,6 +71,15 @@ public sealed partial class LivePanelHub : IAsyncDisposable
         if (topic == LiveTopic.PanelSnapshot && _pollers.TryGetValue(id, out var poller))
         {
             _ = TakeSharedAsync(poller, id);
+        }
+    }
+
+    /// <summary>This node now polls the run: a first snapshot for its tabs (and the other nodes') now, not at the next tick.</summary>
+    private void OnLeaseTaken(int runId)
+    {
+        if (_pollers.TryGetValue(runId, out var poller))
+        {
+            poller.PollNow();
         }
     }
 

@@ -22,6 +22,7 @@ public sealed partial class RunPoller : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<Action<PanelSnapshot>> _watchers = [];
     private Task? _loop;
+    private TaskCompletionSource _pollNow = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _polls;
     private int _disposed;
 
@@ -87,6 +88,9 @@ public sealed partial class RunPoller : IAsyncDisposable
             return _watchers.Count;
         }
     }
+
+    /// <summary>Starts the next round at once instead of at the next tick (this node has just taken the run's lease).</summary>
+    public void PollNow() => Volatile.Read(ref _pollNow).TrySetResult();
 
     /// <summary>
     /// Another node shared a snapshot of this run (or the link to the other nodes came back): shows it,
@@ -156,8 +160,11 @@ public sealed partial class RunPoller : IAsyncDisposable
     private async Task LoopAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(_interval);
-        do
+        Task<bool>? tick = null;
+        while (true)
         {
+            // A PollNow from here on starts another round; one that came before is answered by this round.
+            Interlocked.Exchange(ref _pollNow, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
             try
             {
                 if (_leases.Holds(_runId))
@@ -181,8 +188,19 @@ public sealed partial class RunPoller : IAsyncDisposable
             {
                 LogPollFailed(e, _runId);
             }
+
+            // The tick still pending after an early round is the next one's: the timer allows one waiter at a time.
+            tick ??= timer.WaitForNextTickAsync(cancellationToken).AsTask();
+            if (await Task.WhenAny(tick, Volatile.Read(ref _pollNow).Task) == tick)
+            {
+                if (!await tick)
+                {
+                    return;
+                }
+
+                tick = null;
+            }
         }
-        while (await timer.WaitForNextTickAsync(cancellationToken));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Live panel poll for run {RunId} failed")]

@@ -41,6 +41,9 @@ public sealed class LabRun
     /// <summary>Set while one teardown execution works on the run (until this time): a duplicate execution does nothing.</summary>
     public DateTime? TeardownLeaseUntilUtc { get; set; }
 
+    /// <summary>The Hangfire job whose teardown execution took <see cref="TeardownLeaseUntilUtc"/>, as <see cref="StepRun.LeaseHolder"/>.</summary>
+    public string? TeardownLeaseHolder { get; set; }
+
     /// <summary>JSON object: the learner's parameter values by name.</summary>
     public string ValuesJson { get; set; } = "{}";
 

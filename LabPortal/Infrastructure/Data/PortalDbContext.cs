@@ -105,6 +105,7 @@ public class PortalDbContext : IdentityDbContext<User, IdentityRole<int>, int>, 
             run.Property(r => r.LabId).HasMaxLength(64);
             run.Property(r => r.CurrentStepId).HasMaxLength(64);
             run.Property(r => r.NamePrefix).HasMaxLength(16);
+            run.Property(r => r.TeardownLeaseHolder).HasMaxLength(64);
             // Stored as the text earlier releases wrote (TeardownReasons): existing rows read unchanged.
             run.Property(r => r.TeardownReason).HasConversion(new ValueConverter<TeardownReason, string>(r => r.StoredName(), name => TeardownReasons.FromStoredName(name))).HasMaxLength(32);
             run.HasIndex(r => r.Status);
@@ -120,6 +121,7 @@ public class PortalDbContext : IdentityDbContext<User, IdentityRole<int>, int>, 
             step.Property(s => s.ErrorCode).HasMaxLength(128);
             step.Property(s => s.ErrorMessage).HasMaxLength(2048);
             step.Property(s => s.RequestIds).HasMaxLength(2048);
+            step.Property(s => s.LeaseHolder).HasMaxLength(64);
             step.HasOne(s => s.LabRun).WithMany(r => r.Steps).HasForeignKey(s => s.LabRunId);
             step.HasIndex(s => new { s.LabRunId, s.StepId });
         });

@@ -25,6 +25,13 @@ public sealed class StepRun
     /// </summary>
     public DateTime? LeaseUntilUtc { get; set; }
 
+    /// <summary>
+    /// The Hangfire job whose execution took the lease (null when it ran outside a job); meaningful only while
+    /// <see cref="LeaseUntilUtc"/> runs. Tells a second delivery of that same job (its execution died) from a
+    /// duplicate delivery while the holder still works (<see cref="Jobs.LeasedJobs"/>).
+    /// </summary>
+    public string? LeaseHolder { get; set; }
+
     /// <summary>When the step waits for AWS (instances booting, a load balancer provisioning): the time its continuation is due.</summary>
     public DateTime? WaitingUntilUtc { get; set; }
 

@@ -40,7 +40,7 @@ public sealed partial class JobServer(
             WorkerCount = options.Value.MaxConcurrency,
             // Continuations and retries are delayed jobs: looked for every poll interval, not every 15 s.
             SchedulePollingInterval = options.Value.QueuePollInterval,
-            Activator = new AspNetCoreJobActivator(scopes),
+            Activator = new CurrentJobActivator(new AspNetCoreJobActivator(scopes)),
             ShutdownTimeout = TimeSpan.FromSeconds(15),
         }, storage);
         LogStarted(Name, options.Value.MaxConcurrency, storageInfo.Kind, environment.EnvironmentName);

@@ -32,6 +32,8 @@ public static class JobsModule
         builder.Services.AddSingleton<IBackgroundJobClient>(provider => new BackgroundJobClient(provider.GetRequiredService<JobStorage>()));
         builder.Services.AddSingleton<IRecurringJobManager>(provider => new RecurringJobManager(provider.GetRequiredService<JobStorage>()));
         builder.Services.AddSingleton<JobExecutions>();
+        builder.Services.AddScoped<CurrentJob>();
+        builder.Services.AddScoped<LeasedJobs>();
         // What Hangfire's dashboard middleware looks for in the container; the configuration object is
         // the process-wide one, holding only the serializer settings above.
         builder.Services.AddSingleton<IGlobalConfiguration>(GlobalConfiguration.Configuration);

@@ -14,4 +14,11 @@ public interface IRunLeases
 
     /// <summary>True while this node holds the run's lease (and so polls it).</summary>
     bool Holds(int runId);
+
+    /// <summary>
+    /// This node has just taken the lease of the run (given by id) after <see cref="Want"/>: its poller polls at once
+    /// instead of at its next tick, so the tabs waiting for a first snapshot, or for the snapshots of a leader that
+    /// stopped, do not wait a whole interval.
+    /// </summary>
+    event Action<int>? Taken;
 }

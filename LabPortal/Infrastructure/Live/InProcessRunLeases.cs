@@ -12,4 +12,11 @@ public sealed class InProcessRunLeases : IRunLeases
     public void Release(int runId) => _wanted.TryRemove(runId, out _);
 
     public bool Holds(int runId) => _wanted.ContainsKey(runId);
+
+    /// <summary>Never raised: the lease is held from <see cref="Want"/> on, before the poller's first round.</summary>
+    public event Action<int>? Taken
+    {
+        add { }
+        remove { }
+    }
 }

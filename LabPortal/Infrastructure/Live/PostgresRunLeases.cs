@@ -52,6 +52,8 @@ public sealed partial class PostgresRunLeases : IRunLeases, IHostedService, IAsy
 
     public bool Holds(int runId) => _wanted.ContainsKey(runId) && _held.ContainsKey(runId);
 
+    public event Action<int>? Taken;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _loop ??= Task.Run(() => LoopAsync(_stop.Token), CancellationToken.None);
@@ -163,6 +165,7 @@ public sealed partial class PostgresRunLeases : IRunLeases, IHostedService, IAsy
             {
                 _held[runId] = 0;
                 LogLeaseTaken(runId);
+                Taken?.Invoke(runId);
             }
         }
 

@@ -258,6 +258,10 @@ namespace LabPortal.Migrations.PostgreSql
                     b.Property<int>("Status")
                         .HasColumnType("integer");
 
+                    b.Property<string>("TeardownLeaseHolder")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<DateTime?>("TeardownLeaseUntilUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -370,6 +374,10 @@ namespace LabPortal.Migrations.PostgreSql
 
                     b.Property<int>("LabRunId")
                         .HasColumnType("integer");
+
+                    b.Property<string>("LeaseHolder")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<DateTime?>("LeaseUntilUtc")
                         .HasColumnType("timestamp with time zone");

@@ -31,7 +31,7 @@ public sealed partial class StepRunner(
     GuardrailCheck guardrails,
     TeardownScheduler teardowns,
     IOptions<JobsOptions> options,
-    JobStorageInfo storage,
+    LeasedJobs leases,
     TimeProvider time,
     RunChanges changes,
     ILogger<StepRunner> logger)
@@ -49,10 +49,7 @@ public sealed partial class StepRunner(
         var limit = options.Value.ExecutionLimit;
         if (!await ClaimAsync(stepRunId, limit, cancellationToken))
         {
-            if (!storage.SingleProcess)
-            {
-                await LookAgainAfterLeaseAsync(stepRunId, cancellationToken);
-            }
+            await LookAgainAfterLeaseAsync(stepRunId, cancellationToken);
 
             executions.Skipped(JobExecutions.Step);
             return;
@@ -166,12 +163,11 @@ public sealed partial class StepRunner(
     {
         var held = await db.StepRuns.AsNoTracking()
             .Where(s => s.Id == stepRunId && (s.Status == StepRunStatus.Pending || s.Status == StepRunStatus.Running) && s.LeaseUntilUtc != null)
-            .Select(s => s.LeaseUntilUtc)
+            .Select(s => new { Until = s.LeaseUntilUtc!.Value, Holder = s.LeaseHolder })
             .SingleOrDefaultAsync(cancellationToken);
-        if (held is { } until)
+        if (held is not null && leases.ComeBackUnlessHolderWorks<StepRunner>(runner => runner.RunAsync(stepRunId, CancellationToken.None), held.Until, held.Holder))
         {
-            jobs.ComeBackAfterLease<StepRunner>(runner => runner.RunAsync(stepRunId, CancellationToken.None), until, time);
-            LogLeaseHeld(stepRunId, until);
+            LogLeaseHeld(stepRunId, held.Until);
         }
     }
 
@@ -180,9 +176,10 @@ public sealed partial class StepRunner(
     {
         var now = time.GetUtcNow().UtcDateTime;
         var until = now + limit + limit;
+        var holder = leases.Holder;
         var claimed = await db.StepRuns
             .Where(s => s.Id == stepRunId && (s.Status == StepRunStatus.Pending || s.Status == StepRunStatus.Running) && (s.LeaseUntilUtc == null || s.LeaseUntilUtc < now))
-            .ExecuteUpdateAsync(set => set.SetProperty(s => s.LeaseUntilUtc, until), cancellationToken);
+            .ExecuteUpdateAsync(set => set.SetProperty(s => s.LeaseUntilUtc, until).SetProperty(s => s.LeaseHolder, holder), cancellationToken);
         return claimed == 1;
     }
 
@@ -197,7 +194,7 @@ public sealed partial class StepRunner(
     [LoggerMessage(Level = LogLevel.Information, Message = "Step run {StepRunId} was interrupted by a shutdown; Hangfire runs it again after the restart")]
     private partial void LogInterrupted(int stepRunId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Step run {StepRunId} is leased by another execution until {LeaseUntilUtc:O}; looking again after that")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Step run {StepRunId} is leased until {LeaseUntilUtc:O} by an execution that is gone; looking again after that")]
     private partial void LogLeaseHeld(int stepRunId, DateTime leaseUntilUtc);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Step run {StepRunId} attempt {Attempt} failed transiently ({Code}); Hangfire retries it")]

@@ -33,7 +33,7 @@ public sealed partial class RunTeardown(
     JobExecutions executions,
     IOptions<TeardownOptions> options,
     IOptions<JobsOptions> jobOptions,
-    JobStorageInfo storage,
+    LeasedJobs leases,
     GuardrailReader guardrailReader,
     TimeProvider time,
     ILogger<RunTeardown> logger)
@@ -52,10 +52,7 @@ public sealed partial class RunTeardown(
         var limit = jobOptions.Value.ExecutionLimit;
         if (!await ClaimAsync(runId, limit, cancellationToken))
         {
-            if (!storage.SingleProcess)
-            {
-                await LookAgainAfterLeaseAsync(runId, cancellationToken);
-            }
+            await LookAgainAfterLeaseAsync(runId, cancellationToken);
 
             executions.Skipped(JobExecutions.Teardown);
             return;
@@ -217,9 +214,10 @@ public sealed partial class RunTeardown(
     {
         var now = time.GetUtcNow().UtcDateTime;
         var until = now + limit + limit;
+        var holder = leases.Holder;
         var claimed = await db.LabRuns
             .Where(r => r.Id == runId && r.Status == LabRunStatus.TearingDown && (r.TeardownLeaseUntilUtc == null || r.TeardownLeaseUntilUtc < now))
-            .ExecuteUpdateAsync(set => set.SetProperty(r => r.TeardownLeaseUntilUtc, until), cancellationToken);
+            .ExecuteUpdateAsync(set => set.SetProperty(r => r.TeardownLeaseUntilUtc, until).SetProperty(r => r.TeardownLeaseHolder, holder), cancellationToken);
         return claimed == 1;
     }
 
@@ -228,11 +226,11 @@ public sealed partial class RunTeardown(
     {
         var held = await db.LabRuns.AsNoTracking()
             .Where(r => r.Id == runId && r.Status == LabRunStatus.TearingDown && r.TeardownLeaseUntilUtc != null)
-            .Select(r => r.TeardownLeaseUntilUtc)
+            .Select(r => new { Until = r.TeardownLeaseUntilUtc!.Value, Holder = r.TeardownLeaseHolder })
             .SingleOrDefaultAsync(cancellationToken);
-        if (held is { } until)
+        if (held is not null)
         {
-            jobs.ComeBackAfterLease<RunTeardown>(teardown => teardown.RunAsync(runId, CancellationToken.None), until, time);
+            leases.ComeBackUnlessHolderWorks<RunTeardown>(teardown => teardown.RunAsync(runId, CancellationToken.None), held.Until, held.Holder);
         }
     }
 
