@@ -92,6 +92,34 @@ public class StepRetryTests : IAsyncLifetime
         Assert.True(gap >= TimeSpan.FromSeconds(1), $"Retried after {gap.TotalSeconds:0.00} s: no backoff.");
     }
 
+    [Fact]
+    public async Task A_waiting_step_whose_continuation_was_lost_gets_one_at_start_due_when_its_wait_ends()
+    {
+        Action.Script.Enqueue(new ContinueLaterException(TimeSpan.FromMinutes(10)));
+        var stepRunId = await SubmitActionStepAsync("RETRY7");
+        var waiting = await PortalState.WaitForAsync(_factory, db => db.StepRuns.AsNoTracking().SingleAsync(s => s.Id == stepRunId), s => s.WaitingUntilUtc != null && s.LeaseUntilUtc == null, "the step's wait");
+        var storage = _factory.Services.GetRequiredService<JobStorage>();
+        var monitoring = storage.GetMonitoringApi();
+        var continuation = Assert.Single(monitoring.ScheduledJobs(0, 10));
+        Assert.Contains(stepRunId, StepRunResumer.StepRunsWithJobs(storage));
+
+        // A start while the continuation is scheduled adds nothing.
+        var resumer = ActivatorUtilities.CreateInstance<StepRunResumer>(_factory.Services);
+        await resumer.StartAsync(CancellationToken.None);
+        Assert.Single(monitoring.ScheduledJobs(0, 10));
+
+        // The process died between saving the wait and scheduling the continuation: no job would ever run the step.
+        Assert.True(_factory.Services.GetRequiredService<IBackgroundJobClient>().Delete(continuation.Key));
+        Assert.DoesNotContain(stepRunId, StepRunResumer.StepRunsWithJobs(storage));
+        await resumer.StartAsync(CancellationToken.None);
+
+        var restored = Assert.Single(monitoring.ScheduledJobs(0, 10));
+        Assert.NotEqual(continuation.Key, restored.Key);
+        Assert.Equal(stepRunId, restored.Value.Job.Args[0]);
+        var due = DateTime.SpecifyKind(waiting.WaitingUntilUtc!.Value, DateTimeKind.Utc);
+        Assert.InRange(restored.Value.EnqueueAt, due.AddSeconds(-2), due.AddSeconds(2));
+    }
+
     protected async Task<int> SubmitActionStepAsync(string classCode)
     {
         var code = await Students.CreateClassAsync(_factory, classCode);
